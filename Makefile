@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0
+# bulwark: build, test and run.  `make V=1` shows the commands.
+
+ARCH		?= x86
+OUTPUT		:= .output
+CC		?= gcc
+CLANG		?= clang
+LLVM_STRIP	?= llvm-strip
+BPFTOOL		?= bpftool
+VERSION		:= 0.1.0
+
+# Debian packages the build and the tests need; `make deps` installs what
+# is missing when run as root.
+BUILD_DEPS	:= gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev \
+		   libseccomp-dev libcap-dev libinih-dev pkg-config bpftool
+TEST_DEPS	:= libcmocka-dev qemu-system-x86 busybox-static cpio \
+		   libclang-rt-14-dev
+
+WARN		:= -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+CFLAGS		?= -O2 -g
+CFLAGS		+= -std=c11 -D_GNU_SOURCE $(WARN) -DBW_VERSION=\"$(VERSION)\" \
+		   -Iengine -Ibpf -I$(OUTPUT)
+LIBS		:= -lbpf -lelf -lz -linih -lcap
+SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=all
+
+# BPF flags are kept apart from host CFLAGS: hardening flags such as
+# -fcf-protection break `clang -target bpf`.
+BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+		   -Ibpf -Ibpf/$(ARCH) -I$(OUTPUT)
+
+BPF_OBJS	:= bulwark
+ENGINE_SRCS	:= $(wildcard engine/*.c)
+ENGINE_LIB_SRCS	:= $(filter-out engine/main.c,$(ENGINE_SRCS))
+SKELS		:= $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_OBJS))
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all deps build-deps test-deps run test unit-test host-test vm-test \
+	bench clean install check-rules
+
+all: $(OUTPUT)/bulwark
+
+# ---- dependencies ----
+define apt_install
+	@missing=""; for p in $(1); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "  APT     installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+		else \
+			echo "missing Debian packages:$$missing"; \
+			echo "install them with: sudo apt-get install$$missing"; exit 1; \
+		fi; \
+	fi
+endef
+
+build-deps:
+	$(call apt_install,$(BUILD_DEPS))
+test-deps: build-deps
+	$(call apt_install,$(TEST_DEPS))
+deps: test-deps
+
+# ---- BPF ----
+$(OUTPUT) $(OUTPUT)/asan $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+# ---- engine ----
+ENGINE_OBJS	:= $(patsubst engine/%.c,$(OUTPUT)/%.o,$(ENGINE_SRCS))
+ASAN_OBJS	:= $(patsubst engine/%.c,$(OUTPUT)/asan/%.o,$(ENGINE_SRCS))
+ASAN_LIB_OBJS	:= $(filter-out $(OUTPUT)/asan/main.o,$(ASAN_OBJS))
+
+$(OUTPUT)/%.o: engine/%.c engine/*.h bpf/events.h $(SKELS) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/asan/%.o: engine/%.c engine/*.h bpf/events.h $(SKELS) | $(OUTPUT)/asan
+	$(call msg,CC-ASAN,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(OUTPUT)/bulwark: $(ENGINE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+
+$(OUTPUT)/asan/bulwark: $(ASAN_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $^ $(LIBS) -o $@
+
+# ---- tests ----
+UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,CC-TEST,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(ASAN_LIB_OBJS) \
+		$(LIBS) -lcmocka -o $@
+
+# Helper for the VM tests: static, so it runs in a busybox initramfs.
+$(OUTPUT)/bwtest: tests/vm/bwtest.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -std=c11 -D_GNU_SOURCE $(WARN) -static $< -o $@
+
+unit-test: $(UNIT_TESTS) $(OUTPUT)/asan/bulwark
+	$(Q)tests/run-suite unit $(UNIT_TESTS)
+
+host-test: $(OUTPUT)/asan/bulwark $(OUTPUT)/bwtest
+	$(Q)tests/run-suite host tests/host/run.sh $(OUTPUT)/asan/bulwark $(OUTPUT)/bwtest
+
+vm-test: $(OUTPUT)/bulwark $(OUTPUT)/bwtest
+	$(Q)tests/run-suite vm tests/vm/run.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
+
+# The README's test command: every suite, then one summary line.
+test: test-deps
+	$(Q)rm -f $(OUTPUT)/results
+	$(Q)status=0; \
+	$(MAKE) --no-print-directory unit-test || status=1; \
+	$(MAKE) --no-print-directory host-test || status=1; \
+	$(MAKE) --no-print-directory vm-test || status=1; \
+	tests/summary $(OUTPUT)/results || status=1; \
+	exit $$status
+
+check-rules: $(OUTPUT)/bulwark
+	$(Q)$(OUTPUT)/bulwark check --config policies/default.conf
+
+# The README's run command: set up, build, run in the foreground.
+run: build-deps
+	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/bulwark
+	$(OUTPUT)/bulwark run --config policies/default.conf
+
+bench: $(OUTPUT)/bulwark
+	$(Q)tests/bench/run.sh $(OUTPUT)/bulwark
+
+install: $(OUTPUT)/bulwark
+	install -D -m 0755 $(OUTPUT)/bulwark $(DESTDIR)/usr/sbin/bulwark
+	install -D -m 0644 policies/default.conf $(DESTDIR)/etc/bulwark/bulwark.conf
+	install -d -m 0755 $(DESTDIR)/etc/bulwark/rules.d
+	install -m 0644 rules/*.rules $(DESTDIR)/etc/bulwark/rules.d/
+	install -D -m 0644 packaging/bulwark.service \
+		$(DESTDIR)/lib/systemd/system/bulwark.service
+	install -D -m 0644 packaging/bulwark.8 $(DESTDIR)/usr/share/man/man8/bulwark.8
+
+clean:
+	rm -rf $(OUTPUT)

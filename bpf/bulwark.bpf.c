@@ -1,0 +1,1016 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bulwark's kernel side: LSM hooks that decide with map lookups only, and
+ * tracepoint programs that keep the process table and, where LSM programs
+ * cannot load, report what the policy would have decided.
+ *
+ * Rules are classified with bit vectors: every match dimension maps a
+ * value to the bitmap of rules accepting it (or to the dimension's default
+ * bitmap when no rule names the value).  ANDing one bitmap per dimension
+ * and taking the lowest set bit gives the first matching rule, at a cost
+ * that does not depend on the number of rules.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define EPERM		1
+#define MS_REMOUNT	32
+#define MS_BIND		4096
+#define MS_MOVE		8192
+#define SHM_RDONLY	010000
+#define SI_USER		0
+#define SI_QUEUE	-1
+#define SI_TKILL	-6
+
+/* Generation of the live policy; 0 = none.  Written by the engine with a
+ * single aligned 64-bit store, which is what makes a policy switch atomic. */
+volatile __u64 active_gen;
+/* tgid of the engine, so its own activity is never decided on. */
+const volatile __u32 engine_tgid;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_NUM_ENTRIES);
+	__type(key, struct bw_num_key);
+	__type(value, struct bw_bitmap);
+} num_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_STR_ENTRIES);
+	__type(key, struct bw_str_key);
+	__type(value, struct bw_bitmap);
+} str_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_PATH_ENTRIES);
+	__type(key, struct bw_path_key);
+	__type(value, struct bw_bitmap);
+} path_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_DEF_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct bw_bitmap);
+} def_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_RULE_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct bw_rule_info);
+} rule_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_SLOTS * BW_NCLASS);
+	__type(key, __u32);
+	__type(value, struct bw_class_meta);
+} meta_map SEC(".maps");
+
+struct bw_proc {
+	char exe[BW_PATH_LEN];
+};
+
+/* Executable of every process, by tgid: set at exec, inherited at fork. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct bw_proc);
+} proc_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+/* Records that could not be written to the ring buffer, per class. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BW_LOST_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_map SEC(".maps");
+
+#define PW_HALF		256
+#define PW_DEPTH	40
+
+struct scratch {
+	struct bw_bitmap acc;
+	struct bw_event ev;
+	struct bw_path_key pkey;
+	struct bw_str_key skey;
+	char buf[2 * PW_HALF];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+/* ---- paths ---- */
+
+struct walk {
+	struct dentry *d;
+	struct mount *mnt;
+	__u32 off;		/* start of the path built so far in buf */
+};
+
+/* One step of the walk towards the root: a mount crossing or a component. */
+static long walk_step(__u32 i, void *ctx)
+{
+	struct walk *w = ctx;
+	/* locals, so that CO-RE relocations name kernel types only */
+	struct mount *mnt = w->mnt;
+	struct dentry *d = w->d;
+	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	struct dentry *parent;
+	const unsigned char *name;
+	struct scratch *s;
+	__u32 zero = 0, len, off;
+
+	if (d == root) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt)
+			return 1;
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		return 0;
+	}
+	parent = BPF_CORE_READ(d, d_parent);
+	if (!parent || parent == d)
+		return 1;
+	len = BPF_CORE_READ(d, d_name.len);
+	name = BPF_CORE_READ(d, d_name.name);
+	off = w->off;
+	if (len == 0 || len + 1 > off)
+		return 1;
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return 1;
+	off -= len + 1;
+	off &= PW_HALF - 1;
+	s->buf[off] = '/';
+	bpf_probe_read_kernel(&s->buf[(off + 1) & (PW_HALF - 1)],
+			      len & (PW_HALF - 1), name);
+	w->off = off;
+	w->d = parent;
+	return 0;
+}
+
+/*
+ * Path of (dentry, vfsmount) relative to the root of its mount namespace,
+ * built backwards in s->buf.  bpf_d_path is not allowed in most hooks we
+ * use, so every path goes through this one walk; bpf_loop keeps the
+ * verifier's work independent of the depth.  Paths longer than the
+ * buffer lose their leading components.
+ */
+static __noinline int path_of(struct scratch *s, struct dentry *d,
+			      struct vfsmount *vfs, char *dst)
+{
+	struct walk w = {
+		.d = d,
+		.mnt = container_of(vfs, struct mount, mnt),
+		.off = PW_HALF - 1,
+	};
+
+	s->buf[PW_HALF - 1] = 0;
+	bpf_loop(PW_DEPTH, walk_step, &w, 0);
+	if (w.off >= PW_HALF - 1) {
+		dst[0] = '/';
+		dst[1] = 0;
+		return 1;
+	}
+	return bpf_probe_read_kernel_str(dst, BW_PATH_LEN,
+					 &s->buf[w.off & (PW_HALF - 1)]);
+}
+
+static __always_inline int path_of_path(struct scratch *s,
+					const struct path *p, char *dst)
+{
+	return path_of(s, BPF_CORE_READ(p, dentry), BPF_CORE_READ(p, mnt), dst);
+}
+
+/* ---- subject ---- */
+
+static __always_inline int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* 64 hex characters at name[off], ending the name or followed by '.' */
+static __always_inline int hex64_at(const char *name, int off)
+{
+	char end;
+
+	if (off && name[off - 1] != '-')
+		return 0;
+	for (int i = 0; i < 64; i++)
+		if (!is_hex(name[off + i]))
+			return 0;
+	end = name[off + 64];
+	return end == 0 || end == '.';
+}
+
+/*
+ * Container id from the name of the task's cgroup: "<64 hex>" (cgroupfs
+ * drivers) or "<runtime>-<64 hex>.scope" (systemd drivers: docker-,
+ * libpod-, crio-, cri-containerd-).  The short id is its first 12
+ * characters.  Fixed offsets keep the verifier's paths linear.
+ */
+static __noinline int container_of_task(struct task_struct *t, char *dst)
+{
+	char name[96] = {};
+	const char *kn_name;
+	int off;
+
+	kn_name = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, name);
+	if (!kn_name || bpf_probe_read_kernel_str(name, 90, kn_name) < 0)
+		return 0;
+	if (hex64_at(name, 0))
+		off = 0;
+	else if (hex64_at(name, 7))
+		off = 7;
+	else if (hex64_at(name, 5))
+		off = 5;
+	else if (hex64_at(name, 15))
+		off = 15;
+	else
+		return 0;
+	for (int i = 0; i < 12; i++)
+		dst[i] = name[(off + i) & 31];
+	return 1;
+}
+
+static __always_inline void fill_subject(struct bw_subject *sj)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent = BPF_CORE_READ(t, real_parent);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	struct bw_proc *proc;
+	__u32 tgid = pid_tgid >> 32;
+	int found;
+
+	__builtin_memset(sj, 0, sizeof(*sj));
+	sj->pid = (__u32)pid_tgid;
+	sj->tgid = tgid;
+	sj->uid = (__u32)uid_gid;
+	sj->gid = uid_gid >> 32;
+	sj->euid = BPF_CORE_READ(t, cred, euid.val);
+	sj->ppid = BPF_CORE_READ(parent, tgid);
+	sj->cgroup_id = bpf_get_current_cgroup_id();
+	sj->pidns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children, ns.inum);
+	sj->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	sj->userns = BPF_CORE_READ(t, cred, user_ns, ns.inum);
+	bpf_get_current_comm(sj->comm, sizeof(sj->comm));
+	bpf_probe_read_kernel(sj->pcomm, sizeof(sj->pcomm), &parent->comm);
+	found = container_of_task(t, sj->container);
+	/* keep the return value: clang drops r0 of an unused result, and the
+	 * verifier then refuses the subprogram's leftover stack pointer */
+	barrier_var(found);
+	proc = bpf_map_lookup_elem(&proc_map, &tgid);
+	if (proc)
+		bpf_probe_read_kernel_str(sj->exe, sizeof(sj->exe), proc->exe);
+}
+
+/* ---- classification ---- */
+
+static __noinline void bm_and(struct bw_bitmap *acc, struct bw_bitmap *m)
+{
+	for (int i = 0; i < BW_BITMAP_WORDS; i++)
+		acc->w[i] &= m->w[i];
+}
+
+static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
+						    __u32 dim)
+{
+	__u32 k = bw_def_index(slot, cls, dim);
+
+	return bpf_map_lookup_elem(&def_map, &k);
+}
+
+static __noinline int and_num(struct scratch *s, __u32 slot, __u32 cls,
+			      __u32 dim, __u64 val)
+{
+	struct bw_num_key k = { .slot = slot, .cls = cls, .dim = dim, .val = val };
+	struct bw_bitmap *m = bpf_map_lookup_elem(&num_map, &k);
+
+	if (!m)
+		m = def_bitmap(slot, cls, dim);
+	if (!m)
+		return -1;
+	bm_and(&s->acc, m);
+	return 0;
+}
+
+static __noinline int and_str(struct scratch *s, __u32 slot, __u32 cls,
+			      __u32 dim, const char *str)
+{
+	struct bw_str_key *k = &s->skey;
+	struct bw_bitmap *m;
+
+	k->slot = slot;
+	k->cls = cls;
+	k->dim = dim;
+	k->pad = 0;
+	__builtin_memset(k->s, 0, sizeof(k->s));
+	bpf_probe_read_kernel_str(k->s, sizeof(k->s), str);
+	m = bpf_map_lookup_elem(&str_map, k);
+	if (!m)
+		m = def_bitmap(slot, cls, dim);
+	if (!m)
+		return -1;
+	bm_and(&s->acc, m);
+	return 0;
+}
+
+static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
+			       __u32 dim, const char *path)
+{
+	struct bw_path_key *k = &s->pkey;
+	struct bw_bitmap *m;
+
+	/* Bytes after the NUL never take part in a match: every entry's
+	 * prefix ends at or before its own NUL. */
+	k->prefixlen = BW_PATH_KEY_HDR_BITS + BW_PATH_LEN * 8;
+	k->slot = slot;
+	k->cls = cls;
+	k->dim = dim;
+	k->pad = 0;
+	bpf_probe_read_kernel_str(k->path, sizeof(k->path), path);
+	m = bpf_map_lookup_elem(&path_map, k);
+	if (!m)
+		m = def_bitmap(slot, cls, dim);
+	if (!m)
+		return -1;
+	bm_and(&s->acc, m);
+	return 0;
+}
+
+/* The deepest cgroup ancestor that some rule names decides the dimension. */
+static __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
+{
+	struct bw_num_key k = { .slot = slot, .cls = cls, .dim = BW_DIM_CGROUP };
+	struct bw_bitmap *m = NULL, *hit;
+
+	for (int level = 0; level < BW_CGROUP_LEVELS; level++) {
+		k.val = bpf_get_current_ancestor_cgroup_id(level);
+		if (!k.val)
+			break;
+		hit = bpf_map_lookup_elem(&num_map, &k);
+		if (hit)
+			m = hit;
+	}
+	if (!m)
+		m = def_bitmap(slot, cls, BW_DIM_CGROUP);
+	if (!m)
+		return -1;
+	bm_and(&s->acc, m);
+	return 0;
+}
+
+#define HAS(mask, d) ((mask) & (1u << (d)))
+
+static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
+				    __u32 mask)
+{
+	struct bw_event *e = &s->ev;
+	struct bw_subject *sj = &e->subj;
+	int err = 0;
+
+	if (HAS(mask, BW_DIM_COMM))
+		err |= and_str(s, slot, cls, BW_DIM_COMM, sj->comm);
+	if (HAS(mask, BW_DIM_EXE))
+		err |= and_path(s, slot, cls, BW_DIM_EXE, sj->exe);
+	if (HAS(mask, BW_DIM_UID))
+		err |= and_num(s, slot, cls, BW_DIM_UID, sj->uid);
+	if (HAS(mask, BW_DIM_GID))
+		err |= and_num(s, slot, cls, BW_DIM_GID, sj->gid);
+	if (HAS(mask, BW_DIM_PCOMM))
+		err |= and_str(s, slot, cls, BW_DIM_PCOMM, sj->pcomm);
+	if (HAS(mask, BW_DIM_CGROUP))
+		err |= and_cgroup(s, slot, cls);
+	if (HAS(mask, BW_DIM_CONTAINER))
+		err |= and_str(s, slot, cls, BW_DIM_CONTAINER, sj->container);
+
+	switch (cls) {
+	case BW_CLASS_CAPABLE:
+		if (HAS(mask, BW_DIM_CAP))
+			err |= and_num(s, slot, cls, BW_DIM_CAP, e->cap.cap);
+		break;
+	case BW_CLASS_IPC:
+		if (HAS(mask, BW_DIM_IPC_KIND))
+			err |= and_num(s, slot, cls, BW_DIM_IPC_KIND, e->ipc.kind);
+		if (HAS(mask, BW_DIM_IPC_ACCESS))
+			err |= and_num(s, slot, cls, BW_DIM_IPC_ACCESS, e->ipc.access);
+		if (HAS(mask, BW_DIM_IPC_OWNER))
+			err |= and_num(s, slot, cls, BW_DIM_IPC_OWNER, e->ipc.uid);
+		break;
+	case BW_CLASS_MOUNT:
+		if (HAS(mask, BW_DIM_MNT_OP))
+			err |= and_num(s, slot, cls, BW_DIM_MNT_OP, e->mnt.op);
+		if (HAS(mask, BW_DIM_MNT_FSTYPE))
+			err |= and_str(s, slot, cls, BW_DIM_MNT_FSTYPE, e->mnt.fstype);
+		if (HAS(mask, BW_DIM_MNT_SOURCE))
+			err |= and_path(s, slot, cls, BW_DIM_MNT_SOURCE, e->mnt.source);
+		if (HAS(mask, BW_DIM_MNT_TARGET))
+			err |= and_path(s, slot, cls, BW_DIM_MNT_TARGET, e->mnt.target);
+		break;
+	case BW_CLASS_SIGNAL:
+		if (HAS(mask, BW_DIM_SIG))
+			err |= and_num(s, slot, cls, BW_DIM_SIG, e->sig.sig);
+		if (HAS(mask, BW_DIM_SIG_TCOMM))
+			err |= and_str(s, slot, cls, BW_DIM_SIG_TCOMM, e->sig.target_comm);
+		if (HAS(mask, BW_DIM_SIG_TUID))
+			err |= and_num(s, slot, cls, BW_DIM_SIG_TUID, e->sig.target_uid);
+		if (HAS(mask, BW_DIM_SIG_SAMEUSER))
+			err |= and_num(s, slot, cls, BW_DIM_SIG_SAMEUSER, e->sig.same_user);
+		break;
+	case BW_CLASS_EXEC:
+		if (HAS(mask, BW_DIM_EXEC_PATH))
+			err |= and_path(s, slot, cls, BW_DIM_EXEC_PATH, e->exec.path);
+		break;
+	}
+	return err;
+}
+
+/* de Bruijn sequence: bit index without branches the verifier must walk */
+static const __u8 debruijn_pos[64] = {
+	0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4,
+	62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5,
+	63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11,
+	46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6,
+};
+
+/* Index of the lowest set bit, or BW_NO_RULE. */
+static __noinline __u32 lowest_bit(struct bw_bitmap *b)
+{
+	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+		__u64 w = b->w[i];
+
+		if (!w)
+			continue;
+		w &= -w;
+		return i * 64 + debruijn_pos[((w * 0x03f79d71b4cb0a89ULL) >> 58) & 63];
+	}
+	return BW_NO_RULE;
+}
+
+static __always_inline struct bw_rule_info *rule_info(__u32 slot, __u32 cls,
+						      __u32 idx)
+{
+	__u32 k = bw_rule_index(slot, cls, idx & (BW_MAX_RULES - 1));
+
+	return bpf_map_lookup_elem(&rule_map, &k);
+}
+
+static __always_inline void emit(struct scratch *s)
+{
+	__u32 cls = s->ev.cls;
+	__u64 *lost;
+
+	if (bpf_ringbuf_output(&events, &s->ev, sizeof(s->ev), 0) == 0)
+		return;
+	lost = bpf_map_lookup_elem(&lost_map, &cls);
+	if (lost)
+		(*lost)++;
+}
+
+/*
+ * Decide on the event prepared in s->ev.  Returns the value for the LSM
+ * hook: -EPERM for an enforced deny, 0 otherwise.
+ */
+static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
+			     __u32 enforced)
+{
+	struct bw_class_meta *meta;
+	struct bw_rule_info *ri;
+	struct bw_bitmap *all;
+	__u32 mk = bw_meta_index(slot, cls), first, rule;
+	struct bw_event *e = &s->ev;
+	int ret = 0;
+
+	meta = bpf_map_lookup_elem(&meta_map, &mk);
+	all = def_bitmap(slot, cls, BW_DEF_ALL);
+	if (!meta || !all)
+		return 0;
+	__builtin_memcpy(&s->acc, all, sizeof(s->acc));
+	if (classify(s, slot, cls & 7, meta->dim_mask))
+		return 0;
+	first = lowest_bit(&s->acc);
+	if (first == BW_NO_RULE)
+		return 0;
+	ri = rule_info(slot, cls, first);
+	if (!ri)
+		return 0;
+	e->audit_rule = BW_NO_RULE;
+	rule = first;
+	if (ri->action == BW_ACT_AUDIT) {
+		struct bw_bitmap *dec = def_bitmap(slot, cls, BW_DEF_DECISIVE);
+
+		e->audit_rule = first;
+		if (!dec)
+			return 0;
+		bm_and(&s->acc, dec);
+		rule = lowest_bit(&s->acc);
+		ri = rule == BW_NO_RULE ? NULL : rule_info(slot, cls, rule);
+	}
+
+	e->type = BW_REC_DECISION;
+	e->cls = cls;
+	e->ts = bpf_ktime_get_boot_ns();
+	e->rule = rule;
+	e->flags |= enforced ? BW_F_ENFORCED : 0;
+	if (!ri) {
+		e->decision = BW_DEC_AUDIT;
+		e->rule = e->audit_rule;
+		e->audit_rule = BW_NO_RULE;
+	} else if (ri->action == BW_ACT_DENY) {
+		if (enforced && meta->mode == BW_MODE_ENFORCE) {
+			e->decision = BW_DEC_DENY;
+			ret = -EPERM;
+		} else {
+			e->decision = BW_DEC_WOULD_DENY;
+		}
+	} else {
+		e->decision = BW_DEC_ALLOW;
+		if (!ri->log && e->audit_rule == BW_NO_RULE)
+			return 0;
+	}
+	e->ret = ret;
+	if (!(e->flags & BW_F_NOAUDIT) || e->decision == BW_DEC_AUDIT)
+		emit(s);
+	return ret;
+}
+
+/*
+ * Common entry: is there a live policy with rules for this class, and
+ * is the caller someone we decide on?  Returns the scratch area with the
+ * subject filled in, or NULL to let the operation through untouched.
+ */
+static __always_inline struct scratch *begin(__u32 cls, __u32 *slot,
+					     __u64 cap)
+{
+	struct bw_class_meta *meta;
+	struct scratch *s;
+	__u64 gen = active_gen;
+	__u32 zero = 0, mk;
+
+	if (!gen)
+		return NULL;
+	if (engine_tgid && (bpf_get_current_pid_tgid() >> 32) == engine_tgid)
+		return NULL;
+	*slot = gen & 1;
+	mk = bw_meta_index(*slot, cls);
+	meta = bpf_map_lookup_elem(&meta_map, &mk);
+	if (!meta || !meta->nrules)
+		return NULL;
+	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->cap_mask & (1ULL << cap))))
+		return NULL;
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return NULL;
+	__builtin_memset(&s->ev, 0, sizeof(s->ev));
+	s->ev.generation = gen;
+	s->ev.cls = cls;
+	fill_subject(&s->ev.subj);
+	if (s->ev.subj.exe[0])
+		s->ev.flags |= BW_F_EXE_KNOWN;
+	return s;
+}
+
+/* ---- LSM hooks ---- */
+
+SEC("lsm/capable")
+int BPF_PROG(bw_capable, const struct cred *cred, struct user_namespace *ns,
+	     int cap, unsigned int opts, int ret)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin(BW_CLASS_CAPABLE, &slot, (__u64)(__u32)cap);
+	if (!s)
+		return 0;
+	s->ev.cap.cap = cap;
+	s->ev.cap.opts = opts;
+	/* CAP_OPT_NOAUDIT (1 << 1): enforced, but not logged as a denial. */
+	if (opts & 2)
+		s->ev.flags |= BW_F_NOAUDIT;
+	return decide(s, slot, BW_CLASS_CAPABLE, 1);
+}
+
+/* The kind of IPC object is not in kern_ipc_perm; the syscall tells. */
+static __always_inline __u32 ipc_kind_of_syscall(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	long nr = BPF_CORE_READ(regs, orig_ax);
+
+	switch (nr) {
+	case 29: case 30: case 31: case 67:	/* shmget shmat shmctl shmdt */
+		return BW_IPC_SHM;
+	case 68: case 69: case 70: case 71:	/* msgget msgsnd msgrcv msgctl */
+		return BW_IPC_MSG;
+	case 64: case 65: case 66: case 220:	/* semget semop semctl semtimedop */
+		return BW_IPC_SEM;
+	}
+	return BW_IPC_UNKNOWN;
+}
+
+SEC("lsm/ipc_permission")
+int BPF_PROG(bw_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
+{
+	struct bw_ev_ipc *ev;
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin(BW_CLASS_IPC, &slot, 0);
+	if (!s)
+		return 0;
+	ev = &s->ev.ipc;
+	ev->kind = ipc_kind_of_syscall();
+	ev->access = ((flag & 0444) ? BW_IPC_READ : 0) |
+		     ((flag & 0222) ? BW_IPC_WRITE : 0);
+	ev->uid = BPF_CORE_READ(ipcp, uid.val);
+	ev->gid = BPF_CORE_READ(ipcp, gid.val);
+	ev->cuid = BPF_CORE_READ(ipcp, cuid.val);
+	ev->cgid = BPF_CORE_READ(ipcp, cgid.val);
+	ev->key = BPF_CORE_READ(ipcp, key);
+	ev->id = BPF_CORE_READ(ipcp, id);
+	ev->mode = BPF_CORE_READ(ipcp, mode);
+	return decide(s, slot, BW_CLASS_IPC, 1);
+}
+
+static __always_inline __u32 mount_op(__u64 flags)
+{
+	if (flags & MS_REMOUNT)
+		return BW_MNT_REMOUNT;
+	if (flags & MS_BIND)
+		return BW_MNT_BIND;
+	if (flags & MS_MOVE)
+		return BW_MNT_MOVE;
+	return BW_MNT_MOUNT;
+}
+
+SEC("lsm/sb_mount")
+int BPF_PROG(bw_sb_mount, const char *dev_name, const struct path *path,
+	     const char *type, unsigned long flags, void *data, int ret)
+{
+	struct bw_ev_mount *ev;
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	if (!s)
+		return 0;
+	ev = &s->ev.mnt;
+	ev->op = mount_op(flags);
+	ev->flags = flags;
+	if (type)
+		bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype), type);
+	if (dev_name)
+		bpf_probe_read_kernel_str(ev->source, sizeof(ev->source), dev_name);
+	path_of_path(s, path, ev->target);
+	return decide(s, slot, BW_CLASS_MOUNT, 1);
+}
+
+SEC("lsm/move_mount")
+int BPF_PROG(bw_move_mount, const struct path *from_path,
+	     const struct path *to_path, int ret)
+{
+	struct bw_ev_mount *ev;
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	if (!s)
+		return 0;
+	ev = &s->ev.mnt;
+	ev->op = BW_MNT_MOVE;
+	path_of_path(s, from_path, ev->source);
+	path_of_path(s, to_path, ev->target);
+	return decide(s, slot, BW_CLASS_MOUNT, 1);
+}
+
+SEC("lsm/sb_umount")
+int BPF_PROG(bw_sb_umount, struct vfsmount *mnt, int flags, int ret)
+{
+	struct bw_ev_mount *ev;
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	if (!s)
+		return 0;
+	ev = &s->ev.mnt;
+	ev->op = BW_MNT_UMOUNT;
+	ev->flags = flags;
+	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
+				  BPF_CORE_READ(mnt, mnt_sb, s_type, name));
+	path_of(s, BPF_CORE_READ(mnt, mnt_root), mnt, ev->target);
+	return decide(s, slot, BW_CLASS_MOUNT, 1);
+}
+
+SEC("lsm/sb_pivotroot")
+int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
+	     const struct path *new_path, int ret)
+{
+	struct bw_ev_mount *ev;
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	if (!s)
+		return 0;
+	ev = &s->ev.mnt;
+	ev->op = BW_MNT_PIVOT_ROOT;
+	path_of_path(s, old_path, ev->source);
+	path_of_path(s, new_path, ev->target);
+	return decide(s, slot, BW_CLASS_MOUNT, 1);
+}
+
+static __always_inline void fill_signal_target(struct bw_event *e,
+					       struct task_struct *p, int sig)
+{
+	e->sig.sig = sig;
+	e->sig.target_pid = BPF_CORE_READ(p, tgid);
+	e->sig.target_uid = BPF_CORE_READ(p, real_cred, uid.val);
+	e->sig.same_user = e->sig.target_uid == e->subj.uid;
+	bpf_probe_read_kernel(e->sig.target_comm, sizeof(e->sig.target_comm),
+			      &p->comm);
+}
+
+SEC("lsm/task_kill")
+int BPF_PROG(bw_task_kill, struct task_struct *p, struct kernel_siginfo *info,
+	     int sig, const struct cred *cred, int ret)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin(BW_CLASS_SIGNAL, &slot, 0);
+	if (!s)
+		return 0;
+	fill_signal_target(&s->ev, p, sig);
+	return decide(s, slot, BW_CLASS_SIGNAL, 1);
+}
+
+SEC("lsm/bprm_check_security")
+int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin(BW_CLASS_EXEC, &slot, 0);
+	if (!s)
+		return 0;
+	path_of_path(s, &bprm->file->f_path, s->ev.exec.path);
+	return decide(s, slot, BW_CLASS_EXEC, 1);
+}
+
+/* ---- process table (every kernel) ---- */
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid), zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	struct file *f = BPF_CORE_READ(bprm, file);
+	struct bw_proc *proc;
+
+	if (!s)
+		return 0;
+	/* The new image's path goes into the table first, so that the
+	 * degraded exec decision below already sees the new exe. */
+	path_of(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
+		s->ev.exec.path);
+	proc = bpf_map_lookup_elem(&proc_map, &tgid);
+	if (proc) {
+		bpf_probe_read_kernel_str(proc->exe, sizeof(proc->exe),
+					  s->ev.exec.path);
+	} else {
+		bpf_map_update_elem(&proc_map, &tgid, s->ev.exec.path, BPF_ANY);
+	}
+	return 0;
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(bw_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u32 cpid = BPF_CORE_READ(child, pid);
+	struct bw_proc *proc;
+
+	if (cpid != ctgid)
+		return 0;	/* a new thread shares its process's entry */
+	proc = bpf_map_lookup_elem(&proc_map, &ptgid);
+	if (proc)
+		bpf_map_update_elem(&proc_map, &ctgid, proc, BPF_ANY);
+	else
+		bpf_map_delete_elem(&proc_map, &ctgid);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(bw_exit, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+
+	if (BPF_CORE_READ(p, signal, live.counter) == 0)
+		bpf_map_delete_elem(&proc_map, &tgid);
+	return 0;
+}
+
+/* ---- audit-only fallbacks, for kernels that refuse LSM programs ---- */
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	struct file *f = BPF_CORE_READ(bprm, file);
+	struct scratch *s;
+	__u32 slot;
+
+	s = begin(BW_CLASS_EXEC, &slot, 0);
+	if (!s)
+		return 0;
+	path_of(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
+		s->ev.exec.path);
+	decide(s, slot, BW_CLASS_EXEC, 0);
+	return 0;
+}
+
+SEC("raw_tp/cap_capable")
+int BPF_PROG(bw_capable_audit, const struct cred *cred,
+	     struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return 0;	/* the kernel denied: BPF LSM would not be asked */
+	s = begin(BW_CLASS_CAPABLE, &slot, (__u64)(__u32)cap);
+	if (!s)
+		return 0;
+	s->ev.cap.cap = cap;
+	decide(s, slot, BW_CLASS_CAPABLE, 0);
+	return 0;
+}
+
+SEC("raw_tp/signal_generate")
+int BPF_PROG(bw_signal_audit, int sig, struct kernel_siginfo *info,
+	     struct task_struct *p, int group, int result)
+{
+	struct scratch *s;
+	__u32 slot;
+	int code;
+
+	/* SEND_SIG_NOINFO/SEND_SIG_PRIV are 0 and 1: kernel-sent. */
+	if ((unsigned long)info <= 1)
+		return 0;
+	code = BPF_CORE_READ(info, si_code);
+	if (code != SI_USER && code != SI_TKILL && code != SI_QUEUE)
+		return 0;
+	s = begin(BW_CLASS_SIGNAL, &slot, 0);
+	if (!s)
+		return 0;
+	fill_signal_target(&s->ev, p, sig);
+	decide(s, slot, BW_CLASS_SIGNAL, 0);
+	return 0;
+}
+
+/* Layout of syscalls/sys_enter_* tracepoint records. */
+struct sys_enter_args {
+	__u64 common;
+	__s64 nr;
+	__u64 args[6];
+};
+
+static __always_inline int mount_audit(__u32 op, const char *src,
+				       const char *dst, const char *type,
+				       __u64 flags)
+{
+	struct bw_ev_mount *ev;
+	struct scratch *s;
+	__u32 slot;
+
+	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	if (!s)
+		return 0;
+	ev = &s->ev.mnt;
+	ev->op = op;
+	ev->flags = flags;
+	if (src)
+		bpf_probe_read_user_str(ev->source, sizeof(ev->source), src);
+	if (dst)
+		bpf_probe_read_user_str(ev->target, sizeof(ev->target), dst);
+	if (type)
+		bpf_probe_read_user_str(ev->fstype, sizeof(ev->fstype), type);
+	decide(s, slot, BW_CLASS_MOUNT, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_mount")
+int bw_mount_audit(struct sys_enter_args *ctx)
+{
+	return mount_audit(mount_op(ctx->args[3]), (const char *)ctx->args[0],
+			   (const char *)ctx->args[1],
+			   (const char *)ctx->args[2], ctx->args[3]);
+}
+
+SEC("tp/syscalls/sys_enter_umount")
+int bw_umount_audit(struct sys_enter_args *ctx)
+{
+	return mount_audit(BW_MNT_UMOUNT, NULL, (const char *)ctx->args[0],
+			   NULL, ctx->args[1]);
+}
+
+SEC("tp/syscalls/sys_enter_move_mount")
+int bw_move_mount_audit(struct sys_enter_args *ctx)
+{
+	return mount_audit(BW_MNT_MOVE, (const char *)ctx->args[1],
+			   (const char *)ctx->args[3], NULL, 0);
+}
+
+SEC("tp/syscalls/sys_enter_pivot_root")
+int bw_pivot_root_audit(struct sys_enter_args *ctx)
+{
+	return mount_audit(BW_MNT_PIVOT_ROOT, (const char *)ctx->args[1],
+			   (const char *)ctx->args[0], NULL, 0);
+}
+
+static __always_inline int ipc_audit(__u32 kind, __u32 access, __u32 id)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	s = begin(BW_CLASS_IPC, &slot, 0);
+	if (!s)
+		return 0;
+	s->ev.ipc.kind = kind;
+	s->ev.ipc.access = access;
+	s->ev.ipc.id = id;
+	s->ev.ipc.uid = (__u32)-1;	/* the owner is not visible here */
+	decide(s, slot, BW_CLASS_IPC, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_shmat")
+int bw_shmat_audit(struct sys_enter_args *ctx)
+{
+	__u32 access = BW_IPC_READ |
+		       ((ctx->args[2] & SHM_RDONLY) ? 0 : BW_IPC_WRITE);
+
+	return ipc_audit(BW_IPC_SHM, access, ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_msgsnd")
+int bw_msgsnd_audit(struct sys_enter_args *ctx)
+{
+	return ipc_audit(BW_IPC_MSG, BW_IPC_WRITE, ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_msgrcv")
+int bw_msgrcv_audit(struct sys_enter_args *ctx)
+{
+	return ipc_audit(BW_IPC_MSG, BW_IPC_READ, ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_semop")
+int bw_semop_audit(struct sys_enter_args *ctx)
+{
+	return ipc_audit(BW_IPC_SEM, BW_IPC_READ | BW_IPC_WRITE, ctx->args[0]);
+}

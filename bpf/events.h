@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared between the BPF programs and the engine: event records sent
+ * through the ring buffer and the layout of the policy maps.  Fixed-width
+ * types only, no pointers, explicit padding; sizes are checked below.
+ */
+#ifndef BULWARK_EVENTS_H
+#define BULWARK_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define BW_COMM_LEN		16
+#define BW_PATH_LEN		252	/* LPM trie data is at most 256 bytes */
+#define BW_CONTAINER_LEN	16	/* 12-character short id + NUL, padded */
+#define BW_MAX_RULES		4096	/* per event class */
+#define BW_BITMAP_WORDS		(BW_MAX_RULES / 64)
+#define BW_CGROUP_LEVELS	16	/* cgroup ancestors examined per decision */
+
+enum bw_class {
+	BW_CLASS_CAPABLE = 0,
+	BW_CLASS_IPC,
+	BW_CLASS_MOUNT,
+	BW_CLASS_SIGNAL,
+	BW_CLASS_EXEC,
+	BW_NCLASS,
+};
+
+enum bw_action {
+	BW_ACT_NONE = 0,
+	BW_ACT_ALLOW,
+	BW_ACT_AUDIT,
+	BW_ACT_DENY,
+};
+
+enum bw_decision {
+	BW_DEC_ALLOW = 0,
+	BW_DEC_AUDIT,
+	BW_DEC_DENY,
+	BW_DEC_WOULD_DENY,
+};
+
+/*
+ * Match dimensions.  Subject dimensions apply to every class; the others
+ * belong to one class each.  Each dimension stores its values in one of
+ * three maps, given by bw_dim_kind().
+ */
+enum bw_dim {
+	BW_DIM_COMM = 0,	/* str */
+	BW_DIM_EXE,		/* path */
+	BW_DIM_UID,		/* num */
+	BW_DIM_GID,		/* num */
+	BW_DIM_PCOMM,		/* str */
+	BW_DIM_CGROUP,		/* num: cgroup id of a listed ancestor */
+	BW_DIM_CONTAINER,	/* str: short id, "" when not in a container */
+	BW_DIM_CAP,		/* num */
+	BW_DIM_IPC_KIND,	/* num: enum bw_ipc_kind */
+	BW_DIM_IPC_ACCESS,	/* num: BW_IPC_READ|BW_IPC_WRITE mask */
+	BW_DIM_IPC_OWNER,	/* num: owner uid */
+	BW_DIM_MNT_OP,		/* num: enum bw_mount_op */
+	BW_DIM_MNT_FSTYPE,	/* str */
+	BW_DIM_MNT_SOURCE,	/* path */
+	BW_DIM_MNT_TARGET,	/* path */
+	BW_DIM_SIG,		/* num */
+	BW_DIM_SIG_TCOMM,	/* str */
+	BW_DIM_SIG_TUID,	/* num */
+	BW_DIM_SIG_SAMEUSER,	/* num: 0 or 1 */
+	BW_DIM_EXEC_PATH,	/* path */
+	BW_NDIM,
+};
+
+enum bw_dim_kind { BW_KIND_NUM = 0, BW_KIND_STR, BW_KIND_PATH };
+
+static inline int bw_dim_kind(int dim)
+{
+	switch (dim) {
+	case BW_DIM_COMM:
+	case BW_DIM_PCOMM:
+	case BW_DIM_CONTAINER:
+	case BW_DIM_MNT_FSTYPE:
+	case BW_DIM_SIG_TCOMM:
+		return BW_KIND_STR;
+	case BW_DIM_EXE:
+	case BW_DIM_MNT_SOURCE:
+	case BW_DIM_MNT_TARGET:
+	case BW_DIM_EXEC_PATH:
+		return BW_KIND_PATH;
+	default:
+		return BW_KIND_NUM;
+	}
+}
+
+enum bw_ipc_kind {
+	BW_IPC_UNKNOWN = 0,
+	BW_IPC_SHM,
+	BW_IPC_MSG,
+	BW_IPC_SEM,
+};
+
+#define BW_IPC_READ	1
+#define BW_IPC_WRITE	2
+
+enum bw_mount_op {
+	BW_MNT_MOUNT = 1,
+	BW_MNT_UMOUNT,
+	BW_MNT_REMOUNT,
+	BW_MNT_MOVE,
+	BW_MNT_BIND,
+	BW_MNT_PIVOT_ROOT,
+};
+
+/* ---- policy maps ---- */
+
+/* Policy slots: generation g lives in slot g & 1. */
+#define BW_SLOTS 2
+
+struct bw_bitmap {
+	__u64 w[BW_BITMAP_WORDS];
+};
+
+struct bw_num_key {
+	__u8 slot;
+	__u8 cls;
+	__u8 dim;
+	__u8 pad[5];
+	__u64 val;
+};
+
+struct bw_str_key {
+	__u8 slot;
+	__u8 cls;
+	__u8 dim;
+	__u8 pad;
+	char s[BW_COMM_LEN];
+};
+
+/* LPM trie key: prefixlen counts bits from slot onwards. */
+struct bw_path_key {
+	__u32 prefixlen;
+	__u8 slot;
+	__u8 cls;
+	__u8 dim;
+	__u8 pad;
+	char path[BW_PATH_LEN];
+};
+#define BW_PATH_KEY_HDR_BITS 32
+
+/* Per (slot, class) header. */
+struct bw_class_meta {
+	__u32 nrules;
+	__u32 dim_mask;		/* dimensions some rule of this class constrains */
+	__u64 cap_mask;		/* capable: capabilities that have any rule */
+	__u32 mode;		/* enum bw_mode */
+	__u32 pad;
+};
+
+enum bw_mode { BW_MODE_ENFORCE = 0, BW_MODE_AUDIT };
+
+struct bw_rule_info {
+	__u8 action;		/* enum bw_action */
+	__u8 log;		/* emit a record when this rule decides */
+	__u16 pad;
+	__u32 pad2;
+};
+
+/*
+ * Index helpers for the array maps.  The defaults array holds, per
+ * (slot, class), one bitmap per dimension: the rules that accept a value
+ * no rule names.  Two extra entries follow the dimensions.
+ */
+#define BW_DEF_DECISIVE	BW_NDIM		/* rules whose action is allow or deny */
+#define BW_DEF_ALL	(BW_NDIM + 1)	/* every rule of the class */
+#define BW_DEF_PER_CLASS (BW_NDIM + 2)
+#define BW_DEF_ENTRIES	(BW_SLOTS * BW_NCLASS * BW_DEF_PER_CLASS)
+#define bw_def_index(slot, cls, d) \
+	(((slot) * BW_NCLASS + (cls)) * BW_DEF_PER_CLASS + (d))
+#define BW_RULE_ENTRIES	(BW_SLOTS * BW_NCLASS * BW_MAX_RULES)
+#define bw_rule_index(slot, cls, i) \
+	(((slot) * BW_NCLASS + (cls)) * BW_MAX_RULES + (i))
+#define bw_meta_index(slot, cls) ((slot) * BW_NCLASS + (cls))
+
+/* Capacities of the value maps (entries over both slots). */
+#define BW_NUM_ENTRIES	65536
+#define BW_STR_ENTRIES	32768
+#define BW_PATH_ENTRIES	32768
+
+/* ---- records ---- */
+
+enum bw_rec_type {
+	BW_REC_DECISION = 1,
+};
+
+#define BW_F_ENFORCED	(1u << 0)	/* decided in an LSM hook */
+#define BW_F_NOAUDIT	(1u << 1)	/* capable with CAP_OPT_NOAUDIT */
+#define BW_F_EXE_KNOWN	(1u << 2)
+
+#define BW_NO_RULE	0xffffffffu
+
+struct bw_subject {
+	__u64 cgroup_id;
+	__u32 pid;		/* thread id */
+	__u32 tgid;
+	__u32 ppid;		/* tgid of the real parent */
+	__u32 uid;
+	__u32 euid;
+	__u32 gid;
+	__u32 pidns;
+	__u32 mntns;
+	__u32 userns;
+	__u32 pad;
+	char comm[BW_COMM_LEN];
+	char pcomm[BW_COMM_LEN];
+	char container[BW_CONTAINER_LEN];
+	char exe[BW_PATH_LEN];
+	__u32 pad2;
+};
+
+struct bw_ev_capable {
+	__u32 cap;
+	__u32 opts;
+};
+
+struct bw_ev_ipc {
+	__u32 kind;
+	__u32 access;
+	__u32 uid;
+	__u32 gid;
+	__u32 cuid;
+	__u32 cgid;
+	__s32 key;
+	__u32 id;
+	__u32 mode;
+	__u32 pad;
+};
+
+struct bw_ev_mount {
+	__u32 op;
+	__u32 pad;
+	__u64 flags;
+	char fstype[BW_COMM_LEN];
+	char source[BW_PATH_LEN];
+	char target[BW_PATH_LEN];
+	__u64 pad2;
+};
+
+struct bw_ev_signal {
+	__u32 sig;
+	__u32 target_pid;
+	__u32 target_uid;
+	__u32 same_user;
+	char target_comm[BW_COMM_LEN];
+};
+
+struct bw_ev_exec {
+	char path[BW_PATH_LEN];
+	__u32 pad;
+};
+
+struct bw_event {
+	__u32 type;		/* enum bw_rec_type */
+	__u32 cls;		/* enum bw_class */
+	__u64 ts;		/* CLOCK_BOOTTIME, ns */
+	__u64 generation;
+	__u32 decision;		/* enum bw_decision */
+	__u32 rule;		/* index in the class, or BW_NO_RULE */
+	__u32 audit_rule;	/* first matching audit rule before it */
+	__u32 flags;		/* BW_F_* */
+	__s32 ret;		/* value returned to the kernel */
+	__u32 pad;
+	struct bw_subject subj;
+	union {
+		struct bw_ev_capable cap;
+		struct bw_ev_ipc ipc;
+		struct bw_ev_mount mnt;
+		struct bw_ev_signal sig;
+		struct bw_ev_exec exec;
+	};
+};
+
+/* Index of the loss counters (per-CPU array). */
+#define BW_LOST_SLOTS BW_NCLASS
+
+#ifndef __VMLINUX_H__
+_Static_assert(sizeof(struct bw_path_key) == 260, "LPM key size");
+_Static_assert(sizeof(struct bw_subject) % 8 == 0, "subject padding");
+_Static_assert(sizeof(struct bw_event) % 8 == 0, "event padding");
+_Static_assert(sizeof(struct bw_bitmap) == 512, "bitmap size");
+#endif
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BULWARK_CLI_H
+#define BULWARK_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "compile.h"
+#include "diag.h"
+#include "policy.h"
+
+#define DEFAULT_CONFIG "/etc/bulwark/bulwark.conf"
+
+/* Options shared by the commands; parsed once per command. */
+struct bw_opts {
+	const char *config;
+	const char **rules;
+	size_t nrules;
+	const char *log;
+	int mode;		/* -1: from the policy file */
+	const char *ready_file;
+	bool json;
+	bool verbose;
+};
+
+/* Everything `check` and `run` read: the policy file and its rules. */
+struct bw_setup {
+	struct bw_policy policy;
+	struct bw_ruleset rules;
+	struct bw_compiled *compiled;
+};
+
+/*
+ * Read the policy file (opts->config, else DEFAULT_CONFIG when no --rules
+ * is given), apply the command-line overrides, load and compile the rules.
+ * Every problem goes to d; returns 0 only when there was no error.
+ */
+int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d);
+void setup_free(struct bw_setup *st);
+
+/* Report an error once: "bulwark: msg" on stderr. */
+void out_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void out_info(const struct bw_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+int do_check(int argc, char **argv, struct bw_opts *o);
+int do_run(int argc, char **argv, struct bw_opts *o);
+int do_version(int argc, char **argv, struct bw_opts *o);
+
+#endif

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "args.h"
+#include "cli.h"
+#include "engine.h"
+#include "log.h"
+#include "names.h"
+#include "util.h"
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+static void do_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: bulwark run [--config FILE] [--rules PATH]... [--log FILE]\n"
+		"                   [--mode enforce|audit] [--ready-file FILE]\n"
+		"\n"
+		"Load the policy into the kernel and run in the foreground, writing\n"
+		"the audit log.  SIGINT/SIGTERM detach and exit; SIGHUP reloads the\n"
+		"rules (a bad rule set is reported and the live policy kept).\n"
+		"\n"
+		"  -c, --config FILE      policy file (default " DEFAULT_CONFIG ")\n"
+		"  -r, --rules PATH       rule file or directory; replaces the policy's list\n"
+		"  -l, --log FILE         audit log (default from the policy file)\n"
+		"  -m, --mode MODE        enforce, or audit (denials become would-deny)\n"
+		"      --ready-file FILE  created once every program is attached and the\n"
+		"                         policy is live; removed on exit\n"
+		"  -v, --verbose          libbpf debug output\n");
+}
+
+struct run_ctx {
+	struct bw_engine eng;
+	struct bw_log log;
+	struct bw_setup st;
+	const struct bw_opts *o;
+	uint64_t decisions;
+};
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct run_ctx *r = ctx;
+	struct bw_event ev;
+
+	/* copy first: the ring buffer slot is reused once we return */
+	if (size < sizeof(ev))
+		return 0;
+	memcpy(&ev, data, sizeof(ev));
+	if (ev.type != BW_REC_DECISION || ev.cls >= BW_NCLASS)
+		return 0;
+	r->decisions++;
+	log_decision(&r->log, &ev, engine_policy_of(&r->eng, ev.generation));
+	return 0;
+}
+
+static void log_policy(struct run_ctx *r, const struct bw_compiled *cp,
+		       const struct bw_ruleset *rs)
+{
+	struct json *j = log_begin(&r->log, "policy", 0);
+
+	json_ku64(j, "generation", cp->generation);
+	json_kstr(j, "hash", cp->hash);
+	json_kstr(j, "mode", cp->mode == BW_MODE_AUDIT ? "audit" : "enforce");
+	json_ku64(j, "rules", rs->n);
+	json_key(j, "per_event");
+	json_obj_begin(j);
+	for (int c = 0; c < BW_NCLASS; c++)
+		json_ku64(j, bw_class_name(c), cp->meta[c].nrules);
+	json_obj_end(j);
+	json_key(j, "files");
+	json_arr_begin(j);
+	for (size_t i = 0; i < rs->nfiles; i++)
+		json_str(j, rs->files[i]);
+	json_arr_end(j);
+	log_end(&r->log);
+}
+
+static void log_start(struct run_ctx *r)
+{
+	struct json *j = log_begin(&r->log, "start", 0);
+
+	json_kstr(j, "version", BW_VERSION);
+	json_ku64(j, "pid", getpid());
+	json_kbool(j, "enforcing", r->eng.enforcing);
+	if (!r->eng.enforcing)
+		json_kstr(j, "reason", r->eng.why);
+	json_key(j, "programs");
+	json_obj_begin(j);
+	for (int i = 0; i < r->eng.nprogs; i++) {
+		const struct prog_status *p = &r->eng.progs[i];
+
+		if (p->state != PROG_OFF)
+			json_kstr(j, p->prog, prog_state_name(p->state));
+	}
+	json_obj_end(j);
+	log_end(&r->log);
+}
+
+static void check_lost(struct run_ctx *r)
+{
+	uint64_t delta[BW_NCLASS], total[BW_NCLASS];
+
+	engine_lost(&r->eng, delta, total);
+	for (int c = 0; c < BW_NCLASS; c++) {
+		struct json *j;
+
+		if (!delta[c])
+			continue;
+		out_err("lost %llu %s records (ring buffer full), %llu in all",
+			(unsigned long long)delta[c], bw_class_name(c),
+			(unsigned long long)total[c]);
+		j = log_begin(&r->log, "lost", 0);
+		json_kstr(j, "event", bw_class_name(c));
+		json_kstr(j, "where", "kernel");
+		json_ku64(j, "count", delta[c]);
+		json_ku64(j, "total", total[c]);
+		log_end(&r->log);
+	}
+}
+
+/*
+ * Hand the compiled policy to the engine together with the rules it
+ * names, so that records of an older generation can still name theirs.
+ */
+static int apply_setup(struct run_ctx *r, struct bw_setup *st)
+{
+	struct bw_compiled *cp = st->compiled;
+	int err;
+
+	cp->owned = xmalloc(sizeof(*cp->owned));
+	*cp->owned = st->rules;
+	err = engine_apply(&r->eng, cp);
+	if (err) {
+		st->rules = *cp->owned;
+		free(cp->owned);
+		cp->owned = NULL;
+		return err;
+	}
+	memset(&st->rules, 0, sizeof(st->rules));
+	st->compiled = NULL;
+	log_policy(r, cp, cp->owned);
+	return 0;
+}
+
+/* SIGHUP: the same load, check and compile as at start; all or nothing. */
+static void reload(struct run_ctx *r)
+{
+	struct bw_setup next;
+	struct diag d = { 0 };
+	int err;
+
+	err = setup_load(&next, r->o, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (err) {
+		out_err("reload: the new rules have errors (above); the live policy (generation %llu) stays",
+			(unsigned long long)r->eng.generation);
+	} else if ((err = apply_setup(r, &next))) {
+		out_err("reload: writing the policy maps failed: %s; the live policy (generation %llu) stays",
+			strerror(-err), (unsigned long long)r->eng.generation);
+	} else {
+		out_info(r->o, "policy generation %llu live",
+			 (unsigned long long)r->eng.generation);
+	}
+	setup_free(&next);
+}
+
+static int write_ready_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	dprintf(fd, "%d\n", getpid());
+	close(fd);
+	return 0;
+}
+
+static int start_engine(struct run_ctx *r)
+{
+	int err;
+
+	err = engine_load(&r->eng, true, r->o->verbose);
+	if (err == -ENOTSUP) {
+		out_err("cannot enforce: %s", r->eng.why);
+		if (r->eng.libbpf_err[0])
+			out_err("libbpf said: %s", r->eng.libbpf_err);
+		if (r->st.policy.on_lsm_missing != BW_LSM_AUDIT) {
+			out_err("refusing to start (on_lsm_missing = refuse in %s); "
+				"set on_lsm_missing = audit to run audit-only",
+				r->st.policy.file ? r->st.policy.file : "the policy");
+			return -1;
+		}
+		char why[sizeof(r->eng.why)];
+
+		memcpy(why, r->eng.why, sizeof(why));
+		out_err("running AUDIT-ONLY with tracepoints: records are marked \"enforced\":false and nothing is denied");
+		err = engine_load(&r->eng, false, r->o->verbose);
+		memcpy(r->eng.why, why, sizeof(why));
+	}
+	if (err) {
+		out_err("%s", r->eng.why);
+		return -1;
+	}
+	err = engine_attach(&r->eng);
+	for (int i = 0; i < r->eng.nprogs; i++) {
+		const struct prog_status *p = &r->eng.progs[i];
+
+		if (p->state == PROG_FAILED)
+			out_err("attaching %s (%s) failed: %s", p->prog, p->hook,
+				strerror(-p->err));
+		else if (p->state == PROG_MISSING && p->role != ROLE_LSM)
+			out_info(r->o, "%s: %s not in this kernel, skipped",
+				 p->prog, p->hook);
+	}
+	if (err) {
+		out_err("not every enforcement program attached; exiting");
+		return -1;
+	}
+	err = engine_seed_procs(&r->eng);
+	if (err < 0)
+		out_err("reading /proc for running processes failed: %s", strerror(-err));
+	return 0;
+}
+
+static int main_loop(struct run_ctx *r, struct ring_buffer *rb)
+{
+	time_t last = time(NULL);
+
+	while (!stop_requested) {
+		int n = ring_buffer__poll(rb, 200);
+
+		if (n < 0 && n != -EINTR) {
+			out_err("reading the ring buffer failed: %s", strerror(-n));
+			return -1;
+		}
+		if (reload_requested) {
+			reload_requested = 0;
+			reload(r);
+		}
+		if (time(NULL) != last) {
+			last = time(NULL);
+			check_lost(r);
+			log_sync_clock(&r->log);
+		}
+	}
+	ring_buffer__consume(rb);
+	check_lost(r);
+	return 0;
+}
+
+int do_run(int argc, char **argv, struct bw_opts *o)
+{
+	static const struct option opts[] = {
+		ARGS_COMMON_LONG,
+		{ "log", required_argument, NULL, 'l' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "ready-file", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_ctx *r = xcalloc(1, sizeof(*r));
+	struct ring_buffer *rb = NULL;
+	struct diag d = { 0 };
+	struct sigaction sa = { 0 };
+	int c, err, ret = 1;
+
+	while ((c = getopt_long(argc, argv, ARGS_COMMON_SHORT "l:m:", opts, NULL)) != -1) {
+		if (c == 'h') {
+			do_help(stdout);
+			free(r);
+			return 0;
+		}
+		if (c == 'l') {
+			o->log = optarg;
+		} else if (c == 'm') {
+			if (!strcmp(optarg, "enforce"))
+				o->mode = BW_MODE_ENFORCE;
+			else if (!strcmp(optarg, "audit"))
+				o->mode = BW_MODE_AUDIT;
+			else {
+				out_err("run: --mode takes enforce or audit, not '%s'", optarg);
+				free(r);
+				return 2;
+			}
+		} else if (c == 'R') {
+			o->ready_file = optarg;
+		} else if (args_common(c, optarg, o)) {
+			do_help(stderr);
+			free(r);
+			return 2;
+		}
+	}
+	r->o = o;
+	if (geteuid() != 0)
+		out_err("run: not root; loading BPF programs will most likely fail");
+
+	err = setup_load(&r->st, o, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (err) {
+		out_err("run: the policy has errors; nothing was loaded");
+		goto out;
+	}
+	if (start_engine(r))
+		goto out;
+	err = log_open(&r->log, r->st.policy.log);
+	if (err) {
+		out_err("cannot open the audit log %s: %s", r->st.policy.log,
+			strerror(-err));
+		goto out;
+	}
+	log_start(r);
+	err = apply_setup(r, &r->st);
+	if (err) {
+		out_err("writing the policy maps failed: %s", strerror(-err));
+		goto out;
+	}
+
+	rb = ring_buffer__new(engine_events_fd(&r->eng), handle_event, r, NULL);
+	if (!rb) {
+		out_err("cannot open the ring buffer: %s", strerror(errno));
+		goto out;
+	}
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (o->ready_file && (err = write_ready_file(o->ready_file))) {
+		out_err("cannot write the ready file %s: %s", o->ready_file,
+			strerror(-err));
+		goto out;
+	}
+	out_info(o, "%s: %zu rules live (generation %llu), logging to %s",
+		 r->eng.enforcing ? "enforcing" : "AUDIT-ONLY",
+		 engine_policy_of(&r->eng, r->eng.generation)->nrules,
+		 (unsigned long long)r->eng.generation,
+		 r->st.policy.log);
+	ret = main_loop(r, rb) ? 1 : 0;
+	{
+		struct json *j = log_begin(&r->log, "stop", 0);
+
+		json_ku64(j, "decisions", r->decisions);
+		json_ku64(j, "write_errors", r->log.write_errors);
+		log_end(&r->log);
+	}
+	out_info(o, "stopped: %llu decision records", (unsigned long long)r->decisions);
+out:
+	if (o->ready_file)
+		unlink(o->ready_file);
+	ring_buffer__free(rb);
+	engine_close(&r->eng);
+	if (r->log.f)
+		log_close(&r->log);
+	setup_free(&r->st);
+	args_free(o);
+	free(r);
+	return ret;
+}

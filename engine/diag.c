@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "util.h"
+
+void diag_add(struct diag *d, const char *file, int line, enum diag_sev sev,
+	      const char *fmt, ...)
+{
+	struct diag_item *it;
+	va_list ap;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->items = xreallocarray(d->items, d->cap, sizeof(*d->items));
+	}
+	it = &d->items[d->n++];
+	it->file = xstrdup(file ? file : "-");
+	it->line = line;
+	it->sev = sev;
+	va_start(ap, fmt);
+	it->msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (sev == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+}
+
+const char *diag_format(const struct diag_item *it, char *buf, size_t len)
+{
+	const char *sev = it->sev == DIAG_ERROR ? "error" : "warning";
+
+	if (it->line > 0)
+		snprintf(buf, len, "%s:%d: %s: %s", it->file, it->line, sev,
+			 it->msg);
+	else
+		snprintf(buf, len, "%s: %s: %s", it->file, sev, it->msg);
+	return buf;
+}
+
+void diag_print(const struct diag *d, FILE *out)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(out, "%s\n", diag_format(&d->items[i], buf, sizeof(buf)));
+}
+
+void diag_free(struct diag *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->items[i].file);
+		free(d->items[i].msg);
+	}
+	free(d->items);
+	memset(d, 0, sizeof(*d));
+}

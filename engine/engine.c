@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF side's lifecycle: choose programs, load, attach, fill the
+ * process table, and switch policies atomically.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "bulwark.skel.h"
+#include "engine.h"
+#include "kernel.h"
+#include "util.h"
+
+static const struct prog_status prog_table[] = {
+	{ "bw_capable", "capable", ROLE_LSM },
+	{ "bw_ipc_permission", "ipc_permission", ROLE_LSM },
+	{ "bw_sb_mount", "sb_mount", ROLE_LSM },
+	{ "bw_move_mount", "move_mount", ROLE_LSM },
+	{ "bw_sb_umount", "sb_umount", ROLE_LSM },
+	{ "bw_sb_pivotroot", "sb_pivotroot", ROLE_LSM },
+	{ "bw_task_kill", "task_kill", ROLE_LSM },
+	{ "bw_bprm_check", "bprm_check_security", ROLE_LSM },
+	{ "bw_exec", "sched/sched_process_exec", ROLE_CORE },
+	{ "bw_fork", "sched/sched_process_fork", ROLE_CORE },
+	{ "bw_exit", "sched/sched_process_exit", ROLE_CORE },
+	{ "bw_exec_audit", "sched/sched_process_exec", ROLE_AUDIT },
+	{ "bw_capable_audit", "capability/cap_capable", ROLE_AUDIT },
+	{ "bw_signal_audit", "signal/signal_generate", ROLE_AUDIT },
+	{ "bw_mount_audit", "syscalls/sys_enter_mount", ROLE_AUDIT },
+	{ "bw_umount_audit", "syscalls/sys_enter_umount", ROLE_AUDIT },
+	{ "bw_move_mount_audit", "syscalls/sys_enter_move_mount", ROLE_AUDIT },
+	{ "bw_pivot_root_audit", "syscalls/sys_enter_pivot_root", ROLE_AUDIT },
+	{ "bw_shmat_audit", "syscalls/sys_enter_shmat", ROLE_AUDIT },
+	{ "bw_msgsnd_audit", "syscalls/sys_enter_msgsnd", ROLE_AUDIT },
+	{ "bw_msgrcv_audit", "syscalls/sys_enter_msgrcv", ROLE_AUDIT },
+	{ "bw_semop_audit", "syscalls/sys_enter_semop", ROLE_AUDIT },
+};
+
+const char *prog_state_name(enum prog_state s)
+{
+	switch (s) {
+	case PROG_ATTACHED: return "attached";
+	case PROG_FAILED: return "failed";
+	case PROG_MISSING: return "missing";
+	default: return "off";
+	}
+}
+
+/*
+ * libbpf's print callback takes no user pointer, so the last warning is
+ * kept here for the error report of the load that caused it.
+ */
+static char last_libbpf_msg[1024];
+static bool libbpf_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !libbpf_verbose)
+		return 0;
+	if (level != LIBBPF_DEBUG) {
+		va_list cp;
+
+		va_copy(cp, ap);
+		vsnprintf(last_libbpf_msg, sizeof(last_libbpf_msg), fmt, cp);
+		va_end(cp);
+	}
+	if (libbpf_verbose)
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* Is the program's hook or tracepoint present in this kernel? */
+static bool hook_present(const struct prog_status *p, const struct btf *btf)
+{
+	char name[128];
+	const char *slash;
+
+	if (p->role == ROLE_LSM) {
+		snprintf(name, sizeof(name), "bpf_lsm_%s", p->hook);
+		return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+	}
+	slash = strchr(p->hook, '/');
+	snprintf(name, sizeof(name), "%.*s", (int)(slash - p->hook), p->hook);
+	return kernel_tracepoint_exists(name, slash + 1);
+}
+
+static void choose_programs(struct bw_engine *e, bool want_lsm,
+			    const struct btf *btf)
+{
+	e->nprogs = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(prog_table); i++) {
+		struct prog_status *p = &e->progs[e->nprogs++];
+		struct bpf_program *prog;
+		bool wanted;
+
+		*p = prog_table[i];
+		wanted = p->role == ROLE_CORE ||
+			 (p->role == ROLE_LSM) == want_lsm;
+		prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
+		if (wanted && !hook_present(p, btf)) {
+			p->state = PROG_MISSING;
+			wanted = false;
+		}
+		if (prog)
+			bpf_program__set_autoload(prog, wanted);
+	}
+}
+
+static bool prog_wanted(const struct bw_engine *e, const struct prog_status *p)
+{
+	struct bpf_program *prog =
+		bpf_object__find_program_by_name(e->skel->obj, p->prog);
+
+	return prog && bpf_program__autoload(prog);
+}
+
+int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
+{
+	struct btf *btf;
+	int err, active;
+
+	memset(e, 0, sizeof(*e));
+	libbpf_verbose = verbose;
+	libbpf_set_print(libbpf_print);
+	last_libbpf_msg[0] = 0;
+
+	if (want_lsm) {
+		active = kernel_bpf_lsm_active(e->lsm_list, sizeof(e->lsm_list));
+		if (active < 0) {
+			snprintf(e->why, sizeof(e->why),
+				 "cannot read %s (%s): is securityfs mounted?",
+				 LSM_LIST_PATH, strerror(-active));
+			return -ENOTSUP;
+		}
+		if (!active) {
+			snprintf(e->why, sizeof(e->why),
+				 "BPF LSM is not active: %s lists \"%s\"; add bpf to the "
+				 "kernel command line, e.g. lsm=%s%sbpf, and reboot",
+				 LSM_LIST_PATH, e->lsm_list, e->lsm_list,
+				 e->lsm_list[0] ? "," : "");
+			return -ENOTSUP;
+		}
+	}
+	kernel_ensure_tracefs();
+	btf = btf__load_vmlinux_btf();
+	if (!btf) {
+		snprintf(e->why, sizeof(e->why),
+			 "the kernel has no BTF (/sys/kernel/btf/vmlinux): CONFIG_DEBUG_INFO_BTF is needed");
+		return -ENOTSUP;
+	}
+
+	e->skel = bulwark_bpf__open();
+	if (!e->skel) {
+		err = -errno;
+		snprintf(e->why, sizeof(e->why), "cannot open the BPF object: %s",
+			 strerror(-err));
+		btf__free(btf);
+		return err;
+	}
+	e->skel->rodata->engine_tgid = getpid();
+	choose_programs(e, want_lsm, btf);
+	btf__free(btf);
+
+	for (int i = 0; want_lsm && i < e->nprogs; i++) {
+		if (e->progs[i].role == ROLE_LSM && e->progs[i].state == PROG_MISSING) {
+			snprintf(e->why, sizeof(e->why),
+				 "this kernel has no LSM hook %s (bpf_lsm_%s not in BTF)",
+				 e->progs[i].hook, e->progs[i].hook);
+			bulwark_bpf__destroy(e->skel);
+			e->skel = NULL;
+			return -ENOTSUP;
+		}
+	}
+
+	err = bulwark_bpf__load(e->skel);
+	if (err) {
+		if (want_lsm)
+			snprintf(e->why, sizeof(e->why),
+				 "loading the BPF LSM programs failed: %s%s",
+				 strerror(-err), err == -EPERM ?
+				 " (this kernel, or a sandbox around it, refuses "
+				 "LSM programs)" : "");
+		else
+			snprintf(e->why, sizeof(e->why),
+				 "loading the BPF programs failed: %s", strerror(-err));
+		snprintf(e->libbpf_err, sizeof(e->libbpf_err), "%s", last_libbpf_msg);
+		bulwark_bpf__destroy(e->skel);
+		e->skel = NULL;
+		return want_lsm ? -ENOTSUP : err;
+	}
+	e->enforcing = want_lsm;
+	return 0;
+}
+
+int engine_attach(struct bw_engine *e)
+{
+	int failed = 0;
+
+	for (int i = 0; i < e->nprogs; i++) {
+		struct prog_status *p = &e->progs[i];
+		struct bpf_program *prog;
+		struct bpf_link *link;
+
+		if (p->state == PROG_MISSING || !prog_wanted(e, p))
+			continue;
+		prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
+		link = bpf_program__attach(prog);
+		if (!link) {
+			p->state = PROG_FAILED;
+			p->err = -errno;
+			/* an enforcement hook or the process table must attach */
+			if (p->role != ROLE_AUDIT)
+				failed++;
+			continue;
+		}
+		p->state = PROG_ATTACHED;
+		e->links[e->nlinks++] = link;
+	}
+	return failed ? -EIO : 0;
+}
+
+int engine_events_fd(const struct bw_engine *e)
+{
+	return bpf_map__fd(e->skel->maps.events);
+}
+
+int engine_seed_procs(struct bw_engine *e)
+{
+	int fd = bpf_map__fd(e->skel->maps.proc_map);
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char link[64], exe[BW_PATH_LEN + 1];
+		unsigned long long pid;
+		ssize_t len;
+
+		if (parse_u64(de->d_name, INT_MAX, &pid))
+			continue;
+		snprintf(link, sizeof(link), "/proc/%llu/exe", pid);
+		len = readlink(link, exe, BW_PATH_LEN - 1);
+		if (len <= 0)
+			continue;	/* kernel thread, or gone */
+		memset(exe + len, 0, sizeof(exe) - len);
+		__u32 key = pid;
+
+		if (bpf_map_update_elem(fd, &key, exe, BPF_NOEXIST) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* ---- policy switch ---- */
+
+static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
+{
+	char *keys = NULL, *cur = NULL, next[sizeof(struct bw_path_key)];
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	while (bpf_map_get_next_key(fd, cur, next) == 0) {
+		if ((uint8_t)next[slot_off] == slot) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				keys = xreallocarray(keys, cap, key_size);
+			}
+			memcpy(keys + n * key_size, next, key_size);
+			n++;
+		}
+		if (!cur)
+			cur = xmalloc(key_size);
+		memcpy(cur, next, key_size);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+	}
+	free(keys);
+	free(cur);
+	return err;
+}
+
+static int cgroup_id_of(const char *path, __u64 *id)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	snprintf(full, sizeof(full), "%s%.*s", kernel_cgroup_root(),
+		 (int)(len == 1 ? 0 : len), path);
+	if (stat(full, &st))
+		return -errno;
+	*id = st.st_ino;
+	return 0;
+}
+
+static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
+		       uint8_t slot)
+{
+	struct bw_path_key pk = { 0 };
+	struct bw_num_key nk = { 0 };
+	struct bw_str_key sk = { 0 };
+	int fd, err;
+
+	switch (ce->kind) {
+	case BW_KIND_NUM:
+		nk.slot = slot;
+		nk.cls = ce->cls;
+		nk.dim = ce->dim;
+		nk.val = ce->num;
+		if (ce->dim == BW_DIM_CGROUP) {
+			err = cgroup_id_of(ce->str, &nk.val);
+			if (err)
+				return 1;	/* no such cgroup (yet): never matches */
+		}
+		fd = bpf_map__fd(e->skel->maps.num_map);
+		return bpf_map_update_elem(fd, &nk, &ce->bm, BPF_ANY) ? -errno : 0;
+	case BW_KIND_STR:
+		sk.slot = slot;
+		sk.cls = ce->cls;
+		sk.dim = ce->dim;
+		strncpy(sk.s, ce->str, sizeof(sk.s) - 1);
+		fd = bpf_map__fd(e->skel->maps.str_map);
+		return bpf_map_update_elem(fd, &sk, &ce->bm, BPF_ANY) ? -errno : 0;
+	default: {
+		size_t len = strnlen(ce->str, BW_PATH_LEN - 1);
+
+		pk.slot = slot;
+		pk.cls = ce->cls;
+		pk.dim = ce->dim;
+		memcpy(pk.path, ce->str, len);
+		pk.prefixlen = BW_PATH_KEY_HDR_BITS +
+			       (ce->prefix ? len : len + 1) * 8;
+		fd = bpf_map__fd(e->skel->maps.path_map);
+		return bpf_map_update_elem(fd, &pk, &ce->bm, BPF_ANY) ? -errno : 0;
+	}
+	}
+}
+
+static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
+		      uint8_t slot)
+{
+	int def_fd = bpf_map__fd(e->skel->maps.def_map);
+	int rule_fd = bpf_map__fd(e->skel->maps.rule_map);
+	int meta_fd = bpf_map__fd(e->skel->maps.meta_map);
+	int err;
+
+	err = clear_slot(bpf_map__fd(e->skel->maps.num_map),
+			 sizeof(struct bw_num_key), 0, slot);
+	if (!err)
+		err = clear_slot(bpf_map__fd(e->skel->maps.str_map),
+				 sizeof(struct bw_str_key), 0, slot);
+	if (!err)
+		err = clear_slot(bpf_map__fd(e->skel->maps.path_map),
+				 sizeof(struct bw_path_key),
+				 offsetof(struct bw_path_key, slot), slot);
+	if (err)
+		return err;
+	for (size_t i = 0; i < cp->nentries; i++) {
+		err = write_entry(e, &cp->entries[i], slot);
+		if (err < 0)
+			return err;
+	}
+	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
+		for (uint32_t d = 0; d < BW_DEF_PER_CLASS; d++) {
+			uint32_t k = bw_def_index(slot, cls, d);
+
+			if (bpf_map_update_elem(def_fd, &k, &cp->defs[cls][d], BPF_ANY))
+				return -errno;
+		}
+		for (uint32_t i = 0; i < cp->meta[cls].nrules; i++) {
+			uint32_t k = bw_rule_index(slot, cls, i);
+
+			if (bpf_map_update_elem(rule_fd, &k, &cp->info[cls][i], BPF_ANY))
+				return -errno;
+		}
+	}
+	/* Meta last: a class only becomes active once its tables exist. */
+	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
+		uint32_t k = bw_meta_index(slot, cls);
+
+		if (bpf_map_update_elem(meta_fd, &k, &cp->meta[cls], BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
+{
+	uint64_t gen = e->generation + 1;
+	uint8_t slot = gen & 1;
+	int err;
+
+	cp->generation = gen;
+	err = write_slot(e, cp, slot);
+	if (err)
+		return err;
+	__atomic_store_n(&e->skel->bss->active_gen, gen, __ATOMIC_SEQ_CST);
+	e->generation = gen;
+	if (e->live[slot]) {
+		compiled_free(e->live[slot]);
+		free(e->live[slot]);
+	}
+	e->live[slot] = cp;
+	return 0;
+}
+
+const struct bw_compiled *engine_policy_of(const struct bw_engine *e,
+					   uint64_t gen)
+{
+	const struct bw_compiled *cp = e->live[gen & 1];
+
+	return cp && cp->generation == gen ? cp : NULL;
+}
+
+void engine_lost(struct bw_engine *e, uint64_t delta[BW_NCLASS],
+		 uint64_t total[BW_NCLASS])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(e->skel->maps.lost_map);
+	uint64_t *vals;
+
+	if (ncpu <= 0)
+		return;
+	vals = xcalloc(ncpu, sizeof(*vals));
+	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
+		uint64_t sum = 0;
+
+		delta[cls] = 0;
+		total[cls] = e->lost_seen[cls];
+		if (bpf_map_lookup_elem(fd, &cls, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			sum += vals[c];
+		delta[cls] = sum - e->lost_seen[cls];
+		total[cls] = sum;
+		e->lost_seen[cls] = sum;
+	}
+	free(vals);
+}
+
+void engine_close(struct bw_engine *e)
+{
+	for (int i = 0; i < e->nlinks; i++)
+		bpf_link__destroy(e->links[i]);
+	if (e->skel)
+		bulwark_bpf__destroy(e->skel);
+	for (int s = 0; s < BW_SLOTS; s++) {
+		if (e->live[s]) {
+			compiled_free(e->live[s]);
+			free(e->live[s]);
+		}
+	}
+	memset(e, 0, sizeof(*e));
+}

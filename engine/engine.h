@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BULWARK_ENGINE_H
+#define BULWARK_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compile.h"
+
+struct bulwark_bpf;
+struct ring_buffer;
+struct bpf_link;
+
+enum prog_role {
+	ROLE_LSM,	/* enforcement hook */
+	ROLE_CORE,	/* process table, always wanted */
+	ROLE_AUDIT,	/* audit-only fallback when LSM programs cannot run */
+};
+
+enum prog_state { PROG_OFF = 0, PROG_ATTACHED, PROG_FAILED, PROG_MISSING };
+
+struct prog_status {
+	const char *prog;	/* program name in bulwark.bpf.c */
+	const char *hook;	/* LSM hook or tracepoint */
+	enum prog_role role;
+	enum prog_state state;
+	int err;
+};
+
+#define ENGINE_MAX_PROGS 32
+
+/* The loaded BPF side and the policies it holds. */
+struct bw_engine {
+	struct bulwark_bpf *skel;
+	bool enforcing;		/* LSM programs loaded and attached */
+	char why[1024];		/* why enforcement is off, when it is */
+	char lsm_list[256];
+	struct prog_status progs[ENGINE_MAX_PROGS];
+	int nprogs;
+	struct bpf_link *links[ENGINE_MAX_PROGS];
+	int nlinks;
+	struct bw_compiled *live[BW_SLOTS];
+	uint64_t generation;
+	uint64_t lost_seen[BW_NCLASS];
+	char libbpf_err[1024];	/* last libbpf warning, for error reports */
+};
+
+/*
+ * Open and load the BPF object.  With want_lsm, LSM programs are loaded
+ * and checked against the active LSM list; when that is impossible the
+ * reason goes to e->why and -ENOTSUP is returned, so that the caller can
+ * follow its policy (refuse, or engine_load(e, false)).
+ */
+int engine_load(struct bw_engine *e, bool want_lsm, bool verbose);
+/* Attach every loaded program; 0 when every wanted program attached. */
+int engine_attach(struct bw_engine *e);
+/* Fill the process table from /proc for processes that already exist. */
+int engine_seed_procs(struct bw_engine *e);
+/*
+ * Make cp the live policy: built completely in the inactive slot, then
+ * switched with one atomic store.  On error the live policy is unchanged.
+ * The engine takes ownership of cp on success.
+ */
+int engine_apply(struct bw_engine *e, struct bw_compiled *cp);
+/* Policy of a record's generation, if still known. */
+const struct bw_compiled *engine_policy_of(const struct bw_engine *e,
+					   uint64_t gen);
+int engine_events_fd(const struct bw_engine *e);
+/* Per-class records lost in the kernel since the last call (delta). */
+void engine_lost(struct bw_engine *e, uint64_t delta[BW_NCLASS],
+		 uint64_t total[BW_NCLASS]);
+void engine_close(struct bw_engine *e);
+
+const char *prog_state_name(enum prog_state s);
+
+#endif

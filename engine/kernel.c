@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "kernel.h"
+#include "util.h"
+
+static int read_small_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	buf[n] = 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	return 0;
+}
+
+int kernel_bpf_lsm_active(char *buf, size_t len)
+{
+	int err = read_small_file(LSM_LIST_PATH, buf, len);
+
+	if (err == -ENOENT && geteuid() == 0) {
+		if (mount("securityfs", "/sys/kernel/security", "securityfs",
+			  0, NULL) == 0)
+			err = read_small_file(LSM_LIST_PATH, buf, len);
+	}
+	if (err) {
+		buf[0] = 0;
+		return err;
+	}
+	for (char *tok = buf, *end; *tok; tok = end) {
+		end = strchrnul(tok, ',');
+		if (end - tok == 3 && !strncmp(tok, "bpf", 3))
+			return 1;
+		if (*end)
+			end++;
+	}
+	return 0;
+}
+
+int kernel_ensure_tracefs(void)
+{
+	struct stat st;
+
+	if (!stat("/sys/kernel/tracing/events", &st) ||
+	    !stat("/sys/kernel/debug/tracing/events", &st))
+		return 0;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		return -errno;
+	return 0;
+}
+
+bool kernel_tracepoint_exists(const char *category, const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/%s",
+		 category, name);
+	if (!stat(path, &st))
+		return true;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s/%s",
+		 category, name);
+	return !stat(path, &st);
+}
+
+bool kernel_has_btf(void)
+{
+	return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+}
+
+const char *kernel_cgroup_root(void)
+{
+	const char *env = getenv("BW_CGROUP_ROOT");
+
+	return env && *env ? env : "/sys/fs/cgroup";
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BULWARK_KERNEL_H
+#define BULWARK_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define LSM_LIST_PATH "/sys/kernel/security/lsm"
+
+/*
+ * Read the active LSM list into buf (mounting securityfs when root and
+ * it is not mounted).  Returns 1 if "bpf" is in it, 0 if not, -errno if
+ * the list cannot be read.
+ */
+int kernel_bpf_lsm_active(char *buf, size_t len);
+
+/* Make sure tracefs is mounted (tp programs need its event ids). */
+int kernel_ensure_tracefs(void);
+bool kernel_tracepoint_exists(const char *category, const char *name);
+
+bool kernel_has_btf(void);
+
+/* cgroup v2 mount point (BW_CGROUP_ROOT overrides, for tests). */
+const char *kernel_cgroup_root(void);
+
+#endif

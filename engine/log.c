@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "names.h"
+#include "util.h"
+
+static int64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void log_sync_clock(struct bw_log *l)
+{
+	l->boot_to_real = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+}
+
+static int mkdir_parents(const char *path)
+{
+	char *dup = xstrdup(path);
+	int err = 0;
+
+	for (char *p = dup + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(dup, 0750) && errno != EEXIST) {
+			err = -errno;
+			break;
+		}
+		*p = '/';
+	}
+	free(dup);
+	return err;
+}
+
+int log_open(struct bw_log *l, const char *path)
+{
+	int fd, err;
+
+	memset(l, 0, sizeof(*l));
+	err = mkdir_parents(path);
+	if (err)
+		return err;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	l->f = fdopen(fd, "a");
+	if (!l->f) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	l->path = xstrdup(path);
+	if (gethostname(l->host, sizeof(l->host) - 1))
+		strcpy(l->host, "unknown");
+	json_init(&l->j);
+	log_sync_clock(l);
+	return 0;
+}
+
+void log_close(struct bw_log *l)
+{
+	if (l->f)
+		fclose(l->f);
+	free(l->path);
+	json_free(&l->j);
+	memset(l, 0, sizeof(*l));
+}
+
+void format_time(int64_t real_ns, char *buf, size_t len)
+{
+	time_t sec = real_ns / 1000000000LL;
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09lldZ", (long long)(real_ns % 1000000000LL));
+}
+
+struct json *log_begin(struct bw_log *l, const char *type, uint64_t ts)
+{
+	int64_t real = ts ? (int64_t)ts + l->boot_to_real : clock_ns(CLOCK_REALTIME);
+	char tbuf[64];
+
+	format_time(real, tbuf, sizeof(tbuf));
+	json_reset(&l->j);
+	json_obj_begin(&l->j);
+	json_kstr(&l->j, "time", tbuf);
+	json_kstr(&l->j, "host", l->host);
+	json_kstr(&l->j, "type", type);
+	return &l->j;
+}
+
+int log_end(struct bw_log *l)
+{
+	int err;
+
+	json_obj_end(&l->j);
+	err = json_write_line(&l->j, l->f);
+	if (!err && fflush(l->f))
+		err = -errno;
+	if (err) {
+		l->write_errors++;
+		l->last_errno = -err;
+		clearerr(l->f);
+		return err;
+	}
+	l->records++;
+	return 0;
+}
+
+static void subject_json(struct json *j, const struct bw_subject *s)
+{
+	json_key(j, "subject");
+	json_obj_begin(j);
+	json_ku64(j, "pid", s->tgid);
+	json_ku64(j, "tid", s->pid);
+	json_ku64(j, "ppid", s->ppid);
+	json_ku64(j, "uid", s->uid);
+	json_ku64(j, "euid", s->euid);
+	json_ku64(j, "gid", s->gid);
+	json_key(j, "comm");
+	json_strn(j, s->comm, sizeof(s->comm));
+	json_key(j, "exe");
+	if (s->exe[0])
+		json_strn(j, s->exe, sizeof(s->exe));
+	else
+		json_null(j);
+	json_key(j, "parent_comm");
+	json_strn(j, s->pcomm, sizeof(s->pcomm));
+	json_ku64(j, "cgroup_id", s->cgroup_id);
+	json_ku64(j, "pidns", s->pidns);
+	json_ku64(j, "mntns", s->mntns);
+	json_ku64(j, "userns", s->userns);
+	json_key(j, "container");
+	if (s->container[0])
+		json_strn(j, s->container, sizeof(s->container));
+	else
+		json_null(j);
+	json_obj_end(j);
+}
+
+static void event_json(struct json *j, const struct bw_event *e)
+{
+	char buf[64];
+
+	json_key(j, bw_class_name(e->cls));
+	json_obj_begin(j);
+	switch (e->cls) {
+	case BW_CLASS_CAPABLE:
+		json_kstr(j, "capability", cap_name(e->cap.cap, buf, sizeof(buf)));
+		json_ku64(j, "cap", e->cap.cap);
+		json_kbool(j, "noaudit", e->flags & BW_F_NOAUDIT);
+		break;
+	case BW_CLASS_IPC:
+		json_kstr(j, "kind", ipc_kind_name(e->ipc.kind));
+		json_kstr(j, "access", ipc_access_name(e->ipc.access));
+		if (e->ipc.uid != (uint32_t)-1) {
+			json_ku64(j, "owner_uid", e->ipc.uid);
+			json_ku64(j, "owner_gid", e->ipc.gid);
+			json_ku64(j, "cuid", e->ipc.cuid);
+			json_ku64(j, "cgid", e->ipc.cgid);
+			json_ki64(j, "key", e->ipc.key);
+			snprintf(buf, sizeof(buf), "%o", e->ipc.mode & 0777);
+			json_kstr(j, "mode", buf);
+		}
+		json_ku64(j, "id", e->ipc.id);
+		break;
+	case BW_CLASS_MOUNT:
+		json_kstr(j, "op", mount_op_name(e->mnt.op));
+		json_key(j, "fstype");
+		json_strn(j, e->mnt.fstype, sizeof(e->mnt.fstype));
+		json_key(j, "source");
+		json_strn(j, e->mnt.source, sizeof(e->mnt.source));
+		json_key(j, "target");
+		json_strn(j, e->mnt.target, sizeof(e->mnt.target));
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)e->mnt.flags);
+		json_kstr(j, "flags", buf);
+		break;
+	case BW_CLASS_SIGNAL:
+		json_kstr(j, "signal", signal_name(e->sig.sig, buf, sizeof(buf)));
+		json_ku64(j, "sig", e->sig.sig);
+		json_ku64(j, "target_pid", e->sig.target_pid);
+		json_key(j, "target_comm");
+		json_strn(j, e->sig.target_comm, sizeof(e->sig.target_comm));
+		json_ku64(j, "target_uid", e->sig.target_uid);
+		json_kbool(j, "same_user", e->sig.same_user);
+		break;
+	case BW_CLASS_EXEC:
+		json_key(j, "path");
+		json_strn(j, e->exec.path, sizeof(e->exec.path));
+		break;
+	}
+	json_obj_end(j);
+}
+
+static void rule_json(struct json *j, const char *key, const char *at_key,
+		      const struct bw_compiled *cp, uint32_t cls, uint32_t idx)
+{
+	const struct bw_rule *r = NULL;
+	char at[512];
+
+	if (cp && cls < BW_NCLASS && idx < BW_MAX_RULES)
+		r = cp->rule[cls][idx];
+	json_key(j, key);
+	if (!r) {
+		if (idx == BW_NO_RULE)
+			json_null(j);
+		else
+			json_i64(j, idx);	/* policy already gone: the index */
+		return;
+	}
+	json_str(j, r->name);
+	snprintf(at, sizeof(at), "%s:%d", r->file, r->line);
+	json_kstr(j, at_key, at);
+}
+
+int log_decision(struct bw_log *l, const struct bw_event *e,
+		 const struct bw_compiled *cp)
+{
+	struct json *j = log_begin(l, "decision", e->ts);
+
+	json_kstr(j, "event", bw_class_name(e->cls));
+	json_kstr(j, "decision", bw_decision_name(e->decision));
+	json_kbool(j, "enforced", e->flags & BW_F_ENFORCED);
+	rule_json(j, "rule", "rule_at", cp, e->cls, e->rule);
+	if (e->audit_rule != BW_NO_RULE)
+		rule_json(j, "audit_rule", "audit_rule_at", cp, e->cls,
+			  e->audit_rule);
+	json_ku64(j, "generation", e->generation);
+	subject_json(j, &e->subj);
+	event_json(j, e);
+	return log_end(l);
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/* bulwark: one binary, subcommands dispatched from one table. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int do_help(int argc, char **argv, struct bw_opts *o);
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct bw_opts *o);
+	const char *summary;
+} cmds[] = {
+	{ "check", do_check, "validate the policy file and rule files" },
+	{ "run", do_run, "run the engine in the foreground" },
+	{ "version", do_version, "print the version and what this kernel supports" },
+	{ "help", do_help, "print this help" },
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: bulwark [-v] [-j] COMMAND [OPTIONS]\n"
+		"\n"
+		"Commands:\n");
+	for (const struct cmd *c = cmds; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out,
+		"\n"
+		"Global options:\n"
+		"  -j, --json      JSON output\n"
+		"  -v, --verbose   libbpf debug output\n"
+		"  -h, --help      this help; `bulwark COMMAND --help` for a command\n"
+		"\n"
+		"See bulwark(8), docs/rules.md and docs/log.md.\n");
+}
+
+static int do_help(int argc, char **argv, struct bw_opts *o)
+{
+	(void)argc;
+	(void)argv;
+	(void)o;
+	usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bw_opts o = { .mode = -1 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o.json = true;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	/* exact names only: in a security tool "r" could be run or replay */
+	for (const struct cmd *cmd = cmds; cmd->name; cmd++) {
+		if (!strcmp(argv[optind], cmd->name)) {
+			argc -= optind;
+			argv += optind;
+			optind = 1;
+			return cmd->fn(argc, argv, &o);
+		}
+	}
+	fprintf(stderr, "bulwark: unknown command '%s'\n\n", argv[optind]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BULWARK_RULES_H
+#define BULWARK_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "events.h"
+#include "diag.h"
+
+/*
+ * One dimension's constraint in a rule.  Values within a key are ORed;
+ * with `negate` the rule matches values that are none of them.
+ * Path values (BW_KIND_PATH dims and cgroup) ending in '/' are directory
+ * prefixes, others exact paths; cgroup values are always prefixes and are
+ * stored with a trailing '/'.
+ */
+struct bw_match {
+	bool set;
+	bool negate;
+	size_t n;
+	uint64_t *nums;		/* BW_KIND_NUM dims except cgroup */
+	char **strs;		/* str and path dims, and cgroup paths */
+};
+
+struct bw_rule {
+	char *name;
+	const char *file;	/* owned by the ruleset's file list */
+	int line;		/* line of the section header */
+	enum bw_class cls;
+	enum bw_action action;
+	bool log;		/* write a record when this rule decides */
+	int index;		/* position within its class, in precedence order */
+	struct bw_match dims[BW_NDIM];
+};
+
+struct bw_ruleset {
+	struct bw_rule *rules;	/* in precedence order: files, then file order */
+	size_t n, cap;
+	size_t per_class[BW_NCLASS];
+	char **files;
+	size_t nfiles;
+};
+
+/*
+ * Load every rule file named by `path` (a file, or a directory whose
+ * *.rules files are read in natural sort order) and append the rules.
+ * Problems are added to `d` with file and line.  Returns 0 when no error
+ * was found, -1 otherwise; the ruleset then holds what parsed cleanly and
+ * must not be deployed.
+ */
+int rules_load_path(struct bw_ruleset *rs, const char *path, struct diag *d);
+
+/* Checks that span files: capacity, unreachable rules.  Call after all loads. */
+int rules_finish(struct bw_ruleset *rs, struct diag *d);
+
+void rules_free(struct bw_ruleset *rs);
+
+/*
+ * Does rule r accept this value in dimension dim?  The compiler and
+ * replay use this one definition of matching.  `num` is used for num
+ * dims, `str` for str and path dims (cgroup: the cgroup path).
+ */
+bool rule_dim_accepts(const struct bw_rule *r, int dim, uint64_t num,
+		      const char *str);
+
+const char *bw_class_name(int cls);
+const char *bw_action_name(int act);
+const char *bw_decision_name(int dec);
+const char *bw_dim_key(int dim);	/* the rule-file key of a dimension */
+int bw_class_from_name(const char *s);
+
+#endif

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compiler against the definition of matching: for random rule sets
+ * and random events, the bit-vector tables (looked up the way the kernel
+ * looks them up) must pick the same rule as evaluating every rule in
+ * order with rule_dim_accepts().
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "compile.h"
+
+static uint64_t rng_state;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(rng_state >> 33) % n;
+}
+
+#define PICK(a) (a)[rnd(sizeof(a) / sizeof((a)[0]))]
+
+static const char *comms[] = { "alpha", "beta", "gamma", "bwtest" };
+static const char *uids[] = { "0", "1000", "1001" };
+static const char *exes[] = { "/usr/bin/", "/usr/bin/ping", "/bin/sh", "/opt/", "/opt/app/" };
+static const char *cgroups[] = { "/", "/system.slice", "/system.slice/x.service", "/user.slice" };
+static const char *containers[] = { "any", "none", "abcdef012345" };
+static const char *caps[] = { "cap_net_raw", "cap_sys_admin", "cap_chown" };
+static const char *sigs[] = { "SIGKILL", "SIGTERM", "10" };
+static const char *ops[] = { "mount", "umount", "bind", "remount" };
+static const char *fstypes[] = { "tmpfs", "proc", "ext4" };
+static const char *targets[] = { "/mnt/", "/mnt/data", "/srv/" };
+static const char *paths[] = { "/usr/bin/", "/usr/bin/su", "/tmp/", "/bin/busybox" };
+static const char *classes[] = { "capable", "ipc", "mount", "signal", "exec" };
+static const char *actions[] = { "allow", "deny", "audit" };
+
+static void maybe(FILE *f, const char *key, const char *val, bool negate_ok)
+{
+	if (rnd(10) >= 3)
+		return;
+	fprintf(f, "%s = %s%s\n", key, negate_ok && rnd(4) == 0 ? "!" : "", val);
+}
+
+static char *write_random_rules(int n)
+{
+	char *dir = strdup("/tmp/bw-compile-XXXXXX");
+	char path[256];
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/random.rules", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < n; i++) {
+		const char *cls = PICK(classes);
+
+		fprintf(f, "[r%d]\nevent = %s\naction = %s\n", i, cls, PICK(actions));
+		maybe(f, "comm", PICK(comms), true);
+		maybe(f, "uid", PICK(uids), true);
+		maybe(f, "exe", PICK(exes), true);
+		maybe(f, "cgroup", PICK(cgroups), false);
+		maybe(f, "container", PICK(containers), false);
+		if (!strcmp(cls, "capable"))
+			maybe(f, "capability", PICK(caps), true);
+		else if (!strcmp(cls, "signal"))
+			maybe(f, "signal", PICK(sigs), true);
+		else if (!strcmp(cls, "mount")) {
+			maybe(f, "operation", PICK(ops), false);
+			maybe(f, "fstype", PICK(fstypes), true);
+			maybe(f, "target", PICK(targets), true);
+		} else if (!strcmp(cls, "exec"))
+			maybe(f, "path", PICK(paths), true);
+		else
+			maybe(f, "ipc_kind", rnd(2) ? "shm" : "msg", false);
+	}
+	fclose(f);
+	return dir;
+}
+
+static void remove_dir(char *dir)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/random.rules", dir);
+	unlink(path);
+	rmdir(dir);
+	free(dir);
+}
+
+/* Values an event may carry: named ones, ones below prefixes, others. */
+static const char *ev_comms[] = { "alpha", "beta", "gamma", "bwtest", "other" };
+static const char *ev_exes[] = { "/usr/bin/ping", "/usr/bin/id", "/usr/bin", "/bin/sh",
+				 "/opt/app/x", "/opt", "/sbin/init", "" };
+static const char *ev_cgroups[] = { "/", "/system.slice", "/system.slice/x.service",
+				    "/system.slice/y.service", "/user.slice/u", "/other" };
+static const char *ev_containers[] = { "", "abcdef012345", "999999999999" };
+static const char *ev_fstypes[] = { "tmpfs", "proc", "ext4", "xfs" };
+static const char *ev_targets[] = { "/mnt/data", "/mnt/x", "/mnt", "/srv/a/b", "/home" };
+static const char *ev_paths[] = { "/usr/bin/su", "/usr/bin/ls", "/tmp/x", "/bin/busybox", "/sbin/x" };
+static const uint64_t ev_uids[] = { 0, 1000, 1001, 65534 };
+static const uint64_t ev_caps[] = { 13, 21, 0, 5 };	/* net_raw sys_admin chown kill */
+static const uint64_t ev_sigs[] = { 9, 15, 10, 1 };
+
+static void random_event(struct bw_values *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->str[BW_DIM_COMM] = PICK(ev_comms);
+	v->str[BW_DIM_PCOMM] = "init";
+	v->str[BW_DIM_EXE] = PICK(ev_exes);
+	v->num[BW_DIM_UID] = PICK(ev_uids);
+	v->num[BW_DIM_GID] = PICK(ev_uids);
+	v->cgroup_path = PICK(ev_cgroups);
+	v->str[BW_DIM_CONTAINER] = PICK(ev_containers);
+	v->num[BW_DIM_CAP] = PICK(ev_caps);
+	v->num[BW_DIM_IPC_KIND] = 1 + rnd(3);
+	v->num[BW_DIM_IPC_ACCESS] = 1 + rnd(3);
+	v->num[BW_DIM_IPC_OWNER] = PICK(ev_uids);
+	v->num[BW_DIM_MNT_OP] = 1 + rnd(6);
+	v->str[BW_DIM_MNT_FSTYPE] = PICK(ev_fstypes);
+	v->str[BW_DIM_MNT_SOURCE] = "none";
+	v->str[BW_DIM_MNT_TARGET] = PICK(ev_targets);
+	v->num[BW_DIM_SIG] = PICK(ev_sigs);
+	v->str[BW_DIM_SIG_TCOMM] = "victim";
+	v->num[BW_DIM_SIG_TUID] = PICK(ev_uids);
+	v->num[BW_DIM_SIG_SAMEUSER] = rnd(2);
+	v->str[BW_DIM_EXEC_PATH] = PICK(ev_paths);
+}
+
+static bool rule_matches(const struct bw_rule *r, const struct bw_values *v)
+{
+	for (int d = 0; d < BW_NDIM; d++) {
+		const char *s = d == BW_DIM_CGROUP ? v->cgroup_path : v->str[d];
+
+		if (!rule_dim_accepts(r, d, v->num[d], s))
+			return false;
+	}
+	return true;
+}
+
+/* First-match evaluation, rule by rule: the reference. */
+static uint32_t naive_decide(const struct bw_ruleset *rs, int cls,
+			     const struct bw_values *v, uint32_t *audit_rule)
+{
+	*audit_rule = BW_NO_RULE;
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct bw_rule *r = &rs->rules[i];
+
+		if ((int)r->cls != cls || !rule_matches(r, v))
+			continue;
+		if (r->action != BW_ACT_AUDIT)
+			return r->index;
+		if (*audit_rule == BW_NO_RULE)
+			*audit_rule = r->index;
+	}
+	return BW_NO_RULE;
+}
+
+static void check_random(uint64_t seed, int nrules, int nevents)
+{
+	struct bw_ruleset rs = { 0 };
+	struct bw_compiled *cp = calloc(1, sizeof(*cp));
+	struct diag d = { 0 };
+	char *dir;
+	int decided = 0;
+
+	rng_state = seed;
+	dir = write_random_rules(nrules);
+	assert_int_equal(rules_load_path(&rs, dir, &d), 0);
+	rules_finish(&rs, &d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(policy_compile(&rs, BW_MODE_ENFORCE, cp, &d), 0);
+	for (int i = 0; i < nevents; i++) {
+		struct bw_values v;
+		uint32_t want_audit, got_audit, want, got;
+		int cls = rnd(BW_NCLASS);
+
+		random_event(&v);
+		want = naive_decide(&rs, cls, &v, &want_audit);
+		got = compiled_decide(cp, cls, &v, &got_audit);
+		if (want != got || want_audit != got_audit)
+			fail_msg("seed %llu event %d class %d: reference rule %u audit %u, compiled rule %u audit %u",
+				 (unsigned long long)seed, i, cls, want, want_audit,
+				 got, got_audit);
+		decided += want != BW_NO_RULE;
+	}
+	/* the workload must exercise decisions, not only misses */
+	assert_true(decided > nevents / 20);
+	compiled_free(cp);
+	free(cp);
+	rules_free(&rs);
+	diag_free(&d);
+	remove_dir(dir);
+}
+
+static void test_random_small(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 40; seed++)
+		check_random(seed, 12, 400);
+}
+
+static void test_random_large(void **state)
+{
+	(void)state;
+	check_random(4242, 600, 3000);
+}
+
+/* 4,096 rules in one class: the last one still decides. */
+static void test_capacity_last_rule(void **state)
+{
+	char dir[] = "/tmp/bw-cap-XXXXXX", path[256];
+	struct bw_ruleset rs = { 0 };
+	struct bw_compiled *cp = calloc(1, sizeof(*cp));
+	struct diag d = { 0 };
+	struct bw_values v = { 0 };
+	uint32_t audit, got;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/many.rules", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < BW_MAX_RULES - 1; i++)
+		fprintf(f, "[n%d]\nevent = capable\naction = deny\ncomm = nomatch%d\n"
+			"capability = cap_net_raw\n", i, i);
+	fprintf(f, "[last]\nevent = capable\naction = deny\ncomm = bwtest\n"
+		"capability = cap_net_raw\n");
+	fclose(f);
+	assert_int_equal(rules_load_path(&rs, path, &d), 0);
+	assert_int_equal(rules_finish(&rs, &d), 0);
+	assert_int_equal(policy_compile(&rs, BW_MODE_ENFORCE, cp, &d), 0);
+	assert_int_equal(cp->meta[BW_CLASS_CAPABLE].nrules, BW_MAX_RULES);
+
+	v.num[BW_DIM_CAP] = 13;
+	v.str[BW_DIM_COMM] = "bwtest";
+	got = compiled_decide(cp, BW_CLASS_CAPABLE, &v, &audit);
+	assert_int_equal(got, BW_MAX_RULES - 1);
+	assert_string_equal(cp->rule[BW_CLASS_CAPABLE][got]->name, "last");
+	v.str[BW_DIM_COMM] = "nomatch77";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_CAPABLE, &v, &audit), 77);
+	v.str[BW_DIM_COMM] = "bwother";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_CAPABLE, &v, &audit), BW_NO_RULE);
+	v.str[BW_DIM_COMM] = "bwtest";
+	v.num[BW_DIM_CAP] = 21;	/* a capability no rule names: fast exit */
+	assert_int_equal(compiled_decide(cp, BW_CLASS_CAPABLE, &v, &audit), BW_NO_RULE);
+	assert_int_equal(cp->meta[BW_CLASS_CAPABLE].cap_mask, 1ULL << 13);
+
+	compiled_free(cp);
+	free(cp);
+	rules_free(&rs);
+	diag_free(&d);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Exact and prefix path entries: the exact entry beats a shorter prefix. */
+static void test_path_entries(void **state)
+{
+	char dir[] = "/tmp/bw-path-XXXXXX", path[256];
+	struct bw_ruleset rs = { 0 };
+	struct bw_compiled *cp = calloc(1, sizeof(*cp));
+	struct diag d = { 0 };
+	struct bw_values v = { 0 };
+	uint32_t audit;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.rules", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[allow-su]\nevent = exec\naction = allow\npath = /usr/bin/su\n"
+		   "[deny-usr-bin]\nevent = exec\naction = deny\npath = /usr/bin/\n"
+		   "[deny-not-tmp]\nevent = exec\naction = deny\npath = !/tmp/\ncomm = x\n");
+	fclose(f);
+	assert_int_equal(rules_load_path(&rs, path, &d), 0);
+	assert_int_equal(policy_compile(&rs, BW_MODE_ENFORCE, cp, &d), 0);
+	v.str[BW_DIM_COMM] = "sh";
+	v.str[BW_DIM_EXEC_PATH] = "/usr/bin/su";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), 0);
+	v.str[BW_DIM_EXEC_PATH] = "/usr/bin/sudo";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), 1);
+	v.str[BW_DIM_EXEC_PATH] = "/usr/bin";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), 1);
+	v.str[BW_DIM_EXEC_PATH] = "/usr/binx";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	v.str[BW_DIM_COMM] = "x";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), 2);
+	v.str[BW_DIM_EXEC_PATH] = "/tmp/evil";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	compiled_free(cp);
+	free(cp);
+	rules_free(&rs);
+	diag_free(&d);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_small),
+		cmocka_unit_test(test_random_large),
+		cmocka_unit_test(test_capacity_last_rule),
+		cmocka_unit_test(test_path_entries),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
