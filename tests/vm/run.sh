@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/run.sh BULWARK_BINARY BWTEST_BINARY
+#
+# Real enforcement tests: boots Debian 12's stock kernel (BPF LSM enabled)
+# in QEMU without KVM, with an initramfs holding busybox, the engine and
+# its libraries, bwtest and the rule files; init.sh runs the scenarios
+# (scenarios.sh) and prints PASS:/FAIL: lines, which this script echoes.
+#
+# Environment:
+#   BW_VM_CACHE    cache for the kernel (default ~/.cache/bulwark/vm)
+#   BW_VM_KERNEL   boot this vmlinuz instead of the cached Debian kernel
+#   BW_VM_TIMEOUT  seconds before the VM is killed (default 900)
+#   BW_VM_LOG      console log file (default $BW_VM_CACHE/console.log)
+#   BW_VM_READY_TIMEOUT  seconds the VM waits for bulwark's ready file
+#                  (default 180)
+#   BW_VM_KEEP=1   keep the initramfs build directory
+#   CI=true        missing tools or kernel are a failure, not a skip
+#
+# Exit status: 0 when every scenario passed (or the suite was skipped),
+# 1 otherwise.
+
+set -u -o pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=${BW_VM_CACHE:-${HOME:-/root}/.cache/bulwark/vm}
+vm_timeout=${BW_VM_TIMEOUT:-900}
+ready_timeout=${BW_VM_READY_TIMEOUT:-180}
+kernel_re='^linux-image-6\.1\.0-[0-9]+-amd64$'
+
+say() { printf 'vm: %s\n' "$*"; }
+
+# Missing prerequisites skip the suite, except in CI where nothing
+# enforcement-related may be skipped.
+unavailable() {
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: vm: $*"
+		exit 1
+	fi
+	echo "SKIP: vm: $*"
+	exit 0
+}
+
+fail() {
+	echo "FAIL: vm: $*"
+	exit 1
+}
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 BULWARK_BINARY BWTEST_BINARY" >&2
+	exit 2
+fi
+bulwark=$1
+bwtest=$2
+[ -x "$bulwark" ] || fail "engine binary $bulwark not found or not executable"
+[ -x "$bwtest" ] || fail "bwtest binary $bwtest not found or not executable"
+
+# ---- tools
+
+for tool in qemu-system-x86_64 cpio gzip timeout ldd; do
+	command -v "$tool" >/dev/null ||
+		unavailable "$tool is not installed (make test-deps)"
+done
+busybox=$(command -v busybox || true)
+[ -n "$busybox" ] || unavailable "busybox is not installed (package busybox-static)"
+if ldd "$busybox" >/dev/null 2>&1; then
+	unavailable "$busybox is dynamically linked; install busybox-static"
+fi
+
+# ---- kernel
+
+newest_kernel_pkg() {
+	apt-cache search --names-only "$kernel_re" 2>/dev/null |
+		awk '{print $1}' | grep -E "$kernel_re" | sort -V | tail -n 1
+}
+
+# Sets vmlinuz and kernel_desc, downloading into the cache when needed.
+get_kernel() {
+	local pkg dl deb out
+	if [ -n "${BW_VM_KERNEL:-}" ]; then
+		[ -r "$BW_VM_KERNEL" ] || unavailable "BW_VM_KERNEL=$BW_VM_KERNEL is not readable"
+		vmlinuz=$BW_VM_KERNEL
+		kernel_desc="$BW_VM_KERNEL (BW_VM_KERNEL)"
+		return
+	fi
+	command -v apt-cache >/dev/null || unavailable "apt-cache not found: the VM kernel comes from Debian's archive"
+	pkg=$(newest_kernel_pkg)
+	if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+		say "no kernel package in the apt lists; running apt-get update"
+		apt-get update -qq >/dev/null 2>&1 || true
+		pkg=$(newest_kernel_pkg)
+	fi
+	if [ -z "$pkg" ]; then
+		# Offline or no lists: use the newest kernel already cached.
+		vmlinuz=$(printf '%s\n' "$cache"/linux-image-*/vmlinuz |
+			grep -v '\*' | sort -V | tail -n 1)
+		[ -n "$vmlinuz" ] ||
+			unavailable "no linux-image-6.1.0-*-amd64 package in the apt lists (needs Debian 12 sources; run apt-get update) and none cached in $cache"
+		kernel_desc="$(basename "$(dirname "$vmlinuz")") (cached; not in the apt lists)"
+		return
+	fi
+	vmlinuz=$cache/$pkg/vmlinuz
+	if [ -s "$vmlinuz" ]; then
+		kernel_desc="$pkg (cached)"
+		return
+	fi
+	mkdir -p "$cache" || unavailable "cannot create the cache directory $cache"
+	dl=$(mktemp -d "$cache/download.XXXXXX") || unavailable "cannot write to $cache"
+	say "downloading $pkg into $cache"
+	if ! out=$(cd "$dl" && apt-get download "$pkg" 2>&1); then
+		rm -rf "$dl"
+		unavailable "apt-get download $pkg failed: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+	deb=$(find "$dl" -maxdepth 1 -name '*.deb' | head -n 1)
+	mkdir -p "$dl/x"
+	if [ -z "$deb" ] || ! dpkg-deb -x "$deb" "$dl/x" ||
+		! ls "$dl"/x/boot/vmlinuz-* >/dev/null 2>&1; then
+		rm -rf "$dl"
+		unavailable "cannot extract vmlinuz from $pkg (${deb:-no .deb downloaded})"
+	fi
+	mkdir -p "$cache/$pkg"
+	cp "$dl"/x/boot/vmlinuz-* "$cache/$pkg/vmlinuz.tmp" &&
+		cp "$dl"/x/boot/config-* "$cache/$pkg/config" 2>/dev/null
+	mv "$cache/$pkg/vmlinuz.tmp" "$vmlinuz" || unavailable "cannot write $vmlinuz"
+	rm -rf "$dl"
+	kernel_desc="$pkg (downloaded)"
+}
+
+command -v dpkg-deb >/dev/null || unavailable "dpkg-deb not found"
+get_kernel
+say "kernel: $kernel_desc"
+
+# ---- initramfs
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bulwark-vm.XXXXXX") || fail "mktemp failed"
+# shellcheck disable=SC2317  # called by the trap
+cleanup() {
+	if [ "${BW_VM_KEEP:-}" = 1 ]; then
+		say "kept $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+root=$work/root
+
+# copy_bin SRC DEST: install a binary and the libraries ldd lists for it,
+# at the same paths, with the dynamic loader.
+copy_bin() {
+	local src=$1 dest=$2 lib
+	install -D -m 0755 "$src" "$root$dest" || fail "cannot copy $src"
+	ldd "$src" >/dev/null 2>&1 || return 0	# static
+	if ldd "$src" | grep -q 'not found'; then
+		fail "libraries of $src not found: $(ldd "$src" | grep 'not found' | tr -s ' \t\n' ' ')"
+	fi
+	for lib in $(ldd "$src" | grep -oE '(^|[[:space:]])/[^[:space:]]+' ); do
+		[ -e "$root$lib" ] && continue
+		install -D -m 0755 "$(readlink -f "$lib")" "$root$lib" ||
+			fail "cannot copy $lib"
+	done
+}
+
+build_initramfs() {
+	local a
+	mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,mnt,root,run,rules,bwvm,opt/bw} \
+		"$root"/var/{lib,log,tmp}
+	install -m 0755 "$busybox" "$root/bin/busybox"
+	for a in $("$busybox" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
+	done
+	ln -s bin "$root/sbin"
+	copy_bin "$bulwark" /bin/bulwark
+	# bwtest under several names: comm and exe differ for each copy.
+	for a in /bin/bwtest /bin/bwother /bin/bwvictim /bin/bwfriend \
+		/opt/bw/no /opt/bw/ok; do
+		copy_bin "$bwtest" "$a"
+	done
+	install -m 0755 "$here/init.sh" "$root/init"
+	install -m 0644 "$here/scenarios.sh" "$root/bwvm/scenarios.sh"
+	install -m 0644 "$here"/rules/*.rules "$root/rules/"
+	sh "$here/gen-many.sh" "$root/rules/many.rules" || fail "gen-many.sh failed"
+	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$work/initramfs.gz" || fail "cannot build the initramfs"
+}
+
+t0=$SECONDS
+build_initramfs
+say "initramfs: $(( $(stat -c %s "$work/initramfs.gz") / 1024 )) KiB, built in $((SECONDS - t0))s"
+
+# ---- boot
+
+log=${BW_VM_LOG:-$cache/console.log}
+if ! mkdir -p "$(dirname "$log")" || ! : >"$log"; then
+	fail "cannot write the console log $log"
+fi
+say "console log: $log"
+say "booting (TCG, timeout ${vm_timeout}s)"
+
+t0=$SECONDS
+# Console lines go to the log; result lines (start of line, after
+# stripping \r) are echoed as they come.
+timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
+	-accel tcg -cpu max -m 1024 -smp 2 \
+	-nographic -no-reboot \
+	-kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
+	-append "console=ttyS0 panic=-1 quiet BWVM_READY_TIMEOUT=$ready_timeout" \
+	</dev/null 2>&1 |
+	sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[c78]//g' |
+while IFS= read -r line || [ -n "$line" ]; do
+	line=${line//$'\r'/}
+	printf '%s\n' "$line" >>"$log"
+	case $line in
+	PASS:\ vm/* | FAIL:\ vm/* | SKIP:\ vm/* | RUN:\ vm/*) printf '%s\n' "$line" ;;
+	INFO:\ *) printf 'vm: %s\n' "${line#INFO: }" ;;
+	esac
+done
+qemu_status=${PIPESTATUS[0]}
+elapsed=$((SECONDS - t0))
+
+# ---- results
+
+status=0
+if ! grep -q '^BWVM-DONE' "$log"; then
+	case $qemu_status in
+	124 | 137) why="timed out after ${vm_timeout}s" ;;
+	*) why="qemu exited with status $qemu_status" ;;
+	esac
+	echo "FAIL: vm/boot: the VM did not print BWVM-DONE ($why, crash or panic); last 40 console lines:"
+	tail -n 40 "$log" | sed 's/^/    /'
+	status=1
+fi
+
+# A scenario that started but printed no result (lost in kernel output,
+# or the VM died) fails too.
+missing=$(awk '
+	/^RUN: vm\/[^ ]+$/ { name = substr($2, 4); if (!(name in seen)) { seen[name] = 1; order[n++] = name } }
+	/^(PASS|FAIL|SKIP): vm\// { name = substr($2, 4); sub(/:$/, "", name); done[name] = 1 }
+	END { for (i = 0; i < n; i++) if (!(order[i] in done)) print order[i] }
+' "$log")
+nmissing=0
+for s in $missing; do
+	echo "FAIL: vm/$s: no result line on the console"
+	nmissing=$((nmissing + 1))
+done
+
+npass=$(grep -c '^PASS: vm/' "$log")
+nfail=$(( $(grep -c '^FAIL: vm/' "$log") + nmissing ))
+nskip=$(grep -c '^SKIP: vm/' "$log")
+[ "$status" -eq 0 ] || nfail=$((nfail + 1))	# vm/boot
+[ "$nfail" -eq 0 ] || status=1
+if [ "$nskip" -ne 0 ] && [ "${CI:-}" = true ]; then
+	echo "FAIL: vm: $nskip scenarios skipped, which CI does not allow"
+	status=1
+fi
+say "$npass passed, $nfail failed, $nskip skipped; VM ran ${elapsed}s; console log: $log"
+exit $status

@@ -1,0 +1,642 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
+#
+# Scenarios of the VM tests, sourced by init.sh (busybox sh, PID 1).
+#
+# The engine is started once per group (enforce, audit, many): loading
+# BPF under TCG is slow.  A group runs in two phases:
+#
+#   run    start bulwark, run every scenario's operations (printing
+#          RUN: vm/NAME first), wait for the records they should produce,
+#          then stop bulwark (SIGTERM)
+#   check  run every scenario again with the operations skipped and the
+#          expectations checked against their saved output and the
+#          complete log; print PASS: vm/NAME or FAIL: vm/NAME: WHY
+#
+# Checking after bulwark has stopped means that "no deny record for this
+# pid" is checked against a log that bulwark has finished writing.
+#
+# A scenario is one function, sc_NAME (dashes become underscores), built
+# from these helpers, which act according to the phase:
+#
+#   op ID CMD [ARGS...]   run: run CMD, save its output (pid=, result=)
+#   want ID RESULT        check: the operation printed result=RESULT
+#   rec ID PATTERN...     run: wait for the record; check: a decision
+#                         record with the operation's pid contains every
+#                         PATTERN (fixed strings such as '"rule":"deny-raw"')
+#                         and "enforced":true
+#   norec ID              check: no deny or would-deny record for its pid
+#   running / checking    true in that phase, for anything else
+#
+# Records are matched with grep: the log has one JSON object per line
+# and no spaces after ':' or ','.
+
+BW=/bin/bulwark
+T=/tmp/bwvm
+RULES=/rules
+# Seconds for bulwark to load and attach under TCG (run.sh passes
+# BW_VM_READY_TIMEOUT on the kernel command line, which the kernel hands
+# to init as an environment variable).
+READY_TIMEOUT=${BWVM_READY_TIMEOUT:-180}
+STOP_TIMEOUT=60		# seconds for bulwark to exit after SIGTERM
+LOG_WAIT=20		# seconds to wait for an expected record
+OP_TIMEOUT=30		# seconds for one operation
+mkdir -p $T
+
+# ---------------------------------------------------------------- helpers
+
+# Centiseconds of uptime; secs CS prints CS as seconds.
+now_cs() {
+	local up s c
+	read -r up _ </proc/uptime
+	s=${up%.*}
+	c=${up#*.}
+	c=${c#0}
+	echo $((s * 100 + c))
+}
+secs() { echo "$(($1 / 100)).$(($1 % 100 / 10))"; }
+since() { secs $(($(now_cs) - $1)); }
+
+# Text on one line, at most $1 characters.
+oneline() {
+	local t
+	t=$(tr '\n\r\t' '   ' | sed 's/  */ /g; s/^ //; s/ $//' | cut -c "1-${1:-300}")
+	echo "${t:-(empty)}"
+}
+
+# Is process $1 running (not gone, not a zombie)?
+alive() {
+	local st
+	st=$(cut -d ' ' -f 3 "/proc/$1/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.2 s; false on timeout.
+wait_until() {
+	local n=$(($1 * 5))
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
+running() { [ "$PHASE" = run ]; }
+checking() { [ "$PHASE" = check ]; }
+
+WHY=
+why() { WHY="${WHY:+$WHY; }$*"; }
+
+report() {
+	if [ -z "$WHY" ]; then
+		echo "PASS: vm/$1"
+	else
+		echo "FAIL: vm/$1: $WHY"
+	fi
+}
+
+# Saved state of an operation: $T/GROUP.SCENARIO.ID.{cmd,out,rc,...}
+f() { echo "$T/$GROUP.$SCEN.$1.$2"; }
+
+op() {
+	local id="$1"
+	shift
+	running || return 0
+	echo "$*" >"$(f "$id" cmd)"
+	timeout "$OP_TIMEOUT" "$@" >"$(f "$id" out)" 2>&1
+	echo $? >"$(f "$id" rc)"
+}
+op_cmd() { cat "$(f "$1" cmd)" 2>/dev/null; }
+op_pid() { sed -n 's/^pid=\([0-9][0-9]*\)$/\1/p' "$(f "$1" out)" 2>/dev/null | head -n 1; }
+op_res() { sed -n 's/^result=//p' "$(f "$1" out)" 2>/dev/null | tail -n 1; }
+op_step() { sed -n 's/^step=//p' "$(f "$1" out)" 2>/dev/null | tail -n 1; }
+
+want() {
+	local r step
+	checking || return 0
+	r=$(op_res "$1")
+	[ "$r" = "$2" ] && return 0
+	step=$(op_step "$1")
+	if [ -z "$r" ]; then
+		why "'$(op_cmd "$1")': expected result $2, got no result (exit status $(cat "$(f "$1" rc)" 2>/dev/null); output: $(oneline 160 <"$(f "$1" out)"))"
+	else
+		why "'$(op_cmd "$1")': expected $2, got $r${step:+ from $step}"
+	fi
+	return 1
+}
+
+# recs PID [PATTERN...]: the decision records of PID containing every PATTERN
+recs() {
+	local pid="$1" p
+	shift
+	grep -F -e "\"pid\":$pid," -e "\"pid\":$pid}" "$LOG" 2>/dev/null |
+		grep -F '"type":"decision"' >"$T/recs"
+	for p in "$@"; do
+		grep -F -e "$p" "$T/recs" >"$T/recs.1"
+		mv "$T/recs.1" "$T/recs"
+	done
+	cat "$T/recs"
+}
+has_recs() { [ -n "$(recs "$@" | head -n 1)" ]; }
+ndecisions() {
+	if [ -f "$LOG" ]; then grep -c '"type":"decision"' "$LOG"; else echo 0; fi
+}
+
+# Once an expected record failed to appear, do not wait as long for the
+# next ones: the engine is probably not logging at all.
+LOG_WAIT_NOW=$LOG_WAIT
+
+# Every record expected here comes from an LSM hook: "enforced":true
+# (the audit-only fallback without BPF LSM writes false).
+rec() {
+	local id="$1" pid have
+	shift
+	# shellcheck disable=SC2089  # the quotes are part of the pattern
+	set -- "$@" '"enforced":true'
+	pid=$(op_pid "$id")
+	if running; then
+		[ -n "$pid" ] || return 0
+		if ! wait_until "$LOG_WAIT_NOW" has_recs "$pid" "$@"; then
+			LOG_WAIT_NOW=2
+		fi
+		return 0
+	fi
+	if [ -z "$pid" ]; then
+		why "'$(op_cmd "$id")' printed no pid, cannot look for its record"
+		return 1
+	fi
+	has_recs "$pid" "$@" && return 0
+	have=$(recs "$pid" | head -n 1)
+	if [ -n "$have" ]; then
+		have=$(echo "$have" | oneline 240)
+		why "no record with $* for '$(op_cmd "$id")' (pid $pid); a record of that pid: $have"
+	else
+		why "no record with $* for '$(op_cmd "$id")' (pid $pid); no record has that pid ($(ndecisions) decision records in $LOG)"
+	fi
+	return 1
+}
+
+norec() {
+	local pid bad
+	checking || return 0
+	pid=$(op_pid "$1")
+	[ -n "$pid" ] || return 0	# want() reports the missing output
+	bad=$( (recs "$pid" '"decision":"deny"'; recs "$pid" '"decision":"would-deny"') |
+		head -n 1)
+	[ -z "$bad" ] && return 0
+	why "unexpected record for '$(op_cmd "$1")' (pid $pid): $(echo "$bad" | oneline 240)"
+	return 1
+}
+
+# Victims of the signal scenarios: a copy of bwtest sleeping.  Wait until
+# it runs under its own name, else a kill could reach the forked shell.
+start_victim() {	# start_victim ID COMM
+	running || return 0
+	"/bin/$2" sleep 600 >/dev/null 2>&1 &
+	echo $! >"$(f "$1" victim)"
+	wait_until 10 grep -qx "$2" "/proc/$!/comm" ||
+		echo "died or did not start" >"$(f "$1" victim-why)"
+}
+victim() { cat "$(f "$1" victim)" 2>/dev/null; }
+
+# end_victim ID alive|dead: (run) record whether it is alive, kill it;
+# (check) complain if it was not in the expected state.
+end_victim() {
+	local v st
+	v=$(victim "$1")
+	if running; then
+		[ -n "$v" ] || return 0
+		if [ "$2" = dead ]; then
+			wait_until 10 eval "! alive $v"
+		fi
+		if alive "$v"; then st=alive; else st=dead; fi
+		echo "$st" >"$(f "$1" victim-state)"
+		kill -KILL "$v" 2>/dev/null
+		wait "$v" 2>/dev/null
+		return 0
+	fi
+	if [ -s "$(f "$1" victim-why)" ]; then
+		why "victim $v $(cat "$(f "$1" victim-why)")"
+		return 1
+	fi
+	st=$(cat "$(f "$1" victim-state)" 2>/dev/null)
+	[ "$st" = "$2" ] && return 0
+	why "victim $v should be $2 after the signal, is ${st:-unknown}"
+	return 1
+}
+
+# Remove whatever the scenarios left mounted under /mnt.
+clean_mounts() {
+	local d
+	for d in /mnt/*; do
+		while umount "$d" 2>/dev/null; do :; done
+	done
+}
+
+# ---------------------------------------------------------------- engine
+
+ENGINE_PID=
+engine_start() {	# engine_start MODE RULES...: sets ENGINE_WHY on failure
+	local mode="$1" args="" r t0 rc
+	shift
+	for r in "$@"; do args="$args --rules $r"; done
+	READY=$T/$GROUP.ready
+	ERR=$T/$GROUP.stderr
+	rm -f "$READY" "$LOG"
+	t0=$(now_cs)
+	# shellcheck disable=SC2086,SC2090
+	$BW run $args --log "$LOG" --mode "$mode" --ready-file "$READY" \
+		>"$ERR" 2>&1 &
+	ENGINE_PID=$!
+	ENGINE_WHY=
+	while [ ! -e "$READY" ]; do
+		if ! alive "$ENGINE_PID"; then
+			wait "$ENGINE_PID"
+			rc=$?
+			ENGINE_WHY="bulwark exited with status $rc before creating the ready file; stderr: $(oneline 400 <"$ERR")"
+			ENGINE_PID=
+			return 1
+		fi
+		if [ $(($(now_cs) - t0)) -gt $((READY_TIMEOUT * 100)) ]; then
+			ENGINE_WHY="bulwark was not ready after ${READY_TIMEOUT}s; stderr: $(oneline 400 <"$ERR")"
+			kill -KILL "$ENGINE_PID" 2>/dev/null
+			wait "$ENGINE_PID"
+			ENGINE_PID=
+			return 1
+		fi
+		sleep 0.2
+	done
+	echo "INFO: $GROUP: bulwark ready after $(since "$t0")s"
+}
+
+engine_stop() {		# sets STOP_WHY on failure
+	local t0 rc
+	STOP_WHY=
+	if [ -z "$ENGINE_PID" ]; then
+		STOP_WHY="bulwark did not start (see vm/$GROUP-start)"
+		return
+	fi
+	if ! alive "$ENGINE_PID"; then
+		wait "$ENGINE_PID"
+		STOP_WHY="bulwark exited by itself (status $?) before SIGTERM; stderr: $(oneline 400 <"$ERR")"
+		ENGINE_PID=
+		return
+	fi
+	t0=$(now_cs)
+	kill -TERM "$ENGINE_PID"
+	if ! wait_until "$STOP_TIMEOUT" eval "! alive $ENGINE_PID"; then
+		STOP_WHY="bulwark still running ${STOP_TIMEOUT}s after SIGTERM (killed)"
+		kill -KILL "$ENGINE_PID"
+	fi
+	wait "$ENGINE_PID"
+	rc=$?
+	echo "INFO: $GROUP: bulwark exited (status $rc) $(since "$t0")s after SIGTERM"
+	if [ -z "$STOP_WHY" ] && [ $rc -ne 0 ]; then
+		STOP_WHY="bulwark exited with status $rc after SIGTERM, expected 0; stderr: $(oneline 400 <"$ERR")"
+	fi
+	if [ -e "$READY" ]; then
+		STOP_WHY="${STOP_WHY:+$STOP_WHY; }the ready file $READY is still there"
+	fi
+	ENGINE_PID=
+}
+
+# Put the engine's stderr and log on the console (not in the results).
+engine_dump() {
+	echo "INFO: $GROUP: $(ndecisions) decision records, $(if [ -f "$LOG" ]; then wc -l <"$LOG"; else echo 0; fi) log lines"
+	sed -n '1,100s/^/bw-stderr: /p' "$ERR" 2>/dev/null
+	sed -n '1,300s/^/bw-log: /p' "$LOG" 2>/dev/null
+}
+
+sc_fn() { echo "sc_$1" | tr - _; }
+
+# group NAME MODE RULES SCENARIO...: one engine run (see the top).
+group() {
+	local mode="$2" rules="$3" s t0
+	GROUP=$1
+	shift 3
+	LOG=$T/$GROUP.log
+	ERR=$T/$GROUP.stderr
+	LOG_WAIT_NOW=$LOG_WAIT
+	t0=$(now_cs)
+	clean_mounts
+	echo "INFO: $GROUP: starting bulwark --mode $mode --rules $rules"
+	echo "RUN: vm/$GROUP-start"
+	ENGINE_PID=
+	ENGINE_WHY=$BWVM_LSM_WHY
+	[ -n "$ENGINE_WHY" ] || engine_start "$mode" "$rules"
+	WHY=$ENGINE_WHY
+	report "$GROUP-start"
+	if [ -n "$ENGINE_WHY" ]; then
+		# Nothing to run: every scenario fails for the same reason.
+		for s in "$@"; do
+			echo "RUN: vm/$s"
+			WHY=${BWVM_LSM_WHY:-"bulwark did not start (see vm/$GROUP-start)"}
+			report "$s"
+		done
+	else
+		PHASE=run
+		for s in "$@"; do
+			echo "RUN: vm/$s"
+			SCEN=$s
+			"$(sc_fn "$s")"
+		done
+		sleep 1		# let the last records reach the log
+	fi
+	engine_stop
+	if [ -z "$ENGINE_WHY" ]; then
+		PHASE=check
+		for s in "$@"; do
+			WHY=
+			SCEN=$s
+			"$(sc_fn "$s")"
+			report "$s"
+		done
+	fi
+	echo "RUN: vm/$GROUP-stop"
+	WHY=$STOP_WHY
+	[ -z "$BWVM_LSM_WHY" ] || WHY=$BWVM_LSM_WHY
+	report "$GROUP-stop"
+	engine_dump
+	clean_mounts
+	echo "INFO: $GROUP: done in $(since "$t0")s"
+}
+
+# solo NAME: a scenario without the engine.
+solo() {
+	GROUP=$1
+	SCEN=$1
+	LOG=/dev/null
+	echo "RUN: vm/$1"
+	PHASE=run
+	"$(sc_fn "$1")"
+	PHASE=check
+	WHY=
+	"$(sc_fn "$1")"
+	report "$1"
+}
+
+# ---------------------------------------------------------------- scenarios
+
+mkdir -p /mnt/base /mnt/deny /mnt/busy /mnt/bind /mnt/ok /mnt/other \
+	/mnt/other-bind /tmp/bindsrc
+
+sc_bpf_lsm() {
+	checking || return 0
+	[ -z "$BWVM_LSM_WHY" ] || why "$BWVM_LSM_WHY"
+}
+
+# Every operation succeeds as root without the engine, so failures later
+# come from bulwark.
+sc_baseline() {
+	op raw /bin/bwtest raw-socket;				want raw OK
+	op shm /bin/bwtest shm;					want shm OK
+	op msg /bin/bwtest msg;					want msg OK
+	op sem /bin/bwtest sem;					want sem OK
+	op mount /bin/bwtest mount-tmpfs /mnt/base;		want mount OK
+	op umount /bin/bwtest umount /mnt/base;			want umount OK
+	op bind /bin/bwtest bind /tmp/bindsrc /mnt/base;	want bind OK
+	op unbind /bin/bwtest umount /mnt/base;			want unbind OK
+	start_victim kill bwvictim
+	op kill /bin/bwtest kill "$(victim kill)" SIGUSR1;	want kill OK
+	end_victim kill dead
+	op exec /bin/bwtest exec /opt/bw/no ok;			want exec OK
+	op alice /bin/bwtest as-uid 1000 1000 /bin/bwtest shm;	want alice OK
+	op gid /bin/bwtest as-uid 0 1000 /bin/bwtest raw-socket; want gid OK
+	op other /bin/bwother raw-socket;			want other OK
+}
+
+# The engine binary and its libraries are in place (the loader exits 127
+# when a library is missing).
+sc_engine_runs() {
+	local rc
+	checking || return 0
+	timeout "$OP_TIMEOUT" $BW --help >"$T/help.out" 2>&1
+	rc=$?
+	if [ $rc -eq 126 ] || [ $rc -eq 127 ] ||
+		grep -q 'error while loading shared libraries' "$T/help.out"; then
+		why "'$BW --help' exited $rc: $(oneline 300 <"$T/help.out")"
+	fi
+	# For debugging, what the engine says about this kernel (console only).
+	timeout 120 $BW version >"$T/version.out" 2>&1
+	sed 's/^/bw-version: /' "$T/version.out"
+}
+
+# ---- capable: socket(AF_INET, SOCK_RAW) needs CAP_NET_RAW
+sc_capable_deny() {
+	op c /bin/bwtest raw-socket
+	want c EPERM
+	rec c '"event":"capable"' '"decision":"deny"' '"rule":"deny-raw"' \
+		'"capability":"cap_net_raw"'
+}
+sc_capable_unnamed() {
+	op c /bin/bwother raw-socket
+	want c OK
+	norec c
+}
+sc_capable_allow_first() {
+	# uid 0 with gid 1000: [allow-raw-gid1000] comes before [deny-raw]
+	op c /bin/bwtest as-uid 0 1000 /bin/bwtest raw-socket
+	want c OK
+	norec c
+}
+sc_capable_audit() {
+	op c /bin/bwtest raw-socket
+	want c OK
+	rec c '"event":"capable"' '"decision":"would-deny"' '"rule":"deny-raw"' \
+		'"capability":"cap_net_raw"'
+}
+
+# ---- ipc: shmat, msgsnd and semop
+sc_ipc_deny() {
+	local k
+	for k in shm msg sem; do
+		op $k /bin/bwtest $k
+		want $k EACCES
+		rec $k '"event":"ipc"' '"decision":"deny"' '"rule":"deny-ipc"' \
+			"\"kind\":\"$k\""
+	done
+}
+sc_ipc_unnamed() {
+	local k
+	for k in shm msg sem; do
+		op $k /bin/bwother $k
+		want $k OK
+		norec $k
+	done
+}
+sc_ipc_allow_first() {
+	# as alice: [allow-ipc-alice] comes before [deny-ipc]
+	local k
+	for k in shm msg sem; do
+		op $k /bin/bwtest as-uid 1000 1000 /bin/bwtest $k
+		want $k OK
+		norec $k
+	done
+}
+sc_ipc_audit() {
+	local k
+	for k in shm msg sem; do
+		op $k /bin/bwtest $k
+		want $k OK
+		rec $k '"event":"ipc"' '"decision":"would-deny"' \
+			'"rule":"deny-ipc"' "\"kind\":\"$k\""
+	done
+}
+
+# ---- mount: mount, umount and bind under /mnt/
+sc_mount_deny() {
+	running && mount -t tmpfs tmpfs /mnt/busy
+	op mount /bin/bwtest mount-tmpfs /mnt/deny
+	want mount EPERM
+	rec mount '"event":"mount"' '"decision":"deny"' '"rule":"deny-mount"' \
+		'"op":"mount"' '"fstype":"tmpfs"' '"target":"/mnt/deny"'
+	op umount /bin/bwtest umount /mnt/busy
+	want umount EPERM
+	rec umount '"event":"mount"' '"decision":"deny"' '"rule":"deny-mount"' \
+		'"op":"umount"' '"target":"/mnt/busy"'
+	op bind /bin/bwtest bind /tmp/bindsrc /mnt/bind
+	want bind EPERM
+	rec bind '"event":"mount"' '"decision":"deny"' '"rule":"deny-mount"' \
+		'"op":"bind"' '"target":"/mnt/bind"'
+	running && clean_mounts
+}
+sc_mount_unnamed() {
+	op mount /bin/bwother mount-tmpfs /mnt/other;		want mount OK
+	op umount /bin/bwother umount /mnt/other;		want umount OK
+	op bind /bin/bwother bind /tmp/bindsrc /mnt/other-bind;	want bind OK
+	op unbind /bin/bwother umount /mnt/other-bind;		want unbind OK
+	norec mount
+	norec umount
+	norec bind
+	norec unbind
+	running && clean_mounts
+}
+sc_mount_allow_first() {
+	# [allow-mount-ok] for /mnt/ok comes before [deny-mount] for /mnt/
+	op mount /bin/bwtest mount-tmpfs /mnt/ok;		want mount OK
+	op umount /bin/bwtest umount /mnt/ok;			want umount OK
+	norec mount
+	norec umount
+	running && clean_mounts
+}
+sc_mount_audit() {
+	op mount /bin/bwtest mount-tmpfs /mnt/deny
+	want mount OK
+	rec mount '"event":"mount"' '"decision":"would-deny"' \
+		'"rule":"deny-mount"' '"op":"mount"' '"target":"/mnt/deny"'
+	op umount /bin/bwtest umount /mnt/deny
+	want umount OK
+	rec umount '"event":"mount"' '"decision":"would-deny"' \
+		'"rule":"deny-mount"' '"op":"umount"' '"target":"/mnt/deny"'
+	op bind /bin/bwtest bind /tmp/bindsrc /mnt/bind
+	want bind OK
+	rec bind '"event":"mount"' '"decision":"would-deny"' \
+		'"rule":"deny-mount"' '"op":"bind"' '"target":"/mnt/bind"'
+	running && clean_mounts
+}
+
+# ---- signal: SIGUSR1 to a sleeping copy of bwtest
+sc_signal_deny() {
+	start_victim k bwvictim
+	op k /bin/bwtest kill "$(victim k)" SIGUSR1
+	want k EPERM
+	rec k '"event":"signal"' '"decision":"deny"' '"rule":"deny-signal"' \
+		'"signal":"SIGUSR1"' "\"target_pid\":$(victim k)"
+	end_victim k alive
+}
+sc_signal_unnamed() {
+	start_victim k bwvictim
+	op k /bin/bwother kill "$(victim k)" SIGUSR1
+	want k OK
+	norec k
+	end_victim k dead
+}
+sc_signal_allow_first() {
+	# [allow-signal-friend] (target bwfriend) comes before [deny-signal]
+	start_victim k bwfriend
+	op k /bin/bwtest kill "$(victim k)" SIGUSR1
+	want k OK
+	norec k
+	end_victim k dead
+}
+sc_signal_audit() {
+	start_victim k bwvictim
+	op k /bin/bwtest kill "$(victim k)" SIGUSR1
+	want k OK
+	rec k '"event":"signal"' '"decision":"would-deny"' \
+		'"rule":"deny-signal"' '"signal":"SIGUSR1"' \
+		"\"target_pid\":$(victim k)"
+	end_victim k dead
+}
+
+# ---- exec: /opt/bw/no and /opt/bw/ok are copies of bwtest
+sc_exec_deny() {
+	op x /bin/bwtest exec /opt/bw/no ok
+	want x EPERM
+	rec x '"event":"exec"' '"decision":"deny"' '"rule":"deny-exec"' \
+		'"path":"/opt/bw/no"'
+}
+sc_exec_unnamed() {
+	op x /bin/bwother exec /opt/bw/no ok
+	want x OK
+	norec x
+}
+sc_exec_allow_first() {
+	# [allow-exec-ok] for /opt/bw/ok comes before [deny-exec] for /opt/bw/
+	op x /bin/bwtest exec /opt/bw/ok ok
+	want x OK
+	norec x
+}
+sc_exec_audit() {
+	op x /bin/bwtest exec /opt/bw/no ok
+	want x OK
+	rec x '"event":"exec"' '"decision":"would-deny"' '"rule":"deny-exec"' \
+		'"path":"/opt/bw/no"'
+}
+
+# ---- 4,096 capable rules (gen-many.sh): only the last one matches
+sc_many_capable_deny() {
+	local line
+	line=$(grep -n '^\[many-deny-raw\]' $RULES/many.rules | cut -d : -f 1)
+	op c /bin/bwtest raw-socket
+	want c EPERM
+	rec c '"event":"capable"' '"decision":"deny"' '"rule":"many-deny-raw"' \
+		"\"rule_at\":\"$RULES/many.rules:$line\""
+}
+sc_many_capable_unnamed() {
+	op c /bin/bwother raw-socket
+	want c OK
+	norec c
+}
+sc_many_exec_deny() {
+	op x /bin/bwtest exec /opt/bw/no ok
+	want x EPERM
+	rec x '"event":"exec"' '"decision":"deny"' '"rule":"many-deny-exec"'
+	op ok /bin/bwtest exec /opt/bw/ok ok
+	want ok OK
+	norec ok
+}
+
+# ---------------------------------------------------------------- run
+
+echo "RUN: vm/bpf-lsm"
+PHASE=check WHY=
+sc_bpf_lsm
+report bpf-lsm
+
+solo baseline
+solo engine-runs
+
+group enforce enforce $RULES/vm.rules \
+	capable-deny capable-unnamed capable-allow-first \
+	ipc-deny ipc-unnamed ipc-allow-first \
+	mount-deny mount-unnamed mount-allow-first \
+	signal-deny signal-unnamed signal-allow-first \
+	exec-deny exec-unnamed exec-allow-first
+
+group audit audit $RULES/vm.rules \
+	capable-audit ipc-audit mount-audit signal-audit exec-audit
+
+group many enforce $RULES/many.rules \
+	many-capable-deny many-capable-unnamed many-exec-deny
