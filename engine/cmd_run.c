@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "log.h"
 #include "names.h"
+#include "privs.h"
 #include "util.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -349,6 +350,15 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 
+	{
+		const char *what = "";
+
+		err = privs_drop_all(&what);
+		if (err) {
+			out_err("dropping privileges failed (%s): %s", what, strerror(-err));
+			goto out;
+		}
+	}
 	if (o->ready_file && (err = write_ready_file(o->ready_file))) {
 		out_err("cannot write the ready file %s: %s", o->ready_file,
 			strerror(-err));

@@ -58,10 +58,11 @@ const char *prog_state_name(enum prog_state s)
 }
 
 /*
- * libbpf's print callback takes no user pointer, so the last warning is
- * kept here for the error report of the load that caused it.
+ * libbpf's print callback takes no user pointer, so the first warning of
+ * a load (the one naming the program that failed) is kept here for the
+ * error report.
  */
-static char last_libbpf_msg[1024];
+static char first_libbpf_msg[1024];
 static bool libbpf_verbose;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -69,12 +70,13 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 {
 	if (level == LIBBPF_DEBUG && !libbpf_verbose)
 		return 0;
-	if (level != LIBBPF_DEBUG) {
+	if (level != LIBBPF_DEBUG && !first_libbpf_msg[0]) {
 		va_list cp;
 
 		va_copy(cp, ap);
-		vsnprintf(last_libbpf_msg, sizeof(last_libbpf_msg), fmt, cp);
+		vsnprintf(first_libbpf_msg, sizeof(first_libbpf_msg), fmt, cp);
 		va_end(cp);
+		first_libbpf_msg[strcspn(first_libbpf_msg, "\n")] = 0;
 	}
 	if (libbpf_verbose)
 		return vfprintf(stderr, fmt, ap);
@@ -134,7 +136,7 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 	memset(e, 0, sizeof(*e));
 	libbpf_verbose = verbose;
 	libbpf_set_print(libbpf_print);
-	last_libbpf_msg[0] = 0;
+	first_libbpf_msg[0] = 0;
 
 	if (want_lsm) {
 		active = kernel_bpf_lsm_active(e->lsm_list, sizeof(e->lsm_list));
@@ -195,7 +197,7 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 		else
 			snprintf(e->why, sizeof(e->why),
 				 "loading the BPF programs failed: %s", strerror(-err));
-		snprintf(e->libbpf_err, sizeof(e->libbpf_err), "%s", last_libbpf_msg);
+		snprintf(e->libbpf_err, sizeof(e->libbpf_err), "%s", first_libbpf_msg);
 		bulwark_bpf__destroy(e->skel);
 		e->skel = NULL;
 		return want_lsm ? -ENOTSUP : err;

@@ -179,6 +179,11 @@ fi
 # signal: delivered, recorded
 sleep 30 &
 victim=$!
+# until it has exec'd, the child is still called sh
+i=0
+while [ "$(cat /proc/$victim/comm 2>/dev/null)" != sleep ] && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 kill -USR1 $victim
 sleep 0.5
 line=$(grep '"rule":"deny-usr1"' "$T/audit.log" | head -1)

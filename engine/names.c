@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
+
+#include "events.h"
+#include "names.h"
+#include "util.h"
+
+int cap_from_string(const char *s)
+{
+	char lower[64];
+	cap_value_t v;
+	size_t i;
+
+	if (strncasecmp(s, "cap_", 4) || strlen(s) >= sizeof(lower))
+		return -1;
+	for (i = 0; s[i]; i++)
+		lower[i] = tolower((unsigned char)s[i]);
+	lower[i] = 0;
+	if (cap_from_name(lower, &v) || v < 0 || v > 63)
+		return -1;
+	return v;
+}
+
+const char *cap_name(unsigned int cap, char *buf, size_t len)
+{
+	char *n = cap_to_name(cap);
+
+	snprintf(buf, len, "%s", n ? n : "unknown");
+	cap_free(n);
+	return buf;
+}
+
+static const char *const sig_names[] = {
+	[1] = "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL",
+	"USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD",
+	"CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ",
+	"VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+};
+
+#define SIG_MAX 64
+
+int signal_from_string(const char *s)
+{
+	unsigned long long n;
+	const char *name = s;
+
+	if (!parse_u64(s, SIG_MAX, &n))
+		return n;
+	if (!strncasecmp(name, "sig", 3))
+		name += 3;
+	for (size_t i = 1; i < ARRAY_SIZE(sig_names); i++)
+		if (!strcasecmp(name, sig_names[i]))
+			return i;
+	if (!strncasecmp(name, "rtmin+", 6) && !parse_u64(name + 6, 30, &n))
+		return 34 + n;
+	return -1;
+}
+
+const char *signal_name(unsigned int sig, char *buf, size_t len)
+{
+	if (sig > 0 && sig < ARRAY_SIZE(sig_names))
+		snprintf(buf, len, "SIG%s", sig_names[sig]);
+	else
+		snprintf(buf, len, "SIG%u", sig);
+	return buf;
+}
+
+static const char *const ipc_kinds[] = {
+	[BW_IPC_UNKNOWN] = "unknown", [BW_IPC_SHM] = "shm",
+	[BW_IPC_MSG] = "msg", [BW_IPC_SEM] = "sem",
+};
+
+static const char *const mount_ops[] = {
+	[BW_MNT_MOUNT] = "mount", [BW_MNT_UMOUNT] = "umount",
+	[BW_MNT_REMOUNT] = "remount", [BW_MNT_MOVE] = "move",
+	[BW_MNT_BIND] = "bind", [BW_MNT_PIVOT_ROOT] = "pivot_root",
+};
+
+static int lookup(const char *const *tab, size_t n, const char *s, size_t first)
+{
+	for (size_t i = first; i < n; i++)
+		if (tab[i] && !strcmp(tab[i], s))
+			return i;
+	return -1;
+}
+
+int ipc_kind_from_string(const char *s)
+{
+	return lookup(ipc_kinds, ARRAY_SIZE(ipc_kinds), s, 1);
+}
+
+const char *ipc_kind_name(unsigned int kind)
+{
+	return kind < ARRAY_SIZE(ipc_kinds) ? ipc_kinds[kind] : "unknown";
+}
+
+int ipc_access_from_string(const char *s)
+{
+	if (!strcmp(s, "read"))
+		return BW_IPC_READ;
+	if (!strcmp(s, "write"))
+		return BW_IPC_WRITE;
+	return -1;
+}
+
+const char *ipc_access_name(unsigned int mask)
+{
+	switch (mask & 3) {
+	case BW_IPC_READ: return "read";
+	case BW_IPC_WRITE: return "write";
+	case BW_IPC_READ | BW_IPC_WRITE: return "read,write";
+	default: return "none";
+	}
+}
+
+int mount_op_from_string(const char *s)
+{
+	return lookup(mount_ops, ARRAY_SIZE(mount_ops), s, 1);
+}
+
+const char *mount_op_name(unsigned int op)
+{
+	return op < ARRAY_SIZE(mount_ops) && mount_ops[op] ? mount_ops[op] : "unknown";
+}
+
+/* 4294967295 is (uid_t)-1, "no id"; it is not a valid rule value. */
+#define ID_MAX 4294967294ULL
+
+int uid_from_string(const char *s, uint32_t *out)
+{
+	unsigned long long n;
+	struct passwd *pw;
+
+	if (isdigit((unsigned char)*s)) {
+		if (parse_u64(s, ID_MAX, &n))
+			return -1;
+		*out = n;
+		return 0;
+	}
+	pw = getpwnam(s);
+	if (!pw)
+		return -1;
+	*out = pw->pw_uid;
+	return 0;
+}
+
+int gid_from_string(const char *s, uint32_t *out)
+{
+	unsigned long long n;
+	struct group *gr;
+
+	if (isdigit((unsigned char)*s)) {
+		if (parse_u64(s, ID_MAX, &n))
+			return -1;
+		*out = n;
+		return 0;
+	}
+	gr = getgrnam(s);
+	if (!gr)
+		return -1;
+	*out = gr->gr_gid;
+	return 0;
+}

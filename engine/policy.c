@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ini_scan.h"
+#include "policy.h"
+#include "util.h"
+
+#define DEFAULT_RULES "/etc/bulwark/rules.d"
+#define DEFAULT_LOG "/var/log/bulwark/audit.log"
+
+void policy_defaults(struct bw_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->mode = BW_MODE_ENFORCE;
+	p->rules = xcalloc(1, sizeof(*p->rules));
+	p->rules[0] = xstrdup(DEFAULT_RULES);
+	p->nrules = 1;
+	p->log = xstrdup(DEFAULT_LOG);
+	p->on_lsm_missing = BW_LSM_REFUSE;
+}
+
+struct policy_ctx {
+	struct bw_policy *p;
+	struct diag *d;
+	char *dir;		/* of the policy file, for relative paths */
+	int err;
+};
+
+static char *resolve(const struct policy_ctx *c, const char *path)
+{
+	if (path[0] == '/')
+		return xstrdup(path);
+	return xasprintf("%s/%s", c->dir, path);
+}
+
+static void on_key(void *user, const struct ini_file *f, const struct ini_key *k,
+		   const char *name, const char *value)
+{
+	struct policy_ctx *c = user;
+	struct bw_policy *p = c->p;
+	const char *sec = f->sections[k->section].name;
+
+	if (strcmp(sec, "engine")) {
+		diag_err(c->d, f->path, k->line, "unknown section [%s] (the policy file has [engine])",
+			 sec);
+		c->err = -1;
+		return;
+	}
+	if (!strcmp(name, "mode")) {
+		if (!strcmp(value, "enforce"))
+			p->mode = BW_MODE_ENFORCE;
+		else if (!strcmp(value, "audit"))
+			p->mode = BW_MODE_AUDIT;
+		else
+			goto bad;
+	} else if (!strcmp(name, "on_lsm_missing")) {
+		if (!strcmp(value, "refuse"))
+			p->on_lsm_missing = BW_LSM_REFUSE;
+		else if (!strcmp(value, "audit"))
+			p->on_lsm_missing = BW_LSM_AUDIT;
+		else
+			goto bad;
+	} else if (!strcmp(name, "log")) {
+		if (!*value)
+			goto bad;
+		free(p->log);
+		p->log = resolve(c, value);
+	} else if (!strcmp(name, "rules")) {
+		char *copy = xstrdup(value), *vals[64];
+		size_t n = split_list(copy, vals, 64);
+
+		if (!n) {
+			free(copy);
+			goto bad;
+		}
+		for (size_t i = 0; i < p->nrules; i++)
+			free(p->rules[i]);
+		p->rules = xreallocarray(p->rules, n, sizeof(*p->rules));
+		for (size_t i = 0; i < n; i++)
+			p->rules[i] = resolve(c, vals[i]);
+		p->nrules = n;
+		free(copy);
+	} else {
+		diag_err(c->d, f->path, k->line,
+			 "unknown key '%s' (mode, rules, log, on_lsm_missing)", name);
+		c->err = -1;
+	}
+	return;
+bad:
+	diag_err(c->d, f->path, k->line, "bad value '%s' for %s", value, name);
+	c->err = -1;
+}
+
+int policy_load(struct bw_policy *p, const char *path, struct diag *d)
+{
+	struct policy_ctx c = { .p = p, .d = d };
+	char *dup = xstrdup(path);
+	struct ini_file f;
+	int err;
+
+	policy_defaults(p);
+	p->file = xstrdup(path);
+	c.dir = xstrdup(dirname(dup));
+	free(dup);
+	err = ini_scan(&f, p->file, "section", d);
+	if (!err)
+		err = ini_parse_scanned(&f, on_key, &c, d);
+	ini_file_free(&f);
+	free(c.dir);
+	return err || c.err ? -1 : 0;
+}
+
+void policy_free(struct bw_policy *p)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		free(p->rules[i]);
+	free(p->rules);
+	free(p->log);
+	free(p->file);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BULWARK_POLICY_H
+#define BULWARK_POLICY_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "events.h"
+
+enum { BW_LSM_REFUSE = 0, BW_LSM_AUDIT };
+
+/* The policy file: engine settings (docs/rules.md, "Policy file"). */
+struct bw_policy {
+	char *file;		/* NULL when built from defaults */
+	enum bw_mode mode;
+	char **rules;		/* rule paths, made absolute against the file's dir */
+	size_t nrules;
+	char *log;
+	int on_lsm_missing;
+};
+
+void policy_defaults(struct bw_policy *p);
+/* 0 when the file is valid; problems go to d. Defaults fill absent keys. */
+int policy_load(struct bw_policy *p, const char *path, struct diag *d);
+void policy_free(struct bw_policy *p);
+
+#endif
