@@ -161,6 +161,10 @@ static int apply_setup(struct run_ctx *r, struct bw_setup *st)
 	}
 	memset(&st->rules, 0, sizeof(st->rules));
 	st->compiled = NULL;
+	if (r->eng.unresolved_cgroups)
+		out_err("warning: %u cgroup%s named by the rules do%s not exist; until a reload they match nothing",
+			r->eng.unresolved_cgroups, r->eng.unresolved_cgroups == 1 ? "" : "s",
+			r->eng.unresolved_cgroups == 1 ? "es" : "");
 	log_policy(r, cp, cp->owned);
 	return 0;
 }

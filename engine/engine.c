@@ -300,7 +300,8 @@ static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
 	return err;
 }
 
-static int cgroup_id_of(const char *path, __u64 *id)
+/* cgroup id = inode number of its directory in the cgroup2 mount */
+static int cgroup_id_of(const char *root, const char *path, __u64 *id)
 {
 	char full[PATH_MAX];
 	struct stat st;
@@ -308,8 +309,9 @@ static int cgroup_id_of(const char *path, __u64 *id)
 
 	while (len > 1 && path[len - 1] == '/')
 		len--;
-	snprintf(full, sizeof(full), "%s%.*s", kernel_cgroup_root(),
-		 (int)(len == 1 ? 0 : len), path);
+	if (snprintf(full, sizeof(full), "%s%.*s", root,
+		     (int)(len == 1 ? 0 : len), path) >= (int)sizeof(full))
+		return -ENAMETOOLONG;
 	if (stat(full, &st))
 		return -errno;
 	*id = st.st_ino;
@@ -317,12 +319,12 @@ static int cgroup_id_of(const char *path, __u64 *id)
 }
 
 static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
-		       uint8_t slot)
+		       uint8_t slot, const char *cgroot)
 {
 	struct bw_path_key pk = { 0 };
 	struct bw_num_key nk = { 0 };
 	struct bw_str_key sk = { 0 };
-	int fd, err;
+	int fd;
 
 	switch (ce->kind) {
 	case BW_KIND_NUM:
@@ -331,8 +333,7 @@ static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
 		nk.dim = ce->dim;
 		nk.val = ce->num;
 		if (ce->dim == BW_DIM_CGROUP) {
-			err = cgroup_id_of(ce->str, &nk.val);
-			if (err)
+			if (!cgroot || cgroup_id_of(cgroot, ce->str, &nk.val))
 				return 1;	/* no such cgroup (yet): never matches */
 		}
 		fd = bpf_map__fd(e->skel->maps.num_map);
@@ -365,6 +366,8 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	int def_fd = bpf_map__fd(e->skel->maps.def_map);
 	int rule_fd = bpf_map__fd(e->skel->maps.rule_map);
 	int meta_fd = bpf_map__fd(e->skel->maps.meta_map);
+	char cgroot[PATH_MAX];
+	bool have_cgroot = kernel_cgroup2_root(cgroot, sizeof(cgroot)) == 0;
 	int err;
 
 	err = clear_slot(bpf_map__fd(e->skel->maps.num_map),
@@ -379,9 +382,12 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	if (err)
 		return err;
 	for (size_t i = 0; i < cp->nentries; i++) {
-		err = write_entry(e, &cp->entries[i], slot);
+		err = write_entry(e, &cp->entries[i], slot,
+				  have_cgroot ? cgroot : NULL);
 		if (err < 0)
 			return err;
+		if (err > 0)
+			e->unresolved_cgroups++;
 	}
 	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
 		for (uint32_t d = 0; d < BW_DEF_PER_CLASS; d++) {
@@ -414,6 +420,7 @@ int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
 	int err;
 
 	cp->generation = gen;
+	e->unresolved_cgroups = 0;
 	err = write_slot(e, cp, slot);
 	if (err)
 		return err;

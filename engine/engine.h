@@ -42,6 +42,7 @@ struct bw_engine {
 	struct bw_compiled *live[BW_SLOTS];
 	uint64_t generation;
 	uint64_t lost_seen[BW_NCLASS];
+	unsigned int unresolved_cgroups;	/* named cgroups that do not exist */
 	char libbpf_err[1024];	/* last libbpf warning, for error reports */
 };
 

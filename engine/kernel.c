@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,9 +89,28 @@ bool kernel_has_btf(void)
 	return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 }
 
-const char *kernel_cgroup_root(void)
+int kernel_cgroup2_root(char *buf, size_t len)
 {
 	const char *env = getenv("BW_CGROUP_ROOT");
+	struct mntent *m, ent;
+	char strs[1024];
+	FILE *f;
 
-	return env && *env ? env : "/sys/fs/cgroup";
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	f = setmntent("/proc/self/mounts", "r");
+	if (!f)
+		return -errno;
+	/* hybrid hosts mount it at /sys/fs/cgroup/unified */
+	while ((m = getmntent_r(f, &ent, strs, sizeof(strs)))) {
+		if (!strcmp(m->mnt_type, "cgroup2")) {
+			snprintf(buf, len, "%s", m->mnt_dir);
+			endmntent(f);
+			return 0;
+		}
+	}
+	endmntent(f);
+	return -ENOENT;
 }

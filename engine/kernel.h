@@ -20,7 +20,7 @@ bool kernel_tracepoint_exists(const char *category, const char *name);
 
 bool kernel_has_btf(void);
 
-/* cgroup v2 mount point (BW_CGROUP_ROOT overrides, for tests). */
-const char *kernel_cgroup_root(void);
+/* cgroup v2 mount point into buf (BW_CGROUP_ROOT overrides, for tests). */
+int kernel_cgroup2_root(char *buf, size_t len);
 
 #endif

@@ -173,7 +173,7 @@ build_initramfs() {
 	copy_bin "$bulwark" /bin/bulwark
 	# bwtest under several names: comm and exe differ for each copy.
 	for a in /bin/bwtest /bin/bwother /bin/bwvictim /bin/bwfriend \
-		/opt/bw/no /opt/bw/ok; do
+		/bin/bwctr /bin/bwcg /opt/bw/no /opt/bw/ok; do
 		copy_bin "$bwtest" "$a"
 	done
 	install -m 0755 "$here/init.sh" "$root/init"
@@ -203,7 +203,7 @@ t0=$SECONDS
 # stripping \r) are echoed as they come.
 timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
 	-accel tcg -cpu max -m 1024 -smp 2 \
-	-nographic -no-reboot \
+	-nographic -no-reboot -nic none \
 	-kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 quiet BWVM_READY_TIMEOUT=$ready_timeout" \
 	</dev/null 2>&1 |

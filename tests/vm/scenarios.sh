@@ -618,6 +618,49 @@ sc_many_exec_deny() {
 	norec ok
 }
 
+# ---- subject keys: container (from the cgroup name), cgroup prefix, exe
+# The cgroups exist before the engine starts: rules resolve them at load.
+CTR_ID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+CTR_CG=/sys/fs/cgroup/system.slice/docker-$CTR_ID.scope
+SLICE_CG=/sys/fs/cgroup/bwtest.slice/inner.scope
+mkdir -p "$CTR_CG" "$SLICE_CG"
+
+# in_cgroup DIR CMD...: run CMD as a member of cgroup DIR (a script, so
+# that op can run it under timeout)
+cat >$T/in_cgroup <<'EOS'
+#!/bin/sh
+echo $$ >"$1/cgroup.procs" || exit 1
+shift
+exec "$@"
+EOS
+chmod +x $T/in_cgroup
+
+sc_subject_container() {
+	op in $T/in_cgroup "$CTR_CG" /bin/bwctr raw-socket
+	want in EPERM
+	rec in '"decision":"deny"' '"rule":"deny-raw-in-container"' \
+		'"container":"0123456789ab"'
+	op out /bin/bwctr raw-socket
+	want out OK
+	norec out
+}
+sc_subject_cgroup() {
+	op in $T/in_cgroup "$SLICE_CG" /bin/bwcg raw-socket
+	want in EPERM
+	rec in '"decision":"deny"' '"rule":"deny-raw-in-slice"'
+	op out /bin/bwcg raw-socket
+	want out OK
+	norec out
+}
+sc_subject_exe() {
+	op in /opt/bw/no raw-socket
+	want in EPERM
+	rec in '"decision":"deny"' '"rule":"deny-raw-by-exe"' '"exe":"/opt/bw/no"'
+	op out /bin/bwother raw-socket
+	want out OK
+	norec out
+}
+
 # ---------------------------------------------------------------- run
 
 echo "RUN: vm/bpf-lsm"
@@ -637,6 +680,9 @@ group enforce enforce $RULES/vm.rules \
 
 group audit audit $RULES/vm.rules \
 	capable-audit ipc-audit mount-audit signal-audit exec-audit
+
+group subject enforce $RULES/subject.rules \
+	subject-container subject-cgroup subject-exe
 
 group many enforce $RULES/many.rules \
 	many-capable-deny many-capable-unnamed many-exec-deny
