@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -98,7 +99,8 @@ static void usage(void)
 		"       bwtest kill PID SIG | sleep SECONDS | ok\n"
 		"       bwtest mount-tmpfs DIR | umount DIR | bind SRC DIR\n"
 		"       bwtest exec PATH [ARGS...]\n"
-		"       bwtest as-uid UID GID CMD [ARGS...]\n");
+		"       bwtest as-uid UID GID CMD [ARGS...]\n"
+		"       bwtest kill-burst N PID SIG\n");
 	exit(2);
 }
 
@@ -237,6 +239,19 @@ static int do_as_uid(const char *uid_s, const char *gid_s, char **argv)
 	return fail("execve");
 }
 
+/* Send SIG to PID N times: a burst of signal events. */
+static int do_kill_burst(const char *n_s, const char *pid, const char *sig)
+{
+	long n = parse_num(n_s, 1, 10000000);
+	pid_t p = (pid_t)parse_num(pid, 1, INT_MAX);
+	int signo = parse_signal(sig);
+
+	for (long i = 0; i < n; i++)
+		if (kill(p, signo) < 0)
+			return fail("kill");
+	return ok();
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -274,6 +289,8 @@ int main(int argc, char **argv)
 			fail("mount") : ok();
 	if (!strcmp(cmd, "exec") && argc >= 3)
 		return do_exec(argv + 2);
+	if (!strcmp(cmd, "kill-burst") && argc == 5)
+		return do_kill_burst(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "as-uid") && argc >= 5)
 		return do_as_uid(argv[2], argv[3], argv + 4);
 	usage();
