@@ -386,6 +386,10 @@ static __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 
 #define HAS(mask, d) ((mask) & (1u << (d)))
 
+/* AND the bitmap of dimension d's value v, if some rule constrains d */
+#define AND(kind, d, v) \
+	do { if (HAS(mask, d)) err |= and_##kind(s, slot, cls, d, v); } while (0)
+
 static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 				    __u32 mask)
 {
@@ -393,57 +397,38 @@ static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 	struct bw_subject *sj = &e->subj;
 	int err = 0;
 
-	if (HAS(mask, BW_DIM_COMM))
-		err |= and_str(s, slot, cls, BW_DIM_COMM, sj->comm);
-	if (HAS(mask, BW_DIM_EXE))
-		err |= and_path(s, slot, cls, BW_DIM_EXE, sj->exe);
-	if (HAS(mask, BW_DIM_UID))
-		err |= and_num(s, slot, cls, BW_DIM_UID, sj->uid);
-	if (HAS(mask, BW_DIM_GID))
-		err |= and_num(s, slot, cls, BW_DIM_GID, sj->gid);
-	if (HAS(mask, BW_DIM_PCOMM))
-		err |= and_str(s, slot, cls, BW_DIM_PCOMM, sj->pcomm);
+	AND(str, BW_DIM_COMM, sj->comm);
+	AND(path, BW_DIM_EXE, sj->exe);
+	AND(num, BW_DIM_UID, sj->uid);
+	AND(num, BW_DIM_GID, sj->gid);
+	AND(str, BW_DIM_PCOMM, sj->pcomm);
 	if (HAS(mask, BW_DIM_CGROUP))
 		err |= and_cgroup(s, slot, cls);
-	if (HAS(mask, BW_DIM_CONTAINER))
-		err |= and_str(s, slot, cls, BW_DIM_CONTAINER, sj->container);
+	AND(str, BW_DIM_CONTAINER, sj->container);
 
 	switch (cls) {
 	case BW_CLASS_CAPABLE:
-		if (HAS(mask, BW_DIM_CAP))
-			err |= and_num(s, slot, cls, BW_DIM_CAP, e->cap.cap);
+		AND(num, BW_DIM_CAP, e->cap.cap);
 		break;
 	case BW_CLASS_IPC:
-		if (HAS(mask, BW_DIM_IPC_KIND))
-			err |= and_num(s, slot, cls, BW_DIM_IPC_KIND, e->ipc.kind);
-		if (HAS(mask, BW_DIM_IPC_ACCESS))
-			err |= and_num(s, slot, cls, BW_DIM_IPC_ACCESS, e->ipc.access);
-		if (HAS(mask, BW_DIM_IPC_OWNER))
-			err |= and_num(s, slot, cls, BW_DIM_IPC_OWNER, e->ipc.uid);
+		AND(num, BW_DIM_IPC_KIND, e->ipc.kind);
+		AND(num, BW_DIM_IPC_ACCESS, e->ipc.access);
+		AND(num, BW_DIM_IPC_OWNER, e->ipc.uid);
 		break;
 	case BW_CLASS_MOUNT:
-		if (HAS(mask, BW_DIM_MNT_OP))
-			err |= and_num(s, slot, cls, BW_DIM_MNT_OP, e->mnt.op);
-		if (HAS(mask, BW_DIM_MNT_FSTYPE))
-			err |= and_str(s, slot, cls, BW_DIM_MNT_FSTYPE, e->mnt.fstype);
-		if (HAS(mask, BW_DIM_MNT_SOURCE))
-			err |= and_path(s, slot, cls, BW_DIM_MNT_SOURCE, e->mnt.source);
-		if (HAS(mask, BW_DIM_MNT_TARGET))
-			err |= and_path(s, slot, cls, BW_DIM_MNT_TARGET, e->mnt.target);
+		AND(num, BW_DIM_MNT_OP, e->mnt.op);
+		AND(str, BW_DIM_MNT_FSTYPE, e->mnt.fstype);
+		AND(path, BW_DIM_MNT_SOURCE, e->mnt.source);
+		AND(path, BW_DIM_MNT_TARGET, e->mnt.target);
 		break;
 	case BW_CLASS_SIGNAL:
-		if (HAS(mask, BW_DIM_SIG))
-			err |= and_num(s, slot, cls, BW_DIM_SIG, e->sig.sig);
-		if (HAS(mask, BW_DIM_SIG_TCOMM))
-			err |= and_str(s, slot, cls, BW_DIM_SIG_TCOMM, e->sig.target_comm);
-		if (HAS(mask, BW_DIM_SIG_TUID))
-			err |= and_num(s, slot, cls, BW_DIM_SIG_TUID, e->sig.target_uid);
-		if (HAS(mask, BW_DIM_SIG_SAMEUSER))
-			err |= and_num(s, slot, cls, BW_DIM_SIG_SAMEUSER, e->sig.same_user);
+		AND(num, BW_DIM_SIG, e->sig.sig);
+		AND(str, BW_DIM_SIG_TCOMM, e->sig.target_comm);
+		AND(num, BW_DIM_SIG_TUID, e->sig.target_uid);
+		AND(num, BW_DIM_SIG_SAMEUSER, e->sig.same_user);
 		break;
 	case BW_CLASS_EXEC:
-		if (HAS(mask, BW_DIM_EXEC_PATH))
-			err |= and_path(s, slot, cls, BW_DIM_EXEC_PATH, e->exec.path);
+		AND(path, BW_DIM_EXEC_PATH, e->exec.path);
 		break;
 	}
 	return err;

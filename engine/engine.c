@@ -76,6 +76,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 		va_copy(cp, ap);
 		vsnprintf(first_libbpf_msg, sizeof(first_libbpf_msg), fmt, cp);
 		va_end(cp);
+		if (!strncmp(first_libbpf_msg, "libbpf: ", 8))
+			memmove(first_libbpf_msg, first_libbpf_msg + 8,
+				strlen(first_libbpf_msg + 8) + 1);
 		first_libbpf_msg[strcspn(first_libbpf_msg, "\n")] = 0;
 	}
 	if (libbpf_verbose)
@@ -190,10 +193,12 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 	if (err) {
 		if (want_lsm)
 			snprintf(e->why, sizeof(e->why),
-				 "loading the BPF LSM programs failed: %s%s",
+				 "loading the BPF LSM programs failed (%s)%s",
 				 strerror(-err), err == -EPERM ?
-				 " (this kernel, or a sandbox around it, refuses "
-				 "LSM programs)" : "");
+				 ", although bpf is an active LSM: this kernel, or a sandbox "
+				 "around it, refuses LSM programs; enforcement needs a kernel "
+				 "that accepts them (e.g. Debian's stock kernel, with bpf in "
+				 "lsm=...) and root with CAP_BPF and CAP_SYS_ADMIN" : "");
 		else
 			snprintf(e->why, sizeof(e->why),
 				 "loading the BPF programs failed: %s", strerror(-err));

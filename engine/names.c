@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
+#include <stdbool.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -133,10 +134,9 @@ const char *mount_op_name(unsigned int op)
 /* 4294967295 is (uid_t)-1, "no id"; it is not a valid rule value. */
 #define ID_MAX 4294967294ULL
 
-int uid_from_string(const char *s, uint32_t *out)
+static int id_from_string(const char *s, uint32_t *out, bool group)
 {
 	unsigned long long n;
-	struct passwd *pw;
 
 	if (isdigit((unsigned char)*s)) {
 		if (parse_u64(s, ID_MAX, &n))
@@ -144,27 +144,28 @@ int uid_from_string(const char *s, uint32_t *out)
 		*out = n;
 		return 0;
 	}
-	pw = getpwnam(s);
-	if (!pw)
-		return -1;
-	*out = pw->pw_uid;
+	if (group) {
+		struct group *gr = getgrnam(s);
+
+		if (!gr)
+			return -1;
+		*out = gr->gr_gid;
+	} else {
+		struct passwd *pw = getpwnam(s);
+
+		if (!pw)
+			return -1;
+		*out = pw->pw_uid;
+	}
 	return 0;
+}
+
+int uid_from_string(const char *s, uint32_t *out)
+{
+	return id_from_string(s, out, false);
 }
 
 int gid_from_string(const char *s, uint32_t *out)
 {
-	unsigned long long n;
-	struct group *gr;
-
-	if (isdigit((unsigned char)*s)) {
-		if (parse_u64(s, ID_MAX, &n))
-			return -1;
-		*out = n;
-		return 0;
-	}
-	gr = getgrnam(s);
-	if (!gr)
-		return -1;
-	*out = gr->gr_gid;
-	return 0;
+	return id_from_string(s, out, true);
 }
