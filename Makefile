@@ -146,8 +146,8 @@ run: build-deps
 	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/bulwark
 	$(OUTPUT)/bulwark run --config policies/default.conf
 
-bench: $(OUTPUT)/bulwark
-	$(Q)tests/bench/run.sh $(OUTPUT)/bulwark
+bench: $(OUTPUT)/bulwark $(OUTPUT)/bwtest
+	$(Q)tests/bench/run.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 
 install: $(OUTPUT)/bulwark
 	install -D -m 0755 $(OUTPUT)/bulwark $(DESTDIR)/usr/sbin/bulwark

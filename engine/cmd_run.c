@@ -119,6 +119,28 @@ static void log_start(struct run_ctx *r)
 	log_end(&r->log);
 }
 
+/* Per program: runs and time in it (kernel.bpf_stats_enabled=1), size. */
+static void log_prog_stats(struct json *j, const struct bw_engine *e)
+{
+	json_key(j, "programs");
+	json_obj_begin(j);
+	for (int i = 0; i < e->nprogs; i++) {
+		uint64_t runs, ns;
+		uint32_t insns;
+
+		if (e->progs[i].state != PROG_ATTACHED ||
+		    engine_prog_stats(e, i, &runs, &ns, &insns))
+			continue;
+		json_key(j, e->progs[i].prog);
+		json_obj_begin(j);
+		json_ku64(j, "runs", runs);
+		json_ku64(j, "run_ns", ns);
+		json_ku64(j, "insns", insns);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
 static void check_lost(struct run_ctx *r)
 {
 	uint64_t delta[BW_NCLASS], total[BW_NCLASS];
@@ -379,6 +401,7 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 
 		json_ku64(j, "decisions", r->decisions);
 		json_ku64(j, "write_errors", r->log.write_errors);
+		log_prog_stats(j, &r->eng);
 		log_end(&r->log);
 	}
 	out_info(o, "stopped: %llu decision records", (unsigned long long)r->decisions);

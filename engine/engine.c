@@ -234,6 +234,12 @@ int engine_attach(struct bw_engine *e)
 		}
 		p->state = PROG_ATTACHED;
 		e->links[e->nlinks++] = link;
+		{
+			/* the size is only readable while we hold CAP_BPF */
+			uint64_t runs, ns;
+
+			engine_prog_stats(e, i, &runs, &ns, &p->insns);
+		}
 	}
 	return failed ? -EIO : 0;
 }
@@ -471,6 +477,27 @@ void engine_lost(struct bw_engine *e, uint64_t delta[BW_NCLASS],
 		e->lost_seen[cls] = sum;
 	}
 	free(vals);
+}
+
+int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
+		      uint64_t *run_ns, uint32_t *insns)
+{
+	struct bpf_program *prog;
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd;
+
+	prog = bpf_object__find_program_by_name(e->skel->obj, e->progs[i].prog);
+	fd = prog ? bpf_program__fd(prog) : -1;
+	if (fd < 0)
+		return -ENOENT;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*runs = info.run_cnt;
+	*run_ns = info.run_time_ns;
+	*insns = info.xlated_prog_len ? info.xlated_prog_len / 8 : e->progs[i].insns;
+	return 0;
 }
 
 void engine_close(struct bw_engine *e)

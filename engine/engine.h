@@ -25,6 +25,7 @@ struct prog_status {
 	enum prog_role role;
 	enum prog_state state;
 	int err;
+	uint32_t insns;		/* translated instructions, read at attach */
 };
 
 #define ENGINE_MAX_PROGS 32
@@ -70,6 +71,9 @@ int engine_events_fd(const struct bw_engine *e);
 /* Per-class records lost in the kernel since the last call (delta). */
 void engine_lost(struct bw_engine *e, uint64_t delta[BW_NCLASS],
 		 uint64_t total[BW_NCLASS]);
+/* Runs, run time (needs kernel.bpf_stats_enabled) and size of program i. */
+int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
+		      uint64_t *run_ns, uint32_t *insns);
 void engine_close(struct bw_engine *e);
 
 const char *prog_state_name(enum prog_state s);

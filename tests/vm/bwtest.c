@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,7 @@ static void usage(void)
 		"       bwtest mount-tmpfs DIR | umount DIR | bind SRC DIR\n"
 		"       bwtest exec PATH [ARGS...]\n"
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
-		"       bwtest kill-burst N PID SIG\n");
+		"       bwtest kill-burst N PID SIG | raw-burst N\n");
 	exit(2);
 }
 
@@ -239,6 +240,25 @@ static int do_as_uid(const char *uid_s, const char *gid_s, char **argv)
 	return fail("execve");
 }
 
+/* socket(AF_INET, SOCK_RAW) N times (each a CAP_NET_RAW check): ns/call */
+static int do_raw_burst(const char *n_s)
+{
+	long n = parse_num(n_s, 1, 100000000);
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("ns_per_call=%lld\n", ((b.tv_sec - a.tv_sec) * 1000000000LL +
+				      (b.tv_nsec - a.tv_nsec)) / n);
+	return ok();
+}
+
 /* Send SIG to PID N times: a burst of signal events. */
 static int do_kill_burst(const char *n_s, const char *pid, const char *sig)
 {
@@ -289,6 +309,8 @@ int main(int argc, char **argv)
 			fail("mount") : ok();
 	if (!strcmp(cmd, "exec") && argc >= 3)
 		return do_exec(argv + 2);
+	if (!strcmp(cmd, "raw-burst") && argc == 3)
+		return do_raw_burst(argv[2]);
 	if (!strcmp(cmd, "kill-burst") && argc == 5)
 		return do_kill_burst(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "as-uid") && argc >= 5)

@@ -16,6 +16,7 @@
 #   BW_VM_READY_TIMEOUT  seconds the VM waits for bulwark's ready file
 #                  (default 180)
 #   BW_VM_KEEP=1   keep the initramfs build directory
+#   BW_VM_SCENARIOS=bench  run tests/vm/bench.sh (make bench) instead
 #   CI=true        missing tools or kernel are a failure, not a skip
 #
 # Exit status: 0 when every scenario passed (or the suite was skipped),
@@ -177,7 +178,8 @@ build_initramfs() {
 		copy_bin "$bwtest" "$a"
 	done
 	install -m 0755 "$here/init.sh" "$root/init"
-	install -m 0644 "$here/scenarios.sh" "$root/bwvm/scenarios.sh"
+	# BW_VM_SCENARIOS=bench runs the benchmark (tests/vm/bench.sh) instead
+	install -m 0644 "$here/${BW_VM_SCENARIOS:-scenarios}.sh" "$root/bwvm/scenarios.sh"
 	install -m 0644 "$here"/rules/*.rules "$root/rules/"
 	sh "$here/gen-many.sh" "$root/rules/many.rules" || fail "gen-many.sh failed"
 	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
@@ -212,7 +214,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	line=${line//$'\r'/}
 	printf '%s\n' "$line" >>"$log"
 	case $line in
-	PASS:\ vm/* | FAIL:\ vm/* | SKIP:\ vm/* | RUN:\ vm/*) printf '%s\n' "$line" ;;
+	PASS:\ vm/* | FAIL:\ vm/* | SKIP:\ vm/* | RUN:\ vm/* | BENCH:\ *) printf '%s\n' "$line" ;;
 	INFO:\ *) printf 'vm: %s\n' "${line#INFO: }" ;;
 	esac
 done
