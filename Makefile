@@ -20,7 +20,7 @@ WARN		:= -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CFLAGS		?= -O2 -g
 CFLAGS		+= -std=c11 -D_GNU_SOURCE $(WARN) -DBW_VERSION=\"$(VERSION)\" \
 		   -Iengine -Ibpf -I$(OUTPUT)
-LIBS		:= -lbpf -lelf -lz -linih -lcap
+LIBS		:= -lbpf -lelf -lz -linih -lcap -lseccomp
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 

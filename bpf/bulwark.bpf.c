@@ -32,6 +32,8 @@ char LICENSE[] SEC("license") = "GPL";
 volatile __u64 active_gen;
 /* tgid of the engine, so its own activity is never decided on. */
 const volatile __u32 engine_tgid;
+/* LSM programs are live: syscall denies in guarded calls are theirs. */
+const volatile __u32 lsm_enforcing;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -77,6 +79,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct bw_class_meta);
 } meta_map SEC(".maps");
+
+/* Per (slot, arch, number): BW_SC_RULES and BW_SC_GUARD bits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_SC_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u32);
+} sc_map SEC(".maps");
 
 struct bw_proc {
 	char exe[BW_PATH_LEN];
@@ -430,6 +440,9 @@ static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 	case BW_CLASS_EXEC:
 		AND(path, BW_DIM_EXEC_PATH, e->exec.path);
 		break;
+	case BW_CLASS_SYSCALL:
+		AND(num, BW_DIM_SYSCALL, e->sc.id);
+		break;
 	}
 	return err;
 }
@@ -476,13 +489,20 @@ static __always_inline void emit(struct scratch *s)
 		(*lost)++;
 }
 
+/* How decide() is called. */
+#define DEC_LSM		1	/* from an LSM hook: a deny is enforced */
+#define DEC_GUARD	2	/* LSM hook guarding a syscall: deny/kill only */
+#define DEC_GUARDED	4	/* sys_enter of a call an LSM guard decides */
+
 /*
  * Decide on the event prepared in s->ev.  Returns the value for the LSM
- * hook: -EPERM for an enforced deny, 0 otherwise.
+ * hook: -EPERM (or a syscall rule's errno) for an enforced deny, else 0.
  */
 static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
-			     __u32 enforced)
+			     __u32 how)
 {
+	__u32 enforced = how & DEC_LSM, method = BW_METH_NONE;
+	__s32 err_no = 0;
 	struct bw_class_meta *meta;
 	struct bw_rule_info *ri;
 	struct bw_bitmap *all;
@@ -522,20 +542,44 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 	e->rule = rule;
 	e->flags |= enforced ? BW_F_ENFORCED : 0;
 	if (!ri) {
+		if (how & DEC_GUARD)
+			return 0;	/* sys_enter logged it */
 		e->decision = BW_DEC_AUDIT;
 		e->rule = e->audit_rule;
 		e->audit_rule = BW_NO_RULE;
-	} else if (ri->action == BW_ACT_DENY) {
-		if (enforced && meta->mode == BW_MODE_ENFORCE) {
-			e->decision = BW_DEC_DENY;
-			ret = -EPERM;
+		method = BW_METH_AUDIT;
+	} else if (ri->action == BW_ACT_DENY || ri->action == BW_ACT_KILL) {
+		__u32 kill = ri->action == BW_ACT_KILL;
+		__u32 live = meta->mode == BW_MODE_ENFORCE;
+
+		if (how & DEC_GUARDED)
+			return 0;	/* the guarding LSM hook decides */
+		if (enforced && live) {
+			e->decision = kill ? BW_DEC_KILL : BW_DEC_DENY;
+			method = kill ? BW_METH_LSM_KILL : BW_METH_LSM;
+			ret = cls == BW_CLASS_SYSCALL ? -(ri->err_no & 4095) : -EPERM;
+		} else if (kill && live) {
+			/* at sys_enter: the process dies, the call still runs */
+			e->decision = BW_DEC_KILL;
+			method = BW_METH_ENTRY_KILL;
 		} else {
-			e->decision = BW_DEC_WOULD_DENY;
+			e->decision = kill ? BW_DEC_WOULD_KILL : BW_DEC_WOULD_DENY;
+			method = BW_METH_AUDIT;
 		}
+		if (kill && live)
+			bpf_send_signal(9);
+		err_no = ri->err_no;
 	} else {
+		if (how & DEC_GUARD)
+			return 0;
 		e->decision = BW_DEC_ALLOW;
 		if (!ri->log && e->audit_rule == BW_NO_RULE)
 			return 0;
+	}
+	/* only syscall records carry these; the union is another's otherwise */
+	if (cls == BW_CLASS_SYSCALL) {
+		e->sc.method = method;
+		e->sc.err_no = err_no;
 	}
 	e->ret = ret;
 	if (!(e->flags & BW_F_NOAUDIT) || e->decision == BW_DEC_AUDIT)
@@ -565,7 +609,7 @@ static __always_inline struct scratch *begin(__u32 cls, __u32 *slot,
 	meta = bpf_map_lookup_elem(&meta_map, &mk);
 	if (!meta || !meta->nrules)
 		return NULL;
-	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->cap_mask & (1ULL << cap))))
+	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->fast_mask & (1ULL << cap))))
 		return NULL;
 	s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
@@ -577,6 +621,106 @@ static __always_inline struct scratch *begin(__u32 cls, __u32 *slot,
 	if (s->ev.subj.exe[0])
 		s->ev.flags |= BW_F_EXE_KNOWN;
 	return s;
+}
+
+/* ---- syscalls ---- */
+
+#define TS_COMPAT 0x0002	/* thread_info.status: in a 32-bit syscall */
+#define PF_KTHREAD 0x00200000
+#define IA32_SOCKETCALL 102
+#define IA32_SOCKET 359
+
+/* Canonical id of the syscall `nr` being made by t: (arch << 32) | nr. */
+static __always_inline __u64 sc_id(struct task_struct *t, long nr)
+{
+	__u32 arch = 0;
+
+	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
+		arch = 1;
+	else if (nr & BW_SC_X32_BIT)
+		arch = 2;
+	return ((__u64)arch << 32) | (__u32)nr;
+}
+
+/* sc_map bits of a call in the live slot, with the class header. */
+static __always_inline __u32 sc_bits(__u64 id, __u32 slot)
+{
+	__u32 k = bw_sc_index(slot, (__u32)(id >> 32), (__u32)id);
+	__u32 *v = bpf_map_lookup_elem(&sc_map, &k);
+
+	return v ? *v : 0;
+}
+
+static __always_inline struct bw_class_meta *sc_meta(__u32 *slot)
+{
+	__u64 gen = active_gen;
+	__u32 mk;
+
+	if (!gen)
+		return NULL;
+	*slot = gen & 1;
+	mk = bw_meta_index(*slot, BW_CLASS_SYSCALL);
+	return bpf_map_lookup_elem(&meta_map, &mk);
+}
+
+/*
+ * In an LSM hook that runs on every call of the syscalls it guards: decide
+ * the syscall rules for the call being made, with the rule's errno.
+ */
+static __noinline int sc_guard(__u32 guard)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	struct bw_class_meta *meta;
+	struct scratch *s;
+	__u32 slot, bits;
+	__u64 id;
+
+	meta = sc_meta(&slot);
+	if (!meta || !meta->nrules || (BPF_CORE_READ(t, flags) & PF_KTHREAD))
+		return 0;
+	id = sc_id(t, BPF_CORE_READ(regs, orig_ax));
+	/* 32-bit socketcall(SYS_SOCKET...) creates sockets too: the rules
+	 * naming ia32 socket decide it */
+	if (guard == BW_GUARD_SOCKET && id == (((__u64)1 << 32) | IA32_SOCKETCALL))
+		id = ((__u64)1 << 32) | IA32_SOCKET;
+	bits = sc_bits(id, slot);
+	if (!(bits & BW_SC_GUARD(guard & 7)) ||
+	    (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1)))
+		return 0;
+	s = begin(BW_CLASS_SYSCALL, &slot, 0);
+	if (!s)
+		return 0;
+	s->ev.sc.id = id;
+	return decide(s, slot, BW_CLASS_SYSCALL, DEC_LSM | DEC_GUARD);
+}
+
+/* Every syscall, when syscall rules exist: audit, and kill where no LSM
+ * hook guards the call (a kill here contains, it does not prevent). */
+SEC("raw_tp/sys_enter")
+int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct bw_class_meta *meta;
+	struct scratch *s;
+	__u32 slot, bits, how = 0;
+	__u64 id;
+
+	meta = sc_meta(&slot);
+	if (!meta || !meta->nrules)
+		return 0;
+	id = sc_id(t, nr);
+	bits = sc_bits(id, slot);
+	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
+		return 0;
+	if (lsm_enforcing && (bits & ~BW_SC_RULES))
+		how = DEC_GUARDED;
+	s = begin(BW_CLASS_SYSCALL, &slot, 0);
+	if (!s)
+		return 0;
+	s->ev.sc.id = id;
+	decide(s, slot, BW_CLASS_SYSCALL, how);
+	return 0;
 }
 
 /* ---- LSM hooks ---- */
@@ -598,7 +742,7 @@ int BPF_PROG(bw_capable, const struct cred *cred, struct user_namespace *ns,
 	/* CAP_OPT_NOAUDIT (1 << 1): enforced, but not logged as a denial. */
 	if (opts & 2)
 		s->ev.flags |= BW_F_NOAUDIT;
-	return decide(s, slot, BW_CLASS_CAPABLE, 1);
+	return decide(s, slot, BW_CLASS_CAPABLE, DEC_LSM);
 }
 
 /* The kind of IPC object is not in kern_ipc_perm; the syscall tells. */
@@ -642,7 +786,15 @@ int BPF_PROG(bw_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
 	ev->key = BPF_CORE_READ(ipcp, key);
 	ev->id = BPF_CORE_READ(ipcp, id);
 	ev->mode = BPF_CORE_READ(ipcp, mode);
-	return decide(s, slot, BW_CLASS_IPC, 1);
+	return decide(s, slot, BW_CLASS_IPC, DEC_LSM);
+}
+
+/* Mount rules first; if they let the call through, syscall rules. */
+static __always_inline int mount_decide(struct scratch *s, __u32 slot)
+{
+	int ret = decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
+
+	return ret ? ret : sc_guard(BW_GUARD_MOUNT);
 }
 
 static __always_inline __u32 mount_op(__u64 flags)
@@ -668,7 +820,7 @@ int BPF_PROG(bw_sb_mount, const char *dev_name, const struct path *path,
 		return ret;
 	s = begin(BW_CLASS_MOUNT, &slot, 0);
 	if (!s)
-		return 0;
+		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	ev->op = mount_op(flags);
 	ev->flags = flags;
@@ -677,7 +829,7 @@ int BPF_PROG(bw_sb_mount, const char *dev_name, const struct path *path,
 	if (dev_name)
 		bpf_probe_read_kernel_str(ev->source, sizeof(ev->source), dev_name);
 	path_of_path(s, path, ev->target);
-	return decide(s, slot, BW_CLASS_MOUNT, 1);
+	return mount_decide(s, slot);
 }
 
 SEC("lsm/move_mount")
@@ -692,12 +844,12 @@ int BPF_PROG(bw_move_mount, const struct path *from_path,
 		return ret;
 	s = begin(BW_CLASS_MOUNT, &slot, 0);
 	if (!s)
-		return 0;
+		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	ev->op = BW_MNT_MOVE;
 	path_of_path(s, from_path, ev->source);
 	path_of_path(s, to_path, ev->target);
-	return decide(s, slot, BW_CLASS_MOUNT, 1);
+	return mount_decide(s, slot);
 }
 
 SEC("lsm/sb_umount")
@@ -711,14 +863,14 @@ int BPF_PROG(bw_sb_umount, struct vfsmount *mnt, int flags, int ret)
 		return ret;
 	s = begin(BW_CLASS_MOUNT, &slot, 0);
 	if (!s)
-		return 0;
+		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	ev->op = BW_MNT_UMOUNT;
 	ev->flags = flags;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
 				  BPF_CORE_READ(mnt, mnt_sb, s_type, name));
 	path_of(s, BPF_CORE_READ(mnt, mnt_root), mnt, ev->target);
-	return decide(s, slot, BW_CLASS_MOUNT, 1);
+	return mount_decide(s, slot);
 }
 
 SEC("lsm/sb_pivotroot")
@@ -733,12 +885,12 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 		return ret;
 	s = begin(BW_CLASS_MOUNT, &slot, 0);
 	if (!s)
-		return 0;
+		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	ev->op = BW_MNT_PIVOT_ROOT;
 	path_of_path(s, old_path, ev->source);
 	path_of_path(s, new_path, ev->target);
-	return decide(s, slot, BW_CLASS_MOUNT, 1);
+	return mount_decide(s, slot);
 }
 
 static __always_inline void fill_signal_target(struct bw_event *e,
@@ -765,7 +917,7 @@ int BPF_PROG(bw_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 	if (!s)
 		return 0;
 	fill_signal_target(&s->ev, p, sig);
-	return decide(s, slot, BW_CLASS_SIGNAL, 1);
+	return decide(s, slot, BW_CLASS_SIGNAL, DEC_LSM);
 }
 
 SEC("lsm/bprm_check_security")
@@ -780,7 +932,58 @@ int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
 	if (!s)
 		return 0;
 	path_of_path(s, &bprm->file->f_path, s->ev.exec.path);
-	return decide(s, slot, BW_CLASS_EXEC, 1);
+	return decide(s, slot, BW_CLASS_EXEC, DEC_LSM);
+}
+
+/* LSM hooks that guard syscalls: only syscall rules decide here. */
+
+SEC("lsm/path_chroot")
+int BPF_PROG(bw_path_chroot, const struct path *path, int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_CHROOT);
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(bw_socket_create, int family, int type, int protocol, int kern,
+	     int ret)
+{
+	if (ret || kern)
+		return ret;
+	return sc_guard(BW_GUARD_SOCKET);
+}
+
+SEC("lsm/perf_event_open")
+int BPF_PROG(bw_perf_event_open, struct perf_event_attr *attr, int type,
+	     int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_PERF);
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(bw_kernel_load_data, enum kernel_load_data_id id, bool contents,
+	     int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_MODULE);
+}
+
+SEC("lsm/kernel_read_file")
+int BPF_PROG(bw_kernel_read_file, struct file *file,
+	     enum kernel_read_file_id id, bool contents, int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_MODULE);
+}
+
+SEC("lsm/syslog")
+int BPF_PROG(bw_syslog, int type, int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_SYSLOG);
+}
+
+SEC("lsm/settime")
+int BPF_PROG(bw_settime, const struct timespec64 *ts,
+	     const struct timezone *tz, int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_SETTIME);
 }
 
 /* ---- process table (every kernel) ---- */

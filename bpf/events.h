@@ -24,6 +24,7 @@ enum bw_class {
 	BW_CLASS_MOUNT,
 	BW_CLASS_SIGNAL,
 	BW_CLASS_EXEC,
+	BW_CLASS_SYSCALL,
 	BW_NCLASS,
 };
 
@@ -32,6 +33,7 @@ enum bw_action {
 	BW_ACT_ALLOW,
 	BW_ACT_AUDIT,
 	BW_ACT_DENY,
+	BW_ACT_KILL,		/* syscall rules only */
 };
 
 enum bw_decision {
@@ -39,6 +41,20 @@ enum bw_decision {
 	BW_DEC_AUDIT,
 	BW_DEC_DENY,
 	BW_DEC_WOULD_DENY,
+	BW_DEC_KILL,		/* the caller got SIGKILL */
+	BW_DEC_WOULD_KILL,
+};
+
+/*
+ * How a syscall decision was carried out.  Only LSM methods prevent the
+ * call; a kill at syscall entry stops the process but the call still runs.
+ */
+enum bw_method {
+	BW_METH_NONE = 0,
+	BW_METH_LSM,		/* denied in an LSM hook that guards the call */
+	BW_METH_LSM_KILL,	/* denied there, and the caller killed */
+	BW_METH_ENTRY_KILL,	/* SIGKILL at sys_enter: contains, does not prevent */
+	BW_METH_AUDIT,		/* logged only */
 };
 
 /*
@@ -67,6 +83,7 @@ enum bw_dim {
 	BW_DIM_SIG_TUID,	/* num */
 	BW_DIM_SIG_SAMEUSER,	/* num: 0 or 1 */
 	BW_DIM_EXEC_PATH,	/* path */
+	BW_DIM_SYSCALL,		/* num: (arch << 32) | number */
 	BW_NDIM,
 };
 
@@ -150,7 +167,9 @@ struct bw_path_key {
 struct bw_class_meta {
 	__u32 nrules;
 	__u32 dim_mask;		/* dimensions some rule of this class constrains */
-	__u64 cap_mask;		/* capable: capabilities that have any rule */
+	__u64 fast_mask;	/* capable: capabilities that have any rule;
+				 * syscall: bit 0 = some rule matches calls it
+				 * does not name (negated or no syscall key) */
 	__u32 mode;		/* enum bw_mode */
 	__u32 pad;
 };
@@ -161,7 +180,33 @@ struct bw_rule_info {
 	__u8 action;		/* enum bw_action */
 	__u8 log;		/* emit a record when this rule decides */
 	__u16 pad;
-	__u32 pad2;
+	__s32 err_no;		/* syscall deny: the errno returned */
+};
+
+/*
+ * Syscall filter, per (slot, arch, number): BW_SC_RULES when some rule of
+ * the policy names the call; BW_SC_GUARD(h) when LSM hook h runs on every
+ * call of it, so that a deny there prevents the call.
+ */
+#define BW_SC_ARCHES		3
+#define BW_SC_NRS		1024
+#define BW_SC_ENTRIES		(BW_SLOTS * BW_SC_ARCHES * BW_SC_NRS)
+#define bw_sc_index(slot, arch, nr) \
+	(((slot) * BW_SC_ARCHES + (arch)) * BW_SC_NRS + ((nr) & (BW_SC_NRS - 1)))
+#define BW_SC_RULES		(1u << 0)
+#define BW_SC_GUARD(h)		(1u << (1 + (h)))
+#define BW_SC_X32_BIT		0x40000000u
+
+/* LSM hooks that guard syscalls (bit numbers of BW_SC_GUARD). */
+enum bw_guard {
+	BW_GUARD_CHROOT = 0,		/* path_chroot: chroot */
+	BW_GUARD_SOCKET,		/* socket_create: socket, socketpair */
+	BW_GUARD_PERF,			/* perf_event_open */
+	BW_GUARD_MODULE,		/* kernel_load_data/kernel_read_file: init/finit_module */
+	BW_GUARD_MOUNT,			/* sb_mount, sb_umount, move_mount, sb_pivotroot */
+	BW_GUARD_SYSLOG,		/* syslog */
+	BW_GUARD_SETTIME,		/* settime: settimeofday, clock_settime */
+	BW_NGUARD,
 };
 
 /*
@@ -257,6 +302,12 @@ struct bw_ev_exec {
 	__u32 pad;
 };
 
+struct bw_ev_syscall {
+	__u64 id;		/* (arch << 32) | number */
+	__u32 method;		/* enum bw_method */
+	__s32 err_no;
+};
+
 struct bw_event {
 	__u32 type;		/* enum bw_rec_type */
 	__u32 cls;		/* enum bw_class */
@@ -275,6 +326,7 @@ struct bw_event {
 		struct bw_ev_mount mnt;
 		struct bw_ev_signal sig;
 		struct bw_ev_exec exec;
+		struct bw_ev_syscall sc;
 	};
 };
 

@@ -4,7 +4,11 @@
 
 #include "args.h"
 #include "cli.h"
+#include "syscalls.h"
 #include "json.h"
+#include "engine.h"
+#include "kernel.h"
+#include <unistd.h>
 
 static void do_help(FILE *out)
 {
@@ -18,7 +22,11 @@ static void do_help(FILE *out)
 		"\n"
 		"  -c, --config FILE  policy file (default " DEFAULT_CONFIG ")\n"
 		"  -r, --rules PATH   rule file or directory of *.rules; repeatable\n"
-		"  -j, --json         one JSON object on stdout\n");
+		"  -j, --json         one JSON object on stdout\n"
+		"      --list-groups  print the syscall groups (@mount, ...) and exit\n"
+		"\n"
+		"For each syscall rule a note says how this kernel carries it out: an LSM\n"
+		"hook that makes the call fail, a kill at syscall entry, or audit only.\n");
 }
 
 static void print_json(const struct diag *d, const struct bw_setup *st)
@@ -48,7 +56,7 @@ static void print_json(const struct diag *d, const struct bw_setup *st)
 		json_obj_begin(&j);
 		json_kstr(&j, "file", it->file);
 		json_ku64(&j, "line", it->line);
-		json_kstr(&j, "severity", it->sev == DIAG_ERROR ? "error" : "warning");
+		json_kstr(&j, "severity", diag_sev_name(it->sev));
 		json_kstr(&j, "message", it->msg);
 		json_obj_end(&j);
 	}
@@ -58,9 +66,59 @@ static void print_json(const struct diag *d, const struct bw_setup *st)
 	json_free(&j);
 }
 
+/*
+ * Can LSM programs enforce here?  The LSM list says whether bpf is active;
+ * only a real load says whether the kernel accepts the programs (root).
+ */
+static bool lsm_usable(const struct bw_opts *o)
+{
+	struct bw_engine e;
+	char list[256];
+	int err;
+
+	if (kernel_bpf_lsm_active(list, sizeof(list)) != 1)
+		return false;
+	if (geteuid() != 0)
+		return true;	/* assumed: said in the note */
+	err = engine_load(&e, true, o->verbose);
+	engine_close(&e);
+	return err == 0;
+}
+
+/* One note per syscall rule: how this kernel carries it out. */
+static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
+			  struct diag *d)
+{
+	uint32_t guards = 0;
+	bool lsm = false, any = false;
+	char buf[512];
+
+	for (size_t i = 0; i < st->rules.n && !any; i++)
+		any = st->rules.rules[i].cls == BW_CLASS_SYSCALL;
+	if (!any)
+		return;
+	lsm = lsm_usable(o);
+	guards = engine_guards_available();
+	for (size_t i = 0; i < st->rules.n; i++) {
+		const struct bw_rule *r = &st->rules.rules[i];
+
+		if (r->cls != BW_CLASS_SYSCALL)
+			continue;
+		diag_add(d, r->file, r->line, DIAG_NOTE, "rule '%s' (%s) on this kernel: %s%s",
+			 r->name, bw_action_name(r->action),
+			 syscall_rule_method(r, guards, lsm, buf, sizeof(buf)),
+			 lsm && geteuid() != 0 ? " (assuming LSM programs load: run as root to verify)" : "");
+	}
+}
+
 int do_check(int argc, char **argv, struct bw_opts *o)
 {
-	static const struct option opts[] = { ARGS_COMMON_LONG, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+		ARGS_COMMON_LONG,
+		{ "list-groups", no_argument, NULL, 'G' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool list_groups = false;
 	struct bw_setup st;
 	struct diag d = { 0 };
 	int c, ret;
@@ -69,6 +127,10 @@ int do_check(int argc, char **argv, struct bw_opts *o)
 		if (c == 'h') {
 			do_help(stdout);
 			return 0;
+		}
+		if (c == 'G') {
+			list_groups = true;
+			continue;
 		}
 		if (args_common(c, optarg, o)) {
 			do_help(stderr);
@@ -79,7 +141,13 @@ int do_check(int argc, char **argv, struct bw_opts *o)
 		out_err("check: unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
-	setup_load(&st, o, &d);
+	if (list_groups) {
+		syscall_groups_print(stdout, o->json);
+		args_free(o);
+		return 0;
+	}
+	if (setup_load(&st, o, &d) == 0)
+		syscall_notes(&st, o, &d);
 	if (o->json) {
 		print_json(&d, &st);
 	} else {

@@ -76,6 +76,26 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* How each syscall rule is carried out here: never claim what is not. */
+static void log_syscall_methods(struct run_ctx *r, struct json *j,
+				const struct bw_compiled *cp)
+{
+	char buf[512];
+
+	if (!cp->meta[BW_CLASS_SYSCALL].nrules)
+		return;
+	json_key(j, "syscall_methods");
+	json_obj_begin(j);
+	for (uint32_t i = 0; i < cp->meta[BW_CLASS_SYSCALL].nrules; i++) {
+		const struct bw_rule *rule = cp->rule[BW_CLASS_SYSCALL][i];
+
+		json_kstr(j, rule->name, syscall_rule_method(rule, r->eng.guards,
+							     r->eng.enforcing, buf,
+							     sizeof(buf)));
+	}
+	json_obj_end(j);
+}
+
 static void log_policy(struct run_ctx *r, const struct bw_compiled *cp,
 		       const struct bw_ruleset *rs)
 {
@@ -95,6 +115,7 @@ static void log_policy(struct run_ctx *r, const struct bw_compiled *cp,
 	for (size_t i = 0; i < rs->nfiles; i++)
 		json_str(j, rs->files[i]);
 	json_arr_end(j);
+	log_syscall_methods(r, j, cp);
 	log_end(&r->log);
 }
 

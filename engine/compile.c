@@ -235,6 +235,18 @@ static uint64_t cap_mask_of(const struct bw_rule **rules, size_t n)
 	return mask;
 }
 
+/* Does some syscall rule match calls it does not name? */
+static uint64_t sc_any_of(const struct bw_rule **rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_match *m = &rules[i]->dims[BW_DIM_SYSCALL];
+
+		if (!m->set || m->negate)
+			return 1;
+	}
+	return 0;
+}
+
 static const size_t kind_capacity[3] = {
 	BW_NUM_ENTRIES / BW_SLOTS, BW_STR_ENTRIES / BW_SLOTS,
 	BW_PATH_ENTRIES / BW_SLOTS,
@@ -275,6 +287,7 @@ int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
 			cp->rule[cls][r->index] = r;
 			cp->info[cls][r->index].action = r->action;
 			cp->info[cls][r->index].log = r->log;
+			cp->info[cls][r->index].err_no = r->err_no;
 			bm_set(&cp->defs[cls][BW_DEF_ALL], r->index);
 			if (r->action != BW_ACT_AUDIT)
 				bm_set(&cp->defs[cls][BW_DEF_DECISIVE], r->index);
@@ -283,7 +296,9 @@ int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
 					meta->dim_mask |= 1u << dim;
 		}
 		if (cls == BW_CLASS_CAPABLE)
-			meta->cap_mask = n ? cap_mask_of(rules, n) : 0;
+			meta->fast_mask = n ? cap_mask_of(rules, n) : 0;
+		if (cls == BW_CLASS_SYSCALL)
+			meta->fast_mask = n ? sc_any_of(rules, n) : 0;
 		for (int dim = 0; dim < BW_NDIM; dim++) {
 			if (meta->dim_mask & (1u << dim))
 				compile_dim(cp, cls, dim, rules, n);
@@ -389,7 +404,7 @@ uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 
 	*audit_rule = BW_NO_RULE;
 	if (cls == BW_CLASS_CAPABLE && (v->num[BW_DIM_CAP] >= 64 ||
-	    !(cp->meta[cls].cap_mask & (1ULL << v->num[BW_DIM_CAP]))))
+	    !(cp->meta[cls].fast_mask & (1ULL << v->num[BW_DIM_CAP]))))
 		return BW_NO_RULE;
 	for (int dim = 0; dim < BW_NDIM; dim++) {
 		const struct cp_entry *e;

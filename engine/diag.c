@@ -25,13 +25,13 @@ void diag_add(struct diag *d, const char *file, int line, enum diag_sev sev,
 	va_end(ap);
 	if (sev == DIAG_ERROR)
 		d->errors++;
-	else
+	else if (sev == DIAG_WARNING)
 		d->warnings++;
 }
 
 const char *diag_format(const struct diag_item *it, char *buf, size_t len)
 {
-	const char *sev = it->sev == DIAG_ERROR ? "error" : "warning";
+	const char *sev = diag_sev_name(it->sev);
 
 	if (it->line > 0)
 		snprintf(buf, len, "%s:%d: %s: %s", it->file, it->line, sev,
@@ -39,6 +39,15 @@ const char *diag_format(const struct diag_item *it, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s: %s: %s", it->file, sev, it->msg);
 	return buf;
+}
+
+const char *diag_sev_name(enum diag_sev sev)
+{
+	switch (sev) {
+	case DIAG_ERROR: return "error";
+	case DIAG_WARNING: return "warning";
+	default: return "note";
+	}
 }
 
 void diag_print(const struct diag *d, FILE *out)

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-enum diag_sev { DIAG_ERROR = 0, DIAG_WARNING };
+enum diag_sev { DIAG_ERROR = 0, DIAG_WARNING, DIAG_NOTE };
 
 struct diag_item {
 	char *file;
@@ -25,6 +25,7 @@ void diag_add(struct diag *d, const char *file, int line, enum diag_sev sev,
 #define diag_err(d, f, l, ...) diag_add(d, f, l, DIAG_ERROR, __VA_ARGS__)
 #define diag_warn(d, f, l, ...) diag_add(d, f, l, DIAG_WARNING, __VA_ARGS__)
 void diag_print(const struct diag *d, FILE *out);
+const char *diag_sev_name(enum diag_sev sev);
 /* Text of item i formatted as "FILE:LINE: error: msg" into buf. */
 const char *diag_format(const struct diag_item *it, char *buf, size_t len);
 void diag_free(struct diag *d);

@@ -20,6 +20,7 @@
 #include "bulwark.skel.h"
 #include "engine.h"
 #include "kernel.h"
+#include "syscalls.h"
 #include "util.h"
 
 static const struct prog_status prog_table[] = {
@@ -45,6 +46,40 @@ static const struct prog_status prog_table[] = {
 	{ "bw_msgsnd_audit", "syscalls/sys_enter_msgsnd", ROLE_AUDIT },
 	{ "bw_msgrcv_audit", "syscalls/sys_enter_msgrcv", ROLE_AUDIT },
 	{ "bw_semop_audit", "syscalls/sys_enter_semop", ROLE_AUDIT },
+	{ "bw_path_chroot", "path_chroot", ROLE_GUARD },
+	{ "bw_socket_create", "socket_create", ROLE_GUARD },
+	{ "bw_perf_event_open", "perf_event_open", ROLE_GUARD },
+	{ "bw_kernel_load_data", "kernel_load_data", ROLE_GUARD },
+	{ "bw_kernel_read_file", "kernel_read_file", ROLE_GUARD },
+	{ "bw_syslog", "syslog", ROLE_GUARD },
+	{ "bw_settime", "settime", ROLE_GUARD },
+	{ "bw_sys_enter", "raw_syscalls/sys_enter", ROLE_SYSCALL },
+};
+
+/*
+ * Syscalls whose every call passes through an LSM hook before it does its
+ * work, so that a deny there prevents the call with the rule's errno.
+ */
+static const struct guard {
+	enum bw_guard g;
+	const char *hook;		/* for messages */
+	const char *progs[2];		/* all must be attached */
+	const char *calls[6];
+} guard_table[] = {
+	{ BW_GUARD_CHROOT, "path_chroot", { "bw_path_chroot" }, { "chroot" } },
+	{ BW_GUARD_SOCKET, "socket_create", { "bw_socket_create" },
+	  { "socket", "socketpair" } },
+	{ BW_GUARD_PERF, "perf_event_open", { "bw_perf_event_open" },
+	  { "perf_event_open" } },
+	{ BW_GUARD_MODULE, "kernel_load_data/kernel_read_file",
+	  { "bw_kernel_load_data", "bw_kernel_read_file" },
+	  { "init_module", "finit_module" } },
+	{ BW_GUARD_MOUNT, "sb_mount/sb_umount/move_mount/sb_pivotroot",
+	  { "bw_sb_mount", "bw_sb_umount" },
+	  { "mount", "umount", "umount2", "pivot_root", "move_mount" } },
+	{ BW_GUARD_SYSLOG, "syslog", { "bw_syslog" }, { "syslog" } },
+	{ BW_GUARD_SETTIME, "settime", { "bw_settime" },
+	  { "settimeofday", "clock_settime", "clock_settime64", "stime" } },
 };
 
 const char *prog_state_name(enum prog_state s)
@@ -92,7 +127,7 @@ static bool hook_present(const struct prog_status *p, const struct btf *btf)
 	char name[128];
 	const char *slash;
 
-	if (p->role == ROLE_LSM) {
+	if (p->role == ROLE_LSM || p->role == ROLE_GUARD) {
 		snprintf(name, sizeof(name), "bpf_lsm_%s", p->hook);
 		return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 	}
@@ -111,8 +146,18 @@ static void choose_programs(struct bw_engine *e, bool want_lsm,
 		bool wanted;
 
 		*p = prog_table[i];
-		wanted = p->role == ROLE_CORE ||
-			 (p->role == ROLE_LSM) == want_lsm;
+		switch (p->role) {
+		case ROLE_CORE:
+		case ROLE_SYSCALL:
+			wanted = true;
+			break;
+		case ROLE_LSM:
+		case ROLE_GUARD:
+			wanted = want_lsm;
+			break;
+		default:
+			wanted = !want_lsm;
+		}
 		prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
 		if (wanted && !hook_present(p, btf)) {
 			p->state = PROG_MISSING;
@@ -175,6 +220,7 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 		return err;
 	}
 	e->skel->rodata->engine_tgid = getpid();
+	e->skel->rodata->lsm_enforcing = want_lsm;
 	choose_programs(e, want_lsm, btf);
 	btf__free(btf);
 
@@ -211,6 +257,38 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 	return 0;
 }
 
+static struct prog_status *find_prog(struct bw_engine *e, const char *name)
+{
+	for (int i = 0; i < e->nprogs; i++)
+		if (!strcmp(e->progs[i].prog, name))
+			return &e->progs[i];
+	return NULL;
+}
+
+/* sys_enter costs every syscall of every thread: attached only while
+ * the live policy has syscall rules. */
+static int attach_sys_enter(struct bw_engine *e, bool want)
+{
+	struct prog_status *p = find_prog(e, "bw_sys_enter");
+	struct bpf_program *prog;
+	struct bpf_link *link;
+
+	if (!p || (p->state == PROG_ATTACHED) == want)
+		return 0;
+	if (!want)
+		return 0;	/* detached with the engine; a later reload may need it */
+	prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
+	link = prog ? bpf_program__attach(prog) : NULL;
+	if (!link) {
+		p->state = PROG_FAILED;
+		p->err = -errno;
+		return p->err;
+	}
+	p->state = PROG_ATTACHED;
+	e->links[e->nlinks++] = link;
+	return 0;
+}
+
 int engine_attach(struct bw_engine *e)
 {
 	int failed = 0;
@@ -220,7 +298,8 @@ int engine_attach(struct bw_engine *e)
 		struct bpf_program *prog;
 		struct bpf_link *link;
 
-		if (p->state == PROG_MISSING || !prog_wanted(e, p))
+		if (p->state == PROG_MISSING || !prog_wanted(e, p) ||
+		    p->role == ROLE_SYSCALL)
 			continue;
 		prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
 		link = bpf_program__attach(prog);
@@ -228,7 +307,7 @@ int engine_attach(struct bw_engine *e)
 			p->state = PROG_FAILED;
 			p->err = -errno;
 			/* an enforcement hook or the process table must attach */
-			if (p->role != ROLE_AUDIT)
+			if (p->role == ROLE_LSM || p->role == ROLE_CORE)
 				failed++;
 			continue;
 		}
@@ -240,6 +319,18 @@ int engine_attach(struct bw_engine *e)
 
 			engine_prog_stats(e, i, &runs, &ns, &p->insns);
 		}
+	}
+	e->guards = 0;
+	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
+		bool all = true;
+
+		for (int k = 0; k < 2 && guard_table[g].progs[k]; k++) {
+			const struct prog_status *p = find_prog(e, guard_table[g].progs[k]);
+
+			all &= p && p->state == PROG_ATTACHED;
+		}
+		if (all)
+			e->guards |= 1u << guard_table[g].g;
 	}
 	return failed ? -EIO : 0;
 }
@@ -371,6 +462,56 @@ static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
 	}
 }
 
+/* Add `bits` to the entries of every id a syscall name resolves to. */
+static void sc_mark(uint32_t *tab, const char *name, uint32_t bits)
+{
+	uint64_t *ids = NULL;
+	size_t n = 0;
+
+	if (syscall_resolve(name, &ids, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			tab[BW_SC_ARCH(ids[i]) * BW_SC_NRS +
+			    (BW_SC_NR(ids[i]) & (BW_SC_NRS - 1))] |= bits;
+	}
+	free(ids);
+}
+
+static int write_sc_map(struct bw_engine *e, const struct bw_compiled *cp,
+			uint8_t slot)
+{
+	int fd = bpf_map__fd(e->skel->maps.sc_map);
+	uint32_t *tab = xcalloc(BW_SC_ARCHES * BW_SC_NRS, sizeof(*tab));
+	int err = 0;
+
+	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
+		if (!(e->guards & (1u << guard_table[g].g)))
+			continue;
+		for (int k = 0; k < 6 && guard_table[g].calls[k]; k++)
+			sc_mark(tab, guard_table[g].calls[k],
+				BW_SC_GUARD(guard_table[g].g));
+	}
+	for (uint32_t i = 0; i < cp->meta[BW_CLASS_SYSCALL].nrules; i++) {
+		const struct bw_match *m =
+			&cp->rule[BW_CLASS_SYSCALL][i]->dims[BW_DIM_SYSCALL];
+
+		for (size_t k = 0; m->set && k < m->n; k++)
+			tab[BW_SC_ARCH(m->nums[k]) * BW_SC_NRS +
+			    (BW_SC_NR(m->nums[k]) & (BW_SC_NRS - 1))] |= BW_SC_RULES;
+	}
+	for (uint32_t a = 0; a < BW_SC_ARCHES && !err; a++) {
+		for (uint32_t nr = 0; nr < BW_SC_NRS; nr++) {
+			uint32_t k = bw_sc_index(slot, a, nr);
+
+			if (bpf_map_update_elem(fd, &k, &tab[a * BW_SC_NRS + nr], BPF_ANY)) {
+				err = -errno;
+				break;
+			}
+		}
+	}
+	free(tab);
+	return err;
+}
+
 static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 		      uint8_t slot)
 {
@@ -414,6 +555,9 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 				return -errno;
 		}
 	}
+	err = write_sc_map(e, cp, slot);
+	if (err)
+		return err;
 	/* Meta last: a class only becomes active once its tables exist. */
 	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
 		uint32_t k = bw_meta_index(slot, cls);
@@ -435,6 +579,11 @@ int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
 	err = write_slot(e, cp, slot);
 	if (err)
 		return err;
+	if (cp->meta[BW_CLASS_SYSCALL].nrules) {
+		err = attach_sys_enter(e, true);
+		if (err)
+			return err;
+	}
 	__atomic_store_n(&e->skel->bss->active_gen, gen, __ATOMIC_SEQ_CST);
 	e->generation = gen;
 	if (e->live[slot]) {
@@ -513,4 +662,99 @@ void engine_close(struct bw_engine *e)
 		}
 	}
 	memset(e, 0, sizeof(*e));
+}
+
+uint32_t engine_guards_available(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	uint32_t bits = 0;
+
+	if (!btf)
+		return 0;
+	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
+		bool all = true;
+
+		for (int k = 0; k < 2 && guard_table[g].progs[k]; k++) {
+			for (size_t i = 0; i < ARRAY_SIZE(prog_table); i++) {
+				struct prog_status p = prog_table[i];
+
+				if (!strcmp(p.prog, guard_table[g].progs[k]))
+					all &= hook_present(&p, btf);
+			}
+		}
+		if (all)
+			bits |= 1u << guard_table[g].g;
+	}
+	btf__free(btf);
+	return bits;
+}
+
+/* Is this canonical id guarded by an attached hook? */
+static const struct guard *guard_of(uint64_t id, uint32_t guards)
+{
+	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
+		if (!(guards & (1u << guard_table[g].g)))
+			continue;
+		for (int k = 0; k < 6 && guard_table[g].calls[k]; k++) {
+			uint64_t *ids = NULL;
+			size_t n = 0;
+			bool hit = false;
+
+			if (syscall_resolve(guard_table[g].calls[k], &ids, &n) == 0)
+				for (size_t i = 0; i < n && !hit; i++)
+					hit = ids[i] == id;
+			free(ids);
+			if (hit)
+				return &guard_table[g];
+		}
+	}
+	return NULL;
+}
+
+const char *syscall_rule_method(const struct bw_rule *r, uint32_t guards,
+				bool lsm, char *buf, size_t len)
+{
+	const struct bw_match *m = &r->dims[BW_DIM_SYSCALL];
+	size_t guarded = 0, total = m->set && !m->negate ? m->n : 0;
+	const char *hook = NULL;
+
+	for (size_t k = 0; k < total; k++) {
+		const struct guard *g = lsm ? guard_of(m->nums[k], guards) : NULL;
+
+		if (g) {
+			guarded++;
+			hook = g->hook;
+		}
+	}
+	switch (r->action) {
+	case BW_ACT_AUDIT:
+		snprintf(buf, len, "audit at syscall entry");
+		break;
+	case BW_ACT_ALLOW:
+		snprintf(buf, len, "allow (ends evaluation)");
+		break;
+	case BW_ACT_DENY:
+		if (total && guarded == total)
+			snprintf(buf, len, "LSM hook %s: the call fails with the rule's errno", hook);
+		else if (guarded)
+			snprintf(buf, len, "LSM hook %s for %zu of %zu entry points; the others "
+				 "are NOT enforced, only logged as would-deny", hook, guarded, total);
+		else
+			snprintf(buf, len, "NOT enforced (%s): logged as would-deny; "
+				 "bulwark exec (seccomp) enforces it for processes it launches",
+				 lsm ? "no LSM hook guards these calls" :
+				 "LSM programs cannot run here");
+		break;
+	case BW_ACT_KILL:
+		if (total && guarded == total)
+			snprintf(buf, len, "LSM hook %s: the call fails and the caller is killed", hook);
+		else
+			snprintf(buf, len, "SIGKILL at syscall entry%s: contains, does not "
+				 "prevent (the call itself still runs)",
+				 guarded ? " where no LSM hook guards the call" : "");
+		break;
+	default:
+		snprintf(buf, len, "none");
+	}
+	return buf;
 }

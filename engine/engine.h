@@ -15,6 +15,8 @@ enum prog_role {
 	ROLE_LSM,	/* enforcement hook */
 	ROLE_CORE,	/* process table, always wanted */
 	ROLE_AUDIT,	/* audit-only fallback when LSM programs cannot run */
+	ROLE_GUARD,	/* LSM hook guarding syscalls; optional */
+	ROLE_SYSCALL,	/* sys_enter, attached only while syscall rules exist */
 };
 
 enum prog_state { PROG_OFF = 0, PROG_ATTACHED, PROG_FAILED, PROG_MISSING };
@@ -44,6 +46,7 @@ struct bw_engine {
 	uint64_t generation;
 	uint64_t lost_seen[BW_NCLASS];
 	unsigned int unresolved_cgroups;	/* named cgroups that do not exist */
+	uint32_t guards;		/* BW_GUARD_* bits whose hooks are attached */
 	char libbpf_err[1024];	/* last libbpf warning, for error reports */
 };
 
@@ -77,5 +80,15 @@ int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
 void engine_close(struct bw_engine *e);
 
 const char *prog_state_name(enum prog_state s);
+
+/*
+ * How a syscall rule is carried out on this engine, for `check` and the
+ * start record: "LSM hook (chroot)", "kill at syscall entry", ...
+ * guards: attached guard hooks; lsm: LSM programs live.
+ */
+const char *syscall_rule_method(const struct bw_rule *r, uint32_t guards,
+				bool lsm, char *buf, size_t len);
+/* Guard hooks this kernel has (BTF), as BW_GUARD_* bits. */
+uint32_t engine_guards_available(void);
 
 #endif

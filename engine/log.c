@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "names.h"
+#include "syscalls.h"
 #include "util.h"
 
 static int64_t clock_ns(clockid_t c)
@@ -151,6 +152,24 @@ static void subject_json(struct json *j, const struct bw_subject *s)
 	json_obj_end(j);
 }
 
+static const char *sc_arch_name(unsigned int arch)
+{
+	static const char *const names[] = { "x86_64", "i386", "x32" };
+
+	return arch < ARRAY_SIZE(names) ? names[arch] : "unknown";
+}
+
+static const char *method_name(unsigned int m)
+{
+	switch (m) {
+	case BW_METH_LSM: return "lsm";
+	case BW_METH_LSM_KILL: return "lsm+kill";
+	case BW_METH_ENTRY_KILL: return "kill-at-entry";
+	case BW_METH_AUDIT: return "audit";
+	default: return "none";
+	}
+}
+
 static void event_json(struct json *j, const struct bw_event *e)
 {
 	char buf[64];
@@ -200,6 +219,15 @@ static void event_json(struct json *j, const struct bw_event *e)
 	case BW_CLASS_EXEC:
 		json_key(j, "path");
 		json_strn(j, e->exec.path, sizeof(e->exec.path));
+		break;
+	case BW_CLASS_SYSCALL:
+		json_kstr(j, "name", syscall_name(e->sc.id, buf, sizeof(buf)));
+		json_kstr(j, "arch", sc_arch_name(BW_SC_ARCH(e->sc.id)));
+		json_ku64(j, "nr", BW_SC_NR(e->sc.id) & ~BW_SC_X32_BIT);
+		json_kstr(j, "method", method_name(e->sc.method));
+		if (e->sc.err_no && (e->decision == BW_DEC_DENY ||
+				     e->decision == BW_DEC_WOULD_DENY))
+			json_kstr(j, "errno", errno_name(e->sc.err_no, buf, sizeof(buf)));
 		break;
 	}
 	json_obj_end(j);

@@ -169,3 +169,31 @@ int gid_from_string(const char *s, uint32_t *out)
 {
 	return id_from_string(s, out, true);
 }
+
+#define ERRNO_MAX 4095	/* the kernel's MAX_ERRNO */
+
+int errno_from_string(const char *s)
+{
+	unsigned long long n;
+
+	if (!parse_u64(s, ERRNO_MAX, &n))
+		return n ? (int)n : -1;
+	for (int e = 1; e < 200; e++) {
+		const char *name = strerrorname_np(e);
+
+		if (name && !strcmp(name, s))
+			return e;
+	}
+	return -1;
+}
+
+const char *errno_name(int e, char *buf, size_t len)
+{
+	const char *name = strerrorname_np(e);
+
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%d", e);
+	return buf;
+}

@@ -12,6 +12,7 @@
 #include "ini_scan.h"
 #include "names.h"
 #include "rules.h"
+#include "syscalls.h"
 #include "util.h"
 
 #define MAX_VALUES 256
@@ -30,6 +31,7 @@ enum vtype {
 	V_MOUNT_OP,
 	V_SIGNAL,
 	V_YESNO,
+	V_SYSCALL,
 };
 
 #define SUBJECT (-1)
@@ -61,10 +63,11 @@ static const struct keydef {
 	{ "target_uid", BW_DIM_SIG_TUID, BW_CLASS_SIGNAL, V_UID, true },
 	{ "same_user", BW_DIM_SIG_SAMEUSER, BW_CLASS_SIGNAL, V_YESNO, false },
 	{ "path", BW_DIM_EXEC_PATH, BW_CLASS_EXEC, V_PATH, true },
+	{ "syscall", BW_DIM_SYSCALL, BW_CLASS_SYSCALL, V_SYSCALL, true },
 };
 
 static const char *const class_names[BW_NCLASS] = {
-	"capable", "ipc", "mount", "signal", "exec",
+	"capable", "ipc", "mount", "signal", "exec", "syscall",
 };
 
 const char *bw_class_name(int cls)
@@ -86,6 +89,7 @@ const char *bw_action_name(int act)
 	case BW_ACT_ALLOW: return "allow";
 	case BW_ACT_AUDIT: return "audit";
 	case BW_ACT_DENY: return "deny";
+	case BW_ACT_KILL: return "kill";
 	default: return "none";
 	}
 }
@@ -97,6 +101,8 @@ const char *bw_decision_name(int dec)
 	case BW_DEC_AUDIT: return "audit";
 	case BW_DEC_DENY: return "deny";
 	case BW_DEC_WOULD_DENY: return "would-deny";
+	case BW_DEC_KILL: return "kill";
+	case BW_DEC_WOULD_KILL: return "would-kill";
 	default: return "unknown";
 	}
 }
@@ -342,6 +348,22 @@ static int parse_value(struct bw_match *m, const struct keydef *kd,
 		}
 		match_add_num(m, n);
 		return 0;
+	case V_SYSCALL: {
+		uint64_t *ids = NULL;
+		size_t nids = 0;
+
+		if (syscall_resolve(v, &ids, &nids)) {
+			diag_err(d, file, line, v[0] == '@' ?
+				 "unknown syscall group '%s' (bulwark check --list-groups)" :
+				 "unknown syscall '%s' on x86_64, i386 and x32", v);
+			free(ids);
+			return -1;
+		}
+		for (size_t i = 0; i < nids; i++)
+			match_add_num(m, ids[i]);
+		free(ids);
+		return 0;
+	}
 	case V_YESNO:
 		if (strcmp(v, "yes") && strcmp(v, "no")) {
 			diag_err(d, file, line, "%s takes yes or no, not '%s'", kd->key, v);
@@ -451,7 +473,7 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 		      const struct raw_rule *raw, const char *file,
 		      struct diag *d)
 {
-	static const char *const actions[] = { "", "allow", "audit", "deny" };
+	static const char *const actions[] = { "", "allow", "audit", "deny", "kill" };
 	const struct raw_kv *ev = find_kv(raw, "event");
 	const struct raw_kv *act = find_kv(raw, "action");
 	int err = 0, c;
@@ -473,14 +495,18 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 	if (!act) {
 		diag_err(d, file, sec->line, "rule '%s' has no action", sec->name);
 		err = -1;
-	} else if ((c = parse_enum(act->value, actions, 4)) <= 0) {
-		diag_err(d, file, act->line, "unknown action '%s' (deny, audit, allow)",
-			 act->value);
+	} else if ((c = parse_enum(act->value, actions, 5)) <= 0) {
+		diag_err(d, file, act->line, "unknown action '%s' (deny, audit, allow%s)",
+			 act->value, r->cls == BW_CLASS_SYSCALL ? ", kill" : "");
+		err = -1;
+	} else if (c == BW_ACT_KILL && ev && r->cls != BW_CLASS_SYSCALL) {
+		diag_err(d, file, act->line, "action kill is for syscall rules only");
 		err = -1;
 	} else {
 		r->action = c;
 	}
 	r->log = r->action != BW_ACT_ALLOW;
+	r->err_no = EPERM;
 
 	for (size_t i = 0; i < raw->n; i++) {
 		const struct raw_kv *kv = &raw->kv[i];
@@ -497,6 +523,21 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 		if (!strcmp(kv->name, "event") || !strcmp(kv->name, "action") ||
 		    !strcmp(kv->name, "description"))
 			continue;
+		if (!strcmp(kv->name, "errno")) {
+			int e = errno_from_string(kv->value);
+
+			if (r->cls != BW_CLASS_SYSCALL || r->action != BW_ACT_DENY) {
+				diag_err(d, file, kv->line, "errno applies to syscall deny rules only");
+				err = -1;
+			} else if (e < 0) {
+				diag_err(d, file, kv->line,
+					 "bad errno '%s' (a name like EACCES, or 1 to 4095)", kv->value);
+				err = -1;
+			} else {
+				r->err_no = e;
+			}
+			continue;
+		}
 		if (!strcmp(kv->name, "log")) {
 			if (strcmp(kv->value, "yes") && strcmp(kv->value, "no")) {
 				diag_err(d, file, kv->line, "log takes yes or no, not '%s'",

@@ -31,6 +31,7 @@ struct bw_rule {
 	enum bw_class cls;
 	enum bw_action action;
 	bool log;		/* write a record when this rule decides */
+	int err_no;		/* syscall deny: errno returned (default EPERM) */
 	int index;		/* position within its class, in precedence order */
 	struct bw_match dims[BW_NDIM];
 };

@@ -112,6 +112,24 @@ action = audit
 signal = SIGURG
 target_comm = bwburst
 
+[kill-getppid]
+event = syscall
+action = kill
+syscall = getppid
+comm = bwkill
+
+[audit-uname]
+event = syscall
+action = audit
+syscall = uname
+comm = bwtest
+
+[deny-chroot]
+event = syscall
+action = deny
+syscall = chroot
+comm = bwtest
+
 [deny-shm]
 event = ipc
 action = deny
@@ -246,6 +264,57 @@ if [ -x "$BWTEST" ]; then
 else
 	skip degraded-capable-would-deny "helper $BWTEST not built"
 	skip degraded-ipc-would-deny "helper $BWTEST not built"
+fi
+
+# syscall rules at sys_enter: kill and audit work here; a deny that no
+# LSM hook can carry out is logged as would-deny, never as enforced
+if [ -x "$BWTEST" ]; then
+	cp "$BWTEST" "$T/bwkill"
+	"$T/bwkill" getppid >/dev/null 2>&1; rc=$?
+	sleep 0.5
+	line=$(grep '"rule":"kill-getppid"' "$T/audit.log" | head -1)
+	if [ $rc -eq 137 ] && echo "$line" | grep -q '"decision":"kill"' &&
+	   echo "$line" | grep -q '"method":"kill-at-entry"' &&
+	   echo "$line" | grep -q '"name":"getppid"'; then
+		pass syscall-kill-at-entry
+	else
+		fail syscall-kill-at-entry "exit status $rc (want 137); record: ${line:-none}"
+	fi
+	out=$("$T/bwtest" uname)
+	sleep 0.5
+	line=$(grep '"rule":"audit-uname"' "$T/audit.log" | head -1)
+	if echo "$out" | grep -q result=OK && echo "$line" | grep -q '"decision":"audit"' &&
+	   echo "$line" | grep -q '"enforced":false'; then
+		pass syscall-audit
+	else
+		fail syscall-audit "helper: $out; record: ${line:-none}"
+	fi
+	out=$("$T/bwtest" chroot /)
+	sleep 0.5
+	line=$(grep '"rule":"deny-chroot"' "$T/audit.log" | head -1)
+	if echo "$out" | grep -q result=OK && echo "$line" | grep -q '"decision":"would-deny"' &&
+	   echo "$line" | grep -q '"method":"audit"' && echo "$line" | grep -q '"enforced":false'; then
+		pass syscall-deny-not-claimed
+	else
+		fail syscall-deny-not-claimed "helper: $out; record: ${line:-none}"
+	fi
+	if grep '"type":"policy"' "$T/audit.log" | head -1 |
+	   grep -q '"deny-chroot":"NOT enforced'; then
+		pass syscall-methods-in-log
+	else
+		fail syscall-methods-in-log "$(grep '"type":"policy"' "$T/audit.log" | head -1)"
+	fi
+	out=$("$BW" check --rules "$T/host.rules" 2>&1)
+	if echo "$out" | grep -q "host.rules:[0-9]*: note: rule 'deny-chroot' (deny) on this kernel: NOT enforced" &&
+	   echo "$out" | grep -q "note: rule 'kill-getppid' (kill) on this kernel: SIGKILL at syscall entry"; then
+		pass check-syscall-methods
+	else
+		fail check-syscall-methods "$out"
+	fi
+else
+	for t in syscall-kill-at-entry syscall-audit syscall-deny-not-claimed; do
+		skip $t "helper $BWTEST not built"
+	done
 fi
 
 # a bad rule set on SIGHUP is refused and the live policy stays

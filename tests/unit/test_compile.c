@@ -254,7 +254,7 @@ static void test_capacity_last_rule(void **state)
 	v.str[BW_DIM_COMM] = "bwtest";
 	v.num[BW_DIM_CAP] = 21;	/* a capability no rule names: fast exit */
 	assert_int_equal(compiled_decide(cp, BW_CLASS_CAPABLE, &v, &audit), BW_NO_RULE);
-	assert_int_equal(cp->meta[BW_CLASS_CAPABLE].cap_mask, 1ULL << 13);
+	assert_int_equal(cp->meta[BW_CLASS_CAPABLE].fast_mask, 1ULL << 13);
 
 	compiled_free(cp);
 	free(cp);

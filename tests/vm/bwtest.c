@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <stdlib.h>
@@ -101,7 +102,8 @@ static void usage(void)
 		"       bwtest mount-tmpfs DIR | umount DIR | bind SRC DIR\n"
 		"       bwtest exec PATH [ARGS...]\n"
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
-		"       bwtest kill-burst N PID SIG | raw-burst N\n");
+		"       bwtest kill-burst N PID SIG | raw-burst N\n"
+		"       bwtest chroot DIR | chroot32 DIR | uname | getppid\n");
 	exit(2);
 }
 
@@ -259,6 +261,24 @@ static int do_raw_burst(const char *n_s)
 	return ok();
 }
 
+/* chroot through the 32-bit entry point (int $0x80, i386 number 61). */
+static char chroot32_path[256];
+
+static int do_chroot32(const char *dir)
+{
+	long ret;
+
+	snprintf(chroot32_path, sizeof(chroot32_path), "%s", dir);
+	/* a static, non-PIE binary: the buffer sits below 4 GiB */
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(61L), "b"(chroot32_path)
+			 : "memory");
+	if (ret < 0) {
+		errno = (int)-ret;
+		return fail("int80 chroot");
+	}
+	return ok();
+}
+
 /* Send SIG to PID N times: a burst of signal events. */
 static int do_kill_burst(const char *n_s, const char *pid, const char *sig)
 {
@@ -309,6 +329,19 @@ int main(int argc, char **argv)
 			fail("mount") : ok();
 	if (!strcmp(cmd, "exec") && argc >= 3)
 		return do_exec(argv + 2);
+	if (!strcmp(cmd, "chroot") && argc == 3)
+		return chroot(argv[2]) < 0 ? fail("chroot") : ok();
+	if (!strcmp(cmd, "chroot32") && argc == 3)
+		return do_chroot32(argv[2]);
+	if (!strcmp(cmd, "uname") && argc == 2) {
+		struct utsname u;
+
+		return uname(&u) < 0 ? fail("uname") : ok();
+	}
+	if (!strcmp(cmd, "getppid") && argc == 2) {
+		getppid();
+		return ok();
+	}
 	if (!strcmp(cmd, "raw-burst") && argc == 3)
 		return do_raw_burst(argv[2]);
 	if (!strcmp(cmd, "kill-burst") && argc == 5)

@@ -174,7 +174,7 @@ build_initramfs() {
 	copy_bin "$bulwark" /bin/bulwark
 	# bwtest under several names: comm and exe differ for each copy.
 	for a in /bin/bwtest /bin/bwother /bin/bwvictim /bin/bwfriend \
-		/bin/bwctr /bin/bwcg /opt/bw/no /opt/bw/ok; do
+		/bin/bwctr /bin/bwcg /bin/bwkill /opt/bw/no /opt/bw/ok; do
 		copy_bin "$bwtest" "$a"
 	done
 	install -m 0755 "$here/init.sh" "$root/init"

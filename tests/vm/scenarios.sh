@@ -153,7 +153,10 @@ rec() {
 	local id="$1" pid have
 	shift
 	# shellcheck disable=SC2089  # the quotes are part of the pattern
-	set -- "$@" '"enforced":true'
+	case "$*" in
+	*'"enforced":'*) ;;	# the scenario says which
+	*) set -- "$@" '"enforced":true' ;;
+	esac
 	pid=$(op_pid "$id")
 	if running; then
 		[ -n "$pid" ] || return 0
@@ -661,6 +664,57 @@ sc_subject_exe() {
 	norec out
 }
 
+# ---- syscall rules: each enforcement method
+# want_killed ID: the operation died of SIGKILL (timeout passes 128+9 on)
+want_killed() {
+	local rc
+	checking || return 0
+	rc=$(cat "$(f "$1" rc)" 2>/dev/null)
+	[ "$rc" = 137 ] && return 0
+	why "'$(op_cmd "$1")': expected death by SIGKILL (status 137), got status $rc, result $(op_res "$1")"
+	return 1
+}
+
+sc_syscall_lsm_deny() {
+	op c /bin/bwtest chroot /
+	want c EACCES
+	rec c '"event":"syscall"' '"decision":"deny"' '"rule":"deny-chroot"' \
+		'"name":"chroot"' '"method":"lsm"' '"errno":"EACCES"'
+	op o /bin/bwother chroot /
+	want o OK
+	norec o
+}
+sc_syscall_ia32_deny() {
+	op c /bin/bwtest chroot32 /
+	want c EACCES
+	rec c '"decision":"deny"' '"rule":"deny-chroot"' '"name":"ia32:chroot"' \
+		'"arch":"i386"'
+}
+sc_syscall_lsm_kill() {
+	op k /bin/bwkill raw-socket
+	want_killed k
+	rec k '"decision":"kill"' '"rule":"kill-socket"' '"method":"lsm+kill"'
+}
+sc_syscall_entry_kill() {
+	op k /bin/bwkill uname
+	want_killed k
+	rec k '"decision":"kill"' '"rule":"kill-uname"' '"method":"kill-at-entry"' \
+		'"enforced":false'
+}
+sc_syscall_unguarded_deny() {
+	# no hook guards uname: the call succeeds, the record says would-deny
+	op u /bin/bwtest uname
+	want u OK
+	rec u '"decision":"would-deny"' '"rule":"deny-uname"' '"method":"audit"' \
+		'"enforced":false'
+}
+sc_syscall_audit() {
+	op a /bin/bwtest getppid
+	want a OK
+	rec a '"decision":"audit"' '"rule":"audit-getppid"' '"name":"getppid"' \
+		'"enforced":false'
+}
+
 # ---------------------------------------------------------------- run
 
 echo "RUN: vm/bpf-lsm"
@@ -683,6 +737,10 @@ group audit audit $RULES/vm.rules \
 
 group subject enforce $RULES/subject.rules \
 	subject-container subject-cgroup subject-exe
+
+group syscall enforce $RULES/syscall.rules \
+	syscall-lsm-deny syscall-ia32-deny syscall-lsm-kill syscall-entry-kill \
+	syscall-unguarded-deny syscall-audit
 
 group many enforce $RULES/many.rules \
 	many-capable-deny many-capable-unnamed many-exec-deny
