@@ -46,5 +46,6 @@ void out_info(const struct bw_opts *o, const char *fmt, ...)
 int do_check(int argc, char **argv, struct bw_opts *o);
 int do_run(int argc, char **argv, struct bw_opts *o);
 int do_version(int argc, char **argv, struct bw_opts *o);
+int do_trace(int argc, char **argv, struct bw_opts *o);
 
 #endif

@@ -16,6 +16,7 @@ static const struct cmd {
 	{ "check", do_check, "validate the policy file and rule files" },
 	{ "run", do_run, "run the engine in the foreground" },
 	{ "version", do_version, "print the version and what this kernel supports" },
+	{ "trace", do_trace, "run one tracer live (bulwark trace --list)" },
 	{ "help", do_help, "print this help" },
 	{ NULL, NULL, NULL },
 };

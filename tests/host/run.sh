@@ -63,6 +63,39 @@ for cmd in check run version; do
 	fi
 done
 
+# ---- the syscall tracer ----
+
+if [ "$(id -u)" = 0 ] && [ -x "$BWTEST" ]; then
+	cp "$BWTEST" "$T/bwseq"
+	"$BW" trace syscall -c bwseq -s getppid -s uname -s chroot -j -d 4 >"$T/trace.out" 2>&1 &
+	tpid=$!
+	sleep 1.5
+	"$T/bwseq" sequence >"$T/seq.out"
+	seqpid=$(sed -n 's/^pid=//p' "$T/seq.out")
+	wait $tpid
+	got=$(grep "\"pid\":$seqpid," "$T/trace.out" | sed 's/.*"syscall":"\([^"]*\)".*/\1/' | tr '\n' ' ')
+	if [ "$got" = "getppid uname chroot getppid " ] &&
+	   [ "$(grep -c '"syscall":' "$T/trace.out")" = 4 ]; then
+		pass trace-syscall-sequence
+	else
+		fail trace-syscall-sequence "pid $seqpid: got '$got'; output: $(head -c 400 "$T/trace.out")"
+	fi
+	"$BW" trace syscall -c bwseq --count -d 4 >"$T/count.out" 2>&1 &
+	tpid=$!
+	sleep 1.5
+	"$T/bwseq" sequence >/dev/null
+	wait $tpid
+	if [ "$(grep -c 'bwseq .*getppid (first use)' "$T/count.out")" = 1 ] &&
+	   grep -Eq '^getppid +2$' "$T/count.out"; then
+		pass trace-syscall-count
+	else
+		fail trace-syscall-count "$(cat "$T/count.out" | head -30)"
+	fi
+else
+	skip trace-syscall-sequence "needs root and $BWTEST"
+	skip trace-syscall-count "needs root and $BWTEST"
+fi
+
 # ---- the degraded path ----
 
 if [ "$(id -u)" != 0 ]; then

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `bulwark trace syscall`, and the syscall tracer the daemon can run. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "syscall.skel.h"
+#include "syscall.h"
+#include "cli.h"
+#include "log.h"
+#include "syscalls.h"
+#include "trace_syscall.h"
+#include "util.h"
+
+int sct_open(struct sct *t, const struct sct_opts *o, char *err, size_t errlen)
+{
+	int ret, fd;
+
+	memset(t, 0, sizeof(*t));
+	t->skel = syscall_bpf__open();
+	if (!t->skel) {
+		snprintf(err, errlen, "cannot open the syscall tracer: %s", strerror(errno));
+		return -errno;
+	}
+	t->skel->rodata->self_tgid = getpid();
+	t->skel->rodata->targ_tgid = o->pid;
+	t->skel->rodata->targ_cgroup = o->cgroup_id;
+	t->skel->rodata->count_mode = o->count;
+	if (o->comm) {
+		t->skel->rodata->filter_comm = true;
+		strncpy((char *)t->skel->rodata->targ_comm, o->comm, 15);
+	}
+	t->skel->rodata->filter_ids = o->nids > 0;
+	ret = syscall_bpf__load(t->skel);
+	if (ret) {
+		snprintf(err, errlen, "loading the syscall tracer failed: %s", strerror(-ret));
+		goto fail;
+	}
+	fd = bpf_map__fd(t->skel->maps.ids);
+	for (size_t i = 0; i < o->nids; i++) {
+		uint32_t k = BW_SC_ARCH(o->ids[i]) * 1024 + (BW_SC_NR(o->ids[i]) & 1023);
+		uint8_t one = 1;
+
+		if (BW_SC_ARCH(o->ids[i]) >= BW_SC_NARCH)
+			continue;
+		if (bpf_map_update_elem(fd, &k, &one, BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errlen, "filling the syscall filter failed: %s",
+				 strerror(-ret));
+			goto fail;
+		}
+	}
+	t->link = bpf_program__attach(t->skel->progs.sct_enter);
+	if (!t->link) {
+		ret = -errno;
+		snprintf(err, errlen, "attaching raw_syscalls/sys_enter failed: %s",
+			 strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	syscall_bpf__destroy(t->skel);
+	t->skel = NULL;
+	return ret;
+}
+
+int sct_events_fd(const struct sct *t)
+{
+	return bpf_map__fd(t->skel->maps.events);
+}
+
+uint64_t sct_lost(const struct sct *t)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(t->skel->maps.lost);
+	uint64_t *vals, sum = 0;
+	uint32_t zero = 0;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = xcalloc(ncpu, sizeof(*vals));
+	if (!bpf_map_lookup_elem(fd, &zero, vals))
+		for (int c = 0; c < ncpu; c++)
+			sum += vals[c];
+	free(vals);
+	return sum;
+}
+
+void sct_close(struct sct *t)
+{
+	bpf_link__destroy(t->link);
+	syscall_bpf__destroy(t->skel);
+	memset(t, 0, sizeof(*t));
+}
+
+void sct_event_json(struct json *j, const struct sct_event *e)
+{
+	char name[64];
+
+	json_ku64(j, "pid", e->pid);
+	json_ku64(j, "tid", e->tid);
+	json_ku64(j, "ppid", e->ppid);
+	json_ku64(j, "uid", e->uid);
+	json_key(j, "comm");
+	json_strn(j, e->comm, sizeof(e->comm));
+	json_kstr(j, "syscall", syscall_name(e->id, name, sizeof(name)));
+	json_ku64(j, "nr", BW_SC_NR(e->id) & ~SCT_X32_BIT);
+	json_ku64(j, "cgroup_id", e->cgroup_id);
+	if (e->first)
+		json_kbool(j, "first_use", true);
+}
+
+/* ---- the standalone command ---- */
+
+static volatile sig_atomic_t trace_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	trace_stop = 1;
+}
+
+struct trace_ctx {
+	bool json;
+	bool count;
+	int64_t boot_to_real;
+	struct json j;
+	uint64_t n;
+};
+
+static int print_event(void *ctx, void *data, size_t size)
+{
+	struct trace_ctx *c = ctx;
+	struct sct_event e;
+	char tbuf[64], name[64];
+
+	if (size < sizeof(e))
+		return 0;
+	memcpy(&e, data, sizeof(e));
+	c->n++;
+	format_time((int64_t)e.ts + c->boot_to_real, tbuf, sizeof(tbuf));
+	if (c->json) {
+		json_reset(&c->j);
+		json_obj_begin(&c->j);
+		json_kstr(&c->j, "time", tbuf);
+		sct_event_json(&c->j, &e);
+		json_obj_end(&c->j);
+		json_write_line(&c->j, stdout);
+		return 0;
+	}
+	printf("%-12.12s %-7u %-7u %-16.16s %s%s\n", tbuf + 11, e.pid, e.ppid, e.comm,
+	       syscall_name(e.id, name, sizeof(name)), e.first ? " (first use)" : "");
+	return 0;
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0;
+}
+
+static void print_totals(const struct sct *t, bool json)
+{
+	int fd = bpf_map__fd(t->skel->maps.totals);
+	uint64_t key, next, (*rows)[2] = NULL;
+	size_t n = 0;
+	void *cur = NULL;
+	char name[64];
+
+	while (bpf_map_get_next_key(fd, cur, &next) == 0) {
+		uint64_t v;
+
+		key = next;
+		cur = &key;
+		if (bpf_map_lookup_elem(fd, &key, &v))
+			continue;
+		rows = xreallocarray(rows, n + 1, sizeof(*rows));
+		rows[n][0] = key;
+		rows[n][1] = v;
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_count);
+	if (json) {
+		struct json j;
+
+		json_init(&j);
+		json_obj_begin(&j);
+		json_key(&j, "totals");
+		json_obj_begin(&j);
+		for (size_t i = 0; i < n; i++)
+			json_ku64(&j, syscall_name(rows[i][0], name, sizeof(name)), rows[i][1]);
+		json_obj_end(&j);
+		json_obj_end(&j);
+		json_write_line(&j, stdout);
+		json_free(&j);
+	} else {
+		printf("\n%-24s %12s\n", "SYSCALL", "COUNT");
+		for (size_t i = 0; i < n; i++)
+			printf("%-24s %12llu\n", syscall_name(rows[i][0], name, sizeof(name)),
+			       (unsigned long long)rows[i][1]);
+	}
+	free(rows);
+}
+
+static void do_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: bulwark trace syscall [-p PID] [-c COMM] [-s SYSCALL|@GROUP]...\n"
+		"                             [-d SECONDS] [-j] [--count]\n"
+		"\n"
+		"Trace system calls at raw_syscalls/sys_enter.  Every filter runs in the\n"
+		"kernel: calls that were not asked for never reach user space.\n"
+		"\n"
+		"  -p, --pid PID        only this process\n"
+		"  -c, --comm COMM      only tasks with this command name\n"
+		"  -s, --syscall NAME   only these syscalls or groups (repeatable)\n"
+		"  -d, --duration SECS  stop after this long\n"
+		"  -j, --json           JSON lines\n"
+		"      --count          report the first use of each syscall per process,\n"
+		"                       and totals per syscall at the end\n");
+}
+
+int do_trace_syscall(int argc, char **argv, bool json)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "syscall", required_argument, NULL, 's' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sct_opts so = { 0 };
+	struct trace_ctx c = { .json = json };
+	struct ring_buffer *rb = NULL;
+	unsigned long long v, duration = 0;
+	struct sigaction sa = { 0 };
+	struct timespec rt, bt;
+	char err[256];
+	struct sct t;
+	time_t end = 0;
+	int ch, ret = 1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "p:c:s:d:jh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			if (parse_u64(optarg, 4194304, &v) || !v) {
+				out_err("trace syscall: bad pid '%s'", optarg);
+				goto out;
+			}
+			so.pid = v;
+			break;
+		case 'c':
+			so.comm = optarg;
+			break;
+		case 's':
+			if (syscall_resolve(optarg, &so.ids, &so.nids)) {
+				out_err("trace syscall: unknown syscall or group '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'd':
+			if (parse_u64(optarg, 86400 * 365, &duration) || !duration) {
+				out_err("trace syscall: bad duration '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'j':
+			c.json = true;
+			break;
+		case 'C':
+			so.count = true;
+			break;
+		case 'h':
+			do_help(stdout);
+			ret = 0;
+			goto out;
+		default:
+			do_help(stderr);
+			ret = 2;
+			goto out;
+		}
+	}
+	c.count = so.count;
+	if (sct_open(&t, &so, err, sizeof(err))) {
+		out_err("trace syscall: %s", err);
+		goto out;
+	}
+	rb = ring_buffer__new(sct_events_fd(&t), print_event, &c, NULL);
+	if (!rb) {
+		out_err("trace syscall: cannot open the ring buffer: %s", strerror(errno));
+		goto close;
+	}
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	c.boot_to_real = (rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
+	json_init(&c.j);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (duration)
+		end = time(NULL) + (time_t)duration;
+	if (!c.json)
+		printf("%-12s %-7s %-7s %-16s %s\n", "TIME", "PID", "PPID", "COMM", "SYSCALL");
+	fflush(stdout);
+	while (!trace_stop && (!end || time(NULL) < end)) {
+		int n = ring_buffer__poll(rb, 100);
+
+		if (n < 0 && n != -EINTR) {
+			out_err("trace syscall: reading the ring buffer failed: %s", strerror(-n));
+			break;
+		}
+		fflush(stdout);
+	}
+	ring_buffer__consume(rb);
+	if (c.count)
+		print_totals(&t, c.json);
+	if (sct_lost(&t))
+		out_err("trace syscall: lost %llu records (ring buffer full)",
+			(unsigned long long)sct_lost(&t));
+	ret = 0;
+	json_free(&c.j);
+close:
+	ring_buffer__free(rb);
+	sct_close(&t);
+out:
+	free(so.ids);
+	return ret;
+}
