@@ -15,7 +15,11 @@
 #include "engine.h"
 #include "log.h"
 #include "names.h"
+#include "ini_scan.h"
 #include "privs.h"
+#include "syscall.h"
+#include "syscalls.h"
+#include "trace_syscall.h"
 #include "util.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -54,6 +58,8 @@ static void do_help(FILE *out)
 
 struct run_ctx {
 	struct bw_engine eng;
+	struct sct sct;		/* the syscall tracer, when the policy asks */
+	uint64_t sct_lost_seen;
 	struct bw_log log;
 	struct bw_setup st;
 	const struct bw_opts *o;
@@ -77,6 +83,53 @@ static int handle_event(void *ctx, void *data, size_t size)
 }
 
 /* How each syscall rule is carried out here: never claim what is not. */
+/* A syscall tracer record: audit context around the decisions. */
+static int handle_sct(void *ctx, void *data, size_t size)
+{
+	struct run_ctx *r = ctx;
+	struct sct_event e;
+	struct json *j;
+
+	if (size < sizeof(e))
+		return 0;
+	memcpy(&e, data, sizeof(e));
+	j = log_begin(&r->log, "syscall", e.ts);
+	sct_event_json(j, &e);
+	log_end(&r->log);
+	return 0;
+}
+
+static int start_tracers(struct run_ctx *r, struct ring_buffer *rb)
+{
+	const struct bw_policy *p = &r->st.policy;
+	struct sct_opts so = { .count = p->trace_syscall == BW_TRACE_FIRST };
+	char err[256];
+	int ret;
+
+	if (p->trace_syscall == BW_TRACE_OFF)
+		return 0;
+	if (p->trace_syscall_filter) {
+		char *copy = xstrdup(p->trace_syscall_filter), *vals[256];
+		size_t n = split_list(copy, vals, 256);
+
+		for (size_t i = 0; i < n; i++)
+			syscall_resolve(vals[i], &so.ids, &so.nids);
+		free(copy);
+	}
+	ret = sct_open(&r->sct, &so, err, sizeof(err));
+	free(so.ids);
+	if (ret) {
+		out_err("the syscall tracer did not start: %s", err);
+		return ret;
+	}
+	ret = ring_buffer__add(rb, sct_events_fd(&r->sct), handle_sct, r);
+	if (ret) {
+		out_err("cannot read the syscall tracer: %s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
 static void log_syscall_methods(struct run_ctx *r, struct json *j,
 				const struct bw_compiled *cp)
 {
@@ -167,6 +220,22 @@ static void check_lost(struct run_ctx *r)
 	uint64_t delta[BW_NCLASS], total[BW_NCLASS];
 
 	engine_lost(&r->eng, delta, total);
+	if (r->sct.skel) {
+		uint64_t n = sct_lost(&r->sct);
+
+		if (n != r->sct_lost_seen) {
+			struct json *j = log_begin(&r->log, "lost", 0);
+
+			out_err("lost %llu syscall tracer records (ring buffer full)",
+				(unsigned long long)(n - r->sct_lost_seen));
+			json_kstr(j, "event", "syscall-trace");
+			json_kstr(j, "where", "kernel");
+			json_ku64(j, "count", n - r->sct_lost_seen);
+			json_ku64(j, "total", n);
+			log_end(&r->log);
+			r->sct_lost_seen = n;
+		}
+	}
 	for (int c = 0; c < BW_NCLASS; c++) {
 		struct json *j;
 
@@ -391,6 +460,8 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 		out_err("cannot open the ring buffer: %s", strerror(errno));
 		goto out;
 	}
+	if (start_tracers(r, rb))
+		goto out;
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -430,6 +501,8 @@ out:
 	if (o->ready_file)
 		unlink(o->ready_file);
 	ring_buffer__free(rb);
+	if (r->sct.skel)
+		sct_close(&r->sct);
 	engine_close(&r->eng);
 	if (r->log.f)
 		log_close(&r->log);

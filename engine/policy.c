@@ -5,6 +5,7 @@
 
 #include "ini_scan.h"
 #include "policy.h"
+#include "syscalls.h"
 #include "util.h"
 
 #define DEFAULT_RULES "/etc/bulwark/rules.d"
@@ -35,6 +36,49 @@ static char *resolve(const struct policy_ctx *c, const char *path)
 	return xasprintf("%s/%s", c->dir, path);
 }
 
+static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
+		       const struct ini_key *k, const char *name, const char *value)
+{
+	struct bw_policy *p = c->p;
+	uint64_t *ids = NULL;
+	size_t n = 0;
+
+	if (!strcmp(name, "syscall")) {
+		if (!strcmp(value, "off"))
+			p->trace_syscall = BW_TRACE_OFF;
+		else if (!strcmp(value, "all"))
+			p->trace_syscall = BW_TRACE_ALL;
+		else if (!strcmp(value, "first"))
+			p->trace_syscall = BW_TRACE_FIRST;
+		else {
+			diag_err(c->d, f->path, k->line,
+				 "bad value '%s' for syscall (off, all, first)", value);
+			c->err = -1;
+		}
+		return;
+	}
+	if (!strcmp(name, "syscall_filter")) {
+		char *copy = xstrdup(value), *vals[256];
+		size_t nv = split_list(copy, vals, 256);
+
+		for (size_t i = 0; i < nv; i++) {
+			if (syscall_resolve(vals[i], &ids, &n)) {
+				diag_err(c->d, f->path, k->line,
+					 "unknown syscall or group '%s'", vals[i]);
+				c->err = -1;
+			}
+		}
+		free(ids);
+		free(copy);
+		free(p->trace_syscall_filter);
+		p->trace_syscall_filter = xstrdup(value);
+		return;
+	}
+	diag_err(c->d, f->path, k->line,
+		 "unknown key '%s' in [tracers] (syscall, syscall_filter)", name);
+	c->err = -1;
+}
+
 static void on_key(void *user, const struct ini_file *f, const struct ini_key *k,
 		   const char *name, const char *value)
 {
@@ -42,9 +86,13 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 	struct bw_policy *p = c->p;
 	const char *sec = f->sections[k->section].name;
 
+	if (!strcmp(sec, "tracers")) {
+		tracer_key(c, f, k, name, value);
+		return;
+	}
 	if (strcmp(sec, "engine")) {
-		diag_err(c->d, f->path, k->line, "unknown section [%s] (the policy file has [engine])",
-			 sec);
+		diag_err(c->d, f->path, k->line,
+			 "unknown section [%s] (the policy file has [engine] and [tracers])", sec);
 		c->err = -1;
 		return;
 	}
@@ -119,5 +167,6 @@ void policy_free(struct bw_policy *p)
 	free(p->rules);
 	free(p->log);
 	free(p->file);
+	free(p->trace_syscall_filter);
 	memset(p, 0, sizeof(*p));
 }

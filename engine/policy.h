@@ -17,7 +17,12 @@ struct bw_policy {
 	size_t nrules;
 	char *log;
 	int on_lsm_missing;
+	/* [tracers]: the syscall tracer as audit context */
+	int trace_syscall;	/* BW_TRACE_OFF, _ALL, _FIRST */
+	char *trace_syscall_filter;	/* names and groups, or NULL: all */
 };
+
+enum { BW_TRACE_OFF = 0, BW_TRACE_ALL, BW_TRACE_FIRST };
 
 void policy_defaults(struct bw_policy *p);
 /* 0 when the file is valid; problems go to d. Defaults fill absent keys. */

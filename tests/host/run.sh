@@ -189,6 +189,10 @@ cat >"$T/audit.conf" <<EOF
 rules = $T/host.rules
 log = $T/audit.log
 on_lsm_missing = audit
+
+[tracers]
+syscall = first
+syscall_filter = getppid
 EOF
 
 wait_ready() {
@@ -330,6 +334,13 @@ if [ -x "$BWTEST" ]; then
 		pass syscall-deny-not-claimed
 	else
 		fail syscall-deny-not-claimed "helper: $out; record: ${line:-none}"
+	fi
+	line=$(grep '"type":"syscall"' "$T/audit.log" | grep '"comm":"bwkill"' | head -1)
+	if echo "$line" | grep -q '"syscall":"getppid"' && echo "$line" | grep -q '"first_use":true' &&
+	   [ "$(grep '"type":"syscall"' "$T/audit.log" | grep -vc '"syscall":"getppid"')" = 0 ]; then
+		pass syscall-tracer-in-log
+	else
+		fail syscall-tracer-in-log "record: ${line:-none}"
 	fi
 	if grep '"type":"policy"' "$T/audit.log" | head -1 |
 	   grep -q '"deny-chroot":"NOT enforced'; then
