@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -102,7 +103,7 @@ static void usage(void)
 		"       bwtest mount-tmpfs DIR | umount DIR | bind SRC DIR\n"
 		"       bwtest exec PATH [ARGS...]\n"
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
-		"       bwtest kill-burst N PID SIG | raw-burst N\n"
+		"       bwtest kill-burst N PID SIG | raw-burst N | getppid-burst N\n"
 		"       bwtest chroot DIR | chroot32 DIR | uname | getppid | sequence\n");
 	exit(2);
 }
@@ -242,6 +243,21 @@ static int do_as_uid(const char *uid_s, const char *gid_s, char **argv)
 	return fail("execve");
 }
 
+/* getppid() N times: the cost of syscall entry and exit, ns/call */
+static int do_getppid_burst(const char *n_s)
+{
+	long n = parse_num(n_s, 1, 1000000000);
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("ns_per_call=%lld\n", ((b.tv_sec - a.tv_sec) * 1000000000LL +
+				      (b.tv_nsec - a.tv_nsec)) / n);
+	return ok();
+}
+
 /* socket(AF_INET, SOCK_RAW) N times (each a CAP_NET_RAW check): ns/call */
 static int do_raw_burst(const char *n_s)
 {
@@ -353,6 +369,8 @@ int main(int argc, char **argv)
 		getppid();
 		return ok();
 	}
+	if (!strcmp(cmd, "getppid-burst") && argc == 3)
+		return do_getppid_burst(argv[2]);
 	if (!strcmp(cmd, "raw-burst") && argc == 3)
 		return do_raw_burst(argv[2]);
 	if (!strcmp(cmd, "kill-burst") && argc == 5)

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Cost per syscall on this host (tracepoints work here, natively): getppid()
+# in a loop with no engine, with the syscall tracer on (filtering every
+# call out in the kernel), and with the engine holding 1 and 1,000 syscall
+# rules that classify every getppid() without matching it.  Ratios are
+# against the baseline of the same run.
+#   tests/bench/syscall.sh BULWARK BWTEST
+set -u
+BW=$(realpath "$1")
+BWTEST=$(realpath "$2")
+N=${BENCH_N:-1000000}
+T=$(mktemp -d /tmp/bw-bench.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "syscall bench: needs root to load BPF programs; skipped"
+	exit 0
+fi
+
+measure() {
+	for i in 1 2 3 4 5; do
+		"$BWTEST" getppid-burst "$N" | sed -n 's/^ns_per_call=//p'
+	done | sort -n | sed -n 3p
+}
+
+wait_file() {
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e "$1" ]
+}
+
+rules() {	# rules FILE COUNT
+	i=0
+	: >"$1"
+	while [ $i -lt "$2" ]; do
+		printf '[r%d]\nevent = syscall\naction = audit\nsyscall = getppid\ncomm = nomatch%d\n' $i $i >>"$1"
+		i=$((i + 1))
+	done
+}
+
+engine_run() {	# engine_run RULES: prints ns per call with the engine up
+	printf '[engine]\nrules = %s\nlog = %s/log\non_lsm_missing = audit\n' "$1" "$T" >"$T/p.conf"
+	rm -f "$T/ready"
+	"$BW" run --config "$T/p.conf" --ready-file "$T/ready" 2>>"$T/err" &
+	pid=$!
+	if ! wait_file "$T/ready"; then
+		echo "engine did not start: $(cat "$T/err")" >&2
+		kill $pid
+		return 1
+	fi
+	measure
+	kill -TERM $pid
+	wait $pid
+}
+
+base=$(measure)
+"$BW" trace syscall -c nomatch -d 600 >/dev/null 2>&1 &
+tpid=$!
+sleep 1
+tracer=$(measure)
+kill -INT $tpid
+wait $tpid
+rules "$T/one.rules" 1
+rules "$T/many.rules" 1000
+one=$(engine_run "$T/one.rules") || exit 1
+many=$(engine_run "$T/many.rules") || exit 1
+
+echo "getppid() per call: no engine $base ns, tracer on $tracer ns, 1 rule $one ns, 1000 rules $many ns"
+awk -v b="$base" -v t="$tracer" -v o="$one" -v m="$many" 'BEGIN {
+	printf "ratio tracer on / no engine:      %.2f\n", t / b
+	printf "ratio 1 rule / no engine:         %.2f\n", o / b
+	printf "ratio 1000 rules / no engine:     %.2f\n", m / b
+	printf "ratio 1000 rules / 1 rule:        %.2f\n", m / o
+}'
