@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sc_profile.h"
 
 static int do_help(int argc, char **argv, struct bw_opts *o);
 
@@ -17,6 +18,8 @@ static const struct cmd {
 	{ "run", do_run, "run the engine in the foreground" },
 	{ "version", do_version, "print the version and what this kernel supports" },
 	{ "trace", do_trace, "run one tracer live (bulwark trace --list)" },
+	{ "exec", do_exec, "run a command under a seccomp filter from the syscall rules" },
+	{ "seccomp", do_seccomp, "export the seccomp profile (seccomp export)" },
 	{ "help", do_help, "print this help" },
 	{ NULL, NULL, NULL },
 };

@@ -715,6 +715,18 @@ sc_syscall_audit() {
 		'"enforced":false'
 }
 
+# ---- bulwark exec: the seccomp filter covers the 32-bit entry point
+printf '%s\n' '[deny-chroot-exec]' 'event = syscall' 'action = deny' \
+	'syscall = chroot' 'errno = EPERM' 'comm = bwtest' >$T/exec.rules
+sc_exec_seccomp_ia32() {
+	op c $BW exec --rules $T/exec.rules --log $T/exec.log -- /bin/bwtest chroot32 /
+	want c EPERM
+	op n $BW exec --rules $T/exec.rules --log $T/exec.log -- /bin/bwtest chroot /
+	want n EPERM
+	op o /bin/bwtest chroot32 /
+	want o OK
+}
+
 # ---------------------------------------------------------------- run
 
 echo "RUN: vm/bpf-lsm"
@@ -724,6 +736,7 @@ report bpf-lsm
 
 solo baseline
 solo engine-runs
+solo exec-seccomp-ia32
 
 group enforce enforce $RULES/vm.rules \
 	capable-deny capable-unnamed capable-allow-first \

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BULWARK_SC_PROFILE_H
+#define BULWARK_SC_PROFILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "rules.h"
+
+/* One syscall (by name, on every architecture) and what the filter does. */
+struct sc_entry {
+	char *name;
+	uint32_t action;	/* SCMP_ACT_* */
+	const struct bw_rule *rule;
+};
+
+/*
+ * A seccomp profile built from the syscall rules that apply to one
+ * program.  The first allow, deny or kill rule that names a syscall decides
+ * it; an audit rule before any of them makes it SCMP_ACT_LOG.
+ */
+struct bw_sc_profile {
+	uint32_t default_action;
+	const struct bw_rule *default_rule;
+	struct sc_entry *e;
+	size_t n;
+	const struct bw_rule **applied;	/* the rules that apply */
+	size_t napplied;
+	char hash[17];
+};
+
+/*
+ * Build the profile for `program` (an absolute path; NULL: only rules
+ * without subject keys apply).  Returns 0, or -1 with a message in err.
+ */
+int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
+		  const char *program, char *err, size_t errlen);
+void profile_free(struct bw_sc_profile *p);
+/* Load it into the calling process (sets no_new_privs first). */
+int profile_load(const struct bw_sc_profile *p, char *err, size_t errlen);
+/* Write it as OCI JSON, systemd unit lines, or raw BPF. */
+int profile_export(const struct bw_sc_profile *p, const char *format, FILE *out,
+		   char *err, size_t errlen);
+
+int do_exec(int argc, char **argv, struct bw_opts *o);
+int do_seccomp(int argc, char **argv, struct bw_opts *o);
+
+#endif
