@@ -19,7 +19,7 @@ TEST_DEPS	:= libcmocka-dev qemu-system-x86 busybox-static cpio \
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CFLAGS		?= -O2 -g
 CFLAGS		+= -std=c11 -D_GNU_SOURCE $(WARN) -DBW_VERSION=\"$(VERSION)\" \
-		   -Iengine -Ibpf -I$(OUTPUT)
+		   -iquote engine -iquote bpf -iquote $(OUTPUT)
 LIBS		:= -lbpf -lelf -lz -linih -lcap -lseccomp
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
@@ -111,7 +111,7 @@ UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC-TEST,$@)
-	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(ASAN_LIB_OBJS) \
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -iquote tests/unit $< $(ASAN_LIB_OBJS) \
 		$(LIBS) -lcmocka -o $@
 
 # Helper for the VM tests: static, so it runs in a busybox initramfs.
