@@ -29,7 +29,7 @@ SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 		   -Ibpf -Ibpf/$(ARCH) -I$(OUTPUT)
 
-BPF_OBJS	:= bulwark syscall
+BPF_OBJS	:= bulwark syscall seccomp
 ENGINE_SRCS	:= $(wildcard engine/*.c)
 ENGINE_LIB_SRCS	:= $(filter-out engine/main.c,$(ENGINE_SRCS))
 SKELS		:= $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_OBJS))

@@ -19,6 +19,8 @@
 #include "privs.h"
 #include "syscall.h"
 #include "syscalls.h"
+#include "seccomp.h"
+#include "trace_seccomp.h"
 #include "trace_syscall.h"
 #include "util.h"
 
@@ -60,6 +62,8 @@ struct run_ctx {
 	struct bw_engine eng;
 	struct sct sct;		/* the syscall tracer, when the policy asks */
 	uint64_t sct_lost_seen;
+	struct sect sect;	/* the seccomp tracer, likewise */
+	uint64_t sect_lost_seen;
 	struct bw_log log;
 	struct bw_setup st;
 	const struct bw_opts *o;
@@ -99,7 +103,49 @@ static int handle_sct(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int start_syscall_tracer(struct run_ctx *r, struct ring_buffer *rb);
+
+static int handle_sect(void *ctx, void *data, size_t size)
+{
+	struct run_ctx *r = ctx;
+	struct sec_event e;
+	struct json *j;
+
+	if (size < sizeof(e))
+		return 0;
+	memcpy(&e, data, sizeof(e));
+	j = log_begin(&r->log, "seccomp", e.ts);
+	sect_event_json(j, &e);
+	log_end(&r->log);
+	return 0;
+}
+
+static int start_seccomp_tracer(struct run_ctx *r, struct ring_buffer *rb)
+{
+	char err[256];
+	int ret;
+
+	if (!r->st.policy.trace_seccomp)
+		return 0;
+	ret = sect_open(&r->sect, 0, NULL, err, sizeof(err));
+	if (ret) {
+		out_err("the seccomp tracer did not start: %s", err);
+		return ret;
+	}
+	ret = ring_buffer__add(rb, sect_events_fd(&r->sect), handle_sect, r);
+	if (ret)
+		out_err("cannot read the seccomp tracer: %s", strerror(-ret));
+	return ret;
+}
+
 static int start_tracers(struct run_ctx *r, struct ring_buffer *rb)
+{
+	if (start_seccomp_tracer(r, rb))
+		return -1;
+	return start_syscall_tracer(r, rb);
+}
+
+static int start_syscall_tracer(struct run_ctx *r, struct ring_buffer *rb)
 {
 	const struct bw_policy *p = &r->st.policy;
 	struct sct_opts so = { .count = p->trace_syscall == BW_TRACE_FIRST };
@@ -215,27 +261,34 @@ static void log_prog_stats(struct json *j, const struct bw_engine *e)
 	json_obj_end(j);
 }
 
+/* A tracer's kernel-side losses since the last look, as a lost record. */
+static void tracer_lost(struct run_ctx *r, const char *what, uint64_t total,
+			uint64_t *seen)
+{
+	struct json *j;
+
+	if (total == *seen)
+		return;
+	out_err("lost %llu %s records (ring buffer full)",
+		(unsigned long long)(total - *seen), what);
+	j = log_begin(&r->log, "lost", 0);
+	json_kstr(j, "event", what);
+	json_kstr(j, "where", "kernel");
+	json_ku64(j, "count", total - *seen);
+	json_ku64(j, "total", total);
+	log_end(&r->log);
+	*seen = total;
+}
+
 static void check_lost(struct run_ctx *r)
 {
 	uint64_t delta[BW_NCLASS], total[BW_NCLASS];
 
 	engine_lost(&r->eng, delta, total);
-	if (r->sct.skel) {
-		uint64_t n = sct_lost(&r->sct);
-
-		if (n != r->sct_lost_seen) {
-			struct json *j = log_begin(&r->log, "lost", 0);
-
-			out_err("lost %llu syscall tracer records (ring buffer full)",
-				(unsigned long long)(n - r->sct_lost_seen));
-			json_kstr(j, "event", "syscall-trace");
-			json_kstr(j, "where", "kernel");
-			json_ku64(j, "count", n - r->sct_lost_seen);
-			json_ku64(j, "total", n);
-			log_end(&r->log);
-			r->sct_lost_seen = n;
-		}
-	}
+	if (r->sct.skel)
+		tracer_lost(r, "syscall-trace", sct_lost(&r->sct), &r->sct_lost_seen);
+	if (r->sect.skel)
+		tracer_lost(r, "seccomp-trace", sect_lost(&r->sect), &r->sect_lost_seen);
 	for (int c = 0; c < BW_NCLASS; c++) {
 		struct json *j;
 
@@ -503,6 +556,8 @@ out:
 	ring_buffer__free(rb);
 	if (r->sct.skel)
 		sct_close(&r->sct);
+	if (r->sect.skel)
+		sect_close(&r->sect);
 	engine_close(&r->eng);
 	if (r->log.f)
 		log_close(&r->log);

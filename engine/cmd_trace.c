@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "trace_seccomp.h"
 #include "trace_syscall.h"
 
 static const struct tracer {
@@ -15,6 +16,9 @@ static const struct tracer {
 	{ "syscall", "raw_tp raw_syscalls/sys_enter",
 	  "system calls, filtered in the kernel; --count for first use and totals",
 	  do_trace_syscall },
+	{ "seccomp", "raw_tp sys_enter/sys_exit, sched_process_exit",
+	  "seccomp filter installs, rejected calls and kills, with the process",
+	  do_trace_seccomp },
 };
 
 static void do_help(FILE *out)

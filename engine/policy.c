@@ -74,8 +74,17 @@ static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 		p->trace_syscall_filter = xstrdup(value);
 		return;
 	}
+	if (!strcmp(name, "seccomp")) {
+		if (strcmp(value, "on") && strcmp(value, "off")) {
+			diag_err(c->d, f->path, k->line,
+				 "bad value '%s' for seccomp (on, off)", value);
+			c->err = -1;
+		}
+		p->trace_seccomp = !strcmp(value, "on");
+		return;
+	}
 	diag_err(c->d, f->path, k->line,
-		 "unknown key '%s' in [tracers] (syscall, syscall_filter)", name);
+		 "unknown key '%s' in [tracers] (syscall, syscall_filter, seccomp)", name);
 	c->err = -1;
 }
 

@@ -2,6 +2,7 @@
 #ifndef BULWARK_POLICY_H
 #define BULWARK_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -20,6 +21,7 @@ struct bw_policy {
 	/* [tracers]: the syscall tracer as audit context */
 	int trace_syscall;	/* BW_TRACE_OFF, _ALL, _FIRST */
 	char *trace_syscall_filter;	/* names and groups, or NULL: all */
+	bool trace_seccomp;
 };
 
 enum { BW_TRACE_OFF = 0, BW_TRACE_ALL, BW_TRACE_FIRST };

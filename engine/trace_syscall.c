@@ -2,7 +2,6 @@
 /* `bulwark trace syscall`, and the syscall tracer the daemon can run. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "log.h"
 #include "syscalls.h"
 #include "trace_syscall.h"
+#include "tracer.h"
 #include "util.h"
 
 int sct_open(struct sct *t, const struct sct_opts *o, char *err, size_t errlen)
@@ -117,14 +117,6 @@ void sct_event_json(struct json *j, const struct sct_event *e)
 }
 
 /* ---- the standalone command ---- */
-
-static volatile sig_atomic_t trace_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	trace_stop = 1;
-}
 
 struct trace_ctx {
 	bool json;
@@ -230,67 +222,47 @@ static void do_help(FILE *out)
 int do_trace_syscall(int argc, char **argv, bool json)
 {
 	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "comm", required_argument, NULL, 'c' },
+		TRACER_LONG_OPTS,
 		{ "syscall", required_argument, NULL, 's' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
 		{ "count", no_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct tracer_opts to = { .json = json };
 	struct sct_opts so = { 0 };
-	struct trace_ctx c = { .json = json };
+	struct trace_ctx c = { 0 };
 	struct ring_buffer *rb = NULL;
-	unsigned long long v, duration = 0;
-	struct sigaction sa = { 0 };
-	struct timespec rt, bt;
 	char err[256];
 	struct sct t;
-	time_t end = 0;
 	int ch, ret = 1;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:c:s:d:jh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			if (parse_u64(optarg, 4194304, &v) || !v) {
-				out_err("trace syscall: bad pid '%s'", optarg);
-				goto out;
-			}
-			so.pid = v;
-			break;
-		case 'c':
-			so.comm = optarg;
-			break;
-		case 's':
+	while ((ch = getopt_long(argc, argv, TRACER_SHORT_OPTS "s:", opts, NULL)) != -1) {
+		int r = tracer_common_opt(ch, optarg, &to, "trace syscall");
+
+		if (r < 0)
+			goto out;
+		if (r == 0)
+			continue;
+		if (ch == 's') {
 			if (syscall_resolve(optarg, &so.ids, &so.nids)) {
 				out_err("trace syscall: unknown syscall or group '%s'", optarg);
 				goto out;
 			}
-			break;
-		case 'd':
-			if (parse_u64(optarg, 86400 * 365, &duration) || !duration) {
-				out_err("trace syscall: bad duration '%s'", optarg);
-				goto out;
-			}
-			break;
-		case 'j':
-			c.json = true;
-			break;
-		case 'C':
+		} else if (ch == 'C') {
 			so.count = true;
-			break;
-		case 'h':
+		} else if (ch == 'h') {
 			do_help(stdout);
 			ret = 0;
 			goto out;
-		default:
+		} else {
 			do_help(stderr);
 			ret = 2;
 			goto out;
 		}
 	}
+	so.pid = to.pid;
+	so.comm = to.comm;
+	c.json = to.json;
 	c.count = so.count;
 	if (sct_open(&t, &so, err, sizeof(err))) {
 		out_err("trace syscall: %s", err);
@@ -301,34 +273,19 @@ int do_trace_syscall(int argc, char **argv, bool json)
 		out_err("trace syscall: cannot open the ring buffer: %s", strerror(errno));
 		goto close;
 	}
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_BOOTTIME, &bt);
-	c.boot_to_real = (rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
+	c.boot_to_real = tracer_boot_to_real();
 	json_init(&c.j);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (duration)
-		end = time(NULL) + (time_t)duration;
 	if (!c.json)
 		printf("%-12s %-7s %-7s %-16s %s\n", "TIME", "PID", "PPID", "COMM", "SYSCALL");
-	fflush(stdout);
-	while (!trace_stop && (!end || time(NULL) < end)) {
-		int n = ring_buffer__poll(rb, 100);
-
-		if (n < 0 && n != -EINTR) {
-			out_err("trace syscall: reading the ring buffer failed: %s", strerror(-n));
-			break;
-		}
-		fflush(stdout);
-	}
-	ring_buffer__consume(rb);
+	ret = tracer_loop(rb, to.duration);
+	if (ret)
+		out_err("trace syscall: reading the ring buffer failed: %s", strerror(-ret));
 	if (c.count)
 		print_totals(&t, c.json);
 	if (sct_lost(&t))
 		out_err("trace syscall: lost %llu records (ring buffer full)",
 			(unsigned long long)sct_lost(&t));
-	ret = 0;
+	ret = ret ? 1 : 0;
 	json_free(&c.j);
 close:
 	ring_buffer__free(rb);

@@ -113,6 +113,26 @@ if [ -x "$BWTEST" ]; then
 	else
 		fail seccomp-export-systemd-refuses "$out"
 	fi
+	if [ "$(id -u)" = 0 ]; then
+		# the seccomp tracer, standalone
+		"$BW" trace seccomp -j -d 4 >"$T/sec.out" 2>&1 &
+		tpid=$!
+		sleep 1.5
+		"$BW" exec --rules "$T/exec.rules" --log "$T/exec.log" -- "$T/bwexec" uname >"$T/e1.out"
+		"$BW" exec --rules "$T/exec.rules" --log "$T/exec.log" -- "$T/bwexec" getppid >"$T/e2.out" 2>&1
+		wait $tpid
+		p1=$(sed -n 's/^pid=//p' "$T/e1.out")
+		p2=$(sed -n 's/^pid=//p' "$T/e2.out")
+		if grep "\"pid\":$p1," "$T/sec.out" | grep '"what":"install"' | grep -q '"mode":"filter","filters":1' &&
+		   grep "\"pid\":$p1," "$T/sec.out" | grep '"what":"reject"' | grep -q '"syscall":"uname".*"errno":"EACCES"' &&
+		   grep "\"pid\":$p2," "$T/sec.out" | grep '"what":"kill"' | grep -q '"syscall":"getppid"'; then
+			pass trace-seccomp
+		else
+			fail trace-seccomp "pids $p1 $p2: $(head -c 600 "$T/sec.out")"
+		fi
+	else
+		skip trace-seccomp "needs root to load BPF programs"
+	fi
 else
 	skip exec-seccomp "helper $BWTEST not built"
 fi
@@ -247,6 +267,7 @@ on_lsm_missing = audit
 [tracers]
 syscall = first
 syscall_filter = getppid
+seccomp = on
 EOF
 
 wait_ready() {
@@ -395,6 +416,14 @@ if [ -x "$BWTEST" ]; then
 		pass syscall-tracer-in-log
 	else
 		fail syscall-tracer-in-log "record: ${line:-none}"
+	fi
+	"$BW" exec --rules "$T/exec.rules" --log "$T/exec.log" -- "$T/bwexec" uname >/dev/null
+	sleep 0.5
+	if grep '"type":"seccomp"' "$T/audit.log" | grep '"what":"reject"' |
+	   grep -q '"comm":"bwexec".*"syscall":"uname"'; then
+		pass seccomp-tracer-in-log
+	else
+		fail seccomp-tracer-in-log "$(grep '"type":"seccomp"' "$T/audit.log" | head -3)"
 	fi
 	if grep '"type":"policy"' "$T/audit.log" | head -1 |
 	   grep -q '"deny-chroot":"NOT enforced'; then

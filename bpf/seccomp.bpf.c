@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The seccomp tracer, from syscall tracepoints only (no kprobes here):
+ * a call a filter rejects never reaches sys_enter but does reach sys_exit,
+ * so a sys_exit without its sys_enter in a filtered task is a rejection.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "seccomp.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define TS_COMPAT	0x0002
+#define X32_BIT		0x40000000
+#define NR_PRCTL	157
+#define NR_SECCOMP	317
+#define PR_SET_SECCOMP	22
+#define SIGSYS		31
+#define MODE_FILTER	2
+#define SYS_SECCOMP	1
+#define SECCOMP_SET_MODE_STRICT	0
+#define SECCOMP_SET_MODE_FILTER	1
+
+const volatile __u32 targ_tgid;
+const volatile __u32 self_tgid;
+const volatile bool filter_comm;
+const volatile char targ_comm[16];
+
+/* Threads of filtered tasks inside a call that passed the filter. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} entered SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 18);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+static __always_inline bool wanted(__u32 tgid)
+{
+	char comm[16];
+
+	if (tgid == self_tgid || (targ_tgid && tgid != targ_tgid))
+		return false;
+	if (!filter_comm)
+		return true;
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (int i = 0; i < 16; i++) {
+		if (comm[i] != targ_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+static __always_inline __u64 call_id(struct task_struct *t, long nr)
+{
+	__u64 arch = 0;
+
+	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
+		arch = 1;
+	else if (nr & X32_BIT)
+		arch = 2;
+	return (arch << 32) | (__u32)nr;
+}
+
+static __always_inline void emit(struct task_struct *t, __u32 kind, __u64 id,
+				 __s64 ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct sec_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	__u32 zero = 0;
+
+	if (!e) {
+		__u64 *l = bpf_map_lookup_elem(&lost, &zero);
+
+		if (l)
+			(*l)++;
+		return;
+	}
+	e->ts = bpf_ktime_get_boot_ns();
+	e->id = id;
+	e->ret = ret;
+	e->kind = kind;
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->mode = BPF_CORE_READ(t, seccomp.mode);
+	e->filters = BPF_CORE_READ(t, seccomp.filter_count.counter);
+	e->pad = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(sec_enter, struct pt_regs *regs, long nr)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u8 one = 1;
+
+	if (BPF_CORE_READ(t, seccomp.mode) == MODE_FILTER)
+		bpf_map_update_elem(&entered, &tid, &one, BPF_ANY);
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sec_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	__u64 id = call_id(t, nr);
+	bool passed = bpf_map_lookup_elem(&entered, &tid) != NULL;
+
+	if (passed)
+		bpf_map_delete_elem(&entered, &tid);
+	if (!wanted(pid_tgid >> 32))
+		return 0;
+	/* an install that took: seccomp(2) setting a mode (not the probes
+	 * libseccomp makes), or prctl(PR_SET_SECCOMP), on x86_64 */
+	if ((id == NR_SECCOMP &&
+	     BPF_CORE_READ(regs, di) <= SECCOMP_SET_MODE_FILTER) ||
+	    (id == NR_PRCTL && BPF_CORE_READ(regs, di) == PR_SET_SECCOMP)) {
+		if (ret == 0)
+			emit(t, SEC_INSTALL, id, ret);
+		return 0;
+	}
+	if (!passed && BPF_CORE_READ(t, seccomp.mode) == MODE_FILTER && ret < 0)
+		emit(t, SEC_REJECT, id, ret);
+	return 0;
+}
+
+/*
+ * SECCOMP_RET_KILL_*: the kernel marks the task's seccomp dead and forces
+ * SIGSYS with si_code SYS_SECCOMP and the call in si_syscall.
+ */
+SEC("raw_tp/signal_generate")
+int BPF_PROG(sec_signal, int sig, struct kernel_siginfo *info,
+	     struct task_struct *p, int group, int result)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	long nr;
+
+	if (sig != SIGSYS || (unsigned long)info <= 1 ||
+	    BPF_CORE_READ(info, si_code) != SYS_SECCOMP ||
+	    !wanted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
+	emit(t, SEC_KILL, call_id(t, nr), -SIGSYS);
+	return 0;
+}

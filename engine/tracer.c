@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The plumbing every standalone tracer shares. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "tracer.h"
+#include "util.h"
+
+int tracer_common_opt(int c, const char *arg, struct tracer_opts *o,
+		      const char *who)
+{
+	unsigned long long v;
+
+	switch (c) {
+	case 'p':
+		if (parse_u64(arg, 4194304, &v) || !v) {
+			out_err("%s: bad pid '%s'", who, arg);
+			return -1;
+		}
+		o->pid = v;
+		return 0;
+	case 'c':
+		o->comm = arg;
+		return 0;
+	case 'd':
+		if (parse_u64(arg, 86400ULL * 365, &o->duration) || !o->duration) {
+			out_err("%s: bad duration '%s'", who, arg);
+			return -1;
+		}
+		return 0;
+	case 'j':
+		o->json = 1;
+		return 0;
+	}
+	return 1;
+}
+
+int64_t tracer_boot_to_real(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+int tracer_loop(struct ring_buffer *rb, unsigned long long duration)
+{
+	struct sigaction sa = { 0 };
+	time_t end = duration ? time(NULL) + (time_t)duration : 0;
+
+	stop = 0;
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fflush(stdout);
+	while (!stop && (!end || time(NULL) < end)) {
+		int n = ring_buffer__poll(rb, 100);
+
+		if (n < 0 && n != -EINTR)
+			return n;
+		fflush(stdout);
+	}
+	ring_buffer__consume(rb);
+	fflush(stdout);
+	return 0;
+}
