@@ -402,26 +402,8 @@ static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
 	return err;
 }
 
-/* cgroup id = inode number of its directory in the cgroup2 mount */
-static int cgroup_id_of(const char *root, const char *path, __u64 *id)
-{
-	char full[PATH_MAX];
-	struct stat st;
-	size_t len = strlen(path);
-
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	if (snprintf(full, sizeof(full), "%s%.*s", root,
-		     (int)(len == 1 ? 0 : len), path) >= (int)sizeof(full))
-		return -ENAMETOOLONG;
-	if (stat(full, &st))
-		return -errno;
-	*id = st.st_ino;
-	return 0;
-}
-
 static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
-		       uint8_t slot, const char *cgroot)
+		       uint8_t slot)
 {
 	struct bw_path_key pk = { 0 };
 	struct bw_num_key nk = { 0 };
@@ -435,8 +417,11 @@ static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
 		nk.dim = ce->dim;
 		nk.val = ce->num;
 		if (ce->dim == BW_DIM_CGROUP) {
-			if (!cgroot || cgroup_id_of(cgroot, ce->str, &nk.val))
+			unsigned long long id;
+
+			if (cgroup_id_of_path(ce->str, &id))
 				return 1;	/* no such cgroup (yet): never matches */
+			nk.val = id;
 		}
 		fd = bpf_map__fd(e->skel->maps.num_map);
 		return bpf_map_update_elem(fd, &nk, &ce->bm, BPF_ANY) ? -errno : 0;
@@ -518,8 +503,6 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	int def_fd = bpf_map__fd(e->skel->maps.def_map);
 	int rule_fd = bpf_map__fd(e->skel->maps.rule_map);
 	int meta_fd = bpf_map__fd(e->skel->maps.meta_map);
-	char cgroot[PATH_MAX];
-	bool have_cgroot = kernel_cgroup2_root(cgroot, sizeof(cgroot)) == 0;
 	int err;
 
 	err = clear_slot(bpf_map__fd(e->skel->maps.num_map),
@@ -534,8 +517,7 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	if (err)
 		return err;
 	for (size_t i = 0; i < cp->nentries; i++) {
-		err = write_entry(e, &cp->entries[i], slot,
-				  have_cgroot ? cgroot : NULL);
+		err = write_entry(e, &cp->entries[i], slot);
 		if (err < 0)
 			return err;
 		if (err > 0)

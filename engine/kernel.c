@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <limits.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -113,4 +114,24 @@ int kernel_cgroup2_root(char *buf, size_t len)
 	}
 	endmntent(f);
 	return -ENOENT;
+}
+
+int cgroup_id_of_path(const char *path, unsigned long long *id)
+{
+	char root[PATH_MAX], full[PATH_MAX];
+	size_t len = strlen(path);
+	struct stat st;
+	int err = kernel_cgroup2_root(root, sizeof(root));
+
+	if (err)
+		return err;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (snprintf(full, sizeof(full), "%s%.*s", root,
+		     (int)(len == 1 ? 0 : len), path) >= (int)sizeof(full))
+		return -ENAMETOOLONG;
+	if (stat(full, &st))
+		return -errno;
+	*id = st.st_ino;
+	return 0;
 }

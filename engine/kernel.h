@@ -22,5 +22,7 @@ bool kernel_has_btf(void);
 
 /* cgroup v2 mount point into buf (BW_CGROUP_ROOT overrides, for tests). */
 int kernel_cgroup2_root(char *buf, size_t len);
+/* cgroup id (the inode of its directory) of a cgroup v2 path like /a/b. */
+int cgroup_id_of_path(const char *path, unsigned long long *id);
 
 #endif

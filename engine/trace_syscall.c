@@ -18,6 +18,7 @@
 #include "trace_syscall.h"
 #include "tracer.h"
 #include "util.h"
+#include "kernel.h"
 
 int sct_open(struct sct *t, const struct sct_opts *o, char *err, size_t errlen)
 {
@@ -204,7 +205,7 @@ static void print_totals(const struct sct *t, bool json)
 static void do_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: bulwark trace syscall [-p PID] [-c COMM] [-s SYSCALL|@GROUP]...\n"
+		"Usage: bulwark trace syscall [-p PID] [-c COMM] [--cgroup PATH] [-s SYSCALL|@GROUP]...\n"
 		"                             [-d SECONDS] [-j] [--count]\n"
 		"\n"
 		"Trace system calls at raw_syscalls/sys_enter.  Every filter runs in the\n"
@@ -213,6 +214,7 @@ static void do_help(FILE *out)
 		"  -p, --pid PID        only this process\n"
 		"  -c, --comm COMM      only tasks with this command name\n"
 		"  -s, --syscall NAME   only these syscalls or groups (repeatable)\n"
+		"      --cgroup PATH    only tasks in this cgroup (v2 path, e.g. /system.slice/x.service)\n"
 		"  -d, --duration SECS  stop after this long\n"
 		"  -j, --json           JSON lines\n"
 		"      --count          report the first use of each syscall per process,\n"
@@ -225,6 +227,7 @@ int do_trace_syscall(int argc, char **argv, bool json)
 		TRACER_LONG_OPTS,
 		{ "syscall", required_argument, NULL, 's' },
 		{ "count", no_argument, NULL, 'C' },
+		{ "cgroup", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tracer_opts to = { .json = json };
@@ -250,6 +253,14 @@ int do_trace_syscall(int argc, char **argv, bool json)
 			}
 		} else if (ch == 'C') {
 			so.count = true;
+		} else if (ch == 'G') {
+			unsigned long long cg;
+
+			if (cgroup_id_of_path(optarg, &cg)) {
+				out_err("trace syscall: no cgroup %s under the cgroup2 mount", optarg);
+				goto out;
+			}
+			so.cgroup_id = cg;
 		} else if (ch == 'h') {
 			do_help(stdout);
 			ret = 0;

@@ -165,6 +165,25 @@ if [ "$(id -u)" = 0 ] && [ -x "$BWTEST" ]; then
 	else
 		fail trace-syscall-count "$(cat "$T/count.out" | head -30)"
 	fi
+	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	if [ -n "$cg2" ] && mkdir -p "$cg2/bwtest-trace.slice" 2>/dev/null; then
+		"$BW" trace syscall --cgroup /bwtest-trace.slice -s getppid -j -d 4 >"$T/cg.out" 2>&1 &
+		tpid=$!
+		sleep 1.5
+		"$T/bwseq" getppid >/dev/null
+		sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" getppid' sh "$cg2/bwtest-trace.slice" "$T/bwseq" >"$T/cgin.out"
+		wait $tpid
+		inpid=$(sed -n 's/^pid=//p' "$T/cgin.out")
+		if [ "$(grep -c '"syscall":"getppid"' "$T/cg.out")" = 1 ] &&
+		   grep -q "\"pid\":$inpid," "$T/cg.out"; then
+			pass trace-syscall-cgroup
+		else
+			fail trace-syscall-cgroup "in-cgroup pid $inpid; output: $(head -c 400 "$T/cg.out")"
+		fi
+		rmdir "$cg2/bwtest-trace.slice" 2>/dev/null
+	else
+		skip trace-syscall-cgroup "no writable cgroup2 mount"
+	fi
 else
 	skip trace-syscall-sequence "needs root and $BWTEST"
 	skip trace-syscall-count "needs root and $BWTEST"
