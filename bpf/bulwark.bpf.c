@@ -15,6 +15,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "events.h"
+#include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -625,22 +626,9 @@ static __always_inline struct scratch *begin(__u32 cls, __u32 *slot,
 
 /* ---- syscalls ---- */
 
-#define TS_COMPAT 0x0002	/* thread_info.status: in a 32-bit syscall */
 #define PF_KTHREAD 0x00200000
 #define IA32_SOCKETCALL 102
 #define IA32_SOCKET 359
-
-/* Canonical id of the syscall `nr` being made by t: (arch << 32) | nr. */
-static __always_inline __u64 sc_id(struct task_struct *t, long nr)
-{
-	__u32 arch = 0;
-
-	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
-		arch = 1;
-	else if (nr & BW_SC_X32_BIT)
-		arch = 2;
-	return ((__u64)arch << 32) | (__u32)nr;
-}
 
 /* sc_map bits of a call in the live slot, with the class header. */
 static __always_inline __u32 sc_bits(__u64 id, __u32 slot)
@@ -679,7 +667,7 @@ static __noinline int sc_guard(__u32 guard)
 	meta = sc_meta(&slot);
 	if (!meta || !meta->nrules || (BPF_CORE_READ(t, flags) & PF_KTHREAD))
 		return 0;
-	id = sc_id(t, BPF_CORE_READ(regs, orig_ax));
+	id = bw_syscall_id(t, BPF_CORE_READ(regs, orig_ax));
 	/* 32-bit socketcall(SYS_SOCKET...) creates sockets too: the rules
 	 * naming ia32 socket decide it */
 	if (guard == BW_GUARD_SOCKET && id == (((__u64)1 << 32) | IA32_SOCKETCALL))
@@ -709,7 +697,7 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	meta = sc_meta(&slot);
 	if (!meta || !meta->nrules)
 		return 0;
-	id = sc_id(t, nr);
+	id = bw_syscall_id(t, nr);
 	bits = sc_bits(id, slot);
 	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
 		return 0;

@@ -9,11 +9,10 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "seccomp.h"
+#include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define TS_COMPAT	0x0002
-#define X32_BIT		0x40000000
 #define NR_PRCTL	157
 #define NR_SECCOMP	317
 #define PR_SET_SECCOMP	22
@@ -50,31 +49,9 @@ struct {
 
 static __always_inline bool wanted(__u32 tgid)
 {
-	char comm[16];
-
 	if (tgid == self_tgid || (targ_tgid && tgid != targ_tgid))
 		return false;
-	if (!filter_comm)
-		return true;
-	bpf_get_current_comm(comm, sizeof(comm));
-	for (int i = 0; i < 16; i++) {
-		if (comm[i] != targ_comm[i])
-			return false;
-		if (!comm[i])
-			break;
-	}
-	return true;
-}
-
-static __always_inline __u64 call_id(struct task_struct *t, long nr)
-{
-	__u64 arch = 0;
-
-	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
-		arch = 1;
-	else if (nr & X32_BIT)
-		arch = 2;
-	return (arch << 32) | (__u32)nr;
+	return !filter_comm || bw_comm_is(targ_comm);
 }
 
 static __always_inline void emit(struct task_struct *t, __u32 kind, __u64 id,
@@ -125,7 +102,7 @@ int BPF_PROG(sec_exit, struct pt_regs *regs, long ret)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
 	long nr = BPF_CORE_READ(regs, orig_ax);
-	__u64 id = call_id(t, nr);
+	__u64 id = bw_syscall_id(t, nr);
 	bool passed = bpf_map_lookup_elem(&entered, &tid) != NULL;
 
 	if (passed)
@@ -162,6 +139,6 @@ int BPF_PROG(sec_signal, int sig, struct kernel_siginfo *info,
 	    !wanted(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
-	emit(t, SEC_KILL, call_id(t, nr), -SIGSYS);
+	emit(t, SEC_KILL, bw_syscall_id(t, nr), -SIGSYS);
 	return 0;
 }

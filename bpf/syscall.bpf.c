@@ -8,10 +8,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "syscall.h"
+#include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-#define TS_COMPAT 0x0002
 
 const volatile __u32 targ_tgid;
 const volatile __u32 self_tgid;
@@ -57,20 +56,6 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
-static __always_inline bool comm_matches(void)
-{
-	char comm[16];
-
-	bpf_get_current_comm(comm, sizeof(comm));
-	for (int i = 0; i < 16; i++) {
-		if (comm[i] != targ_comm[i])
-			return false;
-		if (!comm[i])
-			break;
-	}
-	return true;
-}
-
 static __always_inline void count(__u64 id)
 {
 	__u64 one = 1, *v = bpf_map_lookup_elem(&totals, &id);
@@ -94,13 +79,10 @@ int BPF_PROG(sct_enter, struct pt_regs *regs, long nr)
 		return 0;
 	if (targ_cgroup && bpf_get_current_cgroup_id() != targ_cgroup)
 		return 0;
-	if (filter_comm && !comm_matches())
+	if (filter_comm && !bw_comm_is(targ_comm))
 		return 0;
-	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
-		arch = 1;
-	else if (nr & SCT_X32_BIT)
-		arch = 2;
-	id = ((__u64)arch << 32) | (__u32)nr;
+	id = bw_syscall_id(t, nr);
+	arch = id >> 32;
 	if (filter_ids) {
 		__u8 *want;
 

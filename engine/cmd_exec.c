@@ -72,6 +72,24 @@ static void log_launch(const char *logpath, const char *program, char **argv,
 	log_close(&l);
 }
 
+/* The rules, and the profile they give `program`: 0, or -1 (reported). */
+static int load_profile(const char *who, struct bw_opts *o, const char *program,
+			struct bw_setup *st, struct bw_sc_profile *p)
+{
+	struct diag d = { 0 };
+	char err[256];
+	int ret = setup_load(st, o, &d);
+
+	if (ret) {
+		diag_print(&d, stderr);
+		out_err("%s: the rules have errors; nothing was done", who);
+	} else if ((ret = profile_build(p, &st->rules, program, err, sizeof(err)))) {
+		out_err("%s: %s", who, err);
+	}
+	diag_free(&d);
+	return ret;
+}
+
 static void exec_help(FILE *out)
 {
 	fprintf(out,
@@ -100,8 +118,7 @@ int do_exec(int argc, char **argv, struct bw_opts *o)
 	};
 	const char *profile = "default";
 	struct bw_sc_profile p = { 0 };
-	struct bw_setup st;
-	struct diag d = { 0 };
+	struct bw_setup st = { 0 };
 	char err[256], *program = NULL;
 	bool print = false;
 	int c, ret = 1;
@@ -131,15 +148,8 @@ int do_exec(int argc, char **argv, struct bw_opts *o)
 		args_free(o);
 		return 127;
 	}
-	if (setup_load(&st, o, &d)) {
-		diag_print(&d, stderr);
-		out_err("exec: the rules have errors; nothing was run");
+	if (load_profile("exec", o, program, &st, &p))
 		goto out;
-	}
-	if (profile_build(&p, &st.rules, program, err, sizeof(err))) {
-		out_err("exec: %s", err);
-		goto out;
-	}
 	if (print) {
 		ret = profile_export(&p, "oci", stdout, err, sizeof(err)) ? 1 : 0;
 		goto out;
@@ -156,7 +166,6 @@ int do_exec(int argc, char **argv, struct bw_opts *o)
 out:
 	profile_free(&p);
 	setup_free(&st);
-	diag_free(&d);
 	free(program);
 	args_free(o);
 	return ret;
@@ -185,8 +194,7 @@ int do_seccomp(int argc, char **argv, struct bw_opts *o)
 	};
 	const char *format = "oci", *output = NULL;
 	struct bw_sc_profile p = { 0 };
-	struct bw_setup st;
-	struct diag d = { 0 };
+	struct bw_setup st = { 0 };
 	char err[256], *program = NULL;
 	FILE *out = stdout;
 	int c, ret = 1;
@@ -223,15 +231,8 @@ int do_seccomp(int argc, char **argv, struct bw_opts *o)
 			return 2;
 		}
 	}
-	if (setup_load(&st, o, &d)) {
-		diag_print(&d, stderr);
-		out_err("seccomp export: the rules have errors");
+	if (load_profile("seccomp export", o, program, &st, &p))
 		goto out;
-	}
-	if (profile_build(&p, &st.rules, program, err, sizeof(err))) {
-		out_err("seccomp export: %s", err);
-		goto out;
-	}
 	if (output && !(out = fopen(output, "w"))) {
 		out_err("seccomp export: cannot write %s: %s", output, strerror(errno));
 		goto out;
@@ -246,7 +247,6 @@ int do_seccomp(int argc, char **argv, struct bw_opts *o)
 out:
 	profile_free(&p);
 	setup_free(&st);
-	diag_free(&d);
 	free(program);
 	args_free(o);
 	return ret;

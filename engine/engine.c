@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "kernel.h"
 #include "syscalls.h"
+#include "tracer.h"
 #include "util.h"
 
 static const struct prog_status prog_table[] = {
@@ -587,27 +588,13 @@ const struct bw_compiled *engine_policy_of(const struct bw_engine *e,
 void engine_lost(struct bw_engine *e, uint64_t delta[BW_NCLASS],
 		 uint64_t total[BW_NCLASS])
 {
-	int ncpu = libbpf_num_possible_cpus();
 	int fd = bpf_map__fd(e->skel->maps.lost_map);
-	uint64_t *vals;
 
-	if (ncpu <= 0)
-		return;
-	vals = xcalloc(ncpu, sizeof(*vals));
 	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
-		uint64_t sum = 0;
-
-		delta[cls] = 0;
-		total[cls] = e->lost_seen[cls];
-		if (bpf_map_lookup_elem(fd, &cls, vals))
-			continue;
-		for (int c = 0; c < ncpu; c++)
-			sum += vals[c];
-		delta[cls] = sum - e->lost_seen[cls];
-		total[cls] = sum;
-		e->lost_seen[cls] = sum;
+		total[cls] = percpu_counter_sum(fd, cls);
+		delta[cls] = total[cls] - e->lost_seen[cls];
+		e->lost_seen[cls] = total[cls];
 	}
-	free(vals);
 }
 
 int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,

@@ -79,18 +79,7 @@ int sct_events_fd(const struct sct *t)
 
 uint64_t sct_lost(const struct sct *t)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(t->skel->maps.lost);
-	uint64_t *vals, sum = 0;
-	uint32_t zero = 0;
-
-	if (ncpu <= 0)
-		return 0;
-	vals = xcalloc(ncpu, sizeof(*vals));
-	if (!bpf_map_lookup_elem(fd, &zero, vals))
-		for (int c = 0; c < ncpu; c++)
-			sum += vals[c];
-	free(vals);
-	return sum;
+	return percpu_counter_sum(bpf_map__fd(t->skel->maps.lost), 0);
 }
 
 void sct_close(struct sct *t)

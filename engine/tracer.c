@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "cli.h"
@@ -77,4 +79,19 @@ int tracer_loop(struct ring_buffer *rb, unsigned long long duration)
 	ring_buffer__consume(rb);
 	fflush(stdout);
 	return 0;
+}
+
+uint64_t percpu_counter_sum(int map_fd, uint32_t key)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals, sum = 0;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = xcalloc(ncpu, sizeof(*vals));
+	if (!bpf_map_lookup_elem(map_fd, &key, vals))
+		for (int c = 0; c < ncpu; c++)
+			sum += vals[c];
+	free(vals);
+	return sum;
 }

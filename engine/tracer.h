@@ -28,6 +28,9 @@ int tracer_common_opt(int c, const char *arg, struct tracer_opts *o,
 	{ "help", no_argument, NULL, 'h' }
 #define TRACER_SHORT_OPTS "p:c:d:jh"
 
+/* Sum over CPUs of a per-CPU u64 counter (loss counters); 0 if unreadable. */
+uint64_t percpu_counter_sum(int map_fd, uint32_t key);
+
 /* CLOCK_REALTIME - CLOCK_BOOTTIME now, ns: record times to wall clock. */
 int64_t tracer_boot_to_real(void);
 
