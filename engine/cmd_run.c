@@ -26,6 +26,13 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t rotate_requested;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	rotate_requested = 1;
+}
 
 static void on_stop(int sig)
 {
@@ -47,7 +54,8 @@ static void do_help(FILE *out)
 		"\n"
 		"Load the policy into the kernel and run in the foreground, writing\n"
 		"the audit log.  SIGINT/SIGTERM detach and exit; SIGHUP reloads the\n"
-		"rules (a bad rule set is reported and the live policy kept).\n"
+		"rules (a bad rule set is reported and the live policy kept); SIGUSR1\n"
+		"rotates the audit log.\n"
 		"\n"
 		"  -c, --config FILE      policy file (default " DEFAULT_CONFIG ")\n"
 		"  -r, --rules PATH       rule file or directory; replaces the policy's list\n"
@@ -430,6 +438,14 @@ static int main_loop(struct run_ctx *r, struct ring_buffer *rb)
 			reload_requested = 0;
 			reload(r);
 		}
+		if (rotate_requested) {
+			int err;
+
+			rotate_requested = 0;
+			err = log_rotate(&r->log);
+			if (err)
+				out_err("rotating %s failed: %s", r->log.path, strerror(-err));
+		}
 		if (time(NULL) != last) {
 			last = time(NULL);
 			check_lost(r);
@@ -495,7 +511,16 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 	}
 	if (start_engine(r))
 		goto out;
-	err = log_open(&r->log, r->st.policy.log);
+	{
+		struct log_cfg lc = {
+			.max_size = r->st.policy.log_max_size,
+			.keep = r->st.policy.log_keep,
+			.flush = r->st.policy.log_flush,
+			.freq = r->st.policy.log_freq,
+		};
+
+		err = log_open_cfg(&r->log, r->st.policy.log, &lc);
+	}
 	if (err) {
 		out_err("cannot open the audit log %s: %s", r->st.policy.log,
 			strerror(-err));
@@ -520,6 +545,8 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 
 	{
 		const char *what = "";

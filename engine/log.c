@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "log.h"
 #include "names.h"
@@ -44,24 +45,55 @@ static int mkdir_parents(const char *path)
 	return err;
 }
 
-int log_open(struct bw_log *l, const char *path)
+static int open_file(struct bw_log *l)
 {
+	struct stat st;
 	int fd, err;
 
-	memset(l, 0, sizeof(*l));
-	err = mkdir_parents(path);
-	if (err)
-		return err;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(l->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
+	/* an existing log keeps its contents, not a wider mode */
+	if (fstat(fd, &st) || (st.st_mode & 0077 && fchmod(fd, 0600))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
 	l->f = fdopen(fd, "a");
 	if (!l->f) {
 		err = -errno;
 		close(fd);
 		return err;
 	}
+	l->size = st.st_size;
+	return 0;
+}
+
+int log_open(struct bw_log *l, const char *path)
+{
+	const struct log_cfg cfg = LOG_CFG_DEFAULT;
+
+	return log_open_cfg(l, path, &cfg);
+}
+
+int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg)
+{
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->cfg = *cfg;
+	if (!l->cfg.freq)
+		l->cfg.freq = 1;
+	err = mkdir_parents(path);
+	if (err)
+		return err;
 	l->path = xstrdup(path);
+	err = open_file(l);
+	if (err) {
+		free(l->path);
+		l->path = NULL;
+		return err;
+	}
 	if (gethostname(l->host, sizeof(l->host) - 1))
 		strcpy(l->host, "unknown");
 	json_init(&l->j);
@@ -103,22 +135,120 @@ struct json *log_begin(struct bw_log *l, const char *type, uint64_t ts)
 	return &l->j;
 }
 
+int log_flush(struct bw_log *l)
+{
+	l->unflushed = 0;
+	if (fflush(l->f))
+		return -errno;
+	if (l->cfg.flush == LOG_FLUSH_SYNC && fdatasync(fileno(l->f)))
+		return -errno;
+	return 0;
+}
+
 int log_end(struct bw_log *l)
 {
 	int err;
 
 	json_obj_end(&l->j);
-	err = json_write_line(&l->j, l->f);
-	if (!err && fflush(l->f))
-		err = -errno;
+	if (!l->f)
+		err = -EBADF;	/* a failed rotation left no file open */
+	else
+		err = json_write_line(&l->j, l->f);
+	if (!err && l->cfg.flush != LOG_FLUSH_NONE && ++l->unflushed >= l->cfg.freq)
+		err = log_flush(l);
 	if (err) {
 		l->write_errors++;
 		l->last_errno = -err;
-		clearerr(l->f);
+		if (l->f)
+			clearerr(l->f);
 		return err;
 	}
 	l->records++;
+	l->size += l->j.len;
+	if (l->cfg.max_size && l->size >= l->cfg.max_size)
+		log_rotate(l);
 	return 0;
+}
+
+/* Compress src into dst (gzip), mode 0600; dst is removed on failure. */
+static int gzip_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	int in, out, err = 0;
+	gzFile gz;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out < 0) {
+		err = -errno;
+		close(in);
+		return err;
+	}
+	gz = gzdopen(out, "wb6");
+	if (!gz) {
+		close(out);
+		close(in);
+		unlink(dst);
+		return -ENOMEM;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (gzwrite(gz, buf, (unsigned int)n) != n) {
+			err = -EIO;
+			break;
+		}
+	}
+	if (n < 0)
+		err = -errno;
+	if (gzclose(gz) != Z_OK && !err)
+		err = -EIO;
+	close(in);
+	if (err)
+		unlink(dst);
+	return err;
+}
+
+int log_rotate(struct bw_log *l)
+{
+	char *from, *to, *tmp;
+	int err;
+
+	if (!l->f && open_file(l))
+		return -EBADF;
+	err = log_flush(l);
+	/* shift path.N.gz up; the one beyond `keep` goes */
+	for (unsigned int i = l->cfg.keep; i >= 1; i--) {
+		from = xasprintf("%s.%u.gz", l->path, i);
+		if (i == l->cfg.keep) {
+			unlink(from);
+		} else {
+			to = xasprintf("%s.%u.gz", l->path, i + 1);
+			rename(from, to);
+			free(to);
+		}
+		free(from);
+	}
+	fclose(l->f);
+	l->f = NULL;
+	tmp = xasprintf("%s.rotating", l->path);
+	if (rename(l->path, tmp)) {
+		err = -errno;
+	} else if (l->cfg.keep) {
+		to = xasprintf("%s.1.gz", l->path);
+		err = gzip_file(tmp, to);
+		free(to);
+		if (!err)
+			unlink(tmp);	/* else kept, uncompressed, nothing lost */
+	} else {
+		unlink(tmp);
+	}
+	free(tmp);
+	if (open_file(l))
+		return -errno;
+	l->rotations++;
+	return err;
 }
 
 static void subject_json(struct json *j, const struct bw_subject *s)

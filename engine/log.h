@@ -13,9 +13,27 @@
  * record starting with time, host and type (docs/log.md).  Write errors
  * are counted, never fatal: enforcement goes on when logging fails.
  */
+enum log_flush { LOG_FLUSH_NONE = 0, LOG_FLUSH_INCREMENTAL, LOG_FLUSH_SYNC };
+
+/* How the log is written: rotation and flushing ([log] in the policy). */
+struct log_cfg {
+	uint64_t max_size;	/* rotate when the file reaches it; 0: never */
+	unsigned int keep;	/* rotated files kept, path.1.gz ... path.N.gz */
+	enum log_flush flush;	/* none: stdio buffers; incremental: fflush;
+				 * sync: fflush and fdatasync */
+	unsigned int freq;	/* records between flushes */
+};
+
+#define LOG_CFG_DEFAULT { .max_size = 0, .keep = 5, \
+			  .flush = LOG_FLUSH_INCREMENTAL, .freq = 1 }
+
 struct bw_log {
 	FILE *f;
 	char *path;
+	struct log_cfg cfg;
+	uint64_t size;		/* bytes in the current file */
+	unsigned int unflushed;	/* records since the last flush */
+	uint64_t rotations;
 	char host[256];
 	struct json j;
 	int64_t boot_to_real;	/* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
@@ -25,6 +43,15 @@ struct bw_log {
 };
 
 int log_open(struct bw_log *l, const char *path);
+/* As log_open, with rotation and flushing settings. */
+int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg);
+/*
+ * Rotate now: path -> path.1.gz (gzip), older ones shifted, the oldest
+ * beyond `keep` removed, and a new empty file opened.  0 or -errno.
+ */
+int log_rotate(struct bw_log *l);
+/* Flush what is buffered (none/incremental/sync as configured). */
+int log_flush(struct bw_log *l);
 void log_close(struct bw_log *l);
 /* Refresh the boot-time to wall-clock offset (call now and then). */
 void log_sync_clock(struct bw_log *l);

@@ -20,6 +20,9 @@ void policy_defaults(struct bw_policy *p)
 	p->nrules = 1;
 	p->log = xstrdup(DEFAULT_LOG);
 	p->on_lsm_missing = BW_LSM_REFUSE;
+	p->log_keep = 5;
+	p->log_flush = 1;	/* incremental */
+	p->log_freq = 1;
 }
 
 struct policy_ctx {
@@ -34,6 +37,68 @@ static char *resolve(const struct policy_ctx *c, const char *path)
 	if (path[0] == '/')
 		return xstrdup(path);
 	return xasprintf("%s/%s", c->dir, path);
+}
+
+/* 8M, 512K, 1G, or bytes */
+static int parse_size(const char *v, unsigned long long *out)
+{
+	char *num = xstrdup(v);
+	size_t n = strlen(num);
+	unsigned long long mult = 1, x;
+	int err;
+
+	if (n && strchr("KMG", num[n - 1])) {
+		mult = num[n - 1] == 'K' ? 1024ULL : num[n - 1] == 'M' ? 1ULL << 20 : 1ULL << 30;
+		num[n - 1] = 0;
+	}
+	err = parse_u64(num, (1ULL << 40) / mult, &x);
+	free(num);
+	if (!err)
+		*out = x * mult;
+	return err;
+}
+
+static void log_key(struct policy_ctx *c, const struct ini_file *f,
+		    const struct ini_key *k, const char *name, const char *value)
+{
+	static const char *const flushes[] = { "none", "incremental", "sync" };
+	struct bw_policy *p = c->p;
+	unsigned long long v;
+	int i;
+
+	if (!strcmp(name, "max_size")) {
+		if (!parse_size(value, &v) && (v == 0 || v >= 4096)) {
+			p->log_max_size = v;
+			return;
+		}
+	} else if (!strcmp(name, "keep")) {
+		if (!parse_u64(value, 1000, &v) && v >= 1) {
+			p->log_keep = v;
+			return;
+		}
+	} else if (!strcmp(name, "flush")) {
+		for (i = 0; i < 3; i++) {
+			if (!strcmp(value, flushes[i])) {
+				p->log_flush = i;
+				return;
+			}
+		}
+	} else if (!strcmp(name, "freq")) {
+		if (!parse_u64(value, 100000, &v) && v >= 1) {
+			p->log_freq = v;
+			return;
+		}
+	} else {
+		diag_err(c->d, f->path, k->line,
+			 "unknown key '%s' in [log] (max_size, keep, flush, freq)", name);
+		c->err = -1;
+		return;
+	}
+	diag_err(c->d, f->path, k->line, "bad value '%s' for %s%s", value, name,
+		 !strcmp(name, "max_size") ? " (0, or at least 4096 bytes; K, M, G suffixes)" :
+		 !strcmp(name, "keep") ? " (1 to 1000)" :
+		 !strcmp(name, "flush") ? " (none, incremental, sync)" : " (1 to 100000)");
+	c->err = -1;
 }
 
 static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
@@ -95,13 +160,17 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 	struct bw_policy *p = c->p;
 	const char *sec = f->sections[k->section].name;
 
+	if (!strcmp(sec, "log")) {
+		log_key(c, f, k, name, value);
+		return;
+	}
 	if (!strcmp(sec, "tracers")) {
 		tracer_key(c, f, k, name, value);
 		return;
 	}
 	if (strcmp(sec, "engine")) {
 		diag_err(c->d, f->path, k->line,
-			 "unknown section [%s] (the policy file has [engine] and [tracers])", sec);
+			 "unknown section [%s] (the policy file has [engine], [log] and [tracers])", sec);
 		c->err = -1;
 		return;
 	}

@@ -22,6 +22,11 @@ struct bw_policy {
 	int trace_syscall;	/* BW_TRACE_OFF, _ALL, _FIRST */
 	char *trace_syscall_filter;	/* names and groups, or NULL: all */
 	bool trace_seccomp;
+	/* [log] */
+	unsigned long long log_max_size;	/* 0: no rotation */
+	unsigned int log_keep;
+	int log_flush;				/* enum log_flush */
+	unsigned int log_freq;
 };
 
 enum { BW_TRACE_OFF = 0, BW_TRACE_ALL, BW_TRACE_FIRST };

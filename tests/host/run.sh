@@ -520,6 +520,18 @@ else
 	skip lost-records-counted "helper $BWTEST not built"
 fi
 
+# SIGUSR1 rotates the log: the old one gzip'd beside it, nothing lost
+before=$(wc -l <"$T/audit.log")
+kill -USR1 $pid
+sleep 1
+if [ -f "$T/audit.log.1.gz" ] && [ "$(stat -c %a "$T/audit.log.1.gz")" = 600 ] &&
+   [ "$(zcat "$T/audit.log.1.gz" | wc -l)" = "$before" ] &&
+   zcat "$T/audit.log.1.gz" | head -1 | grep -q '"type":"start"'; then
+	pass log-rotate-sigusr1
+else
+	fail log-rotate-sigusr1 "$(ls -l "$T" | grep audit)"
+fi
+
 kill -TERM $pid
 wait $pid; rc=$?
 if [ $rc -eq 0 ] && [ ! -e "$T/ready" ] && tail -1 "$T/audit.log" | grep -q '"type":"stop"'; then

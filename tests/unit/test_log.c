@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "json.h"
 #include "log.h"
@@ -137,6 +138,69 @@ static void test_write_error_counted(void **state)
 	log_close(&l);
 }
 
+static size_t gz_lines(const char *path, char *first, size_t flen)
+{
+	gzFile gz = gzopen(path, "rb");
+	char buf[4096];
+	size_t n = 0;
+
+	assert_non_null(gz);
+	while (gzgets(gz, buf, sizeof(buf))) {
+		if (n == 0)
+			snprintf(first, flen, "%s", buf);
+		n++;
+	}
+	gzclose(gz);
+	return n;
+}
+
+/* Size rotation: gzip'd, 0600, shifted, at most `keep`, nothing lost. */
+static void test_rotation(void **state)
+{
+	char dir[] = "/tmp/bw-rot-XXXXXX", path[256], gz[300], first[4096];
+	struct log_cfg cfg = { .max_size = 4096, .keep = 2,
+			       .flush = LOG_FLUSH_INCREMENTAL, .freq = 1 };
+	size_t total = 0, n;
+	struct bw_log l;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	assert_int_equal(log_open_cfg(&l, path, &cfg), 0);
+	for (int i = 0; i < 150; i++) {
+		struct json *j = log_begin(&l, "test", 0);
+
+		json_ku64(j, "seq", i);
+		json_kstr(j, "pad", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		assert_int_equal(log_end(&l), 0);
+	}
+	assert_true(l.rotations >= 3);
+	log_close(&l);
+
+	for (int i = 1; i <= 2; i++) {
+		snprintf(gz, sizeof(gz), "%s.%d.gz", path, i);
+		assert_int_equal(stat(gz, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		n = gz_lines(gz, first, sizeof(first));
+		assert_true(n > 0);
+		assert_non_null(strstr(first, "\"type\":\"test\""));
+		total += n;
+	}
+	snprintf(gz, sizeof(gz), "%s.3.gz", path);
+	assert_int_not_equal(stat(gz, &st), 0);	/* keep = 2 */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(st.st_size < 4096);
+	/* the newest rotated file continues where .2.gz ended */
+	snprintf(gz, sizeof(gz), "%s.1.gz", path);
+	gz_lines(gz, first, sizeof(first));
+	assert_non_null(strstr(first, "\"seq\":"));
+	assert_true(total > 0);
+	snprintf(gz, sizeof(gz), "rm -rf %s", dir);
+	assert_int_equal(system(gz), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_format_time),
 		cmocka_unit_test(test_decision_record),
 		cmocka_unit_test(test_write_error_counted),
+		cmocka_unit_test(test_rotation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
