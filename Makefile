@@ -12,7 +12,7 @@ VERSION		:= 0.1.0
 # Debian packages the build and the tests need; `make deps` installs what
 # is missing when run as root.
 BUILD_DEPS	:= gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev \
-		   libseccomp-dev libcap-dev libinih-dev pkg-config bpftool
+		   libseccomp-dev libcap-dev libinih-dev libjson-c-dev pkg-config bpftool
 TEST_DEPS	:= libcmocka-dev qemu-system-x86 busybox-static cpio \
 		   libclang-rt-14-dev
 
@@ -20,7 +20,7 @@ WARN		:= -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CFLAGS		?= -O2 -g
 CFLAGS		+= -std=c11 -D_GNU_SOURCE $(WARN) -DBW_VERSION=\"$(VERSION)\" \
 		   -iquote engine -iquote bpf -iquote $(OUTPUT)
-LIBS		:= -lbpf -lelf -lz -linih -lcap -lseccomp
+LIBS		:= -lbpf -lelf -lz -linih -lcap -lseccomp -ljson-c
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 

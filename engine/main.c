@@ -17,6 +17,7 @@ static const struct cmd {
 	{ "check", do_check, "validate the policy file and rule files" },
 	{ "run", do_run, "run the engine in the foreground" },
 	{ "version", do_version, "print the version and what this kernel supports" },
+	{ "log", do_log, "read and filter the audit log and its rotations" },
 	{ "trace", do_trace, "run one tracer live (bulwark trace --list)" },
 	{ "exec", do_exec, "run a command under a seccomp filter from the syscall rules" },
 	{ "seccomp", do_seccomp, "export the seccomp profile (seccomp export)" },

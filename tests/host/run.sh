@@ -540,6 +540,40 @@ else
 	fail clean-stop "exit $rc; ready file $( [ -e "$T/ready" ] && echo left || echo removed)"
 fi
 
+# ---- bulwark log: the log and its rotations, filters, bad lines ----
+all=$( (zcat "$T/audit.log.1.gz"; cat "$T/audit.log") | grep -c '"rule":"deny-exec-marker"')
+got=$("$BW" log --config "$T/audit.conf" --rule deny-exec-marker --json 2>&1 | grep -c '"rule":"deny-exec-marker"')
+if [ "$all" -gt 0 ] && [ "$got" = "$all" ]; then
+	pass log-reads-rotations
+else
+	fail log-reads-rotations "$got records shown, $all in the files"
+fi
+out=$("$BW" log --config "$T/audit.conf" --event signal --decision would-deny 2>&1)
+if echo "$out" | head -1 | grep -q '^TIME  *DECISION  *EVENT' &&
+   echo "$out" | grep -q 'would-deny  *signal  *deny-usr1 ' &&
+   ! echo "$out" | sed 1d | grep -v ' signal ' | grep -q .; then
+	pass log-filters-table
+else
+	fail log-filters-table "$(echo "$out" | head -5)"
+fi
+n=$("$BW" log --config "$T/audit.conf" --until 2000-01-01T00:00:00Z --json 2>&1 | wc -l)
+m=$("$BW" log --config "$T/audit.conf" --since 1h --json 2>&1 | wc -l)
+if [ "$n" = 0 ] && [ "$m" -gt 10 ]; then
+	pass log-time-filters
+else
+	fail log-time-filters "--until 2000: $n lines, --since 1h: $m lines"
+fi
+{ head -3 "$T/audit.log"; echo 'this is not json'; sed -n '4,$p' "$T/audit.log"; printf '{"time":"2026-11-25T00:00:00Z","type":"deci'; } >"$T/bad.log"
+total=$(wc -l <"$T/audit.log")
+out=$("$BW" log --json "$T/bad.log" 2>"$T/bad.err")
+if grep -q "bad.log:4: not a JSON object, skipped" "$T/bad.err" &&
+   grep -q "bad.log:$((total + 2)): truncated line" "$T/bad.err" &&
+   [ "$(echo "$out" | wc -l)" = "$total" ]; then
+	pass log-bad-lines-skipped
+else
+	fail log-bad-lines-skipped "$(cat "$T/bad.err"); $(echo "$out" | wc -l) of $total records"
+fi
+
 # every line of the log is one JSON object
 if [ -s "$T/audit.log" ] && ! grep -qv '^{.*}$' "$T/audit.log"; then
 	pass log-json-lines

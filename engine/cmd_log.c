@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `bulwark log`: read the audit log and its rotations, filter, print. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "args.h"
+#include "cli.h"
+#include "util.h"
+
+#define LINE_MAX_BYTES (1 << 20)
+
+struct log_filter {
+	int64_t since, until;	/* ns since the epoch; 0 = open */
+	const char *event, *decision, *rule, *comm, *exe, *container, *type;
+	long long pid, uid;	/* -1 = any */
+};
+
+struct log_reader {
+	struct log_filter f;
+	bool json;
+	uint64_t shown, skipped_bad;
+};
+
+/* 10m, 2h, 3d, 30s ago, or RFC 3339 (2026-11-25T06:40:00Z); ns. */
+static int parse_when(const char *s, int64_t *out)
+{
+	struct tm tm = { 0 };
+	unsigned long long n;
+	const char *end;
+	char unit, *num;
+	size_t len = strlen(s);
+
+	if (len >= 2 && isdigit((unsigned char)s[0]) && strchr("smhd", s[len - 1])) {
+		num = xstrndup(s, len - 1);
+		unit = s[len - 1];
+		if (parse_u64(num, 1ULL << 32, &n)) {
+			free(num);
+			return -1;
+		}
+		free(num);
+		n *= unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400;
+		*out = ((int64_t)time(NULL) - (int64_t)n) * 1000000000LL;
+		return 0;
+	}
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return -1;
+	/* fractions and the zone: only UTC ("Z") is written by bulwark */
+	if (*end == '.')
+		end += strspn(end + 1, "0123456789") + 1;
+	if (*end && strcmp(end, "Z"))
+		return -1;
+	*out = (int64_t)timegm(&tm) * 1000000000LL;
+	return 0;
+}
+
+static int64_t record_time(struct json_object *o)
+{
+	struct json_object *t;
+	int64_t ns;
+
+	if (!json_object_object_get_ex(o, "time", &t) ||
+	    parse_when(json_object_get_string(t), &ns))
+		return -1;
+	return ns;
+}
+
+/* Value at a dotted path ("subject.comm"), or NULL. */
+static struct json_object *get(struct json_object *o, const char *path)
+{
+	char *dup = xstrdup(path), *save = NULL;
+
+	for (char *k = strtok_r(dup, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, k, &o))
+			o = NULL;
+	free(dup);
+	return o;
+}
+
+static const char *get_str(struct json_object *o, const char *path)
+{
+	struct json_object *v = get(o, path);
+
+	return v && json_object_is_type(v, json_type_string) ?
+	       json_object_get_string(v) : NULL;
+}
+
+static bool str_is(struct json_object *o, const char *path, const char *want)
+{
+	const char *v;
+
+	if (!want)
+		return true;
+	v = get_str(o, path);
+	return v && !strcmp(v, want);
+}
+
+static bool num_is(struct json_object *o, const char *path, long long want)
+{
+	struct json_object *v;
+
+	if (want < 0)
+		return true;
+	v = get(o, path);
+	return v && json_object_is_type(v, json_type_int) &&
+	       json_object_get_int64(v) == want;
+}
+
+static bool matches(const struct log_filter *f, struct json_object *o)
+{
+	int64_t t;
+
+	if (f->since || f->until) {
+		t = record_time(o);
+		if (t < 0 || (f->since && t < f->since) || (f->until && t > f->until))
+			return false;
+	}
+	/* a filter on a decision field keeps decision records only */
+	return str_is(o, "type", f->type) && str_is(o, "event", f->event) &&
+	       str_is(o, "decision", f->decision) && str_is(o, "rule", f->rule) &&
+	       str_is(o, "subject.comm", f->comm) && str_is(o, "subject.exe", f->exe) &&
+	       str_is(o, "subject.container", f->container) &&
+	       num_is(o, "subject.pid", f->pid) && num_is(o, "subject.uid", f->uid);
+}
+
+static void print_table_row(struct json_object *o)
+{
+	const char *type = get_str(o, "type"), *t = get_str(o, "time");
+	struct json_object *pid = get(o, "subject.pid");
+	const char *ev = get_str(o, "event");
+	char detail[160] = "";
+
+	if (type && !strcmp(type, "decision") && ev) {
+		struct json_object *eo = get(o, ev);
+
+		json_object_object_foreach(eo, k, v) {
+			size_t used = strlen(detail);
+
+			if (used > 100)
+				break;
+			snprintf(detail + used, sizeof(detail) - used, "%s%s=%s",
+				 used ? " " : "", k, json_object_get_string(v));
+		}
+		printf("%-23.23s %-10s %-8s %-24.24s %7lld %-15.15s %s\n",
+		       t ? t : "?", get_str(o, "decision") ? get_str(o, "decision") : "?",
+		       ev, get_str(o, "rule") ? get_str(o, "rule") : "-",
+		       pid ? (long long)json_object_get_int64(pid) : -1LL,
+		       get_str(o, "subject.comm") ? get_str(o, "subject.comm") : "?", detail);
+		return;
+	}
+	printf("%-23.23s %-10s %s\n", t ? t : "?", type ? type : "?",
+	       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+}
+
+/*
+ * One file, plain or gzip (zlib reads both).  A malformed or truncated line
+ * is reported with its file and line and skipped; the rest is still read.
+ */
+static int read_file(struct log_reader *r, const char *path)
+{
+	char *line = xmalloc(LINE_MAX_BYTES);
+	gzFile gz = gzopen(path, "rb");
+	unsigned long lineno = 0;
+
+	if (!gz) {
+		out_err("log: cannot open %s: %s", path, strerror(errno ? errno : ENOMEM));
+		free(line);
+		return -1;
+	}
+	while (gzgets(gz, line, LINE_MAX_BYTES)) {
+		size_t len = strlen(line);
+		struct json_object *o;
+
+		lineno++;
+		if (!len || line[len - 1] != '\n') {
+			out_err("log: %s:%lu: truncated line (%zu bytes without a newline) skipped",
+				path, lineno, len);
+			r->skipped_bad++;
+			continue;
+		}
+		line[len - 1] = 0;
+		o = json_tokener_parse(line);
+		if (!o || !json_object_is_type(o, json_type_object)) {
+			out_err("log: %s:%lu: not a JSON object, skipped", path, lineno);
+			r->skipped_bad++;
+			json_object_put(o);
+			continue;
+		}
+		if (matches(&r->f, o)) {
+			r->shown++;
+			if (r->json)
+				puts(line);
+			else
+				print_table_row(o);
+		}
+		json_object_put(o);
+	}
+	gzclose(gz);
+	free(line);
+	return 0;
+}
+
+/* The configured log and its rotations, oldest first. */
+static void read_rotations(struct log_reader *r, const char *path)
+{
+	struct stat st;
+
+	for (int i = 1000; i >= 1; i--) {
+		char *gz = xasprintf("%s.%d.gz", path, i);
+
+		if (!stat(gz, &st))
+			read_file(r, gz);
+		free(gz);
+	}
+	read_file(r, path);
+}
+
+static void do_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: bulwark log [--config FILE] [FILTERS] [--json] [FILE...]\n"
+		"\n"
+		"Read the audit log and its rotations (path.N.gz ... path, oldest first),\n"
+		"or the FILEs given, plain or gzip, and print the records that pass every\n"
+		"filter as a table, or as JSON lines with --json.  A malformed or\n"
+		"truncated line is reported with its file and line and skipped.\n"
+		"\n"
+		"  --since WHEN, --until WHEN   10m, 2h, 1d ago, or 2026-11-25T06:40:00Z\n"
+		"  --type TYPE                  decision, policy, start, stop, lost, ...\n"
+		"  --event EVENT  --decision DECISION  --rule NAME\n"
+		"  --comm COMM  --exe PATH  --pid PID  --uid UID  --container ID\n");
+}
+
+int do_log(int argc, char **argv, struct bw_opts *o)
+{
+	enum { O_SINCE = 256, O_UNTIL, O_TYPE, O_EVENT, O_DECISION, O_RULE, O_COMM,
+	       O_EXE, O_PID, O_UID, O_CONTAINER };
+	static const struct option opts[] = {
+		ARGS_COMMON_LONG,
+		{ "since", required_argument, NULL, O_SINCE },
+		{ "until", required_argument, NULL, O_UNTIL },
+		{ "type", required_argument, NULL, O_TYPE },
+		{ "event", required_argument, NULL, O_EVENT },
+		{ "decision", required_argument, NULL, O_DECISION },
+		{ "rule", required_argument, NULL, O_RULE },
+		{ "comm", required_argument, NULL, O_COMM },
+		{ "exe", required_argument, NULL, O_EXE },
+		{ "pid", required_argument, NULL, O_PID },
+		{ "uid", required_argument, NULL, O_UID },
+		{ "container", required_argument, NULL, O_CONTAINER },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct log_reader r = { .f = { .pid = -1, .uid = -1 } };
+	unsigned long long v;
+	int c, ret = 0;
+
+	while ((c = getopt_long(argc, argv, ARGS_COMMON_SHORT, opts, NULL)) != -1) {
+		switch (c) {
+		case O_SINCE:
+		case O_UNTIL:
+			if (parse_when(optarg, c == O_SINCE ? &r.f.since : &r.f.until)) {
+				out_err("log: bad time '%s' (10m, 2h, 1d, or 2026-11-25T06:40:00Z)",
+					optarg);
+				return 2;
+			}
+			break;
+		case O_TYPE: r.f.type = optarg; break;
+		case O_EVENT: r.f.event = optarg; r.f.type = "decision"; break;
+		case O_DECISION: r.f.decision = optarg; r.f.type = "decision"; break;
+		case O_RULE: r.f.rule = optarg; r.f.type = "decision"; break;
+		case O_COMM: r.f.comm = optarg; break;
+		case O_EXE: r.f.exe = optarg; break;
+		case O_CONTAINER: r.f.container = optarg; break;
+		case O_PID:
+		case O_UID:
+			if (parse_u64(optarg, 4294967295ULL, &v)) {
+				out_err("log: bad number '%s'", optarg);
+				return 2;
+			}
+			*(c == O_PID ? &r.f.pid : &r.f.uid) = (long long)v;
+			break;
+		case 'h':
+			do_help(stdout);
+			return 0;
+		default:
+			if (args_common(c, optarg, o)) {
+				do_help(stderr);
+				return 2;
+			}
+		}
+	}
+	r.json = o->json;
+	if (!r.json)
+		printf("%-23s %-10s %-8s %-24s %7s %-15s %s\n", "TIME", "DECISION", "EVENT",
+		       "RULE", "PID", "COMM", "DETAIL");
+	if (optind < argc) {
+		for (int i = optind; i < argc; i++)
+			if (read_file(&r, argv[i]))
+				ret = 1;
+	} else {
+		struct bw_policy p;
+		struct diag d = { 0 };
+
+		if (policy_load(&p, o->config ? o->config : DEFAULT_CONFIG, &d)) {
+			diag_print(&d, stderr);
+			out_err("log: cannot read the policy file; name the log files instead");
+			ret = 1;
+		} else {
+			read_rotations(&r, p.log);
+		}
+		policy_free(&p);
+		diag_free(&d);
+	}
+	if (r.skipped_bad)
+		out_err("log: %llu malformed line%s skipped", (unsigned long long)r.skipped_bad,
+			r.skipped_bad == 1 ? "" : "s");
+	args_free(o);
+	return ret;
+}
