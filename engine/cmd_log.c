@@ -7,15 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <zlib.h>
 
 #include "args.h"
 #include "cli.h"
+#include "logread.h"
 #include "util.h"
-
-#define LINE_MAX_BYTES (1 << 20)
 
 struct log_filter {
 	int64_t since, until;	/* ns since the epoch; 0 = open */
@@ -73,33 +70,13 @@ static int64_t record_time(struct json_object *o)
 	return ns;
 }
 
-/* Value at a dotted path ("subject.comm"), or NULL. */
-static struct json_object *get(struct json_object *o, const char *path)
-{
-	char *dup = xstrdup(path), *save = NULL;
-
-	for (char *k = strtok_r(dup, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
-		if (!json_object_object_get_ex(o, k, &o))
-			o = NULL;
-	free(dup);
-	return o;
-}
-
-static const char *get_str(struct json_object *o, const char *path)
-{
-	struct json_object *v = get(o, path);
-
-	return v && json_object_is_type(v, json_type_string) ?
-	       json_object_get_string(v) : NULL;
-}
-
 static bool str_is(struct json_object *o, const char *path, const char *want)
 {
 	const char *v;
 
 	if (!want)
 		return true;
-	v = get_str(o, path);
+	v = json_get_str(o, path);
 	return v && !strcmp(v, want);
 }
 
@@ -109,7 +86,7 @@ static bool num_is(struct json_object *o, const char *path, long long want)
 
 	if (want < 0)
 		return true;
-	v = get(o, path);
+	v = json_get(o, path);
 	return v && json_object_is_type(v, json_type_int) &&
 	       json_object_get_int64(v) == want;
 }
@@ -133,13 +110,13 @@ static bool matches(const struct log_filter *f, struct json_object *o)
 
 static void print_table_row(struct json_object *o)
 {
-	const char *type = get_str(o, "type"), *t = get_str(o, "time");
-	struct json_object *pid = get(o, "subject.pid");
-	const char *ev = get_str(o, "event");
+	const char *type = json_get_str(o, "type"), *t = json_get_str(o, "time");
+	struct json_object *pid = json_get(o, "subject.pid");
+	const char *ev = json_get_str(o, "event");
 	char detail[160] = "";
 
 	if (type && !strcmp(type, "decision") && ev) {
-		struct json_object *eo = get(o, ev);
+		struct json_object *eo = json_get(o, ev);
 
 		json_object_object_foreach(eo, k, v) {
 			size_t used = strlen(detail);
@@ -150,77 +127,28 @@ static void print_table_row(struct json_object *o)
 				 used ? " " : "", k, json_object_get_string(v));
 		}
 		printf("%-23.23s %-10s %-8s %-24.24s %7lld %-15.15s %s\n",
-		       t ? t : "?", get_str(o, "decision") ? get_str(o, "decision") : "?",
-		       ev, get_str(o, "rule") ? get_str(o, "rule") : "-",
+		       t ? t : "?", json_get_str(o, "decision") ? json_get_str(o, "decision") : "?",
+		       ev, json_get_str(o, "rule") ? json_get_str(o, "rule") : "-",
 		       pid ? (long long)json_object_get_int64(pid) : -1LL,
-		       get_str(o, "subject.comm") ? get_str(o, "subject.comm") : "?", detail);
+		       json_get_str(o, "subject.comm") ? json_get_str(o, "subject.comm") : "?", detail);
 		return;
 	}
 	printf("%-23.23s %-10s %s\n", t ? t : "?", type ? type : "?",
 	       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 }
 
-/*
- * One file, plain or gzip (zlib reads both).  A malformed or truncated line
- * is reported with its file and line and skipped; the rest is still read.
- */
-static int read_file(struct log_reader *r, const char *path)
+static int show(void *ctx, struct json_object *o, const char *line)
 {
-	char *line = xmalloc(LINE_MAX_BYTES);
-	gzFile gz = gzopen(path, "rb");
-	unsigned long lineno = 0;
+	struct log_reader *r = ctx;
 
-	if (!gz) {
-		out_err("log: cannot open %s: %s", path, strerror(errno ? errno : ENOMEM));
-		free(line);
-		return -1;
-	}
-	while (gzgets(gz, line, LINE_MAX_BYTES)) {
-		size_t len = strlen(line);
-		struct json_object *o;
-
-		lineno++;
-		if (!len || line[len - 1] != '\n') {
-			out_err("log: %s:%lu: truncated line (%zu bytes without a newline) skipped",
-				path, lineno, len);
-			r->skipped_bad++;
-			continue;
-		}
-		line[len - 1] = 0;
-		o = json_tokener_parse(line);
-		if (!o || !json_object_is_type(o, json_type_object)) {
-			out_err("log: %s:%lu: not a JSON object, skipped", path, lineno);
-			r->skipped_bad++;
-			json_object_put(o);
-			continue;
-		}
-		if (matches(&r->f, o)) {
-			r->shown++;
-			if (r->json)
-				puts(line);
-			else
-				print_table_row(o);
-		}
-		json_object_put(o);
-	}
-	gzclose(gz);
-	free(line);
+	if (!matches(&r->f, o))
+		return 0;
+	r->shown++;
+	if (r->json)
+		puts(line);
+	else
+		print_table_row(o);
 	return 0;
-}
-
-/* The configured log and its rotations, oldest first. */
-static void read_rotations(struct log_reader *r, const char *path)
-{
-	struct stat st;
-
-	for (int i = 1000; i >= 1; i--) {
-		char *gz = xasprintf("%s.%d.gz", path, i);
-
-		if (!stat(gz, &st))
-			read_file(r, gz);
-		free(gz);
-	}
-	read_file(r, path);
 }
 
 static void do_help(FILE *out)
@@ -303,7 +231,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		       "RULE", "PID", "COMM", "DETAIL");
 	if (optind < argc) {
 		for (int i = optind; i < argc; i++)
-			if (read_file(&r, argv[i]))
+			if (log_read_file(argv[i], show, &r, &r.skipped_bad))
 				ret = 1;
 	} else {
 		struct bw_policy p;
@@ -314,7 +242,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 			out_err("log: cannot read the policy file; name the log files instead");
 			ret = 1;
 		} else {
-			read_rotations(&r, p.log);
+			log_read_all(p.log, show, &r, &r.skipped_bad);
 		}
 		policy_free(&p);
 		diag_free(&d);
