@@ -77,7 +77,7 @@ int do_version(int argc, char **argv, struct bw_opts *o)
 		json_kbool(&j, "bpf_lsm_active", s.lsm_active == 1);
 		json_key(&j, "lsm_programs_load");
 		if (s.tried_load)
-			json_bool(&j, s.lsm_loads);
+			json_boolean(&j, s.lsm_loads);
 		else
 			json_null(&j);
 		if (!s.lsm_loads)

@@ -156,7 +156,7 @@ void json_i64(struct json *j, int64_t v)
 	put_raw(j, b);
 }
 
-void json_bool(struct json *j, bool v) { put_raw(j, v ? "true" : "false"); }
+void json_boolean(struct json *j, bool v) { put_raw(j, v ? "true" : "false"); }
 void json_null(struct json *j) { put_raw(j, "null"); }
 
 void json_kstr(struct json *j, const char *key, const char *s)
@@ -180,7 +180,7 @@ void json_ki64(struct json *j, const char *key, int64_t v)
 void json_kbool(struct json *j, const char *key, bool v)
 {
 	json_key(j, key);
-	json_bool(j, v);
+	json_boolean(j, v);
 }
 
 int json_write_line(struct json *j, FILE *out)

@@ -32,7 +32,7 @@ void json_str(struct json *j, const char *s);
 void json_strn(struct json *j, const char *s, size_t n);
 void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);
-void json_bool(struct json *j, bool v);
+void json_boolean(struct json *j, bool v);
 void json_null(struct json *j);
 
 /* key + value shorthands */

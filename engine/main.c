@@ -18,6 +18,7 @@ static const struct cmd {
 	{ "run", do_run, "run the engine in the foreground" },
 	{ "version", do_version, "print the version and what this kernel supports" },
 	{ "log", do_log, "read and filter the audit log and its rotations" },
+	{ "replay", do_replay, "dry-run candidate rules against a recorded log" },
 	{ "trace", do_trace, "run one tracer live (bulwark trace --list)" },
 	{ "exec", do_exec, "run a command under a seccomp filter from the syscall rules" },
 	{ "seccomp", do_seccomp, "export the seccomp profile (seccomp export)" },

@@ -574,6 +574,22 @@ else
 	fail log-bad-lines-skipped "$(cat "$T/bad.err"); $(echo "$out" | wc -l) of $total records"
 fi
 
+# ---- bulwark replay: the rules that wrote a log change nothing ----
+out=$("$BW" replay --config "$T/audit.conf" 2>&1); rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^[1-9][0-9]* decision records, [1-9][0-9]* replayed, 0 would change'; then
+	pass replay-same-rules
+else
+	fail replay-same-rules "exit $rc: $out"
+fi
+sed '/^\[deny-usr1\]/,/^$/d' "$T/host.rules" >"$T/candidate.rules"
+out=$("$BW" replay --config "$T/audit.conf" --rules "$T/candidate.rules" 2>&1); rc=$?
+if [ $rc -eq 1 ] && echo "$out" | grep -q 'signal .* deny (deny-usr1) -> allow (no rule)' &&
+   ! echo "$out" | grep -v ' signal ' | grep -q ' -> '; then
+	pass replay-reports-changes
+else
+	fail replay-reports-changes "exit $rc: $out"
+fi
+
 # every line of the log is one JSON object
 if [ -s "$T/audit.log" ] && ! grep -qv '^{.*}$' "$T/audit.log"; then
 	pass log-json-lines

@@ -727,6 +727,27 @@ sc_exec_seccomp_ia32() {
 	want o OK
 }
 
+# ---- bulwark replay: the rules that wrote a log, replayed on it, change
+# nothing (same compiled policy, same lookup as the kernel)
+sc_replay_enforce() {
+	checking || return 0
+	replay_same enforce vm.rules
+}
+sc_replay_syscall() {
+	checking || return 0
+	replay_same syscall syscall.rules
+}
+replay_same() {		# replay_same GROUP RULES
+	local out rc
+	out=$($BW replay --rules "$RULES/$2" "$T/$1.log" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] &&
+	   echo "$out" | grep -Eq '[1-9][0-9]* decision records, [1-9][0-9]* replayed, 0 would change'; then
+		return 0
+	fi
+	why "replay of the $1 log with $2: exit $rc: $(echo "$out" | oneline 300)"
+}
+
 # ---------------------------------------------------------------- run
 
 echo "RUN: vm/bpf-lsm"
@@ -754,6 +775,9 @@ group subject enforce $RULES/subject.rules \
 group syscall enforce $RULES/syscall.rules \
 	syscall-lsm-deny syscall-ia32-deny syscall-lsm-kill syscall-entry-kill \
 	syscall-unguarded-deny syscall-audit
+
+solo replay-enforce
+solo replay-syscall
 
 group many enforce $RULES/many.rules \
 	many-capable-deny many-capable-unnamed many-exec-deny
