@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "json.h"
 #include "logread.h"
 #include "util.h"
 
@@ -20,11 +21,98 @@ struct log_filter {
 	long long pid, uid;	/* -1 = any */
 };
 
+/* Counts of one field's values, for --summary. */
+struct tally {
+	const char *title;
+	const char *path;	/* field in the record */
+	char **keys;
+	uint64_t *counts;
+	size_t n;
+};
+
+#define NTALLY 6
+
 struct log_reader {
 	struct log_filter f;
 	bool json;
+	bool summary;
 	uint64_t shown, skipped_bad;
+	struct tally t[NTALLY];
 };
+
+static void tally_add(struct tally *t, const char *key)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (!strcmp(t->keys[i], key)) {
+			t->counts[i]++;
+			return;
+		}
+	}
+	t->keys = xreallocarray(t->keys, t->n + 1, sizeof(*t->keys));
+	t->counts = xreallocarray(t->counts, t->n + 1, sizeof(*t->counts));
+	t->keys[t->n] = xstrdup(key);
+	t->counts[t->n++] = 1;
+}
+
+static void tally_record(struct log_reader *r, struct json_object *o)
+{
+	for (int i = 0; i < NTALLY; i++) {
+		struct json_object *v = json_get(o, r->t[i].path);
+
+		tally_add(&r->t[i], v ? json_object_get_string(v) : "-");
+	}
+}
+
+/* --summary: the top entries of each field, like aureport. */
+static void print_summary(struct log_reader *r)
+{
+	struct json j;
+
+	if (r->json) {
+		json_init(&j);
+		json_obj_begin(&j);
+		json_ku64(&j, "records", r->shown);
+	} else {
+		printf("%llu matching records\n", (unsigned long long)r->shown);
+	}
+	for (int i = 0; i < NTALLY; i++) {
+		struct tally *t = &r->t[i];
+
+		/* selection by count, top 10: the tables are small */
+		if (r->json) {
+			json_key(&j, t->title);
+			json_obj_begin(&j);
+		} else {
+			printf("\n%-24s %10s\n", t->title, "COUNT");
+		}
+		for (int shown = 0; shown < 10; shown++) {
+			size_t best = t->n;
+
+			for (size_t k = 0; k < t->n; k++)
+				if (t->counts[k] && (best == t->n || t->counts[k] > t->counts[best]))
+					best = k;
+			if (best == t->n)
+				break;
+			if (r->json)
+				json_ku64(&j, t->keys[best], t->counts[best]);
+			else
+				printf("%-24.24s %10llu\n", t->keys[best],
+				       (unsigned long long)t->counts[best]);
+			t->counts[best] = 0;
+		}
+		if (r->json)
+			json_obj_end(&j);
+		for (size_t k = 0; k < t->n; k++)
+			free(t->keys[k]);
+		free(t->keys);
+		free(t->counts);
+	}
+	if (r->json) {
+		json_obj_end(&j);
+		json_write_line(&j, stdout);
+		json_free(&j);
+	}
+}
 
 /* 10m, 2h, 3d, 30s ago, or RFC 3339 (2026-11-25T06:40:00Z); ns. */
 static int parse_when(const char *s, int64_t *out)
@@ -144,7 +232,9 @@ static int show(void *ctx, struct json_object *o, const char *line)
 	if (!matches(&r->f, o))
 		return 0;
 	r->shown++;
-	if (r->json)
+	if (r->summary)
+		tally_record(r, o);
+	else if (r->json)
 		puts(line);
 	else
 		print_table_row(o);
@@ -164,13 +254,15 @@ static void do_help(FILE *out)
 		"  --since WHEN, --until WHEN   10m, 2h, 1d ago, or 2026-11-25T06:40:00Z\n"
 		"  --type TYPE                  decision, policy, start, stop, lost, ...\n"
 		"  --event EVENT  --decision DECISION  --rule NAME\n"
-		"  --comm COMM  --exe PATH  --pid PID  --uid UID  --container ID\n");
+		"  --comm COMM  --exe PATH  --pid PID  --uid UID  --container ID\n"
+		"  --summary                    decision counts by rule, decision, event,\n"
+		"                               comm, uid and container (top 10 each)\n");
 }
 
 int do_log(int argc, char **argv, struct bw_opts *o)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_TYPE, O_EVENT, O_DECISION, O_RULE, O_COMM,
-	       O_EXE, O_PID, O_UID, O_CONTAINER };
+	       O_EXE, O_PID, O_UID, O_CONTAINER, O_SUMMARY };
 	static const struct option opts[] = {
 		ARGS_COMMON_LONG,
 		{ "since", required_argument, NULL, O_SINCE },
@@ -184,9 +276,15 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		{ "pid", required_argument, NULL, O_PID },
 		{ "uid", required_argument, NULL, O_UID },
 		{ "container", required_argument, NULL, O_CONTAINER },
+		{ "summary", no_argument, NULL, O_SUMMARY },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct log_reader r = { .f = { .pid = -1, .uid = -1 } };
+	struct log_reader r = {
+		.f = { .pid = -1, .uid = -1 },
+		.t = { { "rule", "rule" }, { "decision", "decision" }, { "event", "event" },
+		       { "comm", "subject.comm" }, { "uid", "subject.uid" },
+		       { "container", "subject.container" } },
+	};
 	unsigned long long v;
 	int c, ret = 0;
 
@@ -207,6 +305,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		case O_COMM: r.f.comm = optarg; break;
 		case O_EXE: r.f.exe = optarg; break;
 		case O_CONTAINER: r.f.container = optarg; break;
+		case O_SUMMARY: r.summary = true; r.f.type = "decision"; break;
 		case O_PID:
 		case O_UID:
 			if (parse_u64(optarg, 4294967295ULL, &v)) {
@@ -226,7 +325,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		}
 	}
 	r.json = o->json;
-	if (!r.json)
+	if (!r.json && !r.summary)
 		printf("%-23s %-10s %-8s %-24s %7s %-15s %s\n", "TIME", "DECISION", "EVENT",
 		       "RULE", "PID", "COMM", "DETAIL");
 	if (optind < argc) {
@@ -247,6 +346,8 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		policy_free(&p);
 		diag_free(&d);
 	}
+	if (r.summary)
+		print_summary(&r);
 	if (r.skipped_bad)
 		out_err("log: %llu malformed line%s skipped", (unsigned long long)r.skipped_bad,
 			r.skipped_bad == 1 ? "" : "s");

@@ -556,6 +556,14 @@ if echo "$out" | head -1 | grep -q '^TIME  *DECISION  *EVENT' &&
 else
 	fail log-filters-table "$(echo "$out" | head -5)"
 fi
+out=$("$BW" -j log --config "$T/audit.conf" --summary 2>/dev/null)
+dec=$( (zcat "$T/audit.log.1.gz"; cat "$T/audit.log") | grep -c '"type":"decision"')
+if echo "$out" | grep -q "\"records\":$dec," &&
+   echo "$out" | grep -q "\"deny-exec-marker\":$all[,}]"; then
+	pass log-summary
+else
+	fail log-summary "want $dec records and deny-exec-marker $all: $out"
+fi
 n=$("$BW" log --config "$T/audit.conf" --until 2000-01-01T00:00:00Z --json 2>&1 | wc -l)
 m=$("$BW" log --config "$T/audit.conf" --since 1h --json 2>&1 | wc -l)
 if [ "$n" = 0 ] && [ "$m" -gt 10 ]; then
