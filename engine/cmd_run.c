@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "log.h"
+#include "metrics.h"
 #include "names.h"
 #include "ini_scan.h"
 #include "privs.h"
@@ -72,6 +73,9 @@ struct run_ctx {
 	uint64_t sct_lost_seen;
 	struct sect sect;	/* the seccomp tracer, likewise */
 	uint64_t sect_lost_seen;
+	struct metrics metrics;
+	uint64_t lost_total[BW_NCLASS];
+	time_t metrics_due;
 	struct bw_log log;
 	struct bw_setup st;
 	const struct bw_opts *o;
@@ -81,6 +85,7 @@ struct run_ctx {
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct run_ctx *r = ctx;
+	const struct bw_compiled *cp;
 	struct bw_event ev;
 
 	/* copy first: the ring buffer slot is reused once we return */
@@ -90,7 +95,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (ev.type != BW_REC_DECISION || ev.cls >= BW_NCLASS)
 		return 0;
 	r->decisions++;
-	log_decision(&r->log, &ev, engine_policy_of(&r->eng, ev.generation));
+	cp = engine_policy_of(&r->eng, ev.generation);
+	log_decision(&r->log, &ev, cp);
+	metrics_count(&r->metrics, ev.cls, ev.decision,
+		      cp && ev.rule < BW_MAX_RULES && cp->rule[ev.cls][ev.rule] ?
+		      cp->rule[ev.cls][ev.rule]->name : NULL);
 	return 0;
 }
 
@@ -293,6 +302,7 @@ static void check_lost(struct run_ctx *r)
 	uint64_t delta[BW_NCLASS], total[BW_NCLASS];
 
 	engine_lost(&r->eng, delta, total);
+	memcpy(r->lost_total, total, sizeof(r->lost_total));
 	if (r->sct.skel)
 		tracer_lost(r, "syscall-trace", sct_lost(&r->sct), &r->sct_lost_seen);
 	if (r->sect.skel)
@@ -363,6 +373,25 @@ static void reload(struct run_ctx *r)
 			 (unsigned long long)r->eng.generation);
 	}
 	setup_free(&next);
+}
+
+static void write_metrics(struct run_ctx *r)
+{
+	struct metrics_extra x = {
+		.lost = r->lost_total,
+		.log_bytes = r->log.bytes,
+		.log_records = r->log.records,
+		.log_errors = r->log.write_errors,
+		.generation = r->eng.generation,
+	};
+	int err;
+
+	if (!r->st.policy.metrics_path)
+		return;
+	err = metrics_write(&r->metrics, &x, r->st.policy.metrics_path);
+	if (err)
+		out_err("writing the metrics file %s failed: %s",
+			r->st.policy.metrics_path, strerror(-err));
 }
 
 static int write_ready_file(const char *path)
@@ -450,10 +479,15 @@ static int main_loop(struct run_ctx *r, struct ring_buffer *rb)
 			last = time(NULL);
 			check_lost(r);
 			log_sync_clock(&r->log);
+			if (last >= r->metrics_due) {
+				write_metrics(r);
+				r->metrics_due = last + r->st.policy.metrics_interval;
+			}
 		}
 	}
 	ring_buffer__consume(rb);
 	check_lost(r);
+	write_metrics(r);
 	return 0;
 }
 
@@ -588,6 +622,7 @@ out:
 	engine_close(&r->eng);
 	if (r->log.f)
 		log_close(&r->log);
+	metrics_free(&r->metrics);
 	setup_free(&r->st);
 	args_free(o);
 	free(r);

@@ -165,6 +165,7 @@ int log_end(struct bw_log *l)
 	}
 	l->records++;
 	l->size += l->j.len;
+	l->bytes += l->j.len;
 	if (l->cfg.max_size && l->size >= l->cfg.max_size)
 		log_rotate(l);
 	return 0;

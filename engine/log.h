@@ -34,6 +34,7 @@ struct bw_log {
 	uint64_t size;		/* bytes in the current file */
 	unsigned int unflushed;	/* records since the last flush */
 	uint64_t rotations;
+	uint64_t bytes;		/* written, all files */
 	char host[256];
 	struct json j;
 	int64_t boot_to_real;	/* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */

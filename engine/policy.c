@@ -23,6 +23,7 @@ void policy_defaults(struct bw_policy *p)
 	p->log_keep = 5;
 	p->log_flush = 1;	/* incremental */
 	p->log_freq = 1;
+	p->metrics_interval = 15;
 }
 
 struct policy_ctx {
@@ -136,6 +137,7 @@ static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 		free(ids);
 		free(copy);
 		free(p->trace_syscall_filter);
+	free(p->metrics_path);
 		p->trace_syscall_filter = xstrdup(value);
 		return;
 	}
@@ -160,6 +162,21 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 	struct bw_policy *p = c->p;
 	const char *sec = f->sections[k->section].name;
 
+	if (!strcmp(sec, "metrics")) {
+		unsigned long long v;
+
+		if (!strcmp(name, "path") && *value) {
+			free(p->metrics_path);
+			p->metrics_path = resolve(c, value);
+		} else if (!strcmp(name, "interval") && !parse_u64(value, 86400, &v) && v) {
+			p->metrics_interval = v;
+		} else {
+			diag_err(c->d, f->path, k->line, "bad [metrics] setting %s = '%s' "
+				 "(path = FILE, interval = 1 to 86400 seconds)", name, value);
+			c->err = -1;
+		}
+		return;
+	}
 	if (!strcmp(sec, "log")) {
 		log_key(c, f, k, name, value);
 		return;
@@ -170,7 +187,7 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 	}
 	if (strcmp(sec, "engine")) {
 		diag_err(c->d, f->path, k->line,
-			 "unknown section [%s] (the policy file has [engine], [log] and [tracers])", sec);
+			 "unknown section [%s] (the policy file has [engine], [log], [metrics] and [tracers])", sec);
 		c->err = -1;
 		return;
 	}
@@ -246,5 +263,6 @@ void policy_free(struct bw_policy *p)
 	free(p->log);
 	free(p->file);
 	free(p->trace_syscall_filter);
+	free(p->metrics_path);
 	memset(p, 0, sizeof(*p));
 }

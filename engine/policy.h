@@ -27,6 +27,9 @@ struct bw_policy {
 	unsigned int log_keep;
 	int log_flush;				/* enum log_flush */
 	unsigned int log_freq;
+	/* [metrics]: a Prometheus text file, rewritten every interval */
+	char *metrics_path;
+	unsigned int metrics_interval;
 };
 
 enum { BW_TRACE_OFF = 0, BW_TRACE_ALL, BW_TRACE_FIRST };

@@ -287,6 +287,10 @@ on_lsm_missing = audit
 syscall = first
 syscall_filter = getppid
 seccomp = on
+
+[metrics]
+path = $T/metrics.prom
+interval = 1
 EOF
 
 wait_ready() {
@@ -596,6 +600,16 @@ if [ $rc -eq 1 ] && echo "$out" | grep -q 'signal .* deny (deny-usr1) -> allow (
 	pass replay-reports-changes
 else
 	fail replay-reports-changes "exit $rc: $out"
+fi
+
+# the Prometheus file: counters that match the log
+n=$( (zcat "$T/audit.log.1.gz"; cat "$T/audit.log") | grep '"rule":"deny-exec-marker"' | grep -c '"decision":"would-deny"')
+if grep -q "^bulwark_rule_decisions_total{rule=\"deny-exec-marker\",decision=\"would-deny\"} $n\$" "$T/metrics.prom" &&
+   grep -Eq '^bulwark_lost_records_total\{event="signal"\} [1-9]' "$T/metrics.prom" &&
+   grep -Eq '^bulwark_log_bytes_total [1-9]' "$T/metrics.prom"; then
+	pass metrics-file
+else
+	fail metrics-file "want $n deny-exec-marker would-denies: $(grep -E 'marker|lost|bytes' "$T/metrics.prom" 2>&1 | head -5)"
 fi
 
 # every line of the log is one JSON object
