@@ -285,6 +285,8 @@ static __always_inline void fill_subject(struct bw_subject *sj)
 	sj->euid = BPF_CORE_READ(t, cred, euid.val);
 	sj->ppid = BPF_CORE_READ(parent, tgid);
 	sj->cgroup_id = bpf_get_current_cgroup_id();
+	sj->start = BPF_CORE_READ(t, group_leader, start_time);
+	sj->exec_seq = BPF_CORE_READ(t, self_exec_id);
 	sj->pidns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children, ns.inum);
 	sj->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
 	sj->userns = BPF_CORE_READ(t, cred, user_ns, ns.inum);
@@ -478,6 +480,42 @@ static __always_inline struct bw_rule_info *rule_info(__u32 slot, __u32 cls,
 	return bpf_map_lookup_elem(&rule_map, &k);
 }
 
+/* Up to BW_ANCESTORS processes above the subject, for the record. */
+static __noinline int fill_ancestry(struct scratch *s)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct bw_event *e = &s->ev;
+	__u32 n = 0;
+
+	t = BPF_CORE_READ(t, group_leader, real_parent);
+	for (int i = 0; i < BW_ANCESTORS; i++) {
+		struct bw_ancestor *a = &e->anc[i];
+		struct bw_proc *proc;
+		__u32 tgid;
+
+		if (!t)
+			break;
+		tgid = BPF_CORE_READ(t, tgid);
+		if (!tgid)
+			break;
+		a->pid = tgid;
+		a->pad = 0;
+		a->start = BPF_CORE_READ(t, group_leader, start_time);
+		a->exec_seq = BPF_CORE_READ(t, self_exec_id);
+		bpf_probe_read_kernel(a->comm, sizeof(a->comm), &t->comm);
+		proc = bpf_map_lookup_elem(&proc_map, &tgid);
+		a->exe[0] = 0;
+		if (proc)
+			bpf_probe_read_kernel_str(a->exe, sizeof(a->exe), proc->exe);
+		n++;
+		if (tgid == 1)
+			break;
+		t = BPF_CORE_READ(t, real_parent);
+	}
+	e->nanc = n;
+	return n;
+}
+
 static __always_inline void emit(struct scratch *s)
 {
 	__u32 cls = s->ev.cls;
@@ -583,8 +621,13 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 		e->sc.err_no = err_no;
 	}
 	e->ret = ret;
-	if (!(e->flags & BW_F_NOAUDIT) || e->decision == BW_DEC_AUDIT)
+	if (!(e->flags & BW_F_NOAUDIT) || e->decision == BW_DEC_AUDIT) {
+		int n = fill_ancestry(s);
+
+		/* keep the result: see container_of_task */
+		barrier_var(n);
 		emit(s);
+	}
 	return ret;
 }
 
@@ -615,7 +658,8 @@ static __always_inline struct scratch *begin(__u32 cls, __u32 *slot,
 	s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
 		return NULL;
-	__builtin_memset(&s->ev, 0, sizeof(s->ev));
+	/* the ancestors are written whole by fill_ancestry when needed */
+	__builtin_memset(&s->ev, 0, offsetof(struct bw_event, anc));
 	s->ev.generation = gen;
 	s->ev.cls = cls;
 	fill_subject(&s->ev.subj);

@@ -244,6 +244,8 @@ enum bw_rec_type {
 
 struct bw_subject {
 	__u64 cgroup_id;
+	__u64 start;		/* process start, boot ns: with tgid and */
+	__u64 exec_seq;		/* self_exec_id, the exec id of the image */
 	__u32 pid;		/* thread id */
 	__u32 tgid;
 	__u32 ppid;		/* tgid of the real parent */
@@ -308,6 +310,19 @@ struct bw_ev_syscall {
 	__s32 err_no;
 };
 
+#define BW_ANCESTORS	8
+#define BW_ANC_EXE_LEN	128
+
+/* A process above the subject: parent, grandparent, ... */
+struct bw_ancestor {
+	__u32 pid;
+	__u32 pad;
+	__u64 start;
+	__u64 exec_seq;
+	char comm[BW_COMM_LEN];
+	char exe[BW_ANC_EXE_LEN];
+};
+
 struct bw_event {
 	__u32 type;		/* enum bw_rec_type */
 	__u32 cls;		/* enum bw_class */
@@ -328,6 +343,9 @@ struct bw_event {
 		struct bw_ev_exec exec;
 		struct bw_ev_syscall sc;
 	};
+	__u32 nanc;		/* ancestors filled in, decision records */
+	__u32 pad3;
+	struct bw_ancestor anc[BW_ANCESTORS];
 };
 
 /* Index of the loss counters (per-CPU array). */

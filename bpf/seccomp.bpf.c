@@ -69,6 +69,8 @@ static __always_inline void emit(struct task_struct *t, __u32 kind, __u64 id,
 		return;
 	}
 	e->ts = bpf_ktime_get_boot_ns();
+	e->start = BPF_CORE_READ(t, group_leader, start_time);
+	e->exec_seq = BPF_CORE_READ(t, self_exec_id);
 	e->id = id;
 	e->ret = ret;
 	e->kind = kind;

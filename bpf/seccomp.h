@@ -11,6 +11,8 @@ enum sec_kind {
 
 struct sec_event {
 	__u64 ts;		/* CLOCK_BOOTTIME, ns */
+	__u64 start;		/* process start and self_exec_id: the exec id */
+	__u64 exec_seq;
 	__u64 id;		/* the call: (arch << 32) | number, as bpf/events.h */
 	__s64 ret;		/* install: its return; reject: -errno */
 	__u32 kind;		/* enum sec_kind */

@@ -112,6 +112,8 @@ int BPF_PROG(sct_enter, struct pt_regs *regs, long nr)
 		return 0;
 	}
 	e->ts = bpf_ktime_get_boot_ns();
+	e->start = BPF_CORE_READ(t, group_leader, start_time);
+	e->exec_seq = BPF_CORE_READ(t, self_exec_id);
 	e->id = id;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->pid = tgid;

@@ -8,6 +8,8 @@
 
 struct sct_event {
 	__u64 ts;		/* CLOCK_BOOTTIME, ns */
+	__u64 start;		/* process start and self_exec_id: the exec id */
+	__u64 exec_seq;
 	__u64 id;		/* (arch << 32) | number, as bpf/events.h */
 	__u64 cgroup_id;
 	__u32 pid;		/* tgid */

@@ -110,6 +110,14 @@ void log_close(struct bw_log *l)
 	memset(l, 0, sizeof(*l));
 }
 
+const char *format_exec_id(char *buf, size_t len, uint32_t pid, uint64_t start,
+			   uint64_t exec_seq)
+{
+	snprintf(buf, len, "%u-%llx-%llu", pid, (unsigned long long)start,
+		 (unsigned long long)exec_seq);
+	return buf;
+}
+
 void format_time(int64_t real_ns, char *buf, size_t len)
 {
 	time_t sec = real_ns / 1000000000LL;
@@ -254,9 +262,12 @@ int log_rotate(struct bw_log *l)
 
 static void subject_json(struct json *j, const struct bw_subject *s)
 {
+	char id[64];
+
 	json_key(j, "subject");
 	json_obj_begin(j);
 	json_ku64(j, "pid", s->tgid);
+	json_kstr(j, "exec_id", format_exec_id(id, sizeof(id), s->tgid, s->start, s->exec_seq));
 	json_ku64(j, "tid", s->pid);
 	json_ku64(j, "ppid", s->ppid);
 	json_ku64(j, "uid", s->uid);
@@ -299,6 +310,31 @@ static const char *method_name(unsigned int m)
 	case BW_METH_AUDIT: return "audit";
 	default: return "none";
 	}
+}
+
+static void ancestors_json(struct json *j, const struct bw_event *e)
+{
+	char id[64];
+
+	json_key(j, "ancestors");
+	json_arr_begin(j);
+	for (uint32_t i = 0; i < e->nanc && i < BW_ANCESTORS; i++) {
+		const struct bw_ancestor *a = &e->anc[i];
+
+		json_obj_begin(j);
+		json_ku64(j, "pid", a->pid);
+		json_kstr(j, "exec_id", format_exec_id(id, sizeof(id), a->pid, a->start,
+						       a->exec_seq));
+		json_key(j, "comm");
+		json_strn(j, a->comm, sizeof(a->comm));
+		json_key(j, "exe");
+		if (a->exe[0])
+			json_strn(j, a->exe, sizeof(a->exe));
+		else
+			json_null(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }
 
 static void event_json(struct json *j, const struct bw_event *e)
@@ -399,6 +435,7 @@ int log_decision(struct bw_log *l, const struct bw_event *e,
 			  e->audit_rule);
 	json_ku64(j, "generation", e->generation);
 	subject_json(j, &e->subj);
+	ancestors_json(j, e);
 	event_json(j, e);
 	return log_end(l);
 }

@@ -66,6 +66,14 @@ int log_end(struct bw_log *l);
 int log_decision(struct bw_log *l, const struct bw_event *e,
 		 const struct bw_compiled *cp);
 
+/*
+ * The exec id of a process image: pid, process start (boot ns, hex) and
+ * the kernel's exec counter, e.g. "812-1f3a9c2e1b-1".  The same for every
+ * record of one image, whichever tracer wrote it.
+ */
+const char *format_exec_id(char *buf, size_t len, uint32_t pid, uint64_t start,
+			   uint64_t exec_seq);
+
 /* RFC 3339 UTC time with nanoseconds. */
 void format_time(int64_t real_ns, char *buf, size_t len);
 

@@ -100,10 +100,12 @@ static const char *mode_name(uint32_t m)
 
 void sect_event_json(struct json *j, const struct sec_event *e)
 {
-	char buf[64];
+	char idbuf[64], buf[64];
 
 	json_kstr(j, "what", kind_name(e->kind));
 	json_ku64(j, "pid", e->pid);
+	json_kstr(j, "exec_id", format_exec_id(idbuf, sizeof(idbuf), e->pid, e->start,
+					       e->exec_seq));
 	json_ku64(j, "tid", e->tid);
 	json_ku64(j, "ppid", e->ppid);
 	json_ku64(j, "uid", e->uid);

@@ -91,9 +91,11 @@ void sct_close(struct sct *t)
 
 void sct_event_json(struct json *j, const struct sct_event *e)
 {
-	char name[64];
+	char idbuf[64], name[64];
 
 	json_ku64(j, "pid", e->pid);
+	json_kstr(j, "exec_id", format_exec_id(idbuf, sizeof(idbuf), e->pid, e->start,
+					       e->exec_seq));
 	json_ku64(j, "tid", e->tid);
 	json_ku64(j, "ppid", e->ppid);
 	json_ku64(j, "uid", e->uid);

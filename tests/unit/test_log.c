@@ -95,6 +95,10 @@ static void test_decision_record(void **state)
 	e.subj.uid = 1000;
 	memcpy(e.subj.comm, "kill\0garbage!!!", 16);
 	memcpy(e.subj.container, "abcdef012345", 12);
+	e.nanc = 1;
+	e.anc[0].pid = 1;
+	e.anc[0].exec_seq = 2;
+	memcpy(e.anc[0].comm, "init", 5);
 	e.sig.sig = 10;
 	e.sig.target_pid = 42;
 	memcpy(e.sig.target_comm, "sleep", 5);
@@ -103,9 +107,10 @@ static void test_decision_record(void **state)
 
 	text = read_all(path);
 	assert_non_null(strstr(text, "\"type\":\"decision\",\"event\":\"signal\",\"decision\":\"would-deny\",\"enforced\":false,\"rule\":7,\"generation\":3"));
-	assert_non_null(strstr(text, "\"pid\":100,\"tid\":101"));
+	assert_non_null(strstr(text, "\"pid\":100,\"exec_id\":\"100-0-0\",\"tid\":101"));
 	assert_non_null(strstr(text, "\"comm\":\"kill\""));
 	assert_null(strstr(text, "garbage"));
+	assert_non_null(strstr(text, "\"ancestors\":[{\"pid\":1,\"exec_id\":\"1-0-2\",\"comm\":\"init\",\"exe\":null}]"));
 	assert_non_null(strstr(text, "\"exe\":null"));
 	assert_non_null(strstr(text, "\"container\":\"abcdef012345\""));
 	assert_non_null(strstr(text, "\"signal\":{\"signal\":\"SIGUSR1\",\"sig\":10,\"target_pid\":42,\"target_comm\":\"sleep\""));

@@ -430,7 +430,8 @@ sc_capable_deny() {
 	op c /bin/bwtest raw-socket
 	want c EPERM
 	rec c '"event":"capable"' '"decision":"deny"' '"rule":"deny-raw"' \
-		'"capability":"cap_net_raw"'
+		'"capability":"cap_net_raw"' '"exec_id":"' \
+		'"ancestors":[{"pid":1,"exec_id":"1-' '"comm":"init"'
 }
 sc_capable_unnamed() {
 	op c /bin/bwother raw-socket
