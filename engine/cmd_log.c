@@ -18,6 +18,7 @@
 struct log_filter {
 	int64_t since, until;	/* ns since the epoch; 0 = open */
 	const char *event, *decision, *rule, *comm, *exe, *container, *type;
+	const char *exec_id;
 	long long pid, uid;	/* -1 = any */
 };
 
@@ -36,6 +37,9 @@ struct log_reader {
 	struct log_filter f;
 	bool json;
 	bool summary;
+	bool explain;
+	char **kept;		/* --explain: the records, to print after the ancestry */
+	size_t nkept;
 	uint64_t shown, skipped_bad;
 	struct tally t[NTALLY];
 };
@@ -193,7 +197,8 @@ static bool matches(const struct log_filter *f, struct json_object *o)
 	       str_is(o, "decision", f->decision) && str_is(o, "rule", f->rule) &&
 	       str_is(o, "subject.comm", f->comm) && str_is(o, "subject.exe", f->exe) &&
 	       str_is(o, "subject.container", f->container) &&
-	       num_is(o, "subject.pid", f->pid) && num_is(o, "subject.uid", f->uid);
+	       num_is(o, "subject.pid", f->pid) && num_is(o, "subject.uid", f->uid) &&
+	       (str_is(o, "subject.exec_id", f->exec_id) || str_is(o, "exec_id", f->exec_id));
 }
 
 static void print_table_row(struct json_object *o)
@@ -232,13 +237,63 @@ static int show(void *ctx, struct json_object *o, const char *line)
 	if (!matches(&r->f, o))
 		return 0;
 	r->shown++;
-	if (r->summary)
+	if (r->explain) {
+		r->kept = xreallocarray(r->kept, r->nkept + 1, sizeof(*r->kept));
+		r->kept[r->nkept++] = xstrdup(line);
+	} else if (r->summary)
 		tally_record(r, o);
 	else if (r->json)
 		puts(line);
 	else
 		print_table_row(o);
 	return 0;
+}
+
+/* --explain: who started the process, then everything it did, in order. */
+static void print_explain(struct log_reader *r)
+{
+	struct json_object *first = NULL, *anc;
+	size_t i;
+
+	for (i = 0; i < r->nkept && !first; i++) {
+		struct json_object *o = json_tokener_parse(r->kept[i]);
+
+		if (o && json_get(o, "ancestors"))
+			first = o;
+		else
+			json_object_put(o);
+	}
+	printf("exec id %s", r->f.exec_id);
+	if (first) {
+		printf(": pid %lld, %s (%s)\n", json_get_int(first, "subject.pid", -1),
+		       json_get_str(first, "subject.comm") ? json_get_str(first, "subject.comm") : "?",
+		       json_get_str(first, "subject.exe") ? json_get_str(first, "subject.exe") : "exe unknown");
+		anc = json_get(first, "ancestors");
+		for (size_t k = 0; k < json_object_array_length(anc); k++) {
+			struct json_object *a = json_object_array_get_idx(anc, k);
+
+			printf("%*sstarted by pid %lld %s (%s), exec id %s\n", (int)(2 * k + 2), "",
+			       json_get_int(a, "pid", -1),
+			       json_get_str(a, "comm") ? json_get_str(a, "comm") : "?",
+			       json_get_str(a, "exe") ? json_get_str(a, "exe") : "exe unknown",
+			       json_get_str(a, "exec_id") ? json_get_str(a, "exec_id") : "?");
+		}
+		json_object_put(first);
+	} else {
+		printf(": no decision record, so no ancestry\n");
+	}
+	printf("\n%zu records:\n", r->nkept);
+	for (i = 0; i < r->nkept; i++) {
+		struct json_object *o = json_tokener_parse(r->kept[i]);
+
+		if (r->json)
+			puts(r->kept[i]);
+		else if (o)
+			print_table_row(o);
+		json_object_put(o);
+		free(r->kept[i]);
+	}
+	free(r->kept);
 }
 
 static void do_help(FILE *out)
@@ -255,6 +310,8 @@ static void do_help(FILE *out)
 		"  --type TYPE                  decision, policy, start, stop, lost, ...\n"
 		"  --event EVENT  --decision DECISION  --rule NAME\n"
 		"  --comm COMM  --exe PATH  --pid PID  --uid UID  --container ID\n"
+		"  --exec-id ID                 records of one process image (see docs/log.md)\n"
+		"  --explain ID                 its ancestry, then its records in order\n"
 		"  --summary                    decision counts by rule, decision, event,\n"
 		"                               comm, uid and container (top 10 each)\n");
 }
@@ -262,7 +319,7 @@ static void do_help(FILE *out)
 int do_log(int argc, char **argv, struct bw_opts *o)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_TYPE, O_EVENT, O_DECISION, O_RULE, O_COMM,
-	       O_EXE, O_PID, O_UID, O_CONTAINER, O_SUMMARY };
+	       O_EXE, O_PID, O_UID, O_CONTAINER, O_SUMMARY, O_EXEC_ID, O_EXPLAIN };
 	static const struct option opts[] = {
 		ARGS_COMMON_LONG,
 		{ "since", required_argument, NULL, O_SINCE },
@@ -277,6 +334,8 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		{ "uid", required_argument, NULL, O_UID },
 		{ "container", required_argument, NULL, O_CONTAINER },
 		{ "summary", no_argument, NULL, O_SUMMARY },
+		{ "exec-id", required_argument, NULL, O_EXEC_ID },
+		{ "explain", required_argument, NULL, O_EXPLAIN },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct log_reader r = {
@@ -306,6 +365,8 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		case O_EXE: r.f.exe = optarg; break;
 		case O_CONTAINER: r.f.container = optarg; break;
 		case O_SUMMARY: r.summary = true; r.f.type = "decision"; break;
+		case O_EXEC_ID: r.f.exec_id = optarg; break;
+		case O_EXPLAIN: r.f.exec_id = optarg; r.explain = true; break;
 		case O_PID:
 		case O_UID:
 			if (parse_u64(optarg, 4294967295ULL, &v)) {
@@ -325,7 +386,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		}
 	}
 	r.json = o->json;
-	if (!r.json && !r.summary)
+	if (!r.json && !r.summary && !r.explain)
 		printf("%-23s %-10s %-8s %-24s %7s %-15s %s\n", "TIME", "DECISION", "EVENT",
 		       "RULE", "PID", "COMM", "DETAIL");
 	if (optind < argc) {
@@ -348,6 +409,8 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 	}
 	if (r.summary)
 		print_summary(&r);
+	if (r.explain)
+		print_explain(&r);
 	if (r.skipped_bad)
 		out_err("log: %llu malformed line%s skipped", (unsigned long long)r.skipped_bad,
 			r.skipped_bad == 1 ? "" : "s");

@@ -568,6 +568,17 @@ if echo "$out" | grep -q "\"records\":$dec," &&
 else
 	fail log-summary "want $dec records and deny-exec-marker $all: $out"
 fi
+id=$( (zcat "$T/audit.log.1.gz"; cat "$T/audit.log") | grep '"rule":"kill-getppid"' | head -1 |
+	sed 's/.*"subject":{"pid":[0-9]*,"exec_id":"\([^"]*\)".*/\1/')
+out=$("$BW" log --config "$T/audit.conf" --explain "$id" --json 2>&1)
+if echo "$out" | head -1 | grep -q "^exec id $id: pid [0-9]*, bwkill" &&
+   echo "$out" | grep -q "started by pid $$ " &&
+   echo "$out" | grep '"type":"syscall"' | grep -q "\"exec_id\":\"$id\"" &&
+   echo "$out" | grep '"type":"decision"' | grep -q '"rule":"kill-getppid"'; then
+	pass log-explain
+else
+	fail log-explain "id $id: $(echo "$out" | head -6)"
+fi
 n=$("$BW" log --config "$T/audit.conf" --until 2000-01-01T00:00:00Z --json 2>&1 | wc -l)
 m=$("$BW" log --config "$T/audit.conf" --since 1h --json 2>&1 | wc -l)
 if [ "$n" = 0 ] && [ "$m" -gt 10 ]; then
