@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -14,24 +15,46 @@
 #include "sc_profile.h"
 #include "util.h"
 
-/* COMMAND through PATH, as execvp would find it. */
+/* path made absolute, without resolving symlinks (NULL: no cwd). */
+static char *absolute(const char *path)
+{
+	char *cwd, *abs;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return NULL;
+	abs = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	return abs;
+}
+
+/*
+ * COMMAND through PATH, as execvp would find it, as an absolute path whose
+ * symlinks are kept: executing /usr/bin/sh -> dash gives the process the
+ * comm "sh", as the rules then see it (exe is resolved in profile_build).
+ */
 static char *find_program(const char *cmd)
 {
 	const char *path = getenv("PATH");
 	char *dup, *save = NULL;
 
+	if (!*cmd)
+		return NULL;
 	if (strchr(cmd, '/'))
-		return realpath(cmd, NULL);
+		return access(cmd, X_OK) ? NULL : absolute(cmd);
 	dup = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
 	for (char *dir = strtok_r(dup, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		char *full = xasprintf("%s/%s", dir, cmd);
+		struct stat st;
 
-		if (access(full, X_OK) == 0) {
-			char *real = realpath(full, NULL);
+		if (!stat(full, &st) && S_ISREG(st.st_mode) && !access(full, X_OK)) {
+			char *abs = absolute(full);
 
 			free(full);
 			free(dup);
-			return real;
+			return abs;
 		}
 		free(full);
 	}
@@ -100,9 +123,13 @@ static void exec_help(FILE *out)
 		"rules that apply to it (deny: the errno; kill: the process dies; audit:\n"
 		"logged by the kernel's seccomp log), with no_new_privs set, on the\n"
 		"x86_64, i386 and x32 entry points alike.  The launch is recorded in the\n"
-		"audit log with the profile's hash.\n"
+		"audit log with the profile's hash.  The filter applies to COMMAND's own\n"
+		"execve: a profile that denies execve stops the launch.\n"
 		"\n"
-		"  -p, --profile NAME  the name recorded for this profile (default: default)\n"
+		"  -c, --config FILE   policy file (default " DEFAULT_CONFIG " unless --rules)\n"
+		"  -r, --rules PATH    rule file or directory, instead of the policy's\n"
+		"  -p, --profile NAME  a name for the launch record only, no other effect\n"
+		"                      yet (default: default)\n"
 		"  -l, --log FILE      audit log (default from the policy file)\n"
 		"      --print         print the profile (OCI JSON) instead of running\n");
 }
@@ -180,7 +207,17 @@ static void seccomp_help(FILE *out)
 		"\n"
 		"Write the seccomp profile that `bulwark exec` would apply to PROGRAM (by\n"
 		"default: the rules without subject keys) for a container runtime (oci),\n"
-		"a systemd unit (systemd) or seccomp(2) directly (bpf).  See docs/seccomp.md.\n");
+		"a systemd unit (systemd) or seccomp(2) directly (bpf).\n"
+		"\n"
+		"  -c, --config FILE     policy file (default " DEFAULT_CONFIG " unless --rules)\n"
+		"  -r, --rules PATH      rule file or directory, instead of the policy's\n"
+		"  -f, --for PROGRAM     the program the profile is for (found through PATH)\n"
+		"  -F, --format FORMAT   oci (default), systemd or bpf\n"
+		"  -o, --output FILE     write there instead of stdout\n"
+		"\n"
+		"systemd lines cannot say everything a profile can (several errnos, errno\n"
+		"and kill together, \"every call but\"); such profiles are refused.\n"
+		"See docs/seccomp.md.\n");
 }
 
 int do_seccomp(int argc, char **argv, struct bw_opts *o)

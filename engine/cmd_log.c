@@ -3,6 +3,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,6 +299,82 @@ static void print_explain(struct log_reader *r)
 	free(r->kept);
 }
 
+static volatile sig_atomic_t follow_stop;
+
+static void on_follow_signal(int sig)
+{
+	(void)sig;
+	follow_stop = 1;
+}
+
+/* Process the whole lines available in f; a partial last line waits. */
+static void follow_drain(FILE *f, const char *path, struct log_reader *r)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, f)) > 0) {
+		struct json_object *o;
+
+		if (line[n - 1] != '\n') {
+			/* the writer is mid-line: read it again next time */
+			fseeko(f, -(off_t)n, SEEK_CUR);
+			break;
+		}
+		line[n - 1] = 0;
+		o = json_tokener_parse(line);
+		if (o && json_object_is_type(o, json_type_object))
+			show(r, o, line);
+		else
+			out_err("log: %s: a line that is not a JSON object, skipped", path);
+		json_object_put(o);
+		fflush(stdout);
+	}
+	clearerr(f);
+	free(line);
+}
+
+/*
+ * -f: read the log from its start, then keep reading as it grows, and
+ * across rotations: when the path names another file (or a shorter one),
+ * finish the old one, then go on with the new one from its start.
+ */
+static int follow(const char *path, struct log_reader *r)
+{
+	struct sigaction sa = { 0 };
+	struct stat st, now;
+	FILE *f = fopen(path, "r");
+
+	if (!f || fstat(fileno(f), &st)) {
+		out_err("log: cannot follow %s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	sa.sa_handler = on_follow_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!follow_stop) {
+		follow_drain(f, path, r);
+		usleep(200 * 1000);
+		if (stat(path, &now))
+			continue;	/* between rename and re-creation */
+		if (now.st_ino != st.st_ino || now.st_size < ftello(f)) {
+			FILE *next = fopen(path, "r");
+
+			follow_drain(f, path, r);
+			if (!next)
+				continue;
+			fclose(f);
+			f = next;
+			fstat(fileno(f), &st);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 static void do_help(FILE *out)
 {
 	fprintf(out,
@@ -312,6 +391,8 @@ static void do_help(FILE *out)
 		"  --comm COMM  --exe PATH  --pid PID  --uid UID  --container ID\n"
 		"  --exec-id ID                 records of one process image (see docs/log.md)\n"
 		"  --explain ID                 its ancestry, then its records in order\n"
+		"  -f, --follow                 then keep reading as the log grows, across\n"
+		"                               rotations, until SIGINT\n"
 		"  --summary                    decision counts by rule, decision, event,\n"
 		"                               comm, uid and container (top 10 each)\n");
 }
@@ -320,6 +401,8 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_TYPE, O_EVENT, O_DECISION, O_RULE, O_COMM,
 	       O_EXE, O_PID, O_UID, O_CONTAINER, O_SUMMARY, O_EXEC_ID, O_EXPLAIN };
+	const char *follow_path = NULL;
+	bool follow_mode = false;
 	static const struct option opts[] = {
 		ARGS_COMMON_LONG,
 		{ "since", required_argument, NULL, O_SINCE },
@@ -336,6 +419,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		{ "summary", no_argument, NULL, O_SUMMARY },
 		{ "exec-id", required_argument, NULL, O_EXEC_ID },
 		{ "explain", required_argument, NULL, O_EXPLAIN },
+		{ "follow", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct log_reader r = {
@@ -347,8 +431,11 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 	unsigned long long v;
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, ARGS_COMMON_SHORT, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ARGS_COMMON_SHORT "f", opts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			follow_mode = true;
+			break;
 		case O_SINCE:
 		case O_UNTIL:
 			if (parse_when(optarg, c == O_SINCE ? &r.f.since : &r.f.until)) {
@@ -390,9 +477,11 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		printf("%-23s %-10s %-8s %-24s %7s %-15s %s\n", "TIME", "DECISION", "EVENT",
 		       "RULE", "PID", "COMM", "DETAIL");
 	if (optind < argc) {
-		for (int i = optind; i < argc; i++)
+		/* with -f the last file is read by follow(), from its start */
+		for (int i = optind; i < argc - (follow_mode ? 1 : 0); i++)
 			if (log_read_file(argv[i], show, &r, &r.skipped_bad))
 				ret = 1;
+		follow_path = argv[argc - 1];
 	} else {
 		struct bw_policy p;
 		struct diag d = { 0 };
@@ -402,11 +491,19 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 			out_err("log: cannot read the policy file; name the log files instead");
 			ret = 1;
 		} else {
-			log_read_all(p.log, show, &r, &r.skipped_bad);
+			if (follow_mode && !r.summary && !r.explain) {
+				log_read_rotations(p.log, show, &r, &r.skipped_bad);
+				ret = follow(p.log, &r);
+			} else {
+				log_read_all(p.log, show, &r, &r.skipped_bad);
+			}
+			follow_mode = false;
 		}
 		policy_free(&p);
 		diag_free(&d);
 	}
+	if (follow_mode && follow_path && !r.summary && !r.explain)
+		ret = follow(follow_path, &r);
 	if (r.summary)
 		print_summary(&r);
 	if (r.explain)

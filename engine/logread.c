@@ -54,7 +54,7 @@ int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
 	return ret;
 }
 
-int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
+int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
 {
 	struct stat st;
 	int ret = 0;
@@ -66,6 +66,13 @@ int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
 			ret = log_read_file(gz, fn, ctx, bad);
 		free(gz);
 	}
+	return ret;
+}
+
+int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
+{
+	int ret = log_read_rotations(path, fn, ctx, bad);
+
 	return ret ? ret : log_read_file(path, fn, ctx, bad);
 }
 

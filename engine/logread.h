@@ -10,6 +10,8 @@ typedef int (*log_record_fn)(void *ctx, struct json_object *o, const char *line)
 
 /* One file, plain or gzip; malformed lines reported and counted in *bad. */
 int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
+/* path.N.gz ... path.1.gz: the rotations, oldest first. */
+int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
 /* path.N.gz ... path.1.gz, then path: the log and its rotations, oldest first. */
 int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
 

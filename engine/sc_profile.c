@@ -33,32 +33,50 @@ static void read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 }
 
-/* The launched process: comm and exe from the program, the rest ours. */
-static bool subject_applies(const struct bw_rule *r, const char *program)
-{
-	char comm[16] = "", pcomm[64], cg[512], path[64], *dup;
-	const char *cgpath = "/";
+/*
+ * The process about to run: comm is the file name it is executed by, exe
+ * the file itself (symlinks resolved, as the kernel reports it), the rest
+ * is ours, since exec keeps the process: uid, gid, cgroup, and our parent
+ * as its parent.
+ */
+struct subject {
+	char comm[16];
+	char *exe;
+	char pcomm[64];
+	char cg[512];
+	const char *cgpath;
+};
 
-	if (!program) {
+static void subject_init(struct subject *s, const char *program)
+{
+	char path[64], *dup = xstrdup(program);
+
+	snprintf(s->comm, sizeof(s->comm), "%s", basename(dup));
+	free(dup);
+	s->exe = realpath(program, NULL);
+	if (!s->exe)
+		s->exe = xstrdup(program);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)getppid());
+	read_line(path, s->pcomm, sizeof(s->pcomm));
+	read_line("/proc/self/cgroup", s->cg, sizeof(s->cg));
+	s->cgpath = strncmp(s->cg, "0::", 3) ? "/" : s->cg + 3;
+}
+
+/* s NULL: no program, so only rules without subject keys apply. */
+static bool subject_applies(const struct bw_rule *r, const struct subject *s)
+{
+	if (!s) {
 		for (int d = 0; d < BW_NDIM; d++)
 			if (d != BW_DIM_SYSCALL && r->dims[d].set)
 				return false;
 		return true;
 	}
-	dup = xstrdup(program);
-	snprintf(comm, sizeof(comm), "%s", basename(dup));
-	free(dup);
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)getppid());
-	read_line(path, pcomm, sizeof(pcomm));
-	read_line("/proc/self/cgroup", cg, sizeof(cg));
-	if (!strncmp(cg, "0::", 3))
-		cgpath = cg + 3;
-	return rule_dim_accepts(r, BW_DIM_COMM, 0, comm) &&
-	       rule_dim_accepts(r, BW_DIM_EXE, 0, program) &&
+	return rule_dim_accepts(r, BW_DIM_COMM, 0, s->comm) &&
+	       rule_dim_accepts(r, BW_DIM_EXE, 0, s->exe) &&
 	       rule_dim_accepts(r, BW_DIM_UID, getuid(), NULL) &&
 	       rule_dim_accepts(r, BW_DIM_GID, getgid(), NULL) &&
-	       rule_dim_accepts(r, BW_DIM_PCOMM, 0, pcomm) &&
-	       rule_dim_accepts(r, BW_DIM_CGROUP, 0, cgpath) &&
+	       rule_dim_accepts(r, BW_DIM_PCOMM, 0, s->pcomm) &&
+	       rule_dim_accepts(r, BW_DIM_CGROUP, 0, s->cgpath) &&
 	       rule_dim_accepts(r, BW_DIM_CONTAINER, 0, "");
 }
 
@@ -72,19 +90,41 @@ static uint32_t action_of(const struct bw_rule *r)
 	}
 }
 
-/* The decision for a syscall named `name` whose ids are `ids`. */
-static const struct bw_rule *decide_name(const struct bw_sc_profile *p,
-					 const uint64_t *ids, size_t n,
-					 uint32_t *action)
+/*
+ * Does r accept the syscall whose ids (one per architecture) are ids?  The
+ * filter decides by name for every architecture at once, so a rule must
+ * accept all of them or none; 1, 0, or -1 when it does not.
+ */
+static int rule_accepts_name(const struct bw_rule *r, const uint64_t *ids, size_t n)
+{
+	size_t hits = 0;
+
+	for (size_t k = 0; k < n; k++)
+		hits += rule_dim_accepts(r, BW_DIM_SYSCALL, ids[k], NULL);
+	return hits == n ? 1 : hits ? -1 : 0;
+}
+
+/*
+ * The decision for the syscall `name` whose ids are `ids`, as the engine
+ * makes it: the first allow, deny or kill rule that accepts it; else an
+ * audit rule before makes it SCMP_ACT_LOG; else it is allowed.  Returns the
+ * deciding rule (NULL: none) in *rule, 0, or -1 with a message in err.
+ */
+static int decide_name(const struct bw_sc_profile *p, const char *name,
+		       const uint64_t *ids, size_t n, uint32_t *action,
+		       const struct bw_rule **rule, char *err, size_t errlen)
 {
 	const struct bw_rule *audit = NULL;
 
 	for (size_t i = 0; i < p->napplied; i++) {
 		const struct bw_rule *r = p->applied[i];
-		bool hit = false;
+		int hit = rule_accepts_name(r, ids, n);
 
-		for (size_t k = 0; k < n && !hit; k++)
-			hit = rule_dim_accepts(r, BW_DIM_SYSCALL, ids[k], NULL);
+		if (hit < 0) {
+			snprintf(err, errlen, "rule '%s' accepts '%s' on some architectures "
+				 "only; a filter decides a syscall for all of them", r->name, name);
+			return -1;
+		}
 		if (!hit)
 			continue;
 		if (r->action == BW_ACT_AUDIT) {
@@ -93,10 +133,12 @@ static const struct bw_rule *decide_name(const struct bw_sc_profile *p,
 			continue;
 		}
 		*action = action_of(r);
-		return r;
+		*rule = r;
+		return 0;
 	}
-	*action = audit ? SCMP_ACT_LOG : p->default_action;
-	return audit ? audit : p->default_rule;
+	*action = audit ? SCMP_ACT_LOG : SCMP_ACT_ALLOW;
+	*rule = audit;
+	return 0;
 }
 
 static void add_name(char ***names, size_t *n, const char *name)
@@ -126,26 +168,39 @@ static void hash_profile(struct bw_sc_profile *p)
 int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 		  const char *program, char *err, size_t errlen)
 {
+	const struct bw_rule *default_audit = NULL;
+	struct subject subj;
 	char **names = NULL;
 	size_t nnames = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->default_action = SCMP_ACT_ALLOW;
+	if (program)
+		subject_init(&subj, program);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct bw_rule *r = &rs->rules[i];
 		const struct bw_match *m = &r->dims[BW_DIM_SYSCALL];
 
-		if (r->cls != BW_CLASS_SYSCALL || !subject_applies(r, program))
+		if (r->cls != BW_CLASS_SYSCALL ||
+		    !subject_applies(r, program ? &subj : NULL))
 			continue;
 		p->applied = xreallocarray(p->applied, p->napplied + 1,
 					   sizeof(*p->applied));
 		p->applied[p->napplied++] = r;
-		/* a rule for calls it does not name sets the default, if it
-		 * is the first to */
-		if ((!m->set || m->negate) && !p->default_rule &&
-		    r->action != BW_ACT_AUDIT) {
-			p->default_rule = r;
-			p->default_action = action_of(r);
+		/*
+		 * A rule without a syscall key, or a negated one, accepts every
+		 * syscall no rule names: the first such allow, deny or kill rule
+		 * decides them all (the filter's default action); failing one,
+		 * an audit rule of that kind makes the default SCMP_ACT_LOG.
+		 * The calls rules name are decided one by one below.
+		 */
+		if (!m->set || m->negate) {
+			if (r->action != BW_ACT_AUDIT && !p->default_rule) {
+				p->default_rule = r;
+				p->default_action = action_of(r);
+			} else if (r->action == BW_ACT_AUDIT && !default_audit) {
+				default_audit = r;
+			}
 		}
 		for (size_t k = 0; m->set && k < m->n; k++) {
 			uint64_t id = m->nums[k];
@@ -157,26 +212,37 @@ int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 			free(name);
 		}
 	}
+	if (program)
+		free(subj.exe);
+	if (!p->default_rule && default_audit) {
+		p->default_rule = default_audit;
+		p->default_action = SCMP_ACT_LOG;
+	}
 	/* every named syscall, decided by name across the architectures */
 	for (size_t i = 0; i < nnames; i++) {
 		uint64_t *ids = NULL;
 		size_t n = 0;
 		uint32_t action;
 		const struct bw_rule *r;
+		int ret;
 
 		if (syscall_resolve(names[i], &ids, &n)) {
 			snprintf(err, errlen, "syscall '%s' does not resolve", names[i]);
 			free(ids);
 			goto fail;
 		}
-		r = decide_name(p, ids, n, &action);
+		ret = decide_name(p, names[i], ids, n, &action, &r, err, errlen);
 		free(ids);
+		if (ret)
+			goto fail;
 		if (action == p->default_action) {
 			free(names[i]);
+			names[i] = NULL;
 			continue;
 		}
 		p->e = xreallocarray(p->e, p->n + 1, sizeof(*p->e));
 		p->e[p->n].name = names[i];
+		names[i] = NULL;
 		p->e[p->n].action = action;
 		p->e[p->n].rule = r;
 		p->n++;
@@ -185,8 +251,8 @@ int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 	hash_profile(p);
 	return 0;
 fail:
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
+	for (size_t k = 0; k < nnames; k++)
+		free(names[k]);	/* NULL once moved to p->e or freed */
 	free(names);
 	profile_free(p);
 	return -1;

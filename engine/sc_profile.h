@@ -12,13 +12,17 @@
 struct sc_entry {
 	char *name;
 	uint32_t action;	/* SCMP_ACT_* */
-	const struct bw_rule *rule;
+	const struct bw_rule *rule;	/* deciding rule; NULL: none (allowed) */
 };
 
 /*
  * A seccomp profile built from the syscall rules that apply to one
- * program.  The first allow, deny or kill rule that names a syscall decides
- * it; an audit rule before any of them makes it SCMP_ACT_LOG.
+ * program.  The first allow, deny or kill rule that accepts a syscall
+ * decides it; an audit rule before any of them makes it SCMP_ACT_LOG; no
+ * rule, allowed.  Calls no rule names get the default action: that of the
+ * first allow/deny/kill rule without a syscall key or with a negated one
+ * (else SCMP_ACT_LOG if an audit rule of that kind applies, else allow);
+ * e[] holds the calls whose action differs from the default.
  */
 struct bw_sc_profile {
 	uint32_t default_action;

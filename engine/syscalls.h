@@ -37,7 +37,10 @@ struct bw_sc_group {
  */
 int syscall_resolve(const char *name, uint64_t **ids, size_t *n);
 
-/* "ptrace", or "ia32:ptrace" / "x32:..." for the 32-bit entry points. */
+/*
+ * "ptrace", or "ia32:ptrace" / "x32:..." for the 32-bit entry points;
+ * "unknown(N)" (with the same prefix) for a number libseccomp does not know.
+ */
 const char *syscall_name(uint64_t id, char *buf, size_t len);
 
 const struct bw_sc_group *syscall_groups(size_t *n);

@@ -597,6 +597,26 @@ else
 	fail log-bad-lines-skipped "$(cat "$T/bad.err"); $(echo "$out" | wc -l) of $total records"
 fi
 
+# -f follows the log as it grows, across a rotation, with a line written in two parts
+printf '%s\n' '{"time":"2026-11-25T00:00:00Z","type":"a"}' >"$T/fl.log"
+timeout 4 "$BW" log -f --json "$T/fl.log" >"$T/fl.out" 2>&1 &
+fpid=$!
+sleep 0.8
+printf '%s\n' '{"time":"2026-11-25T00:00:01Z","type":"b"}' >>"$T/fl.log"
+sleep 0.6
+mv "$T/fl.log" "$T/fl.log.1"
+printf '%s\n' '{"time":"2026-11-25T00:00:02Z","type":"c"}' >"$T/fl.log"
+sleep 0.6
+printf '%s' '{"time":"2026-11-25T00:00:03Z","ty' >>"$T/fl.log"
+sleep 0.6
+printf '%s\n' 'pe":"d"}' >>"$T/fl.log"
+wait $fpid
+if [ "$(sed -n 's/.*"type":"\([a-z]\)".*/\1/p' "$T/fl.out" | tr -d '\n')" = abcd ]; then
+	pass log-follow-rotation
+else
+	fail log-follow-rotation "$(cat "$T/fl.out")"
+fi
+
 # ---- bulwark replay: the rules that wrote a log change nothing ----
 out=$("$BW" replay --config "$T/audit.conf" 2>&1); rc=$?
 if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^[1-9][0-9]* decision records, [1-9][0-9]* replayed, 0 would change'; then
