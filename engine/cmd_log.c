@@ -39,6 +39,7 @@ struct tally {
 struct log_reader {
 	struct log_filter f;
 	bool json;
+	bool auditd;		/* --format auditd */
 	bool summary;
 	bool explain;
 	char **kept;		/* --explain: the records, to print after the ancestry */
@@ -126,6 +127,7 @@ static int parse_when(const char *s, int64_t *out)
 {
 	struct tm tm = { 0 };
 	unsigned long long n;
+	int64_t frac = 0;
 	const char *end;
 	char unit, *num;
 	size_t len = strlen(s);
@@ -146,11 +148,15 @@ static int parse_when(const char *s, int64_t *out)
 	if (!end)
 		return -1;
 	/* fractions and the zone: only UTC ("Z") is written by bulwark */
-	if (*end == '.')
-		end += strspn(end + 1, "0123456789") + 1;
+	if (*end == '.') {
+		int64_t scale = 100000000;
+
+		for (end++; isdigit((unsigned char)*end); end++, scale /= 10)
+			frac += (*end - '0') * scale;
+	}
 	if (*end && strcmp(end, "Z"))
 		return -1;
-	*out = (int64_t)timegm(&tm) * 1000000000LL;
+	*out = (int64_t)timegm(&tm) * 1000000000LL + frac;
 	return 0;
 }
 
@@ -233,6 +239,90 @@ static void print_table_row(struct json_object *o)
 	       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 }
 
+/*
+ * A value as the audit grammar writes one: quoted when it is plain
+ * printable text, hex-encoded (upper case, unquoted) otherwise.
+ */
+static void audit_value(const char *v)
+{
+	bool plain = *v != 0;
+
+	for (const char *c = v; *c && plain; c++)
+		plain = *c > 0x20 && *c < 0x7f && *c != '"' && *c != '\'';
+	if (plain) {
+		printf("\"%s\"", v);
+		return;
+	}
+	if (!*v) {
+		fputs("(null)", stdout);
+		return;
+	}
+	for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+		printf("%02X", *c);
+}
+
+/* One field; *n counts the fields written, for the separating spaces. */
+static void audit_field(int *n, const char *prefix, const char *key,
+			struct json_object *v)
+{
+	if (!v || json_object_is_type(v, json_type_object) ||
+	    json_object_is_type(v, json_type_array))
+		return;
+	printf("%s%s%s=", (*n)++ ? " " : "", prefix, key);
+	if (json_object_is_type(v, json_type_string))
+		audit_value(json_object_get_string(v));
+	else
+		fputs(json_object_get_string(v), stdout);
+}
+
+/*
+ * --format auditd: the Linux audit grammar, as a user-space message
+ * (type=USER, the layout PAM and other daemons use), so that ausearch -if
+ * and aureport -if read it.  pid, uid, comm, exe and res keep their audit
+ * meaning; everything else is named bw_* so that no audit field is
+ * misread.
+ */
+static void print_auditd(struct log_reader *r, struct json_object *o)
+{
+	struct json_object *v, *ev = NULL;
+	int64_t ns = record_time(o);
+	const char *event = json_get_str(o, "event");
+	const char *decision = json_get_str(o, "decision");
+	long long pid = json_get_int(o, "subject.pid", json_get_int(o, "pid", -1));
+	long long uid = json_get_int(o, "subject.uid", json_get_int(o, "uid", -1));
+	int n = 0;
+
+	printf("type=USER msg=audit(%lld.%03lld:%llu): pid=%lld uid=%lld "
+	       "auid=4294967295 ses=4294967295 msg='",
+	       (long long)(ns / 1000000000LL), (long long)(ns / 1000000LL % 1000),
+	       (unsigned long long)r->shown, pid, uid);
+	json_object_object_foreach(o, key, val) {
+		if (!strcmp(key, "time") || !strcmp(key, "pid") || !strcmp(key, "uid"))
+			continue;
+		if (event && !strcmp(key, event)) {
+			ev = val;
+			continue;
+		}
+		if (strcmp(key, "comm"))
+			audit_field(&n, "bw_", key, val);
+	}
+	if ((v = json_get(o, "subject.exec_id")))
+		audit_field(&n, "bw_", "exec_id", v);
+	if (ev) {
+		char prefix[64];
+
+		snprintf(prefix, sizeof(prefix), "bw_%s_", event);
+		json_object_object_foreach(ev, ekey, eval)
+			audit_field(&n, prefix, ekey, eval);
+	}
+	audit_field(&n, "", "comm", json_get(o, "subject.comm") ?
+		    json_get(o, "subject.comm") : json_get(o, "comm"));
+	if ((v = json_get(o, "subject.exe")) && json_object_is_type(v, json_type_string))
+		audit_field(&n, "", "exe", v);
+	printf("%sres=%s'\n", n ? " " : "", decision && (!strcmp(decision, "deny") ||
+					  !strcmp(decision, "kill")) ? "failed" : "success");
+}
+
 static int show(void *ctx, struct json_object *o, const char *line)
 {
 	struct log_reader *r = ctx;
@@ -245,6 +335,8 @@ static int show(void *ctx, struct json_object *o, const char *line)
 		r->kept[r->nkept++] = xstrdup(line);
 	} else if (r->summary)
 		tally_record(r, o);
+	else if (r->auditd)
+		print_auditd(r, o);
 	else if (r->json)
 		puts(line);
 	else
@@ -391,6 +483,8 @@ static void do_help(FILE *out)
 		"  --comm COMM  --exe PATH  --pid PID  --uid UID  --container ID\n"
 		"  --exec-id ID                 records of one process image (see docs/log.md)\n"
 		"  --explain ID                 its ancestry, then its records in order\n"
+		"  --format table|json|auditd   auditd: the Linux audit grammar, for\n"
+		"                               ausearch -if FILE and aureport -if FILE\n"
 		"  -f, --follow                 then keep reading as the log grows, across\n"
 		"                               rotations, until SIGINT\n"
 		"  --summary                    decision counts by rule, decision, event,\n"
@@ -400,7 +494,7 @@ static void do_help(FILE *out)
 int do_log(int argc, char **argv, struct bw_opts *o)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_TYPE, O_EVENT, O_DECISION, O_RULE, O_COMM,
-	       O_EXE, O_PID, O_UID, O_CONTAINER, O_SUMMARY, O_EXEC_ID, O_EXPLAIN };
+	       O_EXE, O_PID, O_UID, O_CONTAINER, O_SUMMARY, O_EXEC_ID, O_EXPLAIN, O_FORMAT };
 	const char *follow_path = NULL;
 	bool follow_mode = false;
 	static const struct option opts[] = {
@@ -420,6 +514,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		{ "exec-id", required_argument, NULL, O_EXEC_ID },
 		{ "explain", required_argument, NULL, O_EXPLAIN },
 		{ "follow", no_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, O_FORMAT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct log_reader r = {
@@ -453,6 +548,16 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		case O_CONTAINER: r.f.container = optarg; break;
 		case O_SUMMARY: r.summary = true; r.f.type = "decision"; break;
 		case O_EXEC_ID: r.f.exec_id = optarg; break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "auditd")) {
+				r.auditd = true;
+			} else if (!strcmp(optarg, "json")) {
+				o->json = true;
+			} else if (strcmp(optarg, "table")) {
+				out_err("log: --format takes table, json or auditd, not '%s'", optarg);
+				return 2;
+			}
+			break;
 		case O_EXPLAIN: r.f.exec_id = optarg; r.explain = true; break;
 		case O_PID:
 		case O_UID:
@@ -473,7 +578,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		}
 	}
 	r.json = o->json;
-	if (!r.json && !r.summary && !r.explain)
+	if (!r.json && !r.summary && !r.explain && !r.auditd)
 		printf("%-23s %-10s %-8s %-24s %7s %-15s %s\n", "TIME", "DECISION", "EVENT",
 		       "RULE", "PID", "COMM", "DETAIL");
 	if (optind < argc) {

@@ -9,7 +9,7 @@ BWTEST=${2:-.output/bwtest}
 [ -x "$BWTEST" ] && BWTEST=$(realpath "$BWTEST")
 T=$(mktemp -d /tmp/bw-host.XXXXXX)
 ROOT=$(pwd)
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${BW_KEEP:-}" ] || rm -rf "$T"' EXIT
 
 pass() { echo "PASS: host/$1"; }
 fail() { echo "FAIL: host/$1: $2"; }
@@ -615,6 +615,27 @@ if [ "$(sed -n 's/.*"type":"\([a-z]\)".*/\1/p' "$T/fl.out" | tr -d '\n')" = abcd
 	pass log-follow-rotation
 else
 	fail log-follow-rotation "$(cat "$T/fl.out")"
+fi
+
+# auditd format, read by Debian's own ausearch and aureport
+if command -v ausearch >/dev/null && command -v aureport >/dev/null; then
+	"$BW" log --config "$T/audit.conf" --format auditd >"$T/audit.audit" 2>/dev/null
+	mpid=$( (zcat "$T/audit.log.1.gz"; cat "$T/audit.log") | grep '"rule":"deny-exec-marker"' | head -1 |
+		sed 's/.*"subject":{"pid":\([0-9]*\),.*/\1/')
+	found=$(ausearch -if "$T/audit.audit" -p "$mpid" 2>&1)
+	rep=$(aureport -if "$T/audit.audit" 2>&1)
+	if echo "$found" | grep -q 'bw_rule="deny-exec-marker"' &&
+	   ausearch -if "$T/audit.audit" -c bwkill 2>&1 | grep -q 'bw_rule="kill-getppid"' &&
+	   echo "$rep" | grep -Eq 'Number of executables: [1-9]' &&
+	   echo "$rep" | grep -q 'Range of time in logs'; then
+		pass log-auditd-format
+	else
+		fail log-auditd-format "ausearch -p $mpid: $(echo "$found" | head -3); aureport: $(echo "$rep" | head -8)"
+	fi
+elif [ "${CI:-}" = true ]; then
+	fail log-auditd-format "ausearch/aureport missing (package auditd)"
+else
+	skip log-auditd-format "ausearch/aureport not installed (apt-get install auditd)"
 fi
 
 # ---- bulwark replay: the rules that wrote a log change nothing ----
