@@ -146,7 +146,16 @@ run: build-deps
 	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/bulwark
 	$(OUTPUT)/bulwark run --config policies/default.conf
 
-bench: $(OUTPUT)/bulwark $(OUTPUT)/bwtest
+ENGINE_LIB_OBJS	:= $(filter-out $(OUTPUT)/main.o,$(ENGINE_OBJS))
+
+$(OUTPUT)/logbench: tests/bench/logbench.c $(ENGINE_LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(ENGINE_LIB_OBJS) $(LIBS) -o $@
+
+# Ratios against baselines measured in the same run (docs/performance.md).
+bench: $(OUTPUT)/bulwark $(OUTPUT)/bwtest $(OUTPUT)/logbench
+	$(Q)$(OUTPUT)/logbench $${BENCH_DIR:-/var/tmp}
+	$(Q)tests/bench/syscall.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 	$(Q)tests/bench/run.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 
 install: $(OUTPUT)/bulwark
