@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,9 @@ int do_exec(int argc, char **argv, struct bw_opts *o)
 	struct bw_sc_profile p = { 0 };
 	struct bw_setup st = { 0 };
 	char err[256], *program = NULL;
+	const struct bw_rule *rule;
 	bool print = false;
+	uint32_t action;
 	int c, ret = 1;
 
 	while ((c = getopt_long(argc, argv, "+" ARGS_COMMON_SHORT "p:l:", opts, NULL)) != -1) {
@@ -181,12 +184,21 @@ int do_exec(int argc, char **argv, struct bw_opts *o)
 		ret = profile_export(&p, "oci", stdout, err, sizeof(err)) ? 1 : 0;
 		goto out;
 	}
+	/* the filter is on when bulwark calls execve: it must let that through */
+	action = profile_action(&p, "execve", &rule);
+	if (action != SCMP_ACT_ALLOW && action != SCMP_ACT_LOG) {
+		out_err("exec: rule '%s' denies execve, which the filter would apply to "
+			"launching %s itself; nothing was run", rule ? rule->name : "?",
+			program);
+		goto out;
+	}
+	/* the record first: the filter may deny the writes */
 	log_launch(st.policy.log, program, argv + optind, profile, &p);
+	fflush(NULL);
 	if (profile_load(&p, err, sizeof(err))) {
 		out_err("exec: %s; nothing was run", err);
 		goto out;
 	}
-	fflush(NULL);
 	execv(program, argv + optind);
 	out_err("exec: %s: %s", program, strerror(errno));
 	ret = 126;

@@ -479,6 +479,7 @@ static int main_loop(struct run_ctx *r, struct ring_buffer *rb)
 			last = time(NULL);
 			check_lost(r);
 			log_sync_clock(&r->log);
+			log_check_space(&r->log);
 			if (last >= r->metrics_due) {
 				write_metrics(r);
 				r->metrics_due = last + r->st.policy.metrics_interval;
@@ -551,6 +552,8 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 			.keep = r->st.policy.log_keep,
 			.flush = r->st.policy.log_flush,
 			.freq = r->st.policy.log_freq,
+			.full_action = r->st.policy.log_full_action,
+			.space_left = r->st.policy.log_space_left,
 		};
 
 		err = log_open_cfg(&r->log, r->st.policy.log, &lc);
@@ -607,6 +610,7 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 
 		json_ku64(j, "decisions", r->decisions);
 		json_ku64(j, "write_errors", r->log.write_errors);
+		json_ku64(j, "unwritten", r->log.unwritten_total);
 		log_prog_stats(j, &r->eng);
 		log_end(&r->log);
 	}

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <sys/statvfs.h>
+#include <syslog.h>
 
 #include "log.h"
 #include "names.h"
@@ -153,11 +155,44 @@ int log_flush(struct bw_log *l)
 	return 0;
 }
 
+/* Said on stderr and to syslog: an operator must hear of it. */
+static void announce(const struct bw_log *l, const char *what)
+{
+	fprintf(stderr, "bulwark: audit log %s: %s\n", l->path, what);
+	syslog(LOG_DAEMON | LOG_WARNING, "audit log %s: %s", l->path, what);
+}
+
+/* A write failed for lack of space: follow disk_full_action. */
+static void on_full(struct bw_log *l)
+{
+	switch (l->cfg.full_action) {
+	case LOG_FULL_SUSPEND:
+		l->suspended = true;
+		announce(l, "disk full: logging suspended until space is free; "
+			 "enforcement goes on, unwritten records are counted");
+		break;
+	case LOG_FULL_STOP:
+		l->stopped = true;
+		announce(l, "disk full: logging stopped until the log is rotated "
+			 "(SIGUSR1) or the engine restarted; enforcement goes on");
+		break;
+	default:
+		if (!l->unwritten)
+			announce(l, "disk full: records that cannot be written are counted; "
+				 "enforcement goes on");
+	}
+}
+
 int log_end(struct bw_log *l)
 {
 	int err;
 
 	json_obj_end(&l->j);
+	if (l->suspended || l->stopped) {
+		l->unwritten++;
+		l->unwritten_total++;
+		return -ENOSPC;
+	}
 	if (!l->f)
 		err = -EBADF;	/* a failed rotation left no file open */
 	else
@@ -169,6 +204,10 @@ int log_end(struct bw_log *l)
 		l->last_errno = -err;
 		if (l->f)
 			clearerr(l->f);
+		if (err == -ENOSPC || err == -EDQUOT)
+			on_full(l);
+		l->unwritten++;
+		l->unwritten_total++;
 		return err;
 	}
 	l->records++;
@@ -219,6 +258,45 @@ static int gzip_file(const char *src, const char *dst)
 	return err;
 }
 
+void log_check_space(struct bw_log *l)
+{
+	struct statvfs sv;
+	char *dir, *slash;
+	double free_pct;
+
+	dir = xstrdup(l->path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	if (statvfs(slash ? dir : ".", &sv) || !sv.f_blocks) {
+		free(dir);
+		return;
+	}
+	free(dir);
+	free_pct = 100.0 * sv.f_bavail / sv.f_blocks;
+	if (free_pct < l->cfg.space_left && !l->low_said) {
+		l->low_said = true;
+		announce(l, "disk nearly full");
+	} else if (free_pct >= l->cfg.space_left) {
+		l->low_said = false;
+		if (l->suspended) {
+			l->suspended = false;
+			announce(l, "space is free again: logging resumed");
+		}
+	}
+	if (l->unwritten && !l->suspended && !l->stopped) {
+		uint64_t n = l->unwritten;
+		struct json *j = log_begin(l, "lost", 0);
+
+		json_kstr(j, "event", "log");
+		json_kstr(j, "where", "user");
+		json_ku64(j, "count", n);
+		json_ku64(j, "total", l->unwritten_total);
+		if (log_end(l) == 0)
+			l->unwritten -= n;
+	}
+}
+
 int log_rotate(struct bw_log *l)
 {
 	char *from, *to, *tmp;
@@ -257,6 +335,10 @@ int log_rotate(struct bw_log *l)
 	if (open_file(l))
 		return -errno;
 	l->rotations++;
+	if (l->stopped) {
+		l->stopped = false;
+		announce(l, "rotated: logging started again");
+	}
 	return err;
 }
 

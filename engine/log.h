@@ -2,6 +2,7 @@
 #ifndef BULWARK_LOG_H
 #define BULWARK_LOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -22,10 +23,20 @@ struct log_cfg {
 	enum log_flush flush;	/* none: stdio buffers; incremental: fflush;
 				 * sync: fflush and fdatasync */
 	unsigned int freq;	/* records between flushes */
+	int full_action;	/* enum log_full: when a write fails for space */
+	unsigned int space_left;	/* % free below which "nearly full" is said */
 };
 
+/*
+ * When the log's disk is full.  Enforcement never depends on the log:
+ * keep trying and count; suspend until space returns; or stop writing
+ * until an operator rotates (SIGUSR1) or restarts the engine.
+ */
+enum log_full { LOG_FULL_KEEP = 0, LOG_FULL_SUSPEND, LOG_FULL_STOP };
+
 #define LOG_CFG_DEFAULT { .max_size = 0, .keep = 5, \
-			  .flush = LOG_FLUSH_INCREMENTAL, .freq = 1 }
+			  .flush = LOG_FLUSH_INCREMENTAL, .freq = 1, \
+			  .full_action = LOG_FULL_KEEP, .space_left = 5 }
 
 struct bw_log {
 	FILE *f;
@@ -41,6 +52,11 @@ struct bw_log {
 	uint64_t records;
 	uint64_t write_errors;
 	int last_errno;
+	uint64_t unwritten;	/* records not written since the last lost record */
+	uint64_t unwritten_total;
+	bool suspended;		/* full: waiting for space */
+	bool stopped;		/* full: no more writing until rotated */
+	bool low_said;		/* "nearly full" announced */
 };
 
 int log_open(struct bw_log *l, const char *path);
@@ -51,6 +67,13 @@ int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg);
  * beyond `keep` removed, and a new empty file opened.  0 or -errno.
  */
 int log_rotate(struct bw_log *l);
+/*
+ * Once a second: say when the disk is nearly full, resume a suspended log
+ * when space is back, and write a lost record for what could not be
+ * written.  Every change is announced on stderr and syslog.
+ */
+void log_check_space(struct bw_log *l);
+
 /* Flush what is buffered (none/incremental/sync as configured). */
 int log_flush(struct bw_log *l);
 void log_close(struct bw_log *l);

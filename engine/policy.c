@@ -24,6 +24,7 @@ void policy_defaults(struct bw_policy *p)
 	p->log_flush = 1;	/* incremental */
 	p->log_freq = 1;
 	p->metrics_interval = 15;
+	p->log_space_left = 5;
 }
 
 struct policy_ctx {
@@ -84,6 +85,27 @@ static void log_key(struct policy_ctx *c, const struct ini_file *f,
 				return;
 			}
 		}
+	} else if (!strcmp(name, "disk_full_action")) {
+		static const char *const acts[] = { "keep", "suspend", "stop" };
+
+		for (i = 0; i < 3; i++) {
+			if (!strcmp(value, acts[i])) {
+				p->log_full_action = i;
+				return;
+			}
+		}
+	} else if (!strcmp(name, "space_left")) {
+		char *pct = xstrdup(value);
+		size_t len = strlen(pct);
+
+		if (len && pct[len - 1] == '%')
+			pct[len - 1] = 0;
+		if (!parse_u64(pct, 99, &v)) {
+			p->log_space_left = v;
+			free(pct);
+			return;
+		}
+		free(pct);
 	} else if (!strcmp(name, "freq")) {
 		if (!parse_u64(value, 100000, &v) && v >= 1) {
 			p->log_freq = v;
@@ -91,14 +113,17 @@ static void log_key(struct policy_ctx *c, const struct ini_file *f,
 		}
 	} else {
 		diag_err(c->d, f->path, k->line,
-			 "unknown key '%s' in [log] (max_size, keep, flush, freq)", name);
+			 "unknown key '%s' in [log] (max_size, keep, flush, freq, "
+			 "disk_full_action, space_left)", name);
 		c->err = -1;
 		return;
 	}
 	diag_err(c->d, f->path, k->line, "bad value '%s' for %s%s", value, name,
 		 !strcmp(name, "max_size") ? " (0, or at least 4096 bytes; K, M, G suffixes)" :
 		 !strcmp(name, "keep") ? " (1 to 1000)" :
-		 !strcmp(name, "flush") ? " (none, incremental, sync)" : " (1 to 100000)");
+		 !strcmp(name, "flush") ? " (none, incremental, sync)" :
+		 !strcmp(name, "disk_full_action") ? " (keep, suspend, stop)" :
+		 !strcmp(name, "space_left") ? " (0 to 99, percent)" : " (1 to 100000)");
 	c->err = -1;
 }
 

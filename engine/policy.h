@@ -27,6 +27,8 @@ struct bw_policy {
 	unsigned int log_keep;
 	int log_flush;				/* enum log_flush */
 	unsigned int log_freq;
+	int log_full_action;		/* enum log_full */
+	unsigned int log_space_left;	/* % */
 	/* [metrics]: a Prometheus text file, rewritten every interval */
 	char *metrics_path;
 	unsigned int metrics_interval;

@@ -258,6 +258,21 @@ fail:
 	return -1;
 }
 
+uint32_t profile_action(const struct bw_sc_profile *p, const char *name,
+			const struct bw_rule **rule)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (!strcmp(p->e[i].name, name)) {
+			if (rule)
+				*rule = p->e[i].rule;
+			return p->e[i].action;
+		}
+	}
+	if (rule)
+		*rule = p->default_rule;
+	return p->default_action;
+}
+
 void profile_free(struct bw_sc_profile *p)
 {
 	for (size_t i = 0; i < p->n; i++)

@@ -41,6 +41,9 @@ struct bw_sc_profile {
 int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 		  const char *program, char *err, size_t errlen);
 void profile_free(struct bw_sc_profile *p);
+/* The SCMP_ACT_* for syscall `name`, and the rule deciding it (NULL: none). */
+uint32_t profile_action(const struct bw_sc_profile *p, const char *name,
+			const struct bw_rule **rule);
 /* Load it into the calling process (sets no_new_privs first). */
 int profile_load(const struct bw_sc_profile *p, char *err, size_t errlen);
 /* Write it as OCI JSON, systemd unit lines, or raw BPF. */

@@ -638,6 +638,14 @@ else
 	skip log-auditd-format "ausearch/aureport not installed (apt-get install auditd)"
 fi
 
+# ---- a full disk under the log: suspend, go on, resume, count ----
+if [ -x "$BWTEST" ]; then
+	mkdir -p "$T/full"
+	unshare -m sh "$(dirname "$0")/diskfull.sh" "$BW" "$BWTEST" "$T/full"
+else
+	skip log-disk-full "helper $BWTEST not built"
+fi
+
 # ---- bulwark replay: the rules that wrote a log change nothing ----
 out=$("$BW" replay --config "$T/audit.conf" 2>&1); rc=$?
 if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^[1-9][0-9]* decision records, [1-9][0-9]* replayed, 0 would change'; then
