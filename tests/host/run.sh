@@ -638,6 +638,35 @@ else
 	skip log-auditd-format "ausearch/aureport not installed (apt-get install auditd)"
 fi
 
+# ---- the engine killed with SIGKILL mid-write: the log still reads ----
+if [ -x "$BWTEST" ]; then
+	printf '[audit-urg]\nevent = signal\naction = audit\nsignal = SIGURG\ntarget_comm = bwkill9\n' >"$T/k9.rules"
+	printf '[engine]\nrules = %s/k9.rules\nlog = %s/k9.log\non_lsm_missing = audit\n[log]\nflush = none\n' \
+		"$T" "$T" >"$T/k9.conf"
+	cp "$BWTEST" "$T/bwkill9"
+	"$T/bwkill9" sleep 60 >/dev/null &
+	k9victim=$!
+	"$BW" run --config "$T/k9.conf" --ready-file "$T/k9.ready" 2>/dev/null &
+	k9=$!
+	i=0
+	while [ ! -e "$T/k9.ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	"$T/bwtest" kill-burst 3000 $k9victim SIGURG >/dev/null
+	sleep 0.3
+	kill -KILL $k9
+	wait $k9 2>/dev/null
+	kill $k9victim 2>/dev/null
+	shown=$("$BW" log --json "$T/k9.log" 2>"$T/k9.err" | wc -l)
+	lines=$(grep -c . "$T/k9.log")
+	bad=$(grep -c "skipped" "$T/k9.err")
+	if [ "$shown" -gt 0 ] && [ "$bad" -le 2 ] && [ $((shown + bad)) -ge $((lines - 1)) ]; then
+		pass log-after-sigkill
+	else
+		fail log-after-sigkill "$shown records read of $lines lines; $(cat "$T/k9.err")"
+	fi
+else
+	skip log-after-sigkill "helper $BWTEST not built"
+fi
+
 # ---- a full disk under the log: suspend, go on, resume, count ----
 if [ -x "$BWTEST" ]; then
 	mkdir -p "$T/full"
