@@ -49,5 +49,6 @@ int do_version(int argc, char **argv, struct bw_opts *o);
 int do_trace(int argc, char **argv, struct bw_opts *o);
 int do_log(int argc, char **argv, struct bw_opts *o);
 int do_replay(int argc, char **argv, struct bw_opts *o);
+int do_status(int argc, char **argv, struct bw_opts *o);
 
 #endif

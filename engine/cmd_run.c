@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
@@ -74,6 +75,7 @@ struct run_ctx {
 	struct sect sect;	/* the seccomp tracer, likewise */
 	uint64_t sect_lost_seen;
 	struct metrics metrics;
+	bool status_err_said;
 	uint64_t lost_total[BW_NCLASS];
 	time_t metrics_due;
 	struct bw_log log;
@@ -278,6 +280,20 @@ static void log_prog_stats(struct json *j, const struct bw_engine *e)
 	json_obj_end(j);
 }
 
+/* "per_cpu": the loss counters of each CPU, totals since the start. */
+static void per_cpu_json(struct json *j, const struct bw_engine *e, int cls)
+{
+	uint64_t *vals;
+	int n = engine_lost_per_cpu(e, cls, &vals);
+
+	json_key(j, "per_cpu");
+	json_arr_begin(j);
+	for (int c = 0; c < n; c++)
+		json_u64(j, vals[c]);
+	json_arr_end(j);
+	free(vals);
+}
+
 /* A tracer's kernel-side losses since the last look, as a lost record. */
 static void tracer_lost(struct run_ctx *r, const char *what, uint64_t total,
 			uint64_t *seen)
@@ -320,6 +336,7 @@ static void check_lost(struct run_ctx *r)
 		json_kstr(j, "where", "kernel");
 		json_ku64(j, "count", delta[c]);
 		json_ku64(j, "total", total[c]);
+		per_cpu_json(j, &r->eng, c);
 		log_end(&r->log);
 	}
 }
@@ -392,6 +409,69 @@ static void write_metrics(struct run_ctx *r)
 	if (err)
 		out_err("writing the metrics file %s failed: %s",
 			r->st.policy.metrics_path, strerror(-err));
+}
+
+/* The status file `bulwark status` reads, rewritten every second. */
+static void write_status(struct run_ctx *r)
+{
+	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
+	const char *path = r->st.policy.status;
+	struct json j;
+	char *tmp;
+	FILE *f;
+
+	if (!path)
+		return;
+	json_init(&j);
+	json_obj_begin(&j);
+	json_ku64(&j, "pid", getpid());
+	json_ki64(&j, "updated", (int64_t)time(NULL));
+	json_kbool(&j, "enforcing", r->eng.enforcing);
+	if (!r->eng.enforcing)
+		json_kstr(&j, "reason", r->eng.why);
+	json_ku64(&j, "generation", r->eng.generation);
+	if (cp) {
+		json_kstr(&j, "policy_hash", cp->hash);
+		json_ku64(&j, "rules", cp->nrules);
+		json_kstr(&j, "mode", cp->mode == BW_MODE_AUDIT ? "audit" : "enforce");
+	}
+	json_ku64(&j, "decisions", r->decisions);
+	json_key(&j, "log");
+	json_obj_begin(&j);
+	json_kstr(&j, "path", r->log.path);
+	json_ku64(&j, "records", r->log.records);
+	json_ku64(&j, "bytes", r->log.bytes);
+	json_ku64(&j, "write_errors", r->log.write_errors);
+	json_ku64(&j, "unwritten", r->log.unwritten_total);
+	json_kstr(&j, "state", r->log.stopped ? "stopped" : r->log.suspended ? "suspended" : "writing");
+	json_ku64(&j, "rotations", r->log.rotations);
+	json_obj_end(&j);
+	json_key(&j, "lost");
+	json_obj_begin(&j);
+	for (int c = 0; c < BW_NCLASS; c++) {
+		json_key(&j, bw_class_name(c));
+		json_obj_begin(&j);
+		json_ku64(&j, "total", r->lost_total[c]);
+		per_cpu_json(&j, &r->eng, c);
+		json_obj_end(&j);
+	}
+	json_obj_end(&j);
+	json_key(&j, "programs");
+	json_obj_begin(&j);
+	for (int i = 0; i < r->eng.nprogs; i++)
+		if (r->eng.progs[i].state != PROG_OFF)
+			json_kstr(&j, r->eng.progs[i].prog, prog_state_name(r->eng.progs[i].state));
+	json_obj_end(&j);
+	json_obj_end(&j);
+	tmp = xasprintf("%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f || (json_write_line(&j, f) | fclose(f)) || rename(tmp, path)) {
+		if (!r->status_err_said)
+			out_err("writing the status file %s failed: %s", path, strerror(errno));
+		r->status_err_said = true;
+	}
+	free(tmp);
+	json_free(&j);
 }
 
 static int write_ready_file(const char *path)
@@ -480,6 +560,7 @@ static int main_loop(struct run_ctx *r, struct ring_buffer *rb)
 			check_lost(r);
 			log_sync_clock(&r->log);
 			log_check_space(&r->log);
+			write_status(r);
 			if (last >= r->metrics_due) {
 				write_metrics(r);
 				r->metrics_due = last + r->st.policy.metrics_interval;
@@ -585,6 +666,15 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 
+	if (r->st.policy.status) {
+		char *dir = xstrdup(r->st.policy.status), *slash = strrchr(dir, '/');
+
+		if (slash && slash != dir) {
+			*slash = 0;
+			mkdir(dir, 0755);	/* while we may: /run/bulwark */
+		}
+		free(dir);
+	}
 	{
 		const char *what = "";
 

@@ -597,6 +597,11 @@ void engine_lost(struct bw_engine *e, uint64_t delta[BW_NCLASS],
 	}
 }
 
+int engine_lost_per_cpu(const struct bw_engine *e, uint32_t cls, uint64_t **vals)
+{
+	return percpu_counter_values(bpf_map__fd(e->skel->maps.lost_map), cls, vals);
+}
+
 int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
 		      uint64_t *run_ns, uint32_t *insns)
 {

@@ -74,6 +74,8 @@ int engine_events_fd(const struct bw_engine *e);
 /* Per-class records lost in the kernel since the last call (delta). */
 void engine_lost(struct bw_engine *e, uint64_t delta[BW_NCLASS],
 		 uint64_t total[BW_NCLASS]);
+/* Kernel-side losses of one class, per CPU: count, or -errno (free *vals). */
+int engine_lost_per_cpu(const struct bw_engine *e, uint32_t cls, uint64_t **vals);
 /* Runs, run time (needs kernel.bpf_stats_enabled) and size of program i. */
 int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
 		      uint64_t *run_ns, uint32_t *insns);

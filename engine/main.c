@@ -17,6 +17,7 @@ static const struct cmd {
 	{ "check", do_check, "validate the policy file and rule files" },
 	{ "run", do_run, "run the engine in the foreground" },
 	{ "version", do_version, "print the version and what this kernel supports" },
+	{ "status", do_status, "what the running engine reports: policy, log, losses" },
 	{ "log", do_log, "read and filter the audit log and its rotations" },
 	{ "replay", do_replay, "dry-run candidate rules against a recorded log" },
 	{ "trace", do_trace, "run one tracer live (bulwark trace --list)" },

@@ -19,6 +19,7 @@ void policy_defaults(struct bw_policy *p)
 	p->rules[0] = xstrdup(DEFAULT_RULES);
 	p->nrules = 1;
 	p->log = xstrdup(DEFAULT_LOG);
+	p->status = xstrdup("/run/bulwark/status.json");
 	p->on_lsm_missing = BW_LSM_REFUSE;
 	p->log_keep = 5;
 	p->log_flush = 1;	/* incremental */
@@ -235,6 +236,11 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 			goto bad;
 		free(p->log);
 		p->log = resolve(c, value);
+	} else if (!strcmp(name, "status")) {
+		if (!*value)
+			goto bad;
+		free(p->status);
+		p->status = resolve(c, value);
 	} else if (!strcmp(name, "rules")) {
 		char *copy = xstrdup(value), *vals[64];
 		size_t n = split_list(copy, vals, 64);
@@ -252,7 +258,7 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 		free(copy);
 	} else {
 		diag_err(c->d, f->path, k->line,
-			 "unknown key '%s' (mode, rules, log, on_lsm_missing)", name);
+			 "unknown key '%s' (mode, rules, log, status, on_lsm_missing)", name);
 		c->err = -1;
 	}
 	return;
@@ -286,6 +292,7 @@ void policy_free(struct bw_policy *p)
 		free(p->rules[i]);
 	free(p->rules);
 	free(p->log);
+	free(p->status);
 	free(p->file);
 	free(p->trace_syscall_filter);
 	free(p->metrics_path);

@@ -17,6 +17,7 @@ struct bw_policy {
 	char **rules;		/* rule paths, made absolute against the file's dir */
 	size_t nrules;
 	char *log;
+	char *status;		/* the engine's status file, for `bulwark status` */
 	int on_lsm_missing;
 	/* [tracers]: the syscall tracer as audit context */
 	int trace_syscall;	/* BW_TRACE_OFF, _ALL, _FIRST */

@@ -65,6 +65,8 @@ int tracer_loop(struct ring_buffer *rb, unsigned long long duration)
 	time_t end = duration ? time(NULL) + (time_t)duration : 0;
 
 	stop = 0;
+	/* on stderr, so that scripts can wait until the programs are attached */
+	fprintf(stderr, "bulwark: tracing (Ctrl-C to stop)\n");
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -81,17 +83,31 @@ int tracer_loop(struct ring_buffer *rb, unsigned long long duration)
 	return 0;
 }
 
-uint64_t percpu_counter_sum(int map_fd, uint32_t key)
+int percpu_counter_values(int map_fd, uint32_t key, uint64_t **vals)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals, sum = 0;
 
+	*vals = NULL;
 	if (ncpu <= 0)
-		return 0;
-	vals = xcalloc(ncpu, sizeof(*vals));
-	if (!bpf_map_lookup_elem(map_fd, &key, vals))
-		for (int c = 0; c < ncpu; c++)
-			sum += vals[c];
+		return ncpu ? ncpu : -ENODEV;
+	*vals = xcalloc(ncpu, sizeof(**vals));
+	if (bpf_map_lookup_elem(map_fd, &key, *vals)) {
+		int err = -errno;
+
+		free(*vals);
+		*vals = NULL;
+		return err;
+	}
+	return ncpu;
+}
+
+uint64_t percpu_counter_sum(int map_fd, uint32_t key)
+{
+	uint64_t *vals, sum = 0;
+	int n = percpu_counter_values(map_fd, key, &vals);
+
+	for (int c = 0; c < n; c++)
+		sum += vals[c];
 	free(vals);
 	return sum;
 }

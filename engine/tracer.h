@@ -30,6 +30,8 @@ int tracer_common_opt(int c, const char *arg, struct tracer_opts *o,
 
 /* Sum over CPUs of a per-CPU u64 counter (loss counters); 0 if unreadable. */
 uint64_t percpu_counter_sum(int map_fd, uint32_t key);
+/* The per-CPU values themselves: *vals (caller frees), their count, or -errno. */
+int percpu_counter_values(int map_fd, uint32_t key, uint64_t **vals);
 
 /* CLOCK_REALTIME - CLOCK_BOOTTIME now, ns: record times to wall clock. */
 int64_t tracer_boot_to_real(void);

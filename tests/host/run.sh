@@ -12,6 +12,14 @@ ROOT=$(pwd)
 trap '[ -n "${BW_KEEP:-}" ] || rm -rf "$T"' EXIT
 
 pass() { echo "PASS: host/$1"; }
+
+# wait_tracing FILE: until a tracer says on stderr (FILE) that it is attached
+wait_tracing() {
+	i=0
+	while ! grep -q "bulwark: tracing" "$1" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
 fail() { echo "FAIL: host/$1: $2"; }
 skip() { echo "SKIP: host/$1: $2"; }
 
@@ -115,9 +123,9 @@ if [ -x "$BWTEST" ]; then
 	fi
 	if [ "$(id -u)" = 0 ]; then
 		# the seccomp tracer, standalone
-		"$BW" trace seccomp -j -d 4 >"$T/sec.out" 2>&1 &
+		"$BW" trace seccomp -j -d 4 >"$T/sec.out" 2>"$T/sec.err" &
 		tpid=$!
-		sleep 1.5
+		wait_tracing "$T/sec.err"
 		"$BW" exec --rules "$T/exec.rules" --log "$T/exec.log" -- "$T/bwexec" uname >"$T/e1.out"
 		"$BW" exec --rules "$T/exec.rules" --log "$T/exec.log" -- "$T/bwexec" getppid >"$T/e2.out" 2>&1
 		wait $tpid
@@ -141,9 +149,9 @@ fi
 
 if [ "$(id -u)" = 0 ] && [ -x "$BWTEST" ]; then
 	cp "$BWTEST" "$T/bwseq"
-	"$BW" trace syscall -c bwseq -s getppid -s uname -s chroot -j -d 4 >"$T/trace.out" 2>&1 &
+	"$BW" trace syscall -c bwseq -s getppid -s uname -s chroot -j -d 4 >"$T/trace.out" 2>"$T/trace.err" &
 	tpid=$!
-	sleep 1.5
+	wait_tracing "$T/trace.err"
 	"$T/bwseq" sequence >"$T/seq.out"
 	seqpid=$(sed -n 's/^pid=//p' "$T/seq.out")
 	wait $tpid
@@ -154,9 +162,9 @@ if [ "$(id -u)" = 0 ] && [ -x "$BWTEST" ]; then
 	else
 		fail trace-syscall-sequence "pid $seqpid: got '$got'; output: $(head -c 400 "$T/trace.out")"
 	fi
-	"$BW" trace syscall -c bwseq --count -d 4 >"$T/count.out" 2>&1 &
+	"$BW" trace syscall -c bwseq --count -d 4 >"$T/count.out" 2>"$T/count.err" &
 	tpid=$!
-	sleep 1.5
+	wait_tracing "$T/count.err"
 	"$T/bwseq" sequence >/dev/null
 	wait $tpid
 	if [ "$(grep -c 'bwseq .*getppid (first use)' "$T/count.out")" = 1 ] &&
@@ -167,9 +175,9 @@ if [ "$(id -u)" = 0 ] && [ -x "$BWTEST" ]; then
 	fi
 	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	if [ -n "$cg2" ] && mkdir -p "$cg2/bwtest-trace.slice" 2>/dev/null; then
-		"$BW" trace syscall --cgroup /bwtest-trace.slice -s getppid -j -d 4 >"$T/cg.out" 2>&1 &
+		"$BW" trace syscall --cgroup /bwtest-trace.slice -s getppid -j -d 4 >"$T/cg.out" 2>"$T/cg.err" &
 		tpid=$!
-		sleep 1.5
+		wait_tracing "$T/cg.err"
 		"$T/bwseq" getppid >/dev/null
 		sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" getppid' sh "$cg2/bwtest-trace.slice" "$T/bwseq" >"$T/cgin.out"
 		wait $tpid
@@ -281,6 +289,7 @@ cat >"$T/audit.conf" <<EOF
 [engine]
 rules = $T/host.rules
 log = $T/audit.log
+status = $T/status.json
 on_lsm_missing = audit
 
 [tracers]
@@ -524,6 +533,18 @@ else
 	skip lost-records-counted "helper $BWTEST not built"
 fi
 
+# bulwark status: the running engine's own account, losses per CPU
+sleep 1.2
+out=$("$BW" status --config "$T/audit.conf" 2>&1); rc=$?
+ltotal=$(grep '"type":"lost"' "$T/audit.log" | grep '"event":"signal"' | tail -1 | sed 's/.*"total":\([0-9]*\).*/\1/')
+if [ $rc -eq 0 ] && echo "$out" | grep -q "pid $pid, running" &&
+   echo "$out" | grep -q "signal $ltotal (per CPU:" &&
+   grep '"type":"lost"' "$T/audit.log" | grep '"event":"signal"' | grep -q '"per_cpu":\['; then
+	pass status-running
+else
+	fail status-running "exit $rc, want signal $ltotal lost: $out"
+fi
+
 # SIGUSR1 rotates the log: the old one gzip'd beside it, nothing lost
 before=$(wc -l <"$T/audit.log")
 kill -USR1 $pid
@@ -699,6 +720,13 @@ if grep -q "^bulwark_rule_decisions_total{rule=\"deny-exec-marker\",decision=\"w
 	pass metrics-file
 else
 	fail metrics-file "want $n deny-exec-marker would-denies: $(grep -E 'marker|lost|bytes' "$T/metrics.prom" 2>&1 | head -5)"
+fi
+
+out=$("$BW" status --config "$T/audit.conf" 2>&1); rc=$?
+if [ $rc -eq 1 ] && echo "$out" | grep -q "NOT RUNNING"; then
+	pass status-stopped
+else
+	fail status-stopped "exit $rc: $out"
 fi
 
 # every line of the log is one JSON object
