@@ -204,9 +204,13 @@ static bool matches(const struct log_filter *f, struct json_object *o)
 	/* a filter on a decision field keeps decision records only */
 	return str_is(o, "type", f->type) && str_is(o, "event", f->event) &&
 	       str_is(o, "decision", f->decision) && str_is(o, "rule", f->rule) &&
-	       str_is(o, "subject.comm", f->comm) && str_is(o, "subject.exe", f->exe) &&
+	       /* decision records name the process under "subject", the
+	        * tracers' records at the top */
+	       (str_is(o, "subject.comm", f->comm) || str_is(o, "comm", f->comm)) &&
+	       str_is(o, "subject.exe", f->exe) &&
 	       str_is(o, "subject.container", f->container) &&
-	       num_is(o, "subject.pid", f->pid) && num_is(o, "subject.uid", f->uid) &&
+	       (num_is(o, "subject.pid", f->pid) || num_is(o, "pid", f->pid)) &&
+	       (num_is(o, "subject.uid", f->uid) || num_is(o, "uid", f->uid)) &&
 	       (str_is(o, "subject.exec_id", f->exec_id) || str_is(o, "exec_id", f->exec_id));
 }
 

@@ -600,6 +600,26 @@ if echo "$out" | head -1 | grep -q "^exec id $id: pid [0-9]*, bwkill" &&
 else
 	fail log-explain "id $id: $(echo "$out" | head -6)"
 fi
+# every filter of bulwark log, against counts taken from the files themselves
+both() { zcat "$T/audit.log.1.gz"; cat "$T/audit.log"; }
+fcount() { "$BW" log --config "$T/audit.conf" --json "$@" 2>/dev/null | wc -l; }
+mpid=$(both | grep '"rule":"deny-exec-marker"' | head -1 | sed 's/.*"subject":{"pid":\([0-9]*\),.*/\1/')
+ok=yes why=
+check() {	# check NAME GOT WANT
+	if [ "$2" != "$3" ] || [ "$3" = 0 ]; then ok=no; why="$why $1: $2 shown, want $3;"; fi
+}
+check comm "$(fcount --comm bwkill)" "$(both | grep -c '"comm":"bwkill"')"
+check exe "$(fcount --exe "$T/bin/marker-true")" "$(both | grep -c "\"subject\":{[^}]*\"exe\":\"$T/bin/marker-true\"")"
+check pid "$(fcount --pid "$mpid")" "$(both | grep -c "\"pid\":$mpid,")"
+check uid "$(fcount --uid 0 --type decision)" "$(both | grep '"type":"decision"' | grep -c '"uid":0,')"
+check type "$(fcount --type policy)" "$(both | grep -c '"type":"policy"')"
+if [ "$(fcount --container 0123456789ab)" != 0 ]; then ok=no; why="$why container: records shown;"; fi
+if [ "$(fcount --rule deny-usr1 --comm nosuchcomm)" != 0 ]; then ok=no; why="$why combined: records shown;"; fi
+if [ $ok = yes ]; then
+	pass log-every-filter
+else
+	fail log-every-filter "$why"
+fi
 n=$("$BW" log --config "$T/audit.conf" --until 2000-01-01T00:00:00Z --json 2>&1 | wc -l)
 m=$("$BW" log --config "$T/audit.conf" --since 1h --json 2>&1 | wc -l)
 if [ "$n" = 0 ] && [ "$m" -gt 10 ]; then
@@ -686,6 +706,37 @@ if [ -x "$BWTEST" ]; then
 	fi
 else
 	skip log-after-sigkill "helper $BWTEST not built"
+fi
+
+# ---- rotation under load: many rotations while records pour in, nothing lost ----
+if [ -x "$BWTEST" ]; then
+	printf '[audit-urg]\nevent = signal\naction = audit\nsignal = SIGURG\ntarget_comm = bwrot\n' >"$T/rot.rules"
+	printf '[engine]\nrules = %s/rot.rules\nlog = %s/rot/audit.log\non_lsm_missing = audit\n[log]\nmax_size = 64K\nkeep = 100\n' \
+		"$T" "$T" >"$T/rot.conf"
+	cp "$BWTEST" "$T/bwrot"
+	"$T/bwrot" sleep 60 >/dev/null &
+	rvictim=$!
+	"$BW" run --config "$T/rot.conf" --ready-file "$T/rot.ready" 2>/dev/null &
+	rpid=$!
+	i=0
+	while [ ! -e "$T/rot.ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	N=4000
+	"$T/bwtest" kill-burst $N $rvictim SIGURG >/dev/null
+	sleep 3
+	kill -TERM $rpid
+	wait $rpid
+	kill $rvictim 2>/dev/null
+	nrot=$(ls "$T/rot" | grep -c '\.gz$')
+	written=$("$BW" log --config "$T/rot.conf" --rule audit-urg --json 2>/dev/null | wc -l)
+	lost=$("$BW" log --config "$T/rot.conf" --type lost --json 2>/dev/null | grep '"event":"signal"' |
+		sed 's/.*"total":\([0-9]*\).*/\1/' | tail -1)
+	if [ "$nrot" -ge 5 ] && [ $((written + ${lost:-0})) -eq $N ]; then
+		pass log-rotation-under-load
+	else
+		fail log-rotation-under-load "$nrot rotations; $written written + ${lost:-0} lost of $N"
+	fi
+else
+	skip log-rotation-under-load "helper $BWTEST not built"
 fi
 
 # ---- a full disk under the log: suspend, go on, resume, count ----
