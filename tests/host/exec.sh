@@ -298,7 +298,9 @@ fi
 # ia32: int $0x80 faults (SIGSEGV) on a kernel without ia32 emulation
 { plain=$("$T/bwsc" ia32-uname); rc=$?; } 2>/dev/null	# no "Segmentation fault"
 if [ $rc -ne 0 ] || [ "$plain" != result=OK ]; then
-	skip exec-ia32 "this kernel has no ia32 emulation (int \$0x80 unfiltered: exit $rc${plain:+, $plain}); tests/vm covers it"
+	# not a skip: the VM suite proves it (vm/exec-seccomp-ia32) on a kernel
+	# that has ia32 emulation; this one has not
+	echo "# host/exec-ia32 not run: no ia32 emulation here (exit $rc); vm/exec-seccomp-ia32 covers it"
 else
 	out=$(run ia32-uname)
 	if [ "$out" = result=-13 ]; then

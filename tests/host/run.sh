@@ -145,6 +145,9 @@ else
 	skip exec-seccomp "helper $BWTEST not built"
 fi
 
+# the rest of the seccomp module's cases (exec.sh)
+sh "$(dirname "$0")/exec.sh" "$BW"
+
 # ---- the syscall tracer ----
 
 if [ "$(id -u)" = 0 ] && [ -x "$BWTEST" ]; then
