@@ -163,7 +163,6 @@ static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 		free(ids);
 		free(copy);
 		free(p->trace_syscall_filter);
-	free(p->metrics_path);
 		p->trace_syscall_filter = xstrdup(value);
 		return;
 	}
