@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The pre-scan in front of inih (see ini_scan.h).  What it checks mirrors
+ * inih r55 as Debian builds it: white space is isspace(), ';' after white
+ * space starts an inline comment, lines are read 199 bytes at a time (a
+ * UTF-8 BOM on the first line included), section names are cut at 49.
+ */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,14 +18,37 @@
 #include "ini_scan.h"
 #include "util.h"
 
+#define BOM "\xEF\xBB\xBF"
+#define LIST_SEPS ", \t\v\f\r"
+
+static int read_all(int fd, char *buf, size_t size, size_t *got)
+{
+	size_t n = 0;
+
+	while (n < size) {
+		ssize_t r = read(fd, buf + n, size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		n += r;
+	}
+	*got = n;
+	return 0;
+}
+
 static int read_file(const char *path, char **out, struct diag *d)
 {
 	struct stat st;
+	size_t n;
 	char *buf;
-	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not hang the open; it is refused below */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		diag_err(d, path, 0, "cannot open: %s", strerror(errno));
 		return -1;
@@ -33,13 +64,13 @@ static int read_file(const char *path, char **out, struct diag *d)
 		return -1;
 	}
 	buf = xmalloc(st.st_size + 1);
-	n = read(fd, buf, st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		diag_err(d, path, 0, "cannot read: %s", n < 0 ? strerror(errno) : "short read");
+	if (read_all(fd, buf, st.st_size, &n)) {
+		diag_err(d, path, 0, "cannot read: %s", strerror(errno));
+		close(fd);
 		free(buf);
 		return -1;
 	}
+	close(fd);
 	buf[n] = 0;
 	if (memchr(buf, 0, n)) {
 		diag_err(d, path, 0, "file contains a NUL byte");
@@ -50,7 +81,22 @@ static int read_file(const char *path, char **out, struct diag *d)
 	return 0;
 }
 
-static void add_section(struct ini_file *f, const char *name, size_t len, int line)
+static bool is_space(char c)
+{
+	return isspace((unsigned char)c);
+}
+
+/* inih's inline comment: a ';' right after white space. */
+static const char *inline_comment(const char *s, size_t len)
+{
+	for (size_t i = 1; i < len; i++)
+		if (s[i] == ';' && is_space(s[i - 1]))
+			return s + i;
+	return NULL;
+}
+
+static void add_section(struct ini_file *f, const char *name, size_t len,
+			int line)
 {
 	f->sections = xreallocarray(f->sections, f->nsections + 1,
 				    sizeof(*f->sections));
@@ -59,25 +105,48 @@ static void add_section(struct ini_file *f, const char *name, size_t len, int li
 	f->nsections++;
 }
 
-static void add_key(struct ini_file *f, int line)
+static void add_key(struct ini_file *f, const char *name, size_t len, int line)
 {
 	f->keys = xreallocarray(f->keys, f->nkeys + 1, sizeof(*f->keys));
+	f->keys[f->nkeys].name = xstrndup(name, len);
 	f->keys[f->nkeys].line = line;
 	f->keys[f->nkeys].section = (int)f->nsections - 1;
 	f->nkeys++;
 }
 
+static const struct ini_section *find_section(const struct ini_file *f,
+					      const char *name, size_t len)
+{
+	for (size_t i = 0; i < f->nsections; i++)
+		if (strlen(f->sections[i].name) == len &&
+		    !memcmp(f->sections[i].name, name, len))
+			return &f->sections[i];
+	return NULL;
+}
+
 static int scan_section(struct ini_file *f, const char *p, size_t len,
 			int line, const char *what, struct diag *d)
 {
-	const char *end = memchr(p, ']', len);
+	const char *name = p + 1, *end = memchr(name, ']', len - 1);
+	const struct ini_section *prev;
+	const char *rest;
 	size_t nlen;
 
+	if (inline_comment(name, end ? (size_t)(end - name) : len - 1)) {
+		diag_err(d, f->path, line, "';' starts a comment here (inih would cut the line)");
+		return -1;
+	}
 	if (!end) {
 		diag_err(d, f->path, line, "section header without ']'");
 		return -1;
 	}
-	nlen = end - p - 1;
+	nlen = end - name;
+	for (rest = end + 1; rest < p + len && is_space(*rest); rest++)
+		;
+	if (rest < p + len && *rest != ';' && *rest != '#') {
+		diag_err(d, f->path, line, "text after ']' would be ignored");
+		return -1;
+	}
 	if (nlen == 0) {
 		diag_err(d, f->path, line, "empty %s", what);
 		return -1;
@@ -87,45 +156,63 @@ static int scan_section(struct ini_file *f, const char *p, size_t len,
 			 what, INI_SECTION_MAX);
 		return -1;
 	}
-	for (size_t i = 0; i < f->nsections; i++) {
-		if (strlen(f->sections[i].name) == nlen &&
-		    !memcmp(f->sections[i].name, p + 1, nlen)) {
-			diag_err(d, f->path, line, "duplicate %s '%.*s' (first defined at %s:%d)",
-				 what, (int)nlen, p + 1, f->path, f->sections[i].line);
-			return -1;
-		}
+	prev = find_section(f, name, nlen);
+	if (prev) {
+		diag_err(d, f->path, line, "duplicate %s '%.*s' (first defined at %s:%d)",
+			 what, (int)nlen, name, f->path, prev->line);
+		return -1;
 	}
-	add_section(f, p + 1, nlen, line);
+	add_section(f, name, nlen, line);
 	return 0;
 }
 
 static int scan_key(struct ini_file *f, const char *p, size_t len, int line,
 		    struct diag *d)
 {
-	const char *sep = NULL;
+	size_t sep = 0, nlen;
 
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '=' || p[i] == ':') {
-			sep = p + i;
-			break;
-		}
-	}
-	if (!sep) {
-		diag_err(d, f->path, line, "expected 'key = value'");
+	if (inline_comment(p, len)) {
+		diag_err(d, f->path, line,
+			 "';' starts a comment here (inih would cut the value before it)");
 		return -1;
 	}
-	for (const char *q = sep; q + 1 < p + len; q++) {
-		if ((q[0] == ' ' || q[0] == '\t') && q[1] == ';') {
-			diag_err(d, f->path, line,
-				 "';' after a space starts a comment here and would cut the value");
-			return -1;
-		}
+	while (sep < len && p[sep] != '=' && p[sep] != ':')
+		sep++;
+	if (sep == len) {
+		diag_err(d, f->path, line, "expected 'key = value'");
+		return -1;
 	}
 	if (!f->nsections) {
 		diag_err(d, f->path, line, "key outside any section");
 		return -1;
 	}
-	add_key(f, line);
+	for (nlen = sep; nlen && is_space(p[nlen - 1]); nlen--)
+		;
+	add_key(f, p, nlen, line);
+	return 0;
+}
+
+static int scan_line(struct ini_file *f, const char *p, size_t len, int line,
+		     const char *what, struct diag *d)
+{
+	size_t indent = 0;
+
+	while (indent < len && is_space(p[indent]))
+		indent++;
+	if (indent == len || p[indent] == ';' || p[indent] == '#')
+		return 0;
+	if (indent) {
+		diag_err(d, f->path, line,
+			 "indented line would continue the previous value");
+		return -1;
+	}
+	if (p[0] != '[')
+		return scan_key(f, p, len, line, d);
+	if (scan_section(f, p, len, line, what, d)) {
+		/* the keys below belong to it, not to the section before */
+		add_section(f, "", 0, line);
+		return -1;
+	}
 	return 0;
 }
 
@@ -133,45 +220,31 @@ int ini_scan(struct ini_file *f, const char *path, const char *what,
 	     struct diag *d)
 {
 	int line = 0, err = 0;
-	char *p, *nl;
+	const char *p;
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
 	if (read_file(path, &f->text, d))
 		return -1;
-	p = f->text;
-	if (!strncmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;
-	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
-		size_t len, indent;
+	for (p = f->text; *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t raw = nl ? (size_t)(nl - p) : strlen(p);
+		size_t len = raw, skip = 0;
 
 		line++;
-		nl = strchr(p, '\n');
-		len = nl ? (size_t)(nl - p) : strlen(p);
 		if (len && p[len - 1] == '\r')
 			len--;
+		/* inih reads the BOM as part of the first line */
+		if (line == 1 && !strncmp(p, BOM, 3))
+			skip = 3;
 		if (len > INI_LINE_MAX) {
-			diag_err(d, path, line, "line longer than %d bytes", INI_LINE_MAX);
+			diag_err(d, path, line, "line longer than %d bytes",
+				 INI_LINE_MAX);
 			err = -1;
-			continue;
-		}
-		indent = strspn(p, " \t");
-		if (indent >= len || p[indent] == ';' || p[indent] == '#')
-			continue;
-		if (indent) {
-			diag_err(d, path, line,
-				 "indented line would continue the previous value");
-			err = -1;
-			continue;
-		}
-		if (p[0] == '[') {
-			if (scan_section(f, p, len, line, what, d))
-				err = -1;
-		} else if (scan_key(f, p, len, line, d)) {
+		} else if (scan_line(f, p + skip, len - skip, line, what, d)) {
 			err = -1;
 		}
-		if (!nl)
-			break;
+		p = nl ? nl + 1 : p + raw;
 	}
 	return err;
 }
@@ -190,12 +263,13 @@ static int on_key(void *user, const char *section, const char *name,
 	struct parse_ctx *c = user;
 	const struct ini_key *k;
 
-	if (c->next >= c->f->nkeys) {
+	if (c->mismatch || c->next >= c->f->nkeys) {
 		c->mismatch = true;
 		return 0;
 	}
 	k = &c->f->keys[c->next++];
-	if (k->section < 0 || strcmp(c->f->sections[k->section].name, section)) {
+	if (strcmp(c->f->sections[k->section].name, section) ||
+	    strcmp(k->name, name)) {
 		c->mismatch = true;
 		return 0;
 	}
@@ -209,13 +283,14 @@ int ini_parse_scanned(struct ini_file *f, ini_key_fn fn, void *user,
 	struct parse_ctx c = { .f = f, .fn = fn, .user = user };
 	int line = ini_parse_string(f->text, on_key, &c);
 
-	if (line) {
-		diag_err(d, f->path, line > 0 ? line : 0, "cannot parse this line");
-		return -1;
-	}
 	if (c.mismatch || c.next != f->nkeys) {
 		/* an inih behaviour the scan does not know: refuse, loudly */
-		diag_err(d, f->path, 0, "internal error: inih and the pre-scan disagree on this file");
+		diag_err(d, f->path, 0,
+			 "internal error: inih and the pre-scan disagree on this file");
+		return -1;
+	}
+	if (line) {
+		diag_err(d, f->path, line > 0 ? line : 0, "cannot parse this line");
 		return -1;
 	}
 	return 0;
@@ -225,6 +300,8 @@ void ini_file_free(struct ini_file *f)
 {
 	for (size_t i = 0; i < f->nsections; i++)
 		free(f->sections[i].name);
+	for (size_t i = 0; i < f->nkeys; i++)
+		free(f->keys[i].name);
 	free(f->sections);
 	free(f->keys);
 	free(f->text);
@@ -236,8 +313,8 @@ size_t split_list(char *value, char **out, size_t max)
 	char *save = NULL;
 	size_t n = 0;
 
-	for (char *tok = strtok_r(value, ", \t", &save); tok && n < max;
-	     tok = strtok_r(NULL, ", \t", &save))
+	for (char *tok = strtok_r(value, LIST_SEPS, &save); tok && n < max;
+	     tok = strtok_r(NULL, LIST_SEPS, &save))
 		out[n++] = tok;
 	return n;
 }

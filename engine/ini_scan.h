@@ -12,7 +12,7 @@
  * values at " ;", and gives its handler no line numbers.  A file is
  * therefore pre-scanned here, each trap reported as an error with its
  * line, and only a clean file is handed to inih; its k-th handler call is
- * then the k-th key line found here.
+ * then the k-th key line found here (checked by section and key name).
  */
 #define INI_SECTION_MAX 49	/* longest section name inih keeps */
 #define INI_LINE_MAX 198	/* longest line inih reads whole */
@@ -24,8 +24,9 @@ struct ini_section {
 };
 
 struct ini_key {
+	char *name;		/* as inih will pass it: trimmed */
 	int line;
-	int section;		/* index in sections, or -1 before any */
+	int section;		/* index in sections */
 };
 
 struct ini_file {

@@ -21,8 +21,12 @@ int cap_from_string(const char *s)
 
 	if (strncasecmp(s, "cap_", 4) || strlen(s) >= sizeof(lower))
 		return -1;
-	for (i = 0; s[i]; i++)
+	for (i = 0; s[i]; i++) {
+		/* libcap stops at the first other character: cap_chown+ep */
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return -1;
 		lower[i] = tolower((unsigned char)s[i]);
+	}
 	lower[i] = 0;
 	if (cap_from_name(lower, &v) || v < 0 || v > 63)
 		return -1;
@@ -45,7 +49,22 @@ static const char *const sig_names[] = {
 	"VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
 };
 
+#define SIG_RTMIN 34	/* glibc's SIGRTMIN: it keeps 32 and 33 for itself */
 #define SIG_MAX 64
+
+/* RTMIN, RTMIN+N, RTMAX, RTMAX-N */
+static int rt_signal(const char *name)
+{
+	unsigned long long n = 0;
+	bool min = !strncasecmp(name, "rtmin", 5);
+
+	if (!min && strncasecmp(name, "rtmax", 5))
+		return -1;
+	if (name[5] && (name[5] != (min ? '+' : '-') ||
+			parse_u64(name + 6, SIG_MAX - SIG_RTMIN, &n)))
+		return -1;
+	return min ? SIG_RTMIN + (int)n : SIG_MAX - (int)n;
+}
 
 int signal_from_string(const char *s)
 {
@@ -54,14 +73,16 @@ int signal_from_string(const char *s)
 
 	if (!parse_u64(s, SIG_MAX, &n))
 		return n;
-	if (!strncasecmp(name, "sig", 3))
+	if (!strncasecmp(name, "sig", 3)) {
 		name += 3;
+		/* SIG34, as signal_name() writes real-time signals */
+		if (!parse_u64(name, SIG_MAX, &n))
+			return n;
+	}
 	for (size_t i = 1; i < ARRAY_SIZE(sig_names); i++)
 		if (!strcasecmp(name, sig_names[i]))
 			return i;
-	if (!strncasecmp(name, "rtmin+", 6) && !parse_u64(name + 6, 30, &n))
-		return 34 + n;
-	return -1;
+	return rt_signal(name);
 }
 
 const char *signal_name(unsigned int sig, char *buf, size_t len)
@@ -138,9 +159,9 @@ static int id_from_string(const char *s, uint32_t *out, bool group)
 {
 	unsigned long long n;
 
-	if (isdigit((unsigned char)*s)) {
+	if (isdigit((unsigned char)*s) || *s == '-' || *s == '+') {
 		if (parse_u64(s, ID_MAX, &n))
-			return -1;
+			return -2;
 		*out = n;
 		return 0;
 	}

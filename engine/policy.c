@@ -10,6 +10,8 @@
 
 #define DEFAULT_RULES "/etc/bulwark/rules.d"
 #define DEFAULT_LOG "/var/log/bulwark/audit.log"
+#define MAX_RULE_PATHS 64
+#define MAX_FILTER 256		/* names and groups in syscall_filter */
 
 void policy_defaults(struct bw_policy *p)
 {
@@ -150,10 +152,15 @@ static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 		return;
 	}
 	if (!strcmp(name, "syscall_filter")) {
-		char *copy = xstrdup(value), *vals[256];
-		size_t nv = split_list(copy, vals, 256);
+		char *copy = xstrdup(value), *vals[MAX_FILTER + 1];
+		size_t nv = split_list(copy, vals, MAX_FILTER + 1);
 
-		for (size_t i = 0; i < nv; i++) {
+		if (!nv || nv > MAX_FILTER) {
+			diag_err(c->d, f->path, k->line,
+				 "syscall_filter takes 1 to %d names and groups", MAX_FILTER);
+			c->err = -1;
+		}
+		for (size_t i = 0; i < nv && i < MAX_FILTER; i++) {
 			if (syscall_resolve(vals[i], &ids, &n)) {
 				diag_err(c->d, f->path, k->line,
 					 "unknown syscall or group '%s'", vals[i]);
@@ -180,42 +187,104 @@ static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 	c->err = -1;
 }
 
+static void metrics_key(struct policy_ctx *c, const struct ini_file *f,
+			const struct ini_key *k, const char *name, const char *value)
+{
+	struct bw_policy *p = c->p;
+	unsigned long long v;
+
+	if (!strcmp(name, "path") && *value) {
+		free(p->metrics_path);
+		p->metrics_path = resolve(c, value);
+	} else if (!strcmp(name, "interval") && !parse_u64(value, 86400, &v) && v) {
+		p->metrics_interval = v;
+	} else {
+		diag_err(c->d, f->path, k->line, "bad [metrics] setting %s = '%s' "
+			 "(path = FILE, interval = 1 to 86400 seconds)", name, value);
+		c->err = -1;
+	}
+}
+
+static void engine_key(struct policy_ctx *c, const struct ini_file *f,
+		       const struct ini_key *k, const char *name, const char *value);
+
+static const struct {
+	const char *name;
+	void (*fn)(struct policy_ctx *c, const struct ini_file *f,
+		   const struct ini_key *k, const char *name, const char *value);
+} sections[] = {
+	{ "engine", engine_key },
+	{ "log", log_key },
+	{ "metrics", metrics_key },
+	{ "tracers", tracer_key },
+};
+
+static int find_section(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
+		if (!strcmp(sections[i].name, name))
+			return i;
+	return -1;
+}
+
+static void unknown_section(struct policy_ctx *c, const struct ini_file *f,
+			    int line, const char *sec)
+{
+	diag_err(c->d, f->path, line,
+		 "unknown section [%s] (the policy file has [engine], [log], [metrics] and [tracers])",
+		 sec);
+	c->err = -1;
+}
+
+/* The same key earlier in the same section, if any. */
+static const struct ini_key *earlier_key(const struct ini_file *f,
+					 const struct ini_key *k)
+{
+	for (const struct ini_key *e = f->keys; e < k; e++)
+		if (e->section == k->section && !strcmp(e->name, k->name))
+			return e;
+	return NULL;
+}
+
 static void on_key(void *user, const struct ini_file *f, const struct ini_key *k,
 		   const char *name, const char *value)
 {
 	struct policy_ctx *c = user;
-	struct bw_policy *p = c->p;
 	const char *sec = f->sections[k->section].name;
+	const struct ini_key *prev = earlier_key(f, k);
+	int i = find_section(sec);
 
-	if (!strcmp(sec, "metrics")) {
-		unsigned long long v;
-
-		if (!strcmp(name, "path") && *value) {
-			free(p->metrics_path);
-			p->metrics_path = resolve(c, value);
-		} else if (!strcmp(name, "interval") && !parse_u64(value, 86400, &v) && v) {
-			p->metrics_interval = v;
-		} else {
-			diag_err(c->d, f->path, k->line, "bad [metrics] setting %s = '%s' "
-				 "(path = FILE, interval = 1 to 86400 seconds)", name, value);
-			c->err = -1;
-		}
+	if (i < 0) {
+		unknown_section(c, f, k->line, sec);
 		return;
 	}
-	if (!strcmp(sec, "log")) {
-		log_key(c, f, k, name, value);
-		return;
-	}
-	if (!strcmp(sec, "tracers")) {
-		tracer_key(c, f, k, name, value);
-		return;
-	}
-	if (strcmp(sec, "engine")) {
-		diag_err(c->d, f->path, k->line,
-			 "unknown section [%s] (the policy file has [engine], [log], [metrics] and [tracers])", sec);
+	if (prev) {
+		diag_err(c->d, f->path, k->line, "%s repeated (first at line %d)",
+			 name, prev->line);
 		c->err = -1;
 		return;
 	}
+	sections[i].fn(c, f, k, name, value);
+}
+
+/* Unknown sections with keys are reported at each key; these have none. */
+static void check_empty_sections(struct policy_ctx *c, const struct ini_file *f)
+{
+	for (size_t i = 0; i < f->nsections; i++) {
+		bool used = false;
+
+		for (size_t k = 0; k < f->nkeys && !used; k++)
+			used = f->keys[k].section == (int)i;
+		if (!used && find_section(f->sections[i].name) < 0)
+			unknown_section(c, f, f->sections[i].line, f->sections[i].name);
+	}
+}
+
+static void engine_key(struct policy_ctx *c, const struct ini_file *f,
+		       const struct ini_key *k, const char *name, const char *value)
+{
+	struct bw_policy *p = c->p;
+
 	if (!strcmp(name, "mode")) {
 		if (!strcmp(value, "enforce"))
 			p->mode = BW_MODE_ENFORCE;
@@ -241,10 +310,10 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 		free(p->status);
 		p->status = resolve(c, value);
 	} else if (!strcmp(name, "rules")) {
-		char *copy = xstrdup(value), *vals[64];
-		size_t n = split_list(copy, vals, 64);
+		char *copy = xstrdup(value), *vals[MAX_RULE_PATHS + 1];
+		size_t n = split_list(copy, vals, MAX_RULE_PATHS + 1);
 
-		if (!n) {
+		if (!n || n > MAX_RULE_PATHS) {
 			free(copy);
 			goto bad;
 		}
@@ -280,6 +349,8 @@ int policy_load(struct bw_policy *p, const char *path, struct diag *d)
 	err = ini_scan(&f, p->file, "section", d);
 	if (!err)
 		err = ini_parse_scanned(&f, on_key, &c, d);
+	if (!err)
+		check_empty_sections(&c, &f);
 	ini_file_free(&f);
 	free(c.dir);
 	return err || c.err ? -1 : 0;

@@ -117,47 +117,60 @@ const char *bw_dim_key(int dim)
 
 /* ---- matching ---- */
 
+/* Path dims and cgroup: a value ending in '/' is a directory prefix. */
+static bool is_path_dim(int dim)
+{
+	return dim == BW_DIM_CGROUP || bw_dim_kind(dim) == BW_KIND_PATH;
+}
+
+static bool is_str_dim(int dim)
+{
+	return dim == BW_DIM_CGROUP || bw_dim_kind(dim) != BW_KIND_NUM;
+}
+
+static bool is_prefix(const char *v)
+{
+	size_t len = strlen(v);
+
+	return len && v[len - 1] == '/';
+}
+
+/* A prefix "/usr/bin/" accepts what is below it and "/usr/bin" itself. */
 static bool path_accepts(const char *v, const char *s)
 {
 	size_t len = strlen(v);
 
-	if (len && v[len - 1] == '/')
+	if (is_prefix(v))
 		return !strncmp(s, v, len) ||
 		       (strlen(s) == len - 1 && !strncmp(s, v, len - 1));
 	return !strcmp(s, v);
 }
 
-static bool cgroup_accepts(const char *v, const char *path)
+static bool value_accepts(int dim, const struct bw_match *m, size_t k,
+			  uint64_t num, const char *str)
 {
-	size_t plen = strlen(path);
-	size_t vlen = strlen(v);
-
-	/* v ends in '/': path is v's cgroup itself or below it */
-	if (!strncmp(path, v, vlen))
-		return true;
-	return plen + 1 == vlen && !strncmp(path, v, plen);
+	if (is_path_dim(dim))
+		return path_accepts(m->strs[k], str);	/* cgroups end in '/' */
+	if (bw_dim_kind(dim) == BW_KIND_STR)
+		return !strncmp(m->strs[k], str, BW_COMM_LEN - 1);
+	return m->nums[k] == num;
 }
 
 bool rule_dim_accepts(const struct bw_rule *r, int dim, uint64_t num,
 		      const char *str)
 {
-	const struct bw_match *m = &r->dims[dim];
+	const struct bw_match *m;
 	bool hit = false;
 
+	if (dim < 0 || dim >= BW_NDIM)
+		return false;
+	m = &r->dims[dim];
 	if (!m->set)
 		return true;
 	if (!str)
 		str = dim == BW_DIM_CGROUP ? "/" : "";
-	for (size_t k = 0; k < m->n && !hit; k++) {
-		if (dim == BW_DIM_CGROUP)
-			hit = cgroup_accepts(m->strs[k], str);
-		else if (bw_dim_kind(dim) == BW_KIND_NUM)
-			hit = m->nums[k] == num;
-		else if (bw_dim_kind(dim) == BW_KIND_STR)
-			hit = !strncmp(m->strs[k], str, BW_COMM_LEN - 1);
-		else
-			hit = path_accepts(m->strs[k], str);
-	}
+	for (size_t k = 0; k < m->n && !hit; k++)
+		hit = value_accepts(dim, m, k, num, str);
 	return m->negate ? !hit : hit;
 }
 
@@ -228,6 +241,44 @@ static bool is_hex_id(const char *s)
 	return strspn(s, "0123456789abcdef") == n;
 }
 
+/*
+ * The kernel reads at most BW_PATH_LEN - 1 bytes of a path.  A prefix of
+ * that length still matches exactly what it should; an exact path must be
+ * a byte shorter, or it would also match every longer path cut to it.
+ */
+static int parse_path(struct bw_match *m, const struct keydef *kd,
+		      const char *v, const char *file, int line, struct diag *d)
+{
+	char *stored;
+	size_t len;
+
+	if (kd->type != V_SOURCE && v[0] != '/') {
+		diag_err(d, file, line, "%s '%s' is not an absolute path", kd->key, v);
+		return -1;
+	}
+	if (kd->type == V_CGROUP && !is_prefix(v))
+		stored = xasprintf("%s/", v);
+	else
+		stored = xstrdup(v);
+	len = strlen(stored);
+	if (len > BW_PATH_LEN - 1) {
+		diag_err(d, file, line, "%s is longer than %d bytes", kd->key,
+			 BW_PATH_LEN - 1);
+		free(stored);
+		return -1;
+	}
+	if (len == BW_PATH_LEN - 1 && !is_prefix(stored)) {
+		diag_err(d, file, line,
+			 "%s is longer than %d bytes (%d for a prefix ending in '/')",
+			 kd->key, BW_PATH_LEN - 2, BW_PATH_LEN - 1);
+		free(stored);
+		return -1;
+	}
+	match_add_str(m, stored);
+	free(stored);
+	return 0;
+}
+
 /* One value of a key; returns 0 or -1 after reporting. */
 static int parse_value(struct bw_match *m, const struct keydef *kd,
 		       const char *v, const char *file, int line,
@@ -249,31 +300,14 @@ static int parse_value(struct bw_match *m, const struct keydef *kd,
 	case V_PATH:
 	case V_SOURCE:
 	case V_CGROUP:
-		if (kd->type != V_SOURCE && v[0] != '/') {
-			diag_err(d, file, line, "%s '%s' is not an absolute path",
-				 kd->key, v);
-			return -1;
-		}
-		if (len > BW_PATH_LEN - 2) {
-			diag_err(d, file, line, "%s is longer than %d bytes",
-				 kd->key, BW_PATH_LEN - 2);
-			return -1;
-		}
-		if (kd->type == V_CGROUP && v[len - 1] != '/') {
-			char *with = xasprintf("%s/", v);
-
-			match_add_str(m, with);
-			free(with);
-		} else {
-			match_add_str(m, v);
-		}
-		return 0;
+		return parse_path(m, kd, v, file, line, d);
 	case V_UID:
 	case V_GID:
-		if ((kd->type == V_UID ? uid_from_string(v, &id) :
-		     gid_from_string(v, &id))) {
+		n = kd->type == V_UID ? uid_from_string(v, &id) :
+					gid_from_string(v, &id);
+		if (n < 0) {
 			diag_err(d, file, line, "%s '%s': %s", kd->key, v,
-				 (*v >= '0' && *v <= '9') ? "bad number" :
+				 n == -2 ? "bad number" :
 				 kd->type == V_UID ? "no such user" : "no such group");
 			return -1;
 		}
@@ -487,7 +521,7 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 		err = -1;
 	} else if ((c = bw_class_from_name(ev->value)) < 0) {
 		diag_err(d, file, ev->line,
-			 "unknown event '%s' (capable, ipc, mount, signal, exec)", ev->value);
+			 "unknown event '%s' (capable, ipc, mount, signal, exec, syscall)", ev->value);
 		err = -1;
 	} else {
 		r->cls = c;
@@ -654,8 +688,10 @@ static int load_dir(struct bw_ruleset *rs, const char *path, struct diag *d)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(dir);
-	if (!n)
+	if (!n) {
 		diag_warn(d, path, 0, "no *.rules files in this directory");
+		return 0;
+	}
 	qsort(names, n, sizeof(*names), cmp_natural);
 	for (size_t i = 0; i < n; i++) {
 		char *full = xasprintf("%s/%s", path, names[i]);
@@ -684,45 +720,70 @@ int rules_load_path(struct bw_ruleset *rs, const char *path, struct diag *d)
 
 /* ---- checks across rules ---- */
 
+/*
+ * For the unreachable-rule check each value stands for a set: one number
+ * or name, one exact path, or a prefix with all below it and the directory
+ * itself.  Two questions are asked of single values; a value spread over
+ * several of the other rule's values counts as not covered, so the check
+ * may miss a shadowed rule but never warns about a reachable one.
+ */
+static bool same_value(int dim, const struct bw_match *a, size_t i,
+		       const struct bw_match *b, size_t k)
+{
+	if (is_str_dim(dim))
+		return !strcmp(a->strs[i], b->strs[k]);
+	return a->nums[i] == b->nums[k];
+}
+
+/* Is all of b's value k inside one of a's values? */
+static bool value_inside(int dim, const struct bw_match *a,
+			 const struct bw_match *b, size_t k)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (same_value(dim, a, i, b, k))
+			return true;
+		if (is_path_dim(dim) && is_prefix(a->strs[i]) &&
+		    path_accepts(a->strs[i], b->strs[k]))
+			return true;
+	}
+	return false;
+}
+
+/* Do a's values and b's value k have anything in common? */
+static bool value_meets(int dim, const struct bw_match *a,
+			const struct bw_match *b, size_t k)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (same_value(dim, a, i, b, k))
+			return true;
+		if (is_path_dim(dim) &&
+		    (path_accepts(a->strs[i], b->strs[k]) ||
+		     path_accepts(b->strs[k], a->strs[i])))
+			return true;
+	}
+	return false;
+}
+
 /* Does rule a accept every value rule b accepts in this dimension? */
 static bool dim_covers(const struct bw_rule *a, const struct bw_rule *b, int dim)
 {
 	const struct bw_match *ma = &a->dims[dim], *mb = &b->dims[dim];
-	bool strs = dim == BW_DIM_CGROUP || bw_dim_kind(dim) != BW_KIND_NUM;
-	bool paths = dim == BW_DIM_CGROUP || bw_dim_kind(dim) == BW_KIND_PATH;
 
 	if (!ma->set)
 		return true;
-	if (!mb->set)
+	if (!mb->set || (mb->negate && !ma->negate))
 		return false;
 	if (mb->negate) {
-		/* b accepts all but a few: only a negated a with fewer exclusions */
-		if (!ma->negate)
-			return false;
-		for (size_t i = 0; i < ma->n; i++) {
-			bool found = false;
-
-			for (size_t k = 0; k < mb->n && !found; k++)
-				found = strs ? !strcmp(ma->strs[i], mb->strs[k]) :
-					       ma->nums[i] == mb->nums[k];
-			if (!found)
+		/* both negated: a must exclude only what b excludes */
+		for (size_t i = 0; i < ma->n; i++)
+			if (!value_inside(dim, mb, ma, i))
 				return false;
-		}
 		return true;
 	}
 	for (size_t k = 0; k < mb->n; k++) {
-		const char *s = strs ? mb->strs[k] : NULL;
-		uint64_t v = strs ? 0 : mb->nums[k];
-
-		if (!rule_dim_accepts(a, dim, v, s))
+		if (ma->negate ? value_meets(dim, ma, mb, k) :
+				 !value_inside(dim, ma, mb, k))
 			return false;
-		/* b's prefix covers more than its own string: a negated a must
-		 * not exclude anything below it */
-		if (paths && ma->negate && s[strlen(s) - 1] == '/') {
-			for (size_t i = 0; i < ma->n; i++)
-				if (!strncmp(ma->strs[i], s, strlen(s)))
-					return false;
-		}
 	}
 	return true;
 }

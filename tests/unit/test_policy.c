@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The policy file: defaults, values, paths relative to the file, and
+ * every error with its line (the rule files' INI traps included).
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "policy.h"
+#include "util.h"
+#include "testutil.h"
+
+#define DEFAULT_RULES "/etc/bulwark/rules.d"
+#define DEFAULT_LOG "/var/log/bulwark/audit.log"
+
+struct loaded {
+	struct bw_policy p;
+	struct diag d;
+	int ret;
+	char *path;
+};
+
+static void load(struct loaded *l, const char *dir, const char *text)
+{
+	memset(l, 0, sizeof(*l));
+	l->path = tu_write(dir, "bulwark.conf", text);
+	l->ret = policy_load(&l->p, l->path, &l->d);
+}
+
+static void unload(struct loaded *l)
+{
+	policy_free(&l->p);
+	diag_free(&l->d);
+	assert_int_equal(unlink(l->path), 0);
+	free(l->path);
+}
+
+static void expect_defaults(const struct bw_policy *p)
+{
+	assert_int_equal(p->mode, BW_MODE_ENFORCE);
+	assert_int_equal(p->nrules, 1);
+	assert_string_equal(p->rules[0], DEFAULT_RULES);
+	assert_string_equal(p->log, DEFAULT_LOG);
+	assert_int_equal(p->on_lsm_missing, BW_LSM_REFUSE);
+}
+
+static void test_defaults(void **state)
+{
+	struct bw_policy p;
+	struct loaded l;
+
+	policy_defaults(&p);
+	assert_null(p.file);
+	expect_defaults(&p);
+	policy_free(&p);
+
+	load(&l, *state, "# nothing set\n[engine]\n");
+	tu_expect_none(&l.d);
+	assert_int_equal(l.ret, 0);
+	assert_string_equal(l.p.file, l.path);
+	expect_defaults(&l.p);
+	unload(&l);
+
+	load(&l, *state, "");
+	tu_expect_none(&l.d);
+	expect_defaults(&l.p);
+	unload(&l);
+}
+
+static void test_values(void **state)
+{
+	char want[512];
+	struct loaded l;
+
+	load(&l, *state,
+	     "[engine]\n"
+	     "mode = audit\n"
+	     "rules = ../rules, local.rules /etc/bulwark/extra.d\n"
+	     "log = logs/audit.log\n"
+	     "on_lsm_missing = audit\n");
+	tu_expect_none(&l.d);
+	assert_int_equal(l.ret, 0);
+	assert_int_equal(l.p.mode, BW_MODE_AUDIT);
+	assert_int_equal(l.p.on_lsm_missing, BW_LSM_AUDIT);
+	/* relative paths are relative to the policy file's directory */
+	assert_int_equal(l.p.nrules, 3);
+	snprintf(want, sizeof(want), "%s/../rules", (char *)*state);
+	assert_string_equal(l.p.rules[0], want);
+	snprintf(want, sizeof(want), "%s/local.rules", (char *)*state);
+	assert_string_equal(l.p.rules[1], want);
+	assert_string_equal(l.p.rules[2], "/etc/bulwark/extra.d");
+	snprintf(want, sizeof(want), "%s/logs/audit.log", (char *)*state);
+	assert_string_equal(l.p.log, want);
+	unload(&l);
+
+	load(&l, *state,
+	     "[engine]\nmode = enforce\non_lsm_missing = refuse\nlog = /var/log/x.log\n");
+	tu_expect_none(&l.d);
+	assert_int_equal(l.p.mode, BW_MODE_ENFORCE);
+	assert_int_equal(l.p.on_lsm_missing, BW_LSM_REFUSE);
+	assert_string_equal(l.p.log, "/var/log/x.log");
+	unload(&l);
+}
+
+static void test_other_sections(void **state)
+{
+	char want[512];
+	struct loaded l;
+
+	/* [metrics] before [tracers]: each owns its own strings */
+	load(&l, *state,
+	     "[metrics]\npath = m.prom\ninterval = 30\n"
+	     "[tracers]\nsyscall = first\nsyscall_filter = getppid, @mount\nseccomp = on\n"
+	     "[log]\nmax_size = 8M\nkeep = 3\nflush = sync\ndisk_full_action = stop\n"
+	     "space_left = 20%\nfreq = 10\n");
+	tu_expect_none(&l.d);
+	snprintf(want, sizeof(want), "%s/m.prom", (char *)*state);
+	assert_string_equal(l.p.metrics_path, want);
+	assert_int_equal(l.p.metrics_interval, 30);
+	assert_int_equal(l.p.trace_syscall, BW_TRACE_FIRST);
+	assert_string_equal(l.p.trace_syscall_filter, "getppid, @mount");
+	assert_true(l.p.trace_seccomp);
+	assert_int_equal(l.p.log_max_size, 8 << 20);
+	assert_int_equal(l.p.log_keep, 3);
+	assert_int_equal(l.p.log_flush, 2);
+	assert_int_equal(l.p.log_full_action, 2);
+	assert_int_equal(l.p.log_space_left, 20);
+	assert_int_equal(l.p.log_freq, 10);
+	unload(&l);
+}
+
+static const struct {
+	const char *text;
+	int line;
+	const char *msg;
+} error_cases[] = {
+	{ "[engine]\nmode = strict\n", 2, "bad value 'strict' for mode" },
+	{ "[engine]\non_lsm_missing = ignore\n", 2, "bad value 'ignore' for on_lsm_missing" },
+	{ "[engine]\nrules =\n", 2, "bad value '' for rules" },
+	{ "[engine]\nrules = ,\n", 2, "bad value ',' for rules" },
+	{ "[engine]\nlog =\n", 2, "bad value '' for log" },
+	{ "[engine]\n\nfoo = 1\n", 3, "unknown key 'foo'" },
+	{ "[engine]\nmode = audit\n[other]\nx = y\n", 4, "unknown section [other]" },
+	{ "[engine]\nmode = audit\n\n[other]\n", 4, "unknown section [other]" },
+	{ "mode = audit\n[engine]\n", 1, "key outside any section" },
+	{ "[engine]\nmode = audit\nmode = enforce\n", 3, "mode repeated (first at line 2)" },
+	{ "[log]\nkeep = 0\n", 2, "bad value '0' for keep" },
+	{ "[log]\nmax_size = 1K\n", 2, "bad value '1K' for max_size" },
+	{ "[tracers]\nsyscall = some\n", 2, "bad value 'some' for syscall" },
+	{ "[tracers]\nsyscall_filter = getppid, nosuchcall\n", 2,
+	  "unknown syscall or group 'nosuchcall'" },
+	{ "[metrics]\ninterval = 0\n", 2, "bad [metrics] setting interval = '0'" },
+	/* the INI traps, as in rule files */
+	{ "[engine]\nmode = enforce            ; enforce | audit\n", 2,
+	  "';' starts a comment here" },
+	{ "[engine]\nmode = audit\n  on_lsm_missing = audit\n", 3,
+	  "indented line would continue the previous value" },
+	{ "[engine]\nmode = audit\n\n[engine]\nlog = /x\n", 4, "(first defined at " },
+	{ "[enginexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx]\n", 1,
+	  "section longer than 49 characters" },
+};
+
+static void test_errors_with_lines(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(error_cases); i++) {
+		struct loaded l;
+
+		load(&l, *state, error_cases[i].text);
+		if (!tu_only_is(&l.d, l.path, error_cases[i].line, DIAG_ERROR,
+				error_cases[i].msg))
+			print_message("case %zu:\n%s", i, error_cases[i].text);
+		tu_expect_only(&l.d, l.path, error_cases[i].line, DIAG_ERROR,
+			       error_cases[i].msg);
+		assert_int_equal(l.ret, -1);
+		unload(&l);
+	}
+}
+
+static void test_errors_keep_defaults(void **state)
+{
+	char want[512];
+	struct loaded l;
+
+	load(&l, *state, "[engine]\nmode = strict\nrules = /r\non_lsm_missing = maybe\n");
+	assert_int_equal(l.ret, -1);
+	assert_int_equal(l.d.n, 2);
+	tu_expect_item(&l.d, 0, l.path, 2, DIAG_ERROR, "bad value 'strict' for mode");
+	tu_expect_item(&l.d, 1, l.path, 4, DIAG_ERROR, "bad value 'maybe' for on_lsm_missing");
+	assert_int_equal(l.p.mode, BW_MODE_ENFORCE);
+	assert_int_equal(l.p.on_lsm_missing, BW_LSM_REFUSE);
+	assert_string_equal(l.p.rules[0], "/r");
+	unload(&l);
+
+	/* a repeated section names where it was first */
+	load(&l, *state, "[engine]\nmode = audit\n[engine]\n");
+	snprintf(want, sizeof(want),
+		 "duplicate section 'engine' (first defined at %s:1)", l.path);
+	tu_expect_only(&l.d, l.path, 3, DIAG_ERROR, want);
+	/* nothing of a file with a trap is used */
+	assert_int_equal(l.p.mode, BW_MODE_ENFORCE);
+	unload(&l);
+}
+
+static void test_rules_list_limit(void **state)
+{
+	char text[256], *p = text;
+	struct loaded l;
+
+	p += sprintf(p, "[engine]\nrules =");
+	for (int i = 0; i < 64; i++)
+		p += sprintf(p, " %c", 'a' + i % 26);
+	p += sprintf(p, "\n");
+	load(&l, *state, text);
+	tu_expect_none(&l.d);
+	assert_int_equal(l.p.nrules, 64);
+	unload(&l);
+
+	/* a 65th path is refused, not dropped */
+	sprintf(p - 1, " z\n");
+	load(&l, *state, text);
+	tu_expect_only(&l.d, l.path, 2, DIAG_ERROR, "bad value");
+	expect_defaults(&l.p);
+	unload(&l);
+}
+
+static void test_missing_file(void **state)
+{
+	struct bw_policy p;
+	struct diag d = { 0 };
+	char *path;
+
+	assert_true(asprintf(&path, "%s/none.conf", (char *)*state) > 0);
+	assert_int_equal(policy_load(&p, path, &d), -1);
+	tu_expect_only(&d, path, 0, DIAG_ERROR, "cannot open: No such file or directory");
+	expect_defaults(&p);
+	policy_free(&p);
+	diag_free(&d);
+	free(path);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tu_setup, tu_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_defaults),
+		T(test_values),
+		T(test_other_sections),
+		T(test_errors_with_lines),
+		T(test_errors_keep_defaults),
+		T(test_rules_list_limit),
+		T(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
