@@ -14,7 +14,7 @@ VERSION		:= 0.1.0
 BUILD_DEPS	:= gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev \
 		   libseccomp-dev libcap-dev libinih-dev libjson-c-dev pkg-config bpftool
 TEST_DEPS	:= libcmocka-dev qemu-system-x86 busybox-static cpio \
-		   libclang-rt-14-dev auditd
+		   libclang-rt-14-dev auditd jq
 
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CFLAGS		?= -O2 -g
@@ -29,7 +29,7 @@ SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 		   -Ibpf -Ibpf/$(ARCH) -I$(OUTPUT)
 
-BPF_OBJS	:= bulwark syscall seccomp
+BPF_OBJS	:= $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
 ENGINE_SRCS	:= $(wildcard engine/*.c)
 ENGINE_LIB_SRCS	:= $(filter-out engine/main.c,$(ENGINE_SRCS))
 SKELS		:= $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_OBJS))
@@ -90,11 +90,11 @@ ENGINE_OBJS	:= $(patsubst engine/%.c,$(OUTPUT)/%.o,$(ENGINE_SRCS))
 ASAN_OBJS	:= $(patsubst engine/%.c,$(OUTPUT)/asan/%.o,$(ENGINE_SRCS))
 ASAN_LIB_OBJS	:= $(filter-out $(OUTPUT)/asan/main.o,$(ASAN_OBJS))
 
-$(OUTPUT)/%.o: engine/%.c engine/*.h bpf/events.h $(SKELS) | $(OUTPUT)
+$(OUTPUT)/%.o: engine/%.c engine/*.h bpf/*.h $(SKELS) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUTPUT)/asan/%.o: engine/%.c engine/*.h bpf/events.h $(SKELS) | $(OUTPUT)/asan
+$(OUTPUT)/asan/%.o: engine/%.c engine/*.h bpf/*.h $(SKELS) | $(OUTPUT)/asan
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 

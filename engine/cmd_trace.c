@@ -2,17 +2,21 @@
 /* `bulwark trace NAME`: one tracer live, from a table of tracers. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "trace_seccomp.h"
 #include "trace_syscall.h"
+#include "tracers.h"
+#include "util.h"
 
+/* The two tracers with commands of their own (options beyond the shared ones). */
 static const struct tracer {
 	const char *name;
 	const char *mechanism;
 	const char *summary;
 	int (*run)(int argc, char **argv, bool json);
-} tracers[] = {
+} own[] = {
 	{ "syscall", "raw_tp raw_syscalls/sys_enter",
 	  "system calls, filtered in the kernel; --count for first use and totals",
 	  do_trace_syscall },
@@ -24,22 +28,87 @@ static const struct tracer {
 static void do_help(FILE *out)
 {
 	fprintf(out, "Usage: bulwark trace NAME [OPTIONS]   (bulwark trace NAME --help)\n"
-		     "       bulwark trace --list\n\nTracers:\n");
-	for (size_t i = 0; i < sizeof(tracers) / sizeof(tracers[0]); i++)
-		fprintf(out, "  %-10s %s\n             via %s\n", tracers[i].name,
-			tracers[i].summary, tracers[i].mechanism);
+		     "       bulwark trace --list   (which attach method each uses here)\n\n"
+		     "Tracers:\n");
+	for (size_t i = 0; i < tracer_count; i++)
+		if (tracer_table[i])
+			fprintf(out, "  %-11s %s\n", tracer_table[i]->name,
+				tracer_table[i]->summary);
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
+		fprintf(out, "  %-11s %s\n", own[i].name, own[i].summary);
+}
+
+/*
+ * --list: load and attach each tracer as `bulwark trace` would, and say
+ * which method worked, or why none did.  Needs the privileges tracing does.
+ */
+static int do_list(bool json)
+{
+	struct json j;
+	int failed = 0;
+
+	json_init(&j);
+	if (json)
+		json_arr_begin(&j);
+	else
+		printf("%-11s %-9s %s\n", "TRACER", "STATE", "MECHANISM (or why not)");
+	for (size_t i = 0; i < tracer_count; i++) {
+		const struct tracer_desc *d = tracer_table[i];
+		struct tr_filter f = { .self_tgid = getpid() };
+		struct tr_inst t;
+		char err[512];
+		int ret;
+
+		if (!d)
+			continue;
+		ret = tr_open(&t, d, &f, false, err, sizeof(err));
+		failed += ret != 0;
+		if (json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "tracer", d->name);
+			json_kbool(&j, "works", !ret);
+			json_kstr(&j, ret ? "error" : "mechanism", ret ? err : t.via->mechanism);
+			json_obj_end(&j);
+		} else {
+			printf("%-11s %-9s %s\n", d->name, ret ? "cannot" : "works",
+			       ret ? err : t.via->mechanism);
+		}
+		tr_close(&t);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
+		if (json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "tracer", own[i].name);
+			json_kstr(&j, "mechanism", own[i].mechanism);
+			json_obj_end(&j);
+		} else {
+			printf("%-11s %-9s %s\n", own[i].name, "-", own[i].mechanism);
+		}
+	}
+	if (json) {
+		json_arr_end(&j);
+		json_write_line(&j, stdout);
+	}
+	json_free(&j);
+	return failed ? 1 : 0;
 }
 
 int do_trace(int argc, char **argv, struct bw_opts *o)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "--list")) {
+	const struct tracer_desc *d;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		do_help(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	for (size_t i = 0; i < sizeof(tracers) / sizeof(tracers[0]); i++)
-		if (!strcmp(argv[1], tracers[i].name))
-			return tracers[i].run(argc - 1, argv + 1, o->json);
+	if (!strcmp(argv[1], "--list") || !strcmp(argv[1], "-l"))
+		return do_list(o->json || (argc > 2 && !strcmp(argv[2], "-j")));
+	d = tracer_find(argv[1]);
+	if (d)
+		return tr_command(d, argc - 1, argv + 1, o->json);
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
+		if (!strcmp(argv[1], own[i].name))
+			return own[i].run(argc - 1, argv + 1, o->json);
 	out_err("trace: unknown tracer '%s' (bulwark trace --list)", argv[1]);
 	return 2;
 }

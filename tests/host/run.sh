@@ -145,6 +145,11 @@ else
 	skip exec-seccomp "helper $BWTEST not built"
 fi
 
+# the tracers built on bpf/trace.bpf.h, one script each
+for t in "$(dirname "$0")"/trace-*.sh; do
+	sh "$t" "$BW" "$BWTEST"
+done
+
 # the rest of the seccomp module's cases (exec.sh)
 sh "$(dirname "$0")/exec.sh" "$BW"
 

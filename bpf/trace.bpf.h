@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every tracer object shares: its filter, its ring buffer and loss
+ * counter, and the identity at the head of each record.  Include once per
+ * tracer, after vmlinux.h and the libbpf headers.
+ */
+#ifndef BULWARK_TRACE_BPF_H
+#define BULWARK_TRACE_BPF_H
+
+#include "trace.h"
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct tr_filter tr_filt = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} tr_events SEC(".maps");
+
+/* Records the ring buffer had no room for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} tr_lost SEC(".maps");
+
+/* Does the filter let the task through?  The cheap tests come first. */
+static __always_inline bool tr_task_wanted(struct task_struct *t)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+
+	if (tgid == tr_filt.self_tgid)
+		return false;
+	if (tr_filt.tgid && tgid != tr_filt.tgid)
+		return false;
+	if (tr_filt.filter_uid && BPF_CORE_READ(t, cred, uid.val) != tr_filt.uid)
+		return false;
+	if (tr_filt.cgroup_id &&
+	    BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id) != tr_filt.cgroup_id)
+		return false;
+	if (tr_filt.filter_comm) {
+		char comm[TR_COMM_LEN];
+
+		bpf_probe_read_kernel(comm, sizeof(comm), &t->comm);
+		for (int i = 0; i < TR_COMM_LEN; i++) {
+			if (comm[i] != tr_filt.comm[i])
+				return false;
+			if (!comm[i])
+				break;
+		}
+	}
+	return true;
+}
+
+static __always_inline bool tr_wanted(void)
+{
+	return tr_task_wanted((struct task_struct *)bpf_get_current_task());
+}
+
+/* -x: records whose result is a success are dropped in the kernel. */
+static __always_inline bool tr_result_wanted(long ret)
+{
+	return !tr_filt.failed_only || ret < 0;
+}
+
+static __always_inline void *tr_reserve(__u64 size)
+{
+	void *e = bpf_ringbuf_reserve(&tr_events, size, 0);
+
+	if (!e) {
+		__u32 zero = 0;
+		__u64 *l = bpf_map_lookup_elem(&tr_lost, &zero);
+
+		if (l)
+			(*l)++;
+	}
+	return e;
+}
+
+/* The pid namespace t lives in (not the one its children will get). */
+static __always_inline __u32 tr_pidns_of(struct task_struct *t)
+{
+	struct pid *p = BPF_CORE_READ(t, thread_pid);
+	unsigned int level = BPF_CORE_READ(p, level);
+	struct upid up = {};
+
+	bpf_probe_read_kernel(&up, sizeof(up), &p->numbers[level & 31]);
+	return BPF_CORE_READ(up.ns, ns.inum);
+}
+
+/* The identity of task t (the current task, or a task a tracepoint names). */
+static __always_inline void tr_ident_fill_task(struct tr_ident *h,
+					       struct task_struct *t, __u32 kind)
+{
+	h->ts = bpf_ktime_get_boot_ns();
+	h->start = BPF_CORE_READ(t, group_leader, start_time);
+	h->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	h->exec_seq = BPF_CORE_READ(t, self_exec_id);
+	h->pid = BPF_CORE_READ(t, tgid);
+	h->tid = BPF_CORE_READ(t, pid);
+	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	h->uid = BPF_CORE_READ(t, cred, uid.val);
+	h->gid = BPF_CORE_READ(t, cred, gid.val);
+	h->userns = BPF_CORE_READ(t, cred, user_ns, ns.inum);
+	h->pidns = tr_pidns_of(t);
+	h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	h->kind = kind;
+	bpf_probe_read_kernel(h->comm, sizeof(h->comm), &t->comm);
+}
+
+static __always_inline void tr_ident_fill(struct tr_ident *h, __u32 kind)
+{
+	tr_ident_fill_task(h, (struct task_struct *)bpf_get_current_task(), kind);
+}
+
+#endif

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The tracers' records, shared by bpf/<tracer>.bpf.c and the engine.
+ * Every record starts with struct tr_ident, filled by tr_ident_fill() in
+ * bpf/trace.bpf.h; the engine prints it with tr_ident_json().  Fixed-width
+ * types and explicit padding only.
+ */
+#ifndef BULWARK_TRACE_H
+#define BULWARK_TRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define TR_COMM_LEN	16
+#define TR_PATH_LEN	256
+#define TR_CONTAINER_LEN 16	/* as BW_CONTAINER_LEN */
+
+/* Who did it: the identity every tracer record carries. */
+struct tr_ident {
+	__u64 ts;		/* CLOCK_BOOTTIME, ns */
+	__u64 start;		/* process start time: with exec_seq, the exec id */
+	__u64 cgroup_id;	/* cgroup v2 id */
+	__u32 exec_seq;
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__u32 userns;		/* namespace inode numbers */
+	__u32 pidns;
+	__u32 mntns;
+	__u32 kind;		/* the tracer's own kind of record */
+	char comm[TR_COMM_LEN];
+};
+
+/* What to record; applied in the kernel (read-only data of every tracer). */
+struct tr_filter {
+	__u32 self_tgid;	/* the tracer itself is never traced */
+	__u32 tgid;		/* 0: every process */
+	__u32 uid;		/* when filter_uid */
+	__u8 filter_uid;
+	__u8 filter_comm;
+	__u8 filter_container;
+	__u8 failed_only;	/* -x, where the tracer has a result */
+	__u64 cgroup_id;	/* 0: every cgroup */
+	char comm[TR_COMM_LEN];
+	char container[TR_CONTAINER_LEN];	/* short id or name, NUL-padded */
+};
+
+/* ---- process: sched_process_exec / sched_process_exit ---- */
+enum { TR_PROC_EXEC = 1, TR_PROC_EXIT };
+
+struct tr_process {
+	struct tr_ident h;
+	__u64 parent_start;	/* the parent's exec id */
+	__u32 parent_exec_seq;
+	__s32 exit_code;	/* exit: status as wait(2) reports it */
+	__u64 duration_ns;	/* exit: since the process started */
+	__u32 old_pid;		/* exec: the thread that called execve */
+	__u32 nthreads;		/* exit: live threads before this exit */
+	char filename[TR_PATH_LEN];	/* exec */
+};
+
+/* ---- ipc: lsm/ipc_permission, or the IPC system calls ---- */
+enum { TR_IPC_SHM = 1, TR_IPC_MSG, TR_IPC_SEM };
+enum { TR_IPC_VIA_LSM = 1, TR_IPC_VIA_SYSCALL };
+
+struct tr_ipc {
+	struct tr_ident h;
+	__u32 obj;		/* TR_IPC_SHM, _MSG, _SEM */
+	__u32 via;
+	__s32 key;
+	__s32 id;
+	__u32 access;		/* S_IRUGO / S_IWUGO bits asked for */
+	__u32 cuid;		/* creator, when known (have_perm) */
+	__u32 cgid;
+	__u32 ouid;		/* owner */
+	__u32 ogid;
+	__u32 mode;
+	__s32 ret;		/* syscall path: the call's result */
+	__u32 nr;		/* syscall path: the call */
+	__u8 have_perm;		/* the object's kern_ipc_perm was read */
+	__u8 pad[7];
+};
+
+/* ---- capable: cap_capable ---- */
+enum { TR_CAP_ALLOWED = 0, TR_CAP_DENIED_KERNEL, TR_CAP_DENIED_LSM };
+
+struct tr_capable {
+	struct tr_ident h;
+	__s32 cap;
+	__s32 ret;		/* the final answer (0 or -EPERM) */
+	__u32 verdict;		/* TR_CAP_* */
+	__u32 opts;		/* CAP_OPT_* (NOAUDIT: the caller asked not to log) */
+	__u32 target_userns;	/* namespace the capability was checked in */
+	__u32 pad;
+};
+
+/* ---- opensnoop: open, openat, openat2 ---- */
+enum { TR_OPEN_OPEN = 1, TR_OPEN_OPENAT, TR_OPEN_OPENAT2 };
+
+struct tr_open {
+	struct tr_ident h;
+	__u64 flags;
+	__u32 mode;
+	__s32 dfd;
+	__s32 ret;		/* fd, or -errno */
+	__u32 call;		/* TR_OPEN_* */
+	char path[TR_PATH_LEN];
+};
+
+/* ---- mountsnoop: mount, umount and the new mount API ---- */
+enum {
+	TR_MNT_MOUNT = 1, TR_MNT_UMOUNT, TR_MNT_FSOPEN, TR_MNT_FSCONFIG,
+	TR_MNT_FSMOUNT, TR_MNT_MOVE_MOUNT, TR_MNT_OPEN_TREE, TR_MNT_MOUNT_SETATTR,
+	TR_MNT_NCALLS,
+};
+#define TR_MNT_STR	160
+
+struct tr_mount {
+	struct tr_ident h;
+	__u64 flags;
+	__s64 ret;
+	__u32 call;		/* TR_MNT_* */
+	__s32 fd;		/* fsconfig, fsmount: the fs fd; move_mount: from_dfd */
+	__s32 fd2;		/* move_mount: to_dfd */
+	__u32 cmd;		/* fsconfig: cmd; fsmount: attr_flags */
+	char source[TR_MNT_STR];	/* mount: dev; fsopen: fs name; fsconfig: key */
+	char target[TR_MNT_STR];	/* mount, umount, move_mount: to; open_tree: path */
+	char fstype[64];
+	char data[TR_MNT_STR];	/* mount: data; fsconfig: value; move_mount: from */
+};
+
+/* ---- sigsnoop: signal_generate, or kill/tkill/tgkill (-k) ---- */
+enum { TR_SIG_GENERATE = 1, TR_SIG_KILL, TR_SIG_TKILL, TR_SIG_TGKILL };
+
+struct tr_signal {
+	struct tr_ident h;
+	__u32 sig;
+	__s32 target_pid;
+	__s32 ret;		/* 0, or -errno; signal_generate: its result code */
+	__u32 call;		/* TR_SIG_* */
+	char target_comm[TR_COMM_LEN];	/* signal_generate only */
+};
+
+/* ---- container: cgroup_mkdir / cgroup_rmdir / cgroup_attach_task ---- */
+enum { TR_CG_MKDIR = 1, TR_CG_RMDIR, TR_CG_ATTACH };
+
+struct tr_cgroup {
+	struct tr_ident h;
+	__u64 cgid;		/* the cgroup's id */
+	__u32 event;		/* TR_CG_* */
+	__u32 level;
+	__s32 target_pid;	/* attach: the process moved */
+	__u32 root;		/* hierarchy id */
+	char path[TR_PATH_LEN];
+};
+
+#endif

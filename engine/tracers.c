@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The tracers built on bpf/trace.bpf.h: table, loader, standalone command. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "kernel.h"
+#include "log.h"
+#include "tracer.h"
+#include "tracers.h"
+#include "util.h"
+
+/*
+ * Weak, so that a tracer is listed once its file is linked in; the table
+ * skips the ones that are not.
+ */
+#define TRACER(x) extern const struct tracer_desc x##_tracer __attribute__((weak))
+TRACER(process);
+TRACER(ipc);
+TRACER(capable);
+TRACER(container);
+TRACER(opensnoop);
+TRACER(mountsnoop);
+TRACER(sigsnoop);
+#undef TRACER
+
+const struct tracer_desc *const tracer_table[] = {
+	&process_tracer, &ipc_tracer, &capable_tracer, &container_tracer,
+	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer,
+};
+const size_t tracer_count = ARRAY_SIZE(tracer_table);
+
+const struct tracer_desc *tracer_find(const char *name)
+{
+	for (size_t i = 0; i < tracer_count; i++)
+		if (tracer_table[i] && !strcmp(tracer_table[i]->name, name))
+			return tracer_table[i];
+	return NULL;
+}
+
+/* ---- loading: the first variant that really loads and attaches ---- */
+
+static bool prog_in(const char *name, const char *list)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
+static void tr_detach(struct tr_inst *t)
+{
+	for (size_t i = 0; i < t->nlinks; i++)
+		bpf_link__destroy(t->links[i]);
+	free(t->links);
+	t->links = NULL;
+	t->nlinks = 0;
+	if (t->skel)
+		t->d->skel_destroy(t->skel);
+	t->skel = NULL;
+}
+
+/* libbpf prints its own reasons; keep them out of the user's way */
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static int try_variant(struct tr_inst *t, const struct tr_variant *v,
+		       const struct tr_filter *f, const char **stage)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	libbpf_print_fn_t old;
+	int ret;
+
+	*stage = "open";
+	t->skel = t->d->skel_open();
+	if (!t->skel)
+		return -errno;
+	obj = t->d->skel_obj(t->skel);
+	*t->d->skel_filter(t->skel) = *f;
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, prog_in(bpf_program__name(prog), v->progs));
+	*stage = "load";
+	old = libbpf_set_print(quiet_print);
+	ret = bpf_object__load(obj);
+	libbpf_set_print(old);
+	if (ret)
+		return ret;
+	*stage = "attach";
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_link *l;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		l = bpf_program__attach(prog);
+		if (!l)
+			return -errno;
+		t->links = xreallocarray(t->links, t->nlinks + 1, sizeof(*t->links));
+		t->links[t->nlinks++] = l;
+	}
+	return 0;
+}
+
+int tr_open(struct tr_inst *t, const struct tracer_desc *d,
+	    const struct tr_filter *f, bool alt, char *err, size_t errlen)
+{
+	return tr_open_via(t, d, f, alt, NULL, err, errlen);
+}
+
+int tr_open_via(struct tr_inst *t, const struct tracer_desc *d,
+		const struct tr_filter *f, bool alt, const char *via,
+		char *err, size_t errlen)
+{
+	size_t used = 0;
+	int ret = -ENOENT;
+
+	memset(t, 0, sizeof(*t));
+	t->d = d;
+	err[0] = 0;
+	for (const struct tr_variant *v = d->variants; v->mechanism; v++) {
+		const char *stage;
+
+		if (v->alt != alt || (via && strncmp(v->mechanism, via, strlen(via))))
+			continue;
+		ret = try_variant(t, v, f, &stage);
+		if (!ret) {
+			t->via = v;
+			return 0;
+		}
+		tr_detach(t);
+		if (used < errlen)
+			used += snprintf(err + used, errlen - used, "%s%s: %s failed (%s)",
+					 used ? "; " : "", v->mechanism, stage, strerror(-ret));
+	}
+	if (!err[0])
+		snprintf(err, errlen, via ? "no attach method '%s'" : "no attach method", via);
+	return ret;
+}
+
+int tr_events_fd(const struct tr_inst *t)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(t->d->skel_obj(t->skel),
+							  "tr_events");
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+uint64_t tr_lost(const struct tr_inst *t)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(t->d->skel_obj(t->skel),
+							  "tr_lost");
+
+	return m ? percpu_counter_sum(bpf_map__fd(m), 0) : 0;
+}
+
+void tr_close(struct tr_inst *t)
+{
+	if (t->d)
+		tr_detach(t);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- records ---- */
+
+void tr_ident_json(struct json *j, const struct tr_ident *h)
+{
+	char idbuf[64];
+
+	json_ku64(j, "pid", h->pid);
+	json_kstr(j, "exec_id", format_exec_id(idbuf, sizeof(idbuf), h->pid, h->start,
+					       h->exec_seq));
+	json_ku64(j, "tid", h->tid);
+	json_ku64(j, "ppid", h->ppid);
+	json_ku64(j, "uid", h->uid);
+	json_ku64(j, "gid", h->gid);
+	json_key(j, "comm");
+	json_strn(j, h->comm, sizeof(h->comm));
+	json_ku64(j, "cgroup_id", h->cgroup_id);
+	json_ku64(j, "userns", h->userns);
+	json_ku64(j, "pidns", h->pidns);
+	json_ku64(j, "mntns", h->mntns);
+}
+
+void tr_record_json(struct json *j, const struct tracer_desc *d, const void *rec)
+{
+	tr_ident_json(j, rec);
+	d->json(j, rec);
+}
+
+const char *tr_errno_name(int err)
+{
+	return err > 0 ? strerrorname_np(err) : NULL;
+}
+
+/* ---- `bulwark trace NAME` ---- */
+
+struct tr_print {
+	const struct tracer_desc *d;
+	bool json, timestamps;
+	int64_t boot_to_real;
+	struct json j;
+};
+
+static int print_record(void *ctx, void *data, size_t size)
+{
+	struct tr_print *p = ctx;
+	const struct tr_ident *h = data;
+	char tbuf[64];
+
+	if (size < p->d->rec_size)
+		return 0;
+	format_time((int64_t)h->ts + p->boot_to_real, tbuf, sizeof(tbuf));
+	if (p->json) {
+		json_reset(&p->j);
+		json_obj_begin(&p->j);
+		json_kstr(&p->j, "time", tbuf);
+		json_kstr(&p->j, "tracer", p->d->name);
+		tr_record_json(&p->j, p->d, data);
+		json_obj_end(&p->j);
+		return json_write_line(&p->j, stdout) ? -EIO : 0;
+	}
+	if (p->timestamps)
+		printf("%-12.12s ", tbuf + 11);
+	printf("%-7u %-16.16s ", h->pid, h->comm);
+	p->d->row(stdout, data);
+	putchar('\n');
+	return 0;
+}
+
+static void tr_help(const struct tracer_desc *d, FILE *out)
+{
+	fprintf(out, "Usage: bulwark trace %s [OPTIONS]\n\n%s.\n\n", d->name, d->summary);
+	fprintf(out, "  -p, --pid PID        only this process\n"
+		     "  -c, --comm COMM      only tasks with this command name\n"
+		     "  -u, --uid UID        only tasks of this user id\n"
+		     "      --cgroup PATH    only tasks in this cgroup (v2 path)\n"
+		     "  -d, --duration SECS  stop after this long\n"
+		     "  -T, --timestamp      a time column\n"
+		     "      --via METHOD     only this attach method (its first word, e.g. raw_tp)\n");
+	if (d->has_result)
+		fprintf(out, "  -x, --failed         failed calls only\n");
+	if (d->mode_opt)
+		fprintf(out, "  -%c, --%-15s %s\n", d->mode_opt, d->mode_long, d->mode_help);
+	fprintf(out, "  -j, --json           JSON lines\n\nAttach methods, best first:\n");
+	for (const struct tr_variant *v = d->variants; v->mechanism; v++)
+		fprintf(out, "  %s%s\n", v->mechanism, v->alt ? "  (with -k)" : "");
+	if (d->notes)
+		fprintf(out, "\n%s", d->notes);
+}
+
+enum { OPT_CGROUP = 0x100, OPT_CONTAINER, OPT_VIA };
+
+/* Options into the filter; 0 to go on, else the command's exit status + 1. */
+static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
+		    struct tracer_opts *to, struct tr_filter *f, bool *alt, bool *ts,
+		    const char **via)
+{
+	struct option opts[] = {
+		TRACER_LONG_OPTS,
+		{ "uid", required_argument, NULL, 'u' },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "timestamp", no_argument, NULL, 'T' },
+		{ "failed", no_argument, NULL, 'x' },
+		{ "via", required_argument, NULL, OPT_VIA },
+		{ d->mode_long, no_argument, NULL, d->mode_opt },
+		{ NULL, 0, NULL, 0 },
+	};
+	char shorts[32];
+	int ch;
+
+	if (!d->mode_opt)
+		opts[ARRAY_SIZE(opts) - 2].name = NULL;
+	snprintf(shorts, sizeof(shorts), "%su:Tx%.1s", TRACER_SHORT_OPTS, &d->mode_opt);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		unsigned long long v;
+		int r = tracer_common_opt(ch, optarg, to, d->name);
+
+		if (r < 0)
+			return 3;
+		if (r == 0)
+			continue;
+		if (ch == 'u') {
+			if (parse_u64(optarg, UINT32_MAX - 1, &v)) {
+				out_err("%s: bad uid '%s'", d->name, optarg);
+				return 3;
+			}
+			f->filter_uid = 1;
+			f->uid = v;
+		} else if (ch == OPT_CGROUP) {
+			if (cgroup_id_of_path(optarg, &v)) {
+				out_err("%s: no cgroup %s under the cgroup2 mount", d->name, optarg);
+				return 3;
+			}
+			f->cgroup_id = v;
+		} else if (ch == OPT_VIA) {
+			*via = optarg;
+		} else if (ch == 'T') {
+			*ts = true;
+		} else if (ch == 'x') {
+			if (!d->has_result) {
+				out_err("%s: -x does not apply: its records have no result", d->name);
+				return 3;
+			}
+			f->failed_only = 1;
+		} else if (ch == d->mode_opt && ch) {
+			*alt = true;
+		} else if (ch == 'h') {
+			tr_help(d, stdout);
+			return 1;
+		} else {
+			tr_help(d, stderr);
+			return 3;
+		}
+	}
+	if (optind < argc) {
+		out_err("%s: unexpected argument '%s'", d->name, argv[optind]);
+		return 3;
+	}
+	f->tgid = to->pid;
+	if (to->comm) {
+		f->filter_comm = 1;
+		strncpy(f->comm, to->comm, sizeof(f->comm) - 1);
+	}
+	return 0;
+}
+
+int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json)
+{
+	struct tracer_opts to = { .json = json };
+	struct tr_filter f = { .self_tgid = getpid() };
+	struct tr_print p = { .d = d };
+	struct ring_buffer *rb;
+	struct tr_inst t;
+	const char *via = NULL;
+	bool alt = false;
+	char err[512];
+	int ret;
+
+	ret = tr_parse(d, argc, argv, &to, &f, &alt, &p.timestamps, &via);
+	if (ret)
+		return ret - 1;
+	p.json = to.json;
+	if (tr_open_via(&t, d, &f, alt, via, err, sizeof(err))) {
+		out_err("trace %s: cannot run on this kernel: %s", d->name, err);
+		return 1;
+	}
+	rb = ring_buffer__new(tr_events_fd(&t), print_record, &p, NULL);
+	if (!rb) {
+		out_err("trace %s: cannot open the ring buffer: %s", d->name, strerror(errno));
+		tr_close(&t);
+		return 1;
+	}
+	p.boot_to_real = tracer_boot_to_real();
+	json_init(&p.j);
+	if (!p.json) {
+		if (p.timestamps)
+			printf("%-12s ", "TIME");
+		printf("%-7s %-16s %s\n", "PID", "COMM", d->columns);
+	}
+	ret = tracer_loop(rb, to.duration);
+	if (ret)
+		out_err("trace %s: reading the ring buffer failed: %s", d->name, strerror(-ret));
+	if (tr_lost(&t))
+		out_err("trace %s: lost %llu records (ring buffer full)", d->name,
+			(unsigned long long)tr_lost(&t));
+	json_free(&p.j);
+	ring_buffer__free(rb);
+	tr_close(&t);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The tracers built on bpf/trace.bpf.h: one descriptor each, one loader
+ * that picks the best attach method by really loading and attaching, one
+ * standalone command (`bulwark trace NAME`), one way into the audit log.
+ */
+#ifndef BULWARK_TRACERS_H
+#define BULWARK_TRACERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json.h"
+#include "trace.h"
+
+struct bpf_object;
+struct bpf_link;
+
+/* One way to attach a tracer: a mechanism name and its programs. */
+struct tr_variant {
+	const char *mechanism;	/* as `bulwark trace --list` shows it */
+	const char *progs;	/* names of its programs, space-separated */
+	bool alt;		/* only with the tracer's mode option (sigsnoop -k) */
+};
+
+struct tracer_desc {
+	const char *name;
+	const char *summary;
+	const struct tr_variant *variants;	/* best first; ends with {NULL} */
+	size_t rec_size;
+	/* the skeleton (TRACER_SKEL) */
+	void *(*skel_open)(void);
+	struct bpf_object *(*skel_obj)(void *skel);
+	struct tr_filter *(*skel_filter)(void *skel);
+	void (*skel_destroy)(void *skel);
+	/* the record's own fields, after the identity */
+	void (*json)(struct json *j, const void *rec);
+	const char *columns;		/* table header of those fields */
+	void (*row)(FILE *out, const void *rec);
+	bool has_result;		/* -x applies */
+	/* an option choosing the alt variants (e.g. sigsnoop -k) */
+	char mode_opt;
+	const char *mode_long;
+	const char *mode_help;
+	/* -h text for options of the tracer's own; NULL: none */
+	const char *notes;
+};
+
+/*
+ * TRACER_SKEL(x) defines the four skeleton functions of x.skel.h;
+ * TRACER_SKEL_OPS(x) names them in a descriptor.
+ */
+#define TRACER_SKEL(x)							\
+	static void *x##_skopen(void) { return x##_bpf__open(); }	\
+	static struct bpf_object *x##_skobj(void *s)			\
+	{ return ((struct x##_bpf *)s)->obj; }				\
+	static struct tr_filter *x##_skfilter(void *s)			\
+	{ return (struct tr_filter *)&((struct x##_bpf *)s)->rodata->tr_filt; } \
+	static void x##_skdestroy(void *s) { x##_bpf__destroy(s); }
+#define TRACER_SKEL_OPS(x)						\
+	.skel_open = x##_skopen, .skel_obj = x##_skobj,			\
+	.skel_filter = x##_skfilter, .skel_destroy = x##_skdestroy
+
+/* Every tracer built on this, in `bulwark trace --list` order. */
+extern const struct tracer_desc *const tracer_table[];
+extern const size_t tracer_count;
+const struct tracer_desc *tracer_find(const char *name);
+
+/* A loaded, attached tracer. */
+struct tr_inst {
+	const struct tracer_desc *d;
+	void *skel;
+	struct bpf_link **links;
+	size_t nlinks;
+	const struct tr_variant *via;	/* the variant that attached */
+};
+
+/*
+ * Load and attach d with filter f: each variant in order (alt ones only
+ * when alt), the first that loads and attaches wins.  On failure err says
+ * why each variant failed; returns 0 or -errno.
+ */
+int tr_open(struct tr_inst *t, const struct tracer_desc *d,
+	    const struct tr_filter *f, bool alt, char *err, size_t errlen);
+/* The same, with only the variants whose mechanism begins with via. */
+int tr_open_via(struct tr_inst *t, const struct tracer_desc *d,
+		const struct tr_filter *f, bool alt, const char *via,
+		char *err, size_t errlen);
+int tr_events_fd(const struct tr_inst *t);
+uint64_t tr_lost(const struct tr_inst *t);
+void tr_close(struct tr_inst *t);
+
+/* The whole record as JSON members: identity, then the tracer's fields. */
+void tr_record_json(struct json *j, const struct tracer_desc *d, const void *rec);
+void tr_ident_json(struct json *j, const struct tr_ident *h);
+
+/* `bulwark trace NAME ...` for a tracer of the table. */
+int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json);
+
+/* Decoding helpers the tracers share. */
+const char *tr_errno_name(int err);	/* "ENOENT", or NULL */
+
+#endif

@@ -1,0 +1,44 @@
+# Shared by tests/host/trace-*.sh: start a tracer, run a workload, stop it,
+# and assert on its JSON records with jq.  Source after setting BW.
+#   tracer_start NAME ARGS...   runs `bulwark trace NAME -j ARGS` into $TR_OUT
+#   tracer_stop                 SIGINT, waits, and checks it exited 0
+#   recs FILTER                 the records jq FILTER selects, one per line
+set -u
+TR_T=$(mktemp -d /tmp/bw-trace.XXXXXX)
+trap '[ -n "${BW_KEEP:-}" ] || rm -rf "$TR_T"' EXIT
+TR_OUT=$TR_T/out.json
+TR_ERR=$TR_T/err
+TR_PID=
+
+pass() { echo "PASS: host/$1"; }
+fail() { echo "FAIL: host/$1: $2"; }
+skip() { echo "SKIP: host/$1: $2"; }
+
+# tracer_start NAME ARGS...: 0 once attached, 1 (reason in $TR_WHY) if not
+tracer_start() {
+	: >"$TR_OUT"; : >"$TR_ERR"
+	"$BW" trace "$@" -j >"$TR_OUT" 2>"$TR_ERR" &
+	TR_PID=$!
+	i=0
+	while ! grep -q "bulwark: tracing" "$TR_ERR" 2>/dev/null; do
+		if ! kill -0 "$TR_PID" 2>/dev/null || [ $i -ge 100 ]; then
+			TR_WHY="did not attach: $(tr '\n' ' ' <"$TR_ERR")"
+			kill -INT "$TR_PID" 2>/dev/null; wait "$TR_PID" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1; i=$((i + 1))
+	done
+	return 0
+}
+
+# tracer_stop: 0 when the tracer exited 0 and said nothing about losses
+tracer_stop() {
+	sleep 0.3	# let the last records through the ring buffer
+	kill -INT "$TR_PID" 2>/dev/null
+	wait "$TR_PID"; rc=$?
+	TR_WHY="exit $rc: $(tr '\n' ' ' <"$TR_ERR")"
+	[ $rc -eq 0 ] && ! grep -q "lost" "$TR_ERR"
+}
+
+recs() { jq -c "select($1)" "$TR_OUT" 2>/dev/null; }
+nrecs() { recs "$1" | wc -l; }
