@@ -48,8 +48,8 @@ struct tr_filter {
 	char container[TR_CONTAINER_LEN];	/* short id or name, NUL-padded */
 };
 
-/* ---- process: sched_process_exec / sched_process_exit ---- */
-enum { TR_PROC_EXEC = 1, TR_PROC_EXIT };
+/* ---- process: sched_process_exec / _fork / _exit ---- */
+enum { TR_PROC_EXEC = 1, TR_PROC_EXIT, TR_PROC_FORK };
 
 struct tr_process {
 	struct tr_ident h;

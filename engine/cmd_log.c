@@ -36,6 +36,13 @@ struct tally {
 
 #define NTALLY 6
 
+/* From the process tracer's exec and fork records: an image and its parent. */
+struct proc_link {
+	char *exec_id, *parent, *comm, *filename;
+	char *prev;		/* exec: the image it replaced */
+	long long pid;
+};
+
 struct log_reader {
 	struct log_filter f;
 	bool json;
@@ -44,6 +51,8 @@ struct log_reader {
 	bool explain;
 	char **kept;		/* --explain: the records, to print after the ancestry */
 	size_t nkept;
+	struct proc_link *procs;	/* --explain: every process record's parent link */
+	size_t nprocs;
 	uint64_t shown, skipped_bad;
 	struct tally t[NTALLY];
 };
@@ -327,10 +336,80 @@ static void print_auditd(struct log_reader *r, struct json_object *o)
 					  !strcmp(decision, "kill")) ? "failed" : "success");
 }
 
+static void keep_proc_link(struct log_reader *r, struct json_object *o)
+{
+	const char *id = json_get_str(o, "exec_id"), *parent = json_get_str(o, "parent_exec_id");
+	const char *fn = json_get_str(o, "filename"), *comm = json_get_str(o, "comm");
+	struct proc_link *p;
+
+	if (!str_is(o, "type", "process") || !id || !parent ||
+	    !(str_is(o, "state", "exec") || str_is(o, "state", "fork")))
+		return;
+	r->procs = xreallocarray(r->procs, r->nprocs + 1, sizeof(*r->procs));
+	p = &r->procs[r->nprocs++];
+	p->exec_id = xstrdup(id);
+	p->parent = xstrdup(parent);
+	p->comm = xstrdup(comm ? comm : "?");
+	p->filename = fn ? xstrdup(fn) : NULL;
+	p->prev = json_get_str(o, "prev_exec_id") ? xstrdup(json_get_str(o, "prev_exec_id")) : NULL;
+	p->pid = json_get_int(o, "pid", -1);
+}
+
+static const struct proc_link *find_proc(const struct log_reader *r, const char *id)
+{
+	for (size_t i = r->nprocs; i-- > 0;)
+		if (!strcmp(r->procs[i].exec_id, id))
+			return &r->procs[i];
+	return NULL;
+}
+
+/*
+ * No decision record, so no ancestry from the kernel: follow the process
+ * tracer's records, image to parent image, as far as the log reaches.
+ */
+static bool print_proc_ancestry(const struct log_reader *r)
+{
+	const struct proc_link *p = find_proc(r, r->f.exec_id);
+	int depth = 0;
+
+	if (!p)
+		return false;
+	printf(": pid %lld, %s (%s)\n", p->pid, p->comm, p->filename ? p->filename : "forked");
+	while (p && depth < 64) {
+		/* an exec'd image came from the one it replaced, if logged */
+		const struct proc_link *prev = p->prev ? find_proc(r, p->prev) : NULL;
+		const char *how = prev ? "exec'd by" : "started by";
+
+		p = prev ? prev : find_proc(r, p->parent);
+		if (!p)
+			break;
+		depth++;
+		printf("%*s%s pid %lld %s (%s), exec id %s\n", 2 * depth, "", how, p->pid,
+		       p->comm, p->filename ? p->filename : "forked", p->exec_id);
+	}
+	return true;
+}
+
+static void free_procs(struct log_reader *r)
+{
+	for (size_t i = 0; i < r->nprocs; i++) {
+		free(r->procs[i].exec_id);
+		free(r->procs[i].parent);
+		free(r->procs[i].comm);
+		free(r->procs[i].filename);
+		free(r->procs[i].prev);
+	}
+	free(r->procs);
+	r->procs = NULL;
+	r->nprocs = 0;
+}
+
 static int show(void *ctx, struct json_object *o, const char *line)
 {
 	struct log_reader *r = ctx;
 
+	if (r->explain)
+		keep_proc_link(r, o);
 	if (!matches(&r->f, o))
 		return 0;
 	r->shown++;
@@ -378,9 +457,11 @@ static void print_explain(struct log_reader *r)
 			       json_get_str(a, "exec_id") ? json_get_str(a, "exec_id") : "?");
 		}
 		json_object_put(first);
-	} else {
-		printf(": no decision record, so no ancestry\n");
+	} else if (!print_proc_ancestry(r)) {
+		printf(": no decision or process record, so no ancestry "
+		       "(turn the process tracer on: docs/tracers.md)\n");
 	}
+	free_procs(r);
 	printf("\n%zu records:\n", r->nkept);
 	for (i = 0; i < r->nkept; i++) {
 		struct json_object *o = json_tokener_parse(r->kept[i]);

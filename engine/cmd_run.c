@@ -23,6 +23,7 @@
 #include "syscalls.h"
 #include "seccomp.h"
 #include "trace_seccomp.h"
+#include "tracers.h"
 #include "trace_syscall.h"
 #include "util.h"
 
@@ -74,6 +75,11 @@ struct run_ctx {
 	uint64_t sct_lost_seen;
 	struct sect sect;	/* the seccomp tracer, likewise */
 	uint64_t sect_lost_seen;
+	struct run_tracer {	/* the [tracers] of engine/tracers.h */
+		struct run_ctx *r;
+		struct tr_inst inst;
+		uint64_t lost_seen;
+	} tr[32];
 	struct metrics metrics;
 	bool status_err_said;
 	uint64_t lost_total[BW_NCLASS];
@@ -157,10 +163,61 @@ static int start_seccomp_tracer(struct run_ctx *r, struct ring_buffer *rb)
 	return ret;
 }
 
+/* A tracer record: audit context, with the exec id of who did it. */
+static int handle_tracer(void *ctx, void *data, size_t size)
+{
+	struct run_tracer *t = ctx;
+	const struct tr_ident *h = data;
+	struct json *j;
+
+	if (size < t->inst.d->rec_size)
+		return 0;
+	j = log_begin(&t->r->log, t->inst.d->name, h->ts);
+	tr_record_json(j, t->inst.d, data);
+	log_end(&t->r->log);
+	return 0;
+}
+
+/*
+ * One tracer of the policy's [tracers].  One that cannot run here is
+ * reported (stderr and a "tracer" record saying why) and the engine goes
+ * on without it: context is lost, not enforcement.
+ */
+static void start_tracer(struct run_ctx *r, struct ring_buffer *rb, size_t i)
+{
+	const struct tracer_desc *d = tracer_table[i];
+	struct tr_filter f = { .self_tgid = getpid() };
+	struct run_tracer *t = &r->tr[i];
+	struct json *j;
+	char err[512];
+	int ret;
+
+	t->r = r;
+	ret = tr_open(&t->inst, d, &f, false, err, sizeof(err));
+	if (!ret) {
+		ret = ring_buffer__add(rb, tr_events_fd(&t->inst), handle_tracer, t);
+		if (ret) {
+			snprintf(err, sizeof(err), "cannot read its ring buffer: %s",
+				 strerror(-ret));
+			tr_close(&t->inst);
+		}
+	}
+	j = log_begin(&r->log, "tracer", 0);
+	json_kstr(j, "tracer", d->name);
+	json_kstr(j, "state", ret ? "failed" : "attached");
+	json_kstr(j, ret ? "error" : "mechanism", ret ? err : t->inst.via->mechanism);
+	log_end(&r->log);
+	if (ret)
+		out_err("the %s tracer cannot run here: %s", d->name, err);
+}
+
 static int start_tracers(struct run_ctx *r, struct ring_buffer *rb)
 {
 	if (start_seccomp_tracer(r, rb))
 		return -1;
+	for (size_t i = 0; i < tracer_count && i < ARRAY_SIZE(r->tr); i++)
+		if (tracer_table[i] && (r->st.policy.tracers_on & (1u << i)))
+			start_tracer(r, rb, i);
 	return start_syscall_tracer(r, rb);
 }
 
@@ -323,6 +380,10 @@ static void check_lost(struct run_ctx *r)
 		tracer_lost(r, "syscall-trace", sct_lost(&r->sct), &r->sct_lost_seen);
 	if (r->sect.skel)
 		tracer_lost(r, "seccomp-trace", sect_lost(&r->sect), &r->sect_lost_seen);
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
+		if (r->tr[i].inst.skel)
+			tracer_lost(r, r->tr[i].inst.d->name, tr_lost(&r->tr[i].inst),
+				    &r->tr[i].lost_seen);
 	for (int c = 0; c < BW_NCLASS; c++) {
 		struct json *j;
 
@@ -713,6 +774,8 @@ out:
 		sct_close(&r->sct);
 	if (r->sect.skel)
 		sect_close(&r->sect);
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
+		tr_close(&r->tr[i].inst);
 	engine_close(&r->eng);
 	if (r->log.f)
 		log_close(&r->log);

@@ -5,6 +5,7 @@
 
 #include "ini_scan.h"
 #include "policy.h"
+#include "tracers.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -130,6 +131,31 @@ static void log_key(struct policy_ctx *c, const struct ini_file *f,
 	c->err = -1;
 }
 
+static bool on_off(struct policy_ctx *c, const struct ini_file *f,
+		   const struct ini_key *k, const char *name, const char *value)
+{
+	if (strcmp(value, "on") && strcmp(value, "off")) {
+		diag_err(c->d, f->path, k->line, "bad value '%s' for %s (on, off)",
+			 value, name);
+		c->err = -1;
+	}
+	return !strcmp(value, "on");
+}
+
+static void unknown_tracer(struct policy_ctx *c, const struct ini_file *f,
+			   const struct ini_key *k, const char *name)
+{
+	char known[256] = "syscall, syscall_filter, seccomp";
+	size_t n = strlen(known);
+
+	for (size_t i = 0; i < tracer_count && n < sizeof(known); i++)
+		if (tracer_table[i])
+			n += snprintf(known + n, sizeof(known) - n, ", %s",
+				      tracer_table[i]->name);
+	diag_err(c->d, f->path, k->line, "unknown key '%s' in [tracers] (%s)", name, known);
+	c->err = -1;
+}
+
 static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 		       const struct ini_key *k, const char *name, const char *value)
 {
@@ -174,17 +200,19 @@ static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 		return;
 	}
 	if (!strcmp(name, "seccomp")) {
-		if (strcmp(value, "on") && strcmp(value, "off")) {
-			diag_err(c->d, f->path, k->line,
-				 "bad value '%s' for seccomp (on, off)", value);
-			c->err = -1;
-		}
-		p->trace_seccomp = !strcmp(value, "on");
+		p->trace_seccomp = on_off(c, f, k, name, value);
 		return;
 	}
-	diag_err(c->d, f->path, k->line,
-		 "unknown key '%s' in [tracers] (syscall, syscall_filter, seccomp)", name);
-	c->err = -1;
+	for (size_t i = 0; i < tracer_count; i++) {
+		if (!tracer_table[i] || strcmp(name, tracer_table[i]->name))
+			continue;
+		if (on_off(c, f, k, name, value))
+			p->tracers_on |= 1u << i;
+		else
+			p->tracers_on &= ~(1u << i);
+		return;
+	}
+	unknown_tracer(c, f, k, name);
 }
 
 static void metrics_key(struct policy_ctx *c, const struct ini_file *f,

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/* process: exec, fork and exit, with the parent's exec id and durations. */
+#include <string.h>
+
+#include "log.h"
+#include "names.h"
+#include "tracers.h"
+#include "process.skel.h"
+#include "util.h"
+
+static const char *const events[] = {
+	[TR_PROC_EXEC] = "exec", [TR_PROC_EXIT] = "exit", [TR_PROC_FORK] = "fork",
+};
+
+static const char *event_name(unsigned int k)
+{
+	return k < ARRAY_SIZE(events) && events[k] ? events[k] : "?";
+}
+
+static void process_json(struct json *j, const void *rec)
+{
+	const struct tr_process *e = rec;
+	char idbuf[64], sb[32];
+
+	json_kstr(j, "state", event_name(e->h.kind));
+	json_kstr(j, "parent_exec_id", format_exec_id(idbuf, sizeof(idbuf), e->h.ppid,
+						      e->parent_start, e->parent_exec_seq));
+	if (e->h.kind == TR_PROC_EXEC) {
+		/* the image this one replaced: exec counts up by one */
+		json_kstr(j, "prev_exec_id", format_exec_id(idbuf, sizeof(idbuf), e->h.pid,
+							     e->h.start, e->h.exec_seq - 1));
+		json_key(j, "filename");
+		json_strn(j, e->filename, sizeof(e->filename));
+		if (e->old_pid != e->h.pid)
+			json_ku64(j, "old_tid", e->old_pid);
+	} else if (e->h.kind == TR_PROC_EXIT) {
+		json_ki64(j, "exit_code", e->exit_code);
+		if (e->exit_code & 0x7f) {
+			json_kstr(j, "signal", signal_name(e->exit_code & 0x7f, sb, sizeof(sb)));
+			if (e->exit_code & 0x80)
+				json_kbool(j, "core_dumped", true);
+		} else {
+			json_ki64(j, "exit_status", (e->exit_code >> 8) & 0xff);
+		}
+		json_ku64(j, "duration_ns", e->duration_ns);
+	}
+}
+
+static void process_row(FILE *out, const void *rec)
+{
+	const struct tr_process *e = rec;
+	char sb[32];
+
+	fprintf(out, "%-7u %-5s ", e->h.ppid, event_name(e->h.kind));
+	if (e->h.kind == TR_PROC_EXEC)
+		fprintf(out, "%.*s", (int)sizeof(e->filename), e->filename);
+	else if (e->h.kind == TR_PROC_EXIT && (e->exit_code & 0x7f))
+		fprintf(out, "%s after %.3fs", signal_name(e->exit_code & 0x7f, sb, sizeof(sb)),
+			e->duration_ns / 1e9);
+	else if (e->h.kind == TR_PROC_EXIT)
+		fprintf(out, "status %d after %.3fs", (e->exit_code >> 8) & 0xff,
+			e->duration_ns / 1e9);
+}
+
+static const struct tr_variant variants[] = {
+	{ "tp_btf sched_process_{exec,fork,exit}", "btf_exec btf_fork btf_exit" },
+	{ "raw_tp sched_process_{exec,fork,exit}", "raw_exec raw_fork raw_exit" },
+	{ NULL },
+};
+
+TRACER_SKEL(process)
+
+const struct tracer_desc process_tracer = {
+	.name = "process",
+	.summary = "Processes started (fork, exec) and ended (exit code, duration), "
+		   "with their parents: the ancestry of every other record",
+	.variants = variants,
+	.rec_size = sizeof(struct tr_process),
+	TRACER_SKEL_OPS(process),
+	.json = process_json,
+	.columns = "PPID    EVENT FILENAME / EXIT",
+	.row = process_row,
+	.notes = "Records are per process, not per thread: an exit is reported when the\n"
+		 "last thread ends.  -p, -c and -u select the process the record is about\n"
+		 "(for fork, the new child).\n",
+};
