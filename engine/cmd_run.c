@@ -170,12 +170,26 @@ static int handle_tracer(void *ctx, void *data, size_t size)
 	const struct tr_ident *h = data;
 	struct json *j;
 
-	if (size < t->inst.d->rec_size)
+	if (size < t->inst.d->rec_size || (t->inst.d->keep && !t->inst.d->keep(data)))
 		return 0;
 	j = log_begin(&t->r->log, t->inst.d->name, h->ts);
 	tr_record_json(j, t->inst.d, data);
 	log_end(&t->r->log);
 	return 0;
+}
+
+static struct json *snap_begin(void *ctx)
+{
+	struct run_tracer *t = ctx;
+
+	return log_begin(&t->r->log, t->inst.d->name, 0);
+}
+
+static void snap_end(void *ctx)
+{
+	struct run_tracer *t = ctx;
+
+	log_end(&t->r->log);
 }
 
 /*
@@ -207,8 +221,13 @@ static void start_tracer(struct run_ctx *r, struct ring_buffer *rb, size_t i)
 	json_kstr(j, "state", ret ? "failed" : "attached");
 	json_kstr(j, ret ? "error" : "mechanism", ret ? err : t->inst.via->mechanism);
 	log_end(&r->log);
-	if (ret)
+	if (ret) {
 		out_err("the %s tracer cannot run here: %s", d->name, err);
+	} else if (d->snapshot) {
+		struct tr_emit e = { NULL, snap_begin, snap_end, t };
+
+		d->snapshot(&e);
+	}
 }
 
 static int start_tracers(struct run_ctx *r, struct ring_buffer *rb)

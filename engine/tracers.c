@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -220,7 +221,7 @@ static int print_record(void *ctx, void *data, size_t size)
 	const struct tr_ident *h = data;
 	char tbuf[64];
 
-	if (size < p->d->rec_size)
+	if (size < p->d->rec_size || (p->d->keep && !p->d->keep(data)))
 		return 0;
 	format_time((int64_t)h->ts + p->boot_to_real, tbuf, sizeof(tbuf));
 	if (p->json) {
@@ -338,6 +339,29 @@ static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
 	return 0;
 }
 
+static struct json *snap_begin(void *ctx)
+{
+	struct tr_print *p = ctx;
+	struct timespec now;
+	char tbuf[64];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	format_time(now.tv_sec * 1000000000LL + now.tv_nsec, tbuf, sizeof(tbuf));
+	json_reset(&p->j);
+	json_obj_begin(&p->j);
+	json_kstr(&p->j, "time", tbuf);
+	json_kstr(&p->j, "tracer", p->d->name);
+	return &p->j;
+}
+
+static void snap_end(void *ctx)
+{
+	struct tr_print *p = ctx;
+
+	json_obj_end(&p->j);
+	json_write_line(&p->j, stdout);
+}
+
 int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json)
 {
 	struct tracer_opts to = { .json = json };
@@ -370,6 +394,11 @@ int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json)
 		if (p.timestamps)
 			printf("%-12s ", "TIME");
 		printf("%-7s %-16s %s\n", "PID", "COMM", d->columns);
+	}
+	if (d->snapshot) {
+		struct tr_emit e = { p.json ? NULL : stdout, snap_begin, snap_end, &p };
+
+		d->snapshot(&e);
 	}
 	ret = tracer_loop(rb, to.duration);
 	if (ret)

@@ -25,6 +25,17 @@ struct tr_variant {
 	bool alt;		/* only with the tracer's mode option (sigsnoop -k) */
 };
 
+/*
+ * Where a snapshot goes: rows to table, or else records, each one's
+ * members written between begin() and end().
+ */
+struct tr_emit {
+	FILE *table;
+	struct json *(*begin)(void *ctx);
+	void (*end)(void *ctx);
+	void *ctx;
+};
+
 struct tracer_desc {
 	const char *name;
 	const char *summary;
@@ -40,6 +51,10 @@ struct tracer_desc {
 	const char *columns;		/* table header of those fields */
 	void (*row)(FILE *out, const void *rec);
 	bool has_result;		/* -x applies */
+	/* optional: drop records user space decides are not wanted */
+	bool (*keep)(const void *rec);
+	/* optional: the state at start (the container tracer's running containers) */
+	void (*snapshot)(const struct tr_emit *e);
 	/* an option choosing the alt variants (e.g. sigsnoop -k) */
 	char mode_opt;
 	const char *mode_long;
