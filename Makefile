@@ -119,10 +119,16 @@ $(OUTPUT)/bwtest: tests/vm/bwtest.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -std=c11 -D_GNU_SOURCE $(WARN) -static $< -o $@
 
+# Helper for the host tests of mountsnoop and sigsnoop: the mount and kill
+# calls, made directly.
+$(OUTPUT)/bwcalls: tests/host/bwcalls.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -std=c11 -D_GNU_SOURCE $(WARN) $< -o $@
+
 unit-test: $(UNIT_TESTS) $(OUTPUT)/asan/bulwark
 	$(Q)tests/run-suite unit $(UNIT_TESTS)
 
-host-test: $(OUTPUT)/asan/bulwark $(OUTPUT)/bwtest
+host-test: $(OUTPUT)/asan/bulwark $(OUTPUT)/bwtest $(OUTPUT)/bwcalls
 	$(Q)tests/run-suite host tests/host/run.sh $(OUTPUT)/asan/bulwark $(OUTPUT)/bwtest
 
 vm-test: $(OUTPUT)/bulwark $(OUTPUT)/bwtest

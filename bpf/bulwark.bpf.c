@@ -16,6 +16,7 @@
 #include <bpf/bpf_core_read.h>
 #include "events.h"
 #include "common.bpf.h"
+#include "container.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -217,55 +218,6 @@ static __always_inline int path_of_path(struct scratch *s,
 }
 
 /* ---- subject ---- */
-
-static __always_inline int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-/* 64 hex characters at name[off], ending the name or followed by '.' */
-static __always_inline int hex64_at(const char *name, int off)
-{
-	char end;
-
-	if (off && name[off - 1] != '-')
-		return 0;
-	for (int i = 0; i < 64; i++)
-		if (!is_hex(name[off + i]))
-			return 0;
-	end = name[off + 64];
-	return end == 0 || end == '.';
-}
-
-/*
- * Container id from the name of the task's cgroup: "<64 hex>" (cgroupfs
- * drivers) or "<runtime>-<64 hex>.scope" (systemd drivers: docker-,
- * libpod-, crio-, cri-containerd-).  The short id is its first 12
- * characters.  Fixed offsets keep the verifier's paths linear.
- */
-static __noinline int container_of_task(struct task_struct *t, char *dst)
-{
-	char name[96] = {};
-	const char *kn_name;
-	int off;
-
-	kn_name = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, name);
-	if (!kn_name || bpf_probe_read_kernel_str(name, 90, kn_name) < 0)
-		return 0;
-	if (hex64_at(name, 0))
-		off = 0;
-	else if (hex64_at(name, 7))
-		off = 7;
-	else if (hex64_at(name, 5))
-		off = 5;
-	else if (hex64_at(name, 15))
-		off = 15;
-	else
-		return 0;
-	for (int i = 0; i < 12; i++)
-		dst[i] = name[(off + i) & 31];
-	return 1;
-}
 
 static __always_inline void fill_subject(struct bw_subject *sj)
 {
@@ -624,7 +576,7 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 	if (!(e->flags & BW_F_NOAUDIT) || e->decision == BW_DEC_AUDIT) {
 		int n = fill_ancestry(s);
 
-		/* keep the result: see container_of_task */
+		/* keep the result: see fill_subject */
 		barrier_var(n);
 		emit(s);
 	}

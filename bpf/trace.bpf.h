@@ -9,6 +9,7 @@
 
 #include "trace.h"
 #include "common.bpf.h"
+#include "container.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -27,7 +28,25 @@ struct {
 	__type(value, __u64);
 } tr_lost SEC(".maps");
 
-/* Does the filter let the task through?  The cheap tests come first. */
+static __always_inline bool tr_comm_ok(const char *comm)
+{
+	for (int i = 0; i < TR_COMM_LEN; i++) {
+		if (comm[i] != tr_filt.comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+static __always_inline bool tr_container_ok(struct task_struct *t)
+{
+	char id[TR_CONTAINER_LEN];
+
+	return container_of_task(t, id) && container_id_eq(id, tr_filt.container);
+}
+
+/* Does the filter let task t through?  The cheap tests come first. */
 static __always_inline bool tr_task_wanted(struct task_struct *t)
 {
 	__u32 tgid = BPF_CORE_READ(t, tgid);
@@ -45,19 +64,34 @@ static __always_inline bool tr_task_wanted(struct task_struct *t)
 		char comm[TR_COMM_LEN];
 
 		bpf_probe_read_kernel(comm, sizeof(comm), &t->comm);
-		for (int i = 0; i < TR_COMM_LEN; i++) {
-			if (comm[i] != tr_filt.comm[i])
-				return false;
-			if (!comm[i])
-				break;
-		}
+		if (!tr_comm_ok(comm))
+			return false;
 	}
-	return true;
+	return !tr_filt.filter_container || tr_container_ok(t);
 }
 
+/* The same for the current task, with the helpers (hot paths: sys_enter). */
 static __always_inline bool tr_wanted(void)
 {
-	return tr_task_wanted((struct task_struct *)bpf_get_current_task());
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (tgid == tr_filt.self_tgid)
+		return false;
+	if (tr_filt.tgid && tgid != tr_filt.tgid)
+		return false;
+	if (tr_filt.filter_uid && (__u32)bpf_get_current_uid_gid() != tr_filt.uid)
+		return false;
+	if (tr_filt.cgroup_id && bpf_get_current_cgroup_id() != tr_filt.cgroup_id)
+		return false;
+	if (tr_filt.filter_comm) {
+		char comm[TR_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!tr_comm_ok(comm))
+			return false;
+	}
+	return !tr_filt.filter_container ||
+	       tr_container_ok((struct task_struct *)bpf_get_current_task());
 }
 
 /* -x: records whose result is a success are dropped in the kernel. */

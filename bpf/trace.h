@@ -65,27 +65,45 @@ struct tr_process {
 /* ---- ipc: lsm/ipc_permission, or the IPC system calls ---- */
 enum { TR_IPC_SHM = 1, TR_IPC_MSG, TR_IPC_SEM };
 enum { TR_IPC_VIA_LSM = 1, TR_IPC_VIA_SYSCALL };
+enum {
+	TR_IPC_SHMGET = 1, TR_IPC_SHMAT, TR_IPC_SHMCTL, TR_IPC_SHMDT,
+	TR_IPC_MSGGET, TR_IPC_MSGSND, TR_IPC_MSGRCV, TR_IPC_MSGCTL,
+	TR_IPC_SEMGET, TR_IPC_SEMOP, TR_IPC_SEMTIMEDOP, TR_IPC_SEMCTL,
+	TR_IPC_NCALLS,
+};
+#define TR_IPC_R	1	/* access asked for */
+#define TR_IPC_W	2
 
 struct tr_ipc {
 	struct tr_ident h;
-	__u32 obj;		/* TR_IPC_SHM, _MSG, _SEM */
-	__u32 via;
+	__s64 ret;		/* syscall path: the call's result (shmat: the address) */
+	__u64 addr;		/* shmat: the address asked for; shmdt: its argument */
+	__u32 obj;		/* TR_IPC_SHM, _MSG, _SEM; 0: unknown */
+	__u32 via;		/* TR_IPC_VIA_* */
 	__s32 key;
 	__s32 id;
-	__u32 access;		/* S_IRUGO / S_IWUGO bits asked for */
-	__u32 cuid;		/* creator, when known (have_perm) */
+	__u32 access;		/* TR_IPC_R | TR_IPC_W; 0: no read/write check */
+	__u32 cuid;		/* creator, owner and mode: when have_perm */
 	__u32 cgid;
-	__u32 ouid;		/* owner */
+	__u32 ouid;
 	__u32 ogid;
-	__u32 mode;
-	__s32 ret;		/* syscall path: the call's result */
-	__u32 nr;		/* syscall path: the call */
+	__u32 mode;		/* have_perm: the object's; else *get's flags & 0777 */
+	__u32 call;		/* TR_IPC_SHMGET...; 0: unknown (LSM path) */
+	__s32 cmd;		/* *ctl: the command */
+	__u32 flags;		/* *get, shmat, msgsnd, msgrcv: the flags argument */
 	__u8 have_perm;		/* the object's kern_ipc_perm was read */
-	__u8 pad[7];
+	__u8 have_key;
+	__u8 have_id;
+	__u8 have_ret;		/* LSM path: an earlier BPF LSM program's answer */
 };
 
-/* ---- capable: cap_capable ---- */
-enum { TR_CAP_ALLOWED = 0, TR_CAP_DENIED_KERNEL, TR_CAP_DENIED_LSM };
+/* ---- capable: security_capable / cap_capable ---- */
+/* DENIED: refused, but the tracer could not tell by whom */
+enum { TR_CAP_ALLOWED = 0, TR_CAP_DENIED_KERNEL, TR_CAP_DENIED_LSM, TR_CAP_DENIED };
+enum {
+	TR_CAP_VIA_FEXIT = 1, TR_CAP_VIA_TP_BTF, TR_CAP_VIA_RAW_TP,
+	TR_CAP_VIA_TRACEPOINT, TR_CAP_VIA_KPROBE,
+};
 
 struct tr_capable {
 	struct tr_ident h;
@@ -94,7 +112,9 @@ struct tr_capable {
 	__u32 verdict;		/* TR_CAP_* */
 	__u32 opts;		/* CAP_OPT_* (NOAUDIT: the caller asked not to log) */
 	__u32 target_userns;	/* namespace the capability was checked in */
-	__u32 pad;
+	__u8 have_opts;		/* the tracepoint does not pass them */
+	__u8 via;		/* TR_CAP_VIA_* */
+	__u8 pad[2];
 };
 
 /* ---- opensnoop: open, openat, openat2 ---- */
@@ -116,32 +136,61 @@ enum {
 	TR_MNT_FSMOUNT, TR_MNT_MOVE_MOUNT, TR_MNT_OPEN_TREE, TR_MNT_MOUNT_SETATTR,
 	TR_MNT_NCALLS,
 };
-#define TR_MNT_STR	160
+/* Which strings a record carries (the pointer was not NULL and readable). */
+#define TR_MNT_HAVE_SOURCE	1
+#define TR_MNT_HAVE_TARGET	2
+#define TR_MNT_HAVE_FSTYPE	4
+#define TR_MNT_HAVE_DATA	8
+#define TR_MNT_HAVE_ATTR	16	/* mount_setattr: struct mount_attr read */
+#define TR_MNT_FSTYPE_LEN	64
 
 struct tr_mount {
 	struct tr_ident h;
-	__u64 flags;
+	__u64 flags;		/* the call's flags argument */
 	__s64 ret;
+	__u64 attr_set;		/* fsmount: attr_flags; mount_setattr: attr_set */
+	__u64 attr_clr;		/* mount_setattr: struct mount_attr */
+	__u64 propagation;
+	__u64 userns_fd;
+	__u64 attr_size;	/* mount_setattr: usize */
 	__u32 call;		/* TR_MNT_* */
-	__s32 fd;		/* fsconfig, fsmount: the fs fd; move_mount: from_dfd */
-	__s32 fd2;		/* move_mount: to_dfd */
-	__u32 cmd;		/* fsconfig: cmd; fsmount: attr_flags */
-	char source[TR_MNT_STR];	/* mount: dev; fsopen: fs name; fsconfig: key */
-	char target[TR_MNT_STR];	/* mount, umount, move_mount: to; open_tree: path */
-	char fstype[64];
-	char data[TR_MNT_STR];	/* mount: data; fsconfig: value; move_mount: from */
+	__u32 have;		/* TR_MNT_HAVE_* */
+	__s32 fd;		/* fsconfig, fsmount: fs fd; move_mount: from dfd;
+				 * open_tree, mount_setattr: dfd */
+	__s32 fd2;		/* move_mount: to dfd; fsconfig: aux */
+	__u32 cmd;		/* fsconfig */
+	__u32 pad;
+	char source[TR_PATH_LEN];	/* mount; fsconfig: key; move_mount: from */
+	char target[TR_PATH_LEN];	/* mount, umount; move_mount: to;
+					 * open_tree, mount_setattr: path */
+	char fstype[TR_MNT_FSTYPE_LEN];	/* mount; fsopen: the fs name */
+	char data[TR_PATH_LEN];	/* mount: data; fsconfig: a string or path value */
 };
 
 /* ---- sigsnoop: signal_generate, or kill/tkill/tgkill (-k) ---- */
 enum { TR_SIG_GENERATE = 1, TR_SIG_KILL, TR_SIG_TKILL, TR_SIG_TGKILL };
+/* signal_generate's result (enum trace_signal_result) */
+enum {
+	TR_SIG_DELIVERED = 0, TR_SIG_IGNORED, TR_SIG_ALREADY_PENDING,
+	TR_SIG_OVERFLOW_FAIL, TR_SIG_LOSE_INFO,
+};
 
 struct tr_signal {
 	struct tr_ident h;
-	__u32 sig;
-	__s32 target_pid;
-	__s32 ret;		/* 0, or -errno; signal_generate: its result code */
+	__s32 sig;
+	__s32 target_pid;	/* generate: the task's pid (host); kill: its pid
+				 * argument; tkill, tgkill: the thread */
+	__s32 target_tgid;	/* tgkill: its tgid argument */
+	__s32 ret;		/* kill calls: 0 or -errno; generate: -EAGAIN for
+				 * an overflow, else 0 (what the sender gets) */
+	__s32 result;		/* TR_SIG_DELIVERED...: when have_result */
+	__s32 code;		/* generate: si_code */
 	__u32 call;		/* TR_SIG_* */
-	char target_comm[TR_COMM_LEN];	/* signal_generate only */
+	__u8 group;		/* generate: sent to the whole process */
+	__u8 have_result;	/* kill calls: the signal was generated */
+	__u8 have_comm;
+	__u8 pad;
+	char target_comm[TR_COMM_LEN];
 };
 
 /* ---- container: cgroup_mkdir / cgroup_rmdir / cgroup_attach_task ---- */

@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "container.h"
 #include "json.h"
 #include "logread.h"
 #include "util.h"
@@ -201,6 +202,21 @@ static bool num_is(struct json_object *o, const char *path, long long want)
 	       json_object_get_int64(v) == want;
 }
 
+/* Records carry the short id; the filter may give a full id or a name. */
+static bool container_is(struct json_object *o, const char *want)
+{
+	const char *v;
+	struct container_ref c;
+
+	if (!want)
+		return true;
+	v = json_get_str(o, "subject.container");
+	if (!v || !*v)
+		return false;
+	container_ref_from_short(v, &c);
+	return container_match(&c, want);
+}
+
 static bool matches(const struct log_filter *f, struct json_object *o)
 {
 	int64_t t;
@@ -217,7 +233,7 @@ static bool matches(const struct log_filter *f, struct json_object *o)
 	        * tracers' records at the top */
 	       (str_is(o, "subject.comm", f->comm) || str_is(o, "comm", f->comm)) &&
 	       str_is(o, "subject.exe", f->exe) &&
-	       str_is(o, "subject.container", f->container) &&
+	       container_is(o, f->container) &&
 	       (num_is(o, "subject.pid", f->pid) || num_is(o, "pid", f->pid)) &&
 	       (num_is(o, "subject.uid", f->uid) || num_is(o, "uid", f->uid)) &&
 	       (str_is(o, "subject.exec_id", f->exec_id) || str_is(o, "exec_id", f->exec_id));

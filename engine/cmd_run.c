@@ -122,7 +122,7 @@ static int handle_sct(void *ctx, void *data, size_t size)
 	if (size < sizeof(e))
 		return 0;
 	memcpy(&e, data, sizeof(e));
-	j = log_begin(&r->log, "syscall", e.ts);
+	j = log_begin(&r->log, "syscall", e.h.ts);
 	sct_event_json(j, &e);
 	log_end(&r->log);
 	return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "container.h"
 #include "ini_scan.h"
 #include "names.h"
 #include "rules.h"
@@ -232,13 +233,51 @@ static void match_add_str(struct bw_match *m, const char *s)
 	m->strs[m->n++] = xstrdup(s);
 }
 
-static bool is_hex_id(const char *s)
+/*
+ * A container: any, none (each alone), or ids and names, stored as the
+ * short id the kernel compares (engine/container.c).
+ */
+static int parse_container(struct bw_match *m, const char *v, const char *file,
+			   int line, struct diag *d, bool *special)
 {
-	size_t n = strlen(s);
+	char short_id[BW_CTR_ID_LEN];
 
-	if (n < 12 || n > 64)
-		return false;
-	return strspn(s, "0123456789abcdef") == n;
+	if (*special || !strcmp(v, "any") || !strcmp(v, "none")) {
+		/* nothing before them, nothing after them */
+		if (m->n) {
+			diag_err(d, file, line, "container: 'any' and 'none' stand alone");
+			return -1;
+		}
+		*special = true;
+		m->negate = !strcmp(v, "any");
+		match_add_str(m, "");
+		return 0;
+	}
+	switch (container_value_kind(v)) {
+	case CTR_VAL_ID:
+		break;
+	case CTR_VAL_BAD_ID:
+		diag_err(d, file, line,
+			 "container '%s': an id is 12 to 64 hex characters, lowercase "
+			 "(a value of hex digits only is read as an id)", v);
+		return -1;
+	case CTR_VAL_BAD_NAME:
+		diag_err(d, file, line,
+			 "container '%s' is not any, none, an id (12 to 64 hex characters) "
+			 "or a container name (letters, digits, '.', '_', '-'; at most %d)",
+			 v, CTR_NAME_MAX);
+		return -1;
+	case CTR_VAL_NAME:
+		if (strlen(v) > BW_CTR_SHORT_NAME)
+			diag_warn(d, file, line,
+				  "container name '%s' is longer than %d bytes: the kernel "
+				  "compares only '%.*s', which other containers' names may share",
+				  v, BW_CTR_SHORT_NAME, BW_CTR_SHORT_NAME, v);
+		break;
+	}
+	container_value_short(v, short_id);
+	match_add_str(m, short_id);
+	return 0;
 }
 
 /*
@@ -314,31 +353,7 @@ static int parse_value(struct bw_match *m, const struct keydef *kd,
 		match_add_num(m, id);
 		return 0;
 	case V_CONTAINER:
-		if (!strcmp(v, "any") || !strcmp(v, "none")) {
-			if (m->n) {
-				diag_err(d, file, line,
-					 "container: 'any' and 'none' stand alone");
-				return -1;
-			}
-			*container_special = true;
-			m->negate = !strcmp(v, "any");
-			match_add_str(m, "");
-			return 0;
-		}
-		if (*container_special || !is_hex_id(v)) {
-			diag_err(d, file, line, *container_special ?
-				 "container: 'any' and 'none' stand alone" :
-				 "container '%s' is not any, none, or an id of 12 to 64 hex characters",
-				 v);
-			return -1;
-		}
-		{
-			char *short_id = xstrndup(v, 12);
-
-			match_add_str(m, short_id);
-			free(short_id);
-		}
-		return 0;
+		return parse_container(m, v, file, line, d, container_special);
 	case V_CAP:
 		n = cap_from_string(v);
 		if (n < 0) {

@@ -10,12 +10,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "trace.h"
 #include "syscall.skel.h"
 #include "syscall.h"
 #include "cli.h"
 #include "log.h"
 #include "syscalls.h"
 #include "trace_syscall.h"
+#include "tracers.h"
 #include "tracer.h"
 #include "util.h"
 #include "kernel.h"
@@ -30,13 +32,13 @@ int sct_open(struct sct *t, const struct sct_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open the syscall tracer: %s", strerror(errno));
 		return -errno;
 	}
-	t->skel->rodata->self_tgid = getpid();
-	t->skel->rodata->targ_tgid = o->pid;
-	t->skel->rodata->targ_cgroup = o->cgroup_id;
+	t->skel->rodata->tr_filt.self_tgid = getpid();
+	t->skel->rodata->tr_filt.tgid = o->pid;
+	t->skel->rodata->tr_filt.cgroup_id = o->cgroup_id;
 	t->skel->rodata->count_mode = o->count;
 	if (o->comm) {
-		t->skel->rodata->filter_comm = true;
-		strncpy((char *)t->skel->rodata->targ_comm, o->comm, 15);
+		t->skel->rodata->tr_filt.filter_comm = 1;
+		strncpy(t->skel->rodata->tr_filt.comm, o->comm, TR_COMM_LEN - 1);
 	}
 	t->skel->rodata->filter_ids = o->nids > 0;
 	ret = syscall_bpf__load(t->skel);
@@ -74,12 +76,12 @@ fail:
 
 int sct_events_fd(const struct sct *t)
 {
-	return bpf_map__fd(t->skel->maps.events);
+	return bpf_map__fd(t->skel->maps.tr_events);
 }
 
 uint64_t sct_lost(const struct sct *t)
 {
-	return percpu_counter_sum(bpf_map__fd(t->skel->maps.lost), 0);
+	return percpu_counter_sum(bpf_map__fd(t->skel->maps.tr_lost), 0);
 }
 
 void sct_close(struct sct *t)
@@ -91,19 +93,11 @@ void sct_close(struct sct *t)
 
 void sct_event_json(struct json *j, const struct sct_event *e)
 {
-	char idbuf[64], name[64];
+	char name[64];
 
-	json_ku64(j, "pid", e->pid);
-	json_kstr(j, "exec_id", format_exec_id(idbuf, sizeof(idbuf), e->pid, e->start,
-					       e->exec_seq));
-	json_ku64(j, "tid", e->tid);
-	json_ku64(j, "ppid", e->ppid);
-	json_ku64(j, "uid", e->uid);
-	json_key(j, "comm");
-	json_strn(j, e->comm, sizeof(e->comm));
+	tr_ident_json(j, &e->h);
 	json_kstr(j, "syscall", syscall_name(e->id, name, sizeof(name)));
 	json_ku64(j, "nr", BW_SC_NR(e->id) & ~SCT_X32_BIT);
-	json_ku64(j, "cgroup_id", e->cgroup_id);
 	if (e->first)
 		json_kbool(j, "first_use", true);
 }
@@ -128,7 +122,7 @@ static int print_event(void *ctx, void *data, size_t size)
 		return 0;
 	memcpy(&e, data, sizeof(e));
 	c->n++;
-	format_time((int64_t)e.ts + c->boot_to_real, tbuf, sizeof(tbuf));
+	format_time((int64_t)e.h.ts + c->boot_to_real, tbuf, sizeof(tbuf));
 	if (c->json) {
 		json_reset(&c->j);
 		json_obj_begin(&c->j);
@@ -138,7 +132,7 @@ static int print_event(void *ctx, void *data, size_t size)
 		json_write_line(&c->j, stdout);
 		return 0;
 	}
-	printf("%-12.12s %-7u %-7u %-16.16s %s%s\n", tbuf + 11, e.pid, e.ppid, e.comm,
+	printf("%-12.12s %-7u %-7u %-16.16s %s%s\n", tbuf + 11, e.h.pid, e.h.ppid, e.h.comm,
 	       syscall_name(e.id, name, sizeof(name)), e.first ? " (first use)" : "");
 	return 0;
 }

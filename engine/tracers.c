@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "container.h"
 #include "kernel.h"
 #include "log.h"
 #include "tracer.h"
@@ -78,6 +79,47 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
+/*
+ * An LSM program attaches even where bpf is not in the kernel's LSM list,
+ * and then never runs: such a variant does not count as working.
+ */
+static bool lsm_unusable(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	char buf[256];
+
+	bpf_object__for_each_program(prog, obj)
+		if (bpf_program__autoload(prog) &&
+		    bpf_program__type(prog) == BPF_PROG_TYPE_LSM)
+			return kernel_bpf_lsm_active(buf, sizeof(buf)) != 1;
+	return false;
+}
+
+static int load_and_attach(struct tr_inst *t, struct bpf_object *obj,
+			   const char **stage)
+{
+	struct bpf_program *prog;
+	int ret;
+
+	*stage = "load";
+	ret = bpf_object__load(obj);
+	if (ret)
+		return ret;
+	*stage = "attach";
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_link *l;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		l = bpf_program__attach(prog);
+		if (!l)
+			return -errno;
+		t->links = xreallocarray(t->links, t->nlinks + 1, sizeof(*t->links));
+		t->links[t->nlinks++] = l;
+	}
+	return 0;
+}
+
 static int try_variant(struct tr_inst *t, const struct tr_variant *v,
 		       const struct tr_filter *f, const char **stage)
 {
@@ -94,25 +136,14 @@ static int try_variant(struct tr_inst *t, const struct tr_variant *v,
 	*t->d->skel_filter(t->skel) = *f;
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, prog_in(bpf_program__name(prog), v->progs));
-	*stage = "load";
-	old = libbpf_set_print(quiet_print);
-	ret = bpf_object__load(obj);
-	libbpf_set_print(old);
-	if (ret)
-		return ret;
-	*stage = "attach";
-	bpf_object__for_each_program(prog, obj) {
-		struct bpf_link *l;
-
-		if (!bpf_program__autoload(prog))
-			continue;
-		l = bpf_program__attach(prog);
-		if (!l)
-			return -errno;
-		t->links = xreallocarray(t->links, t->nlinks + 1, sizeof(*t->links));
-		t->links[t->nlinks++] = l;
+	if (lsm_unusable(obj)) {
+		*stage = "use (bpf is not in " LSM_LIST_PATH ": it would never run)";
+		return -EOPNOTSUPP;
 	}
-	return 0;
+	old = libbpf_set_print(quiet_print);
+	ret = load_and_attach(t, obj, stage);
+	libbpf_set_print(old);
+	return ret;
 }
 
 int tr_open(struct tr_inst *t, const struct tracer_desc *d,
@@ -248,13 +279,14 @@ static void tr_help(const struct tracer_desc *d, FILE *out)
 		     "  -c, --comm COMM      only tasks with this command name\n"
 		     "  -u, --uid UID        only tasks of this user id\n"
 		     "      --cgroup PATH    only tasks in this cgroup (v2 path)\n"
+		     "      --container ID   only tasks in this container (id or name)\n"
 		     "  -d, --duration SECS  stop after this long\n"
 		     "  -T, --timestamp      a time column\n"
 		     "      --via METHOD     only this attach method (its first word, e.g. raw_tp)\n");
 	if (d->has_result)
 		fprintf(out, "  -x, --failed         failed calls only\n");
 	if (d->mode_opt)
-		fprintf(out, "  -%c, --%-15s %s\n", d->mode_opt, d->mode_long, d->mode_help);
+		fprintf(out, "  -%c, --%-14s %s\n", d->mode_opt, d->mode_long, d->mode_help);
 	fprintf(out, "  -j, --json           JSON lines\n\nAttach methods, best first:\n");
 	for (const struct tr_variant *v = d->variants; v->mechanism; v++)
 		fprintf(out, "  %s%s\n", v->mechanism, v->alt ? "  (with -k)" : "");
@@ -263,6 +295,22 @@ static void tr_help(const struct tracer_desc *d, FILE *out)
 }
 
 enum { OPT_CGROUP = 0x100, OPT_CONTAINER, OPT_VIA };
+
+/* --container: the kernel compares short ids, as rules do. */
+static int container_filter(const struct tracer_desc *d, const char *v,
+			    struct tr_filter *f)
+{
+	enum container_value k = container_value_kind(v);
+
+	if (k != CTR_VAL_ID && k != CTR_VAL_NAME) {
+		out_err("%s: bad container '%s' (an id of 12 to 64 hex characters, or a name)",
+			d->name, v);
+		return -1;
+	}
+	f->filter_container = 1;
+	container_value_short(v, f->container);
+	return 0;
+}
 
 /* Options into the filter; 0 to go on, else the command's exit status + 1. */
 static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
@@ -273,6 +321,7 @@ static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
 		TRACER_LONG_OPTS,
 		{ "uid", required_argument, NULL, 'u' },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "timestamp", no_argument, NULL, 'T' },
 		{ "failed", no_argument, NULL, 'x' },
 		{ "via", required_argument, NULL, OPT_VIA },
@@ -307,6 +356,9 @@ static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
 				return 3;
 			}
 			f->cgroup_id = v;
+		} else if (ch == OPT_CONTAINER) {
+			if (container_filter(d, optarg, f))
+				return 3;
 		} else if (ch == OPT_VIA) {
 			*via = optarg;
 		} else if (ch == 'T') {

@@ -234,7 +234,7 @@ static void test_errors_with_lines(void **state)
 		 "cannot be negated");
 	error_at("[r]\nevent = exec\naction = deny\ncontainer = any, 0123456789ab\n", 4,
 		 "stand alone");
-	error_at("[r]\nevent = exec\naction = deny\ncontainer = xyz\n", 4,
+	error_at("[r]\nevent = exec\naction = deny\ncontainer = x/yz\n", 4,
 		 "12 to 64 hex");
 	error_at("[r]\nevent = signal\naction = deny\nsame_user = maybe\n", 4,
 		 "yes or no");

@@ -98,9 +98,10 @@ static int fail(const char *step)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bwtest raw-socket | shm | msg | sem\n"
+		"usage: bwtest raw-socket | shm | msg | sem | ipc-keys KEY\n"
 		"       bwtest kill PID SIG | sleep SECONDS | ok\n"
 		"       bwtest mount-tmpfs DIR | umount DIR | bind SRC DIR\n"
+		"       bwtest chown PATH UID GID\n"
 		"       bwtest exec PATH [ARGS...]\n"
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
 		"       bwtest kill-burst N PID SIG | raw-burst N | getppid-burst N\n"
@@ -202,6 +203,73 @@ static int do_sem(void)
 		return r;
 	}
 	semctl(id, 0, IPC_RMID);
+	return ok();
+}
+
+/*
+ * Every System V IPC call on objects of a known key (KEY, KEY+1, KEY+2),
+ * for the ipc tracer's tests: each kind is created, opened, used, read,
+ * removed; a last shmat on the removed segment fails.
+ */
+static int do_ipc_keys(const char *key_s)
+{
+	key_t key = (key_t)parse_num(key_s, 1, INT_MAX - 2);
+	struct {
+		long mtype;
+		char mtext[8];
+	} m = { 1, "bwtest" };
+	struct sembuf up = { 0, 1, 0 }, down = { 0, -1, 0 }, zero = { 0, 0, IPC_NOWAIT };
+	struct shmid_ds ds;
+	int shm, msg, sem;
+	void *p;
+
+	shm = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0640);
+	if (shm < 0)
+		return fail("shmget");
+	printf("shm_id=%d\n", shm);
+	if (shmget(key, 0, 0400) != shm)
+		return fail("shmget open");
+	p = shmat(shm, NULL, SHM_RDONLY);
+	if (p == (void *)-1)
+		return fail("shmat ro");
+	if (shmdt(p) < 0)
+		return fail("shmdt ro");
+	p = shmat(shm, NULL, 0);
+	if (p == (void *)-1)
+		return fail("shmat");
+	printf("shm_addr=%p\n", p);
+	if (shmctl(shm, IPC_STAT, &ds) < 0)
+		return fail("shmctl IPC_STAT");
+	if (shmdt(p) < 0)
+		return fail("shmdt");
+	if (shmctl(shm, IPC_RMID, NULL) < 0)
+		return fail("shmctl IPC_RMID");
+	if (shmat(shm, NULL, 0) != (void *)-1)
+		return fail("shmat removed");
+
+	msg = msgget(key + 1, IPC_CREAT | IPC_EXCL | 0600);
+	if (msg < 0)
+		return fail("msgget");
+	printf("msg_id=%d\n", msg);
+	if (msgsnd(msg, &m, 6, IPC_NOWAIT) < 0)
+		return fail("msgsnd");
+	if (msgrcv(msg, &m, sizeof(m.mtext), 0, IPC_NOWAIT) < 0)
+		return fail("msgrcv");
+	if (msgctl(msg, IPC_RMID, NULL) < 0)
+		return fail("msgctl IPC_RMID");
+
+	sem = semget(key + 2, 1, IPC_CREAT | IPC_EXCL | 0600);
+	if (sem < 0)
+		return fail("semget");
+	printf("sem_id=%d\n", sem);
+	if (semop(sem, &up, 1) < 0 || semop(sem, &down, 1) < 0)
+		return fail("semop");
+	if (semop(sem, &zero, 1) < 0)
+		return fail("semop zero");
+	if (semctl(sem, 0, GETVAL) != 0)
+		return fail("semctl GETVAL");
+	if (semctl(sem, 0, IPC_RMID) < 0)
+		return fail("semctl IPC_RMID");
 	return ok();
 }
 
@@ -331,6 +399,8 @@ int main(int argc, char **argv)
 		return do_msg();
 	if (!strcmp(cmd, "sem") && argc == 2)
 		return do_sem();
+	if (!strcmp(cmd, "ipc-keys") && argc == 3)
+		return do_ipc_keys(argv[2]);
 	if (!strcmp(cmd, "kill") && argc == 4)
 		return do_kill(argv[2], argv[3]);
 	if (!strcmp(cmd, "sleep") && argc == 3)
@@ -345,6 +415,10 @@ int main(int argc, char **argv)
 			fail("mount") : ok();
 	if (!strcmp(cmd, "exec") && argc >= 3)
 		return do_exec(argv + 2);
+	if (!strcmp(cmd, "chown") && argc == 5)
+		return chown(argv[2], (uid_t)parse_num(argv[3], 0, INT_MAX),
+			     (gid_t)parse_num(argv[4], 0, INT_MAX)) < 0 ?
+			fail("chown") : ok();
 	if (!strcmp(cmd, "chroot") && argc == 3)
 		return chroot(argv[2]) < 0 ? fail("chroot") : ok();
 	if (!strcmp(cmd, "chroot32") && argc == 3)

@@ -7,6 +7,9 @@
 # in QEMU without KVM, with an initramfs holding busybox, the engine and
 # its libraries, bwtest and the rule files; init.sh runs the scenarios
 # (scenarios.sh) and prints PASS:/FAIL: lines, which this script echoes.
+# Debian's libbpf-tools (opensnoop, mountsnoop, sigsnoop, capable) come
+# along for the libbpf-tools group (libbpf-tools.sh), which compares them
+# with bulwark's tracers; the package is downloaded into the cache once.
 #
 # Environment:
 #   BW_VM_CACHE    cache for the kernel (default ~/.cache/bulwark/vm)
@@ -132,6 +135,98 @@ command -v dpkg-deb >/dev/null || unavailable "dpkg-deb not found"
 get_kernel
 say "kernel: $kernel_desc"
 
+# ---- Debian's libbpf-tools (the libbpf-tools group runs them beside ours)
+
+lbt_pkg=libbpf-tools
+lbt_tools="opensnoop mountsnoop sigsnoop capable"
+# Debian's tools block-buffer stdout into a file; the VM preloads
+# coreutils' libstdbuf (what stdbuf -oL does) to see their header at once.
+lbt_stdbuf=/usr/libexec/coreutils/libstdbuf.so
+lbt_dir=	# extracted package: $lbt_dir/usr/sbin/TOOL
+lbt_desc=
+lbt_why=	# why the tools are missing: every scenario of the group fails
+
+lbt_version() {
+	apt-cache policy "$lbt_pkg" 2>/dev/null |
+		sed -n 's/^ *Candidate: *//p' | grep -v '^(none)$' | head -n 1
+}
+
+lbt_complete() {	# lbt_complete DIR: every tool is there
+	local t
+	for t in $lbt_tools; do
+		[ -x "$1/usr/sbin/$t" ] || return 1
+	done
+}
+
+# Sets lbt_dir (downloading the package into the cache once) or lbt_why.
+# Not a skip: without the package the group's scenarios fail, saying why.
+get_libbpf_tools() {
+	local ver dir dl deb out t
+	ver=$(lbt_version)
+	if [ -z "$ver" ] && [ "$(id -u)" = 0 ]; then
+		say "no $lbt_pkg in the apt lists; running apt-get update"
+		apt-get update -qq >/dev/null 2>&1 || true
+		ver=$(lbt_version)
+	fi
+	if [ -z "$ver" ]; then
+		# Offline or no lists: the newest package already cached.
+		dir=$(printf '%s\n' "$cache/$lbt_pkg"_*/ | grep -v '\*' |
+			sed 's:/$::' | sort -V | tail -n 1)
+		if [ -n "$dir" ] && lbt_complete "$dir"; then
+			lbt_dir=$dir
+			lbt_desc="$(basename "$dir") (cached; not in the apt lists)"
+			return
+		fi
+		lbt_why="package $lbt_pkg is not in the apt lists (needs Debian 12 sources; run apt-get update) and not cached in $cache"
+		return
+	fi
+	dir=$cache/${lbt_pkg}_$(printf '%s' "$ver" | tr -c 'A-Za-z0-9.+~_-' _)
+	if lbt_complete "$dir"; then
+		lbt_dir=$dir
+		lbt_desc="$lbt_pkg $ver (cached)"
+		return
+	fi
+	if ! mkdir -p "$cache" || ! dl=$(mktemp -d "$cache/download.XXXXXX"); then
+		lbt_why="cannot write to the cache directory $cache"
+		return
+	fi
+	say "downloading $lbt_pkg $ver into $cache"
+	if ! out=$(cd "$dl" && apt-get download "$lbt_pkg=$ver" 2>&1); then
+		rm -rf "$dl"
+		lbt_why="apt-get download $lbt_pkg=$ver failed: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+		return
+	fi
+	deb=$(find "$dl" -maxdepth 1 -name '*.deb' | head -n 1)
+	mkdir -p "$dl/x"
+	if [ -z "$deb" ] || ! dpkg-deb -x "$deb" "$dl/x" || ! lbt_complete "$dl/x"; then
+		rm -rf "$dl"
+		lbt_why="cannot extract $lbt_tools from $lbt_pkg $ver (${deb:-no .deb downloaded})"
+		return
+	fi
+	# Keep only the four tools and the licence (the package has 60).
+	rm -rf "$dir"
+	mkdir -p "$dir/usr/sbin" "$dir/usr/share/doc"
+	for t in $lbt_tools; do
+		mv "$dl/x/usr/sbin/$t" "$dir/usr/sbin/$t"
+	done
+	mv "$dl/x/usr/share/doc/$lbt_pkg" "$dir/usr/share/doc/" 2>/dev/null
+	rm -rf "$dl"
+	lbt_dir=$dir
+	lbt_desc="$lbt_pkg $ver (downloaded)"
+}
+
+case ${BW_VM_SCENARIOS:-scenarios} in
+scenarios)
+	get_libbpf_tools
+	if [ -n "$lbt_dir" ]; then
+		say "$lbt_pkg: $lbt_desc"
+	else
+		say "$lbt_pkg: unavailable, the libbpf-tools scenarios will fail: $lbt_why"
+	fi
+	;;
+*) lbt_why="not needed for ${BW_VM_SCENARIOS}" ;;
+esac
+
 # ---- initramfs
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bulwark-vm.XXXXXX") || fail "mktemp failed"
@@ -162,6 +257,51 @@ copy_bin() {
 	done
 }
 
+# copy_libs BINARY: the libraries ldd lists for it (with the dynamic
+# loader) into the initramfs, at the same paths; nothing for a static
+# binary.  False, with the reason in $lib_why, when one is missing.
+copy_libs() {
+	local out lib
+	lib_why=
+	out=$(ldd "$1" 2>&1) || return 0	# static
+	if echo "$out" | grep -q 'not found'; then
+		lib_why="libraries of $1 not found: $(echo "$out" | grep 'not found' | tr -s ' \t\n' ' ')"
+		return 1
+	fi
+	for lib in $(echo "$out" | grep -oE '(^|[[:space:]])/[^[:space:]]+'); do
+		[ -e "$root$lib" ] && continue
+		if ! install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"; then
+			lib_why="cannot copy $lib"
+			return 1
+		fi
+	done
+}
+
+# Debian's tools at their own paths (/usr/sbin/TOOL) with their libraries
+# (libelf, libz, libc: libbpf is linked in) and coreutils' libstdbuf.
+# Anything missing goes to /bwvm/libbpf-tools.why for the group to report.
+add_libbpf_tools() {
+	local t
+	if [ -z "$lbt_why" ]; then
+		for t in $lbt_tools; do
+			install -D -m 0755 "$lbt_dir/usr/sbin/$t" "$root/usr/sbin/$t" &&
+				copy_libs "$lbt_dir/usr/sbin/$t" && continue
+			lbt_why="Debian's $t: ${lib_why:-cannot copy it}"
+			break
+		done
+	fi
+	if [ -z "$lbt_why" ]; then
+		if [ ! -r "$lbt_stdbuf" ]; then
+			lbt_why="$lbt_stdbuf (package coreutils) not found; it makes Debian's tools line-buffer their output"
+		elif ! install -D -m 0644 "$lbt_stdbuf" "$root$lbt_stdbuf" ||
+			! copy_libs "$lbt_stdbuf"; then
+			lbt_why="cannot copy $lbt_stdbuf: ${lib_why:-install failed}"
+		fi
+	fi
+	[ -z "$lbt_why" ] || printf '%s\n' "$lbt_why" >"$root/bwvm/libbpf-tools.why"
+	echo "$lbt_stdbuf" >"$root/bwvm/libbpf-tools.stdbuf"
+}
+
 build_initramfs() {
 	local a
 	mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,mnt,root,run,rules,bwvm,opt/bw} \
@@ -177,6 +317,14 @@ build_initramfs() {
 		/bin/bwctr /bin/bwcg /bin/bwkill /opt/bw/no /opt/bw/ok; do
 		copy_bin "$bwtest" "$a"
 	done
+	# workload of the libbpf-tools group: copies with names of their own
+	# The libbpf-tools group's workload: comm is the name exec'd
+	for a in bwlt-mount bwlt-sig bwlt-cap lbt-victim; do
+		ln -s bwtest "$root/bin/$a"
+	done
+	ln -s busybox "$root/bin/bwlt-open"
+	add_libbpf_tools
+	install -m 0644 "$here/libbpf-tools.sh" "$root/bwvm/libbpf-tools.sh"
 	install -m 0755 "$here/init.sh" "$root/init"
 	# BW_VM_SCENARIOS=bench runs the benchmark (tests/vm/bench.sh) instead
 	install -m 0644 "$here/${BW_VM_SCENARIOS:-scenarios}.sh" "$root/bwvm/scenarios.sh"

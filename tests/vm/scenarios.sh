@@ -627,7 +627,11 @@ sc_many_exec_deny() {
 CTR_ID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 CTR_CG=/sys/fs/cgroup/system.slice/docker-$CTR_ID.scope
 SLICE_CG=/sys/fs/cgroup/bwtest.slice/inner.scope
-mkdir -p "$CTR_CG" "$SLICE_CG"
+# LXC containers named bwlxc1 (a cgroup nested in it, as under systemd)
+# and bwlxc2
+LXC_CG=/sys/fs/cgroup/lxc.payload.bwlxc1/system.slice/app.service
+LXC2_CG=/sys/fs/cgroup/lxc.payload.bwlxc2
+mkdir -p "$CTR_CG" "$SLICE_CG" "$LXC_CG" "$LXC2_CG"
 
 # in_cgroup DIR CMD...: run CMD as a member of cgroup DIR (a script, so
 # that op can run it under timeout)
@@ -647,6 +651,19 @@ sc_subject_container() {
 	op out /bin/bwctr raw-socket
 	want out OK
 	norec out
+}
+# container = bwlxc1: a rule naming an LXC container matches it, from a
+# nested cgroup too, and not another LXC container (which container = any
+# still denies)
+sc_subject_container_name() {
+	op in $T/in_cgroup "$LXC_CG" /bin/bwctr raw-socket
+	want in EPERM
+	rec in '"decision":"deny"' '"rule":"deny-raw-in-lxc-by-name"' \
+		'"container":"bwlxc1"'
+	op other $T/in_cgroup "$LXC2_CG" /bin/bwctr raw-socket
+	want other EPERM
+	rec other '"decision":"deny"' '"rule":"deny-raw-in-container"' \
+		'"container":"bwlxc2"'
 }
 sc_subject_cgroup() {
 	op in $T/in_cgroup "$SLICE_CG" /bin/bwcg raw-socket
@@ -749,6 +766,148 @@ replay_same() {		# replay_same GROUP RULES
 	why "replay of the $1 log with $2: exit $rc: $(echo "$out" | oneline 300)"
 }
 
+# ---- tracers-lsm: `bulwark trace capable` and `bulwark trace ipc` with
+# what only this kernel has (fexit, kprobes, BPF LSM), beside an engine
+# that refuses CAP_CHOWN to bwtrcap (rules/tracers.rules)
+TRC=/bin/bwtrcap	# comm bwtrcap: a name only these scenarios use
+ln -sf bwtest $TRC
+TRC_FILE=/tmp/bwtr.file
+TRC_KEY=7340000		# bwtest ipc-keys: shm, msg, sem at KEY, KEY+1, KEY+2
+
+trc_settled() { grep -q "bulwark: tracing" "$2" 2>/dev/null || ! alive "$1"; }
+
+# trc_start ID ARGS...: (run) `bulwark trace ARGS -j` in the background,
+# until it is attached or has exited
+trc_start() {
+	local id=$1 pid t0
+	shift
+	running || return 0
+	echo "$*" >"$(f "$id" trace-args)"
+	t0=$(now_cs)
+	$BW trace "$@" -j >"$(f "$id" trace)" 2>"$(f "$id" trace-err)" &
+	pid=$!
+	echo $pid >"$(f "$id" trace-pid)"
+	if ! wait_until "$READY_TIMEOUT" trc_settled $pid "$(f "$id" trace-err)"; then
+		echo "not tracing after ${READY_TIMEOUT}s" >"$(f "$id" trace-why)"
+	elif ! alive $pid; then
+		wait $pid
+		echo "exited with status $? before tracing" >"$(f "$id" trace-why)"
+	else
+		echo "INFO: $GROUP: bulwark trace $* attached after $(since "$t0")s"
+	fi
+}
+
+# trc_stop ID: (run) SIGINT, the exit status; (check) it was tracing and exited 0
+trc_stop() {
+	local pid rc
+	pid=$(cat "$(f "$1" trace-pid)" 2>/dev/null)
+	if running; then
+		[ -n "$pid" ] || return 0
+		sleep 1		# the last records through the ring buffer
+		kill -INT "$pid" 2>/dev/null
+		wait_until 30 eval "! alive $pid" || kill -KILL "$pid" 2>/dev/null
+		wait "$pid"
+		echo $? >"$(f "$1" trace-rc)"
+		sed "s/^/bw-trace-$1: /" "$(f "$1" trace)" "$(f "$1" trace-err)" | head -n 60
+		return 0
+	fi
+	if [ -s "$(f "$1" trace-why)" ]; then
+		why "bulwark trace $(cat "$(f "$1" trace-args)") $(cat "$(f "$1" trace-why)"): $(oneline 300 <"$(f "$1" trace-err)")"
+		return 1
+	fi
+	rc=$(cat "$(f "$1" trace-rc)" 2>/dev/null)
+	[ "$rc" = 0 ] && return 0
+	why "bulwark trace $(cat "$(f "$1" trace-args)") exited with status ${rc:-unknown} after SIGINT: $(oneline 300 <"$(f "$1" trace-err)")"
+	return 1
+}
+
+# trc_rec ID PID PATTERN...: (check) the tracer wrote a record of PID with
+# every PATTERN
+trc_rec() {
+	local id=$1 pid=$2 p
+	shift 2
+	checking || return 0
+	grep -F "\"pid\":$pid," "$(f "$id" trace)" >"$T/trc" 2>/dev/null
+	for p in "$@"; do
+		grep -F -e "$p" "$T/trc" >"$T/trc.1"
+		mv "$T/trc.1" "$T/trc"
+	done
+	[ -s "$T/trc" ] && return 0
+	why "bulwark trace $(cat "$(f "$id" trace-args)"): no record of pid $pid with $*; that pid's: $(grep -F "\"pid\":$pid," "$(f "$id" trace)" | oneline 500)"
+	return 1
+}
+
+trc_count() { grep -cF "\"pid\":$2," "$(f "$1" trace)" 2>/dev/null; }
+
+# Every tracer loads and attaches in the stock kernel, each with its best
+# method there (fexit and LSM where this kernel has them).
+sc_tracers_list() {
+	local t mech
+	running && { timeout 600 $BW trace --list -j >"$T/trlist.json" 2>"$T/trlist.err"; return 0; }
+	for t in process ipc capable container opensnoop mountsnoop sigsnoop; do
+		mech=$(grep -o "\"tracer\":\"$t\",\"works\":true,\"mechanism\":\"[^\"]*\"" "$T/trlist.json" |
+			sed 's/.*"mechanism":"//; s/"$//')
+		[ -n "$mech" ] || why "$t does not work: $(grep -o "\"tracer\":\"$t\",[^}]*" "$T/trlist.json" | oneline 300)"
+		case $t:$mech in
+		capable:fexit*|ipc:lsm*|process:tp_btf*|container:tp_btf*|opensnoop:tracepoint*|\
+		mountsnoop:tracepoint*|sigsnoop:tracepoint*|*:) ;;
+		*) why "$t attached with '$mech', not its best method here" ;;
+		esac
+	done
+}
+
+sc_tracers_capable() {
+	local id via
+	trc_start fx capable -c bwtrcap
+	trc_start kp capable --via kprobe -c bwtrcap
+	running && : >$TRC_FILE
+	op raw $TRC raw-socket
+	op lsm $TRC chown $TRC_FILE 1000 1000
+	op kern $TRC as-uid 1000 1000 $TRC chown $TRC_FILE 1000 1000
+	trc_stop fx
+	trc_stop kp
+	want raw OK
+	want lsm EPERM
+	want kern EPERM
+	rec lsm '"event":"capable"' '"decision":"deny"' '"rule":"deny-chown-bwtrcap"' \
+		'"capability":"cap_chown"'
+	for id in fx kp; do
+		if [ $id = fx ]; then via=fexit; else via=kprobe; fi
+		checking && grep -qv "\"via\":\"$via\"" "$(f $id trace)" &&
+			why "records of capable -c bwtrcap not from $via: $(grep -v "\"via\":\"$via\"" "$(f $id trace)" | oneline 300)"
+		trc_rec $id "$(op_pid raw)" '"cap":13,' '"cap_name":"CAP_NET_RAW"' \
+			'"audit":true' '"verdict":"allowed"' '"ret":0,' "\"via\":\"$via\""
+		trc_rec $id "$(op_pid lsm)" '"cap":0,' '"cap_name":"CAP_CHOWN"' \
+			'"audit":true' '"verdict":"denied-lsm"' '"ret":-1,' '"uid":0,'
+		trc_rec $id "$(op_pid kern)" '"cap":0,' '"verdict":"denied-kernel"' \
+			'"ret":-1,' '"uid":1000,'
+	done
+}
+
+sc_tracers_ipc() {
+	local p n
+	trc_start ipc ipc -c bwtrcap
+	op ipc $TRC as-uid 1000 1000 $TRC ipc-keys $TRC_KEY
+	trc_stop ipc
+	want ipc OK
+	checking || return 0
+	p=$(op_pid ipc)
+	# one record per permission check, none for create, shmdt, IPC_RMID
+	n=$(trc_count ipc "$p")
+	[ "$n" = 10 ] || why "want 10 permission checks of pid $p, got $n"
+	grep -qF '"via":"syscall"' "$(f ipc trace)" && why "records from the syscall method"
+	trc_rec ipc "$p" '"obj":"shm"' "\"key\":$TRC_KEY," '"access":"r"' \
+		'"cuid":1000,"cgid":1000,' '"mode":"0640"' '"via":"lsm"' '"call":"shmget"'
+	trc_rec ipc "$p" '"obj":"shm"' '"access":"rw"' '"cuid":1000,' '"call":"shmat"'
+	trc_rec ipc "$p" '"obj":"shm"' '"access":"r"' '"call":"shmctl"' '"cmd":"IPC_STAT"'
+	trc_rec ipc "$p" '"obj":"msg"' "\"key\":$((TRC_KEY + 1))," '"access":"w"' \
+		'"cuid":1000,"cgid":1000,' '"mode":"0600"' '"call":"msgsnd"'
+	trc_rec ipc "$p" '"obj":"msg"' '"access":"r"' '"call":"msgrcv"'
+	trc_rec ipc "$p" '"obj":"sem"' "\"key\":$((TRC_KEY + 2)),"  '"access":"w"' \
+		'"cgid":1000,'
+	trc_rec ipc "$p" '"obj":"sem"' '"access":"r"' '"call":"semctl"' '"cmd":"GETVAL"'
+}
+
 # ---------------------------------------------------------------- run
 
 echo "RUN: vm/bpf-lsm"
@@ -771,7 +930,7 @@ group audit audit $RULES/vm.rules \
 	capable-audit ipc-audit mount-audit signal-audit exec-audit
 
 group subject enforce $RULES/subject.rules \
-	subject-container subject-cgroup subject-exe
+	subject-container subject-container-name subject-cgroup subject-exe
 
 group syscall enforce $RULES/syscall.rules \
 	syscall-lsm-deny syscall-ia32-deny syscall-lsm-kill syscall-entry-kill \
@@ -782,3 +941,11 @@ solo replay-syscall
 
 group many enforce $RULES/many.rules \
 	many-capable-deny many-capable-unnamed many-exec-deny
+
+group tracers-lsm enforce $RULES/tracers.rules tracers-capable tracers-ipc
+solo tracers-list
+
+# ---- libbpf-tools: Debian's opensnoop, mountsnoop, sigsnoop and capable
+# beside bulwark's on one workload (libbpf-tools.sh)
+. /bwvm/libbpf-tools.sh
+lbt_group
