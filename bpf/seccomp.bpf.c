@@ -8,10 +8,8 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "trace.bpf.h"
 #include "seccomp.h"
-#include "common.bpf.h"
-
-char LICENSE[] SEC("license") = "GPL";
 
 #define NR_PRCTL	157
 #define NR_SECCOMP	317
@@ -22,11 +20,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define SECCOMP_SET_MODE_STRICT	0
 #define SECCOMP_SET_MODE_FILTER	1
 
-const volatile __u32 targ_tgid;
-const volatile __u32 self_tgid;
-const volatile bool filter_comm;
-const volatile char targ_comm[16];
-
 /* Threads of filtered tasks inside a call that passed the filter. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -35,53 +28,18 @@ struct {
 	__type(value, __u8);
 } entered SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 18);
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
-
-static __always_inline bool wanted(__u32 tgid)
-{
-	if (tgid == self_tgid || (targ_tgid && tgid != targ_tgid))
-		return false;
-	return !filter_comm || bw_comm_is(targ_comm);
-}
-
 static __always_inline void emit(struct task_struct *t, __u32 kind, __u64 id,
 				 __s64 ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct sec_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	__u32 zero = 0;
+	struct sec_event *e = tr_reserve(sizeof(*e));
 
-	if (!e) {
-		__u64 *l = bpf_map_lookup_elem(&lost, &zero);
-
-		if (l)
-			(*l)++;
+	if (!e)
 		return;
-	}
-	e->ts = bpf_ktime_get_boot_ns();
-	e->start = BPF_CORE_READ(t, group_leader, start_time);
-	e->exec_seq = BPF_CORE_READ(t, self_exec_id);
+	tr_ident_fill_task(&e->h, t, kind);
 	e->id = id;
 	e->ret = ret;
-	e->kind = kind;
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->mode = BPF_CORE_READ(t, seccomp.mode);
 	e->filters = BPF_CORE_READ(t, seccomp.filter_count.counter);
-	e->pad = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -109,7 +67,7 @@ int BPF_PROG(sec_exit, struct pt_regs *regs, long ret)
 
 	if (passed)
 		bpf_map_delete_elem(&entered, &tid);
-	if (!wanted(pid_tgid >> 32))
+	if (!tr_wanted())
 		return 0;
 	/* an install that took: seccomp(2) setting a mode (not the probes
 	 * libseccomp makes), or prctl(PR_SET_SECCOMP), on x86_64 */
@@ -138,7 +96,7 @@ int BPF_PROG(sec_signal, int sig, struct kernel_siginfo *info,
 
 	if (sig != SIGSYS || (unsigned long)info <= 1 ||
 	    BPF_CORE_READ(info, si_code) != SYS_SECCOMP ||
-	    !wanted(bpf_get_current_pid_tgid() >> 32))
+	    !tr_wanted())
 		return 0;
 	nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
 	emit(t, SEC_KILL, bw_syscall_id(t, nr), -SIGSYS);

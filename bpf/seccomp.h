@@ -3,6 +3,8 @@
 #ifndef BULWARK_SECCOMP_TRACE_H
 #define BULWARK_SECCOMP_TRACE_H
 
+#include "trace.h"
+
 enum sec_kind {
 	SEC_INSTALL = 1,	/* seccomp(2) or prctl(PR_SET_SECCOMP) returned */
 	SEC_REJECT,		/* a filter failed a call with an errno */
@@ -10,20 +12,11 @@ enum sec_kind {
 };
 
 struct sec_event {
-	__u64 ts;		/* CLOCK_BOOTTIME, ns */
-	__u64 start;		/* process start and self_exec_id: the exec id */
-	__u64 exec_seq;
+	struct tr_ident h;	/* bpf/trace.h; h.kind is enum sec_kind */
 	__u64 id;		/* the call: (arch << 32) | number, as bpf/events.h */
 	__s64 ret;		/* install: its return; reject: -errno */
-	__u32 kind;		/* enum sec_kind */
-	__u32 pid;
-	__u32 tid;
-	__u32 ppid;
-	__u32 uid;
 	__u32 mode;		/* 1 strict, 2 filter */
 	__u32 filters;		/* filters attached to the task */
-	__u32 pad;
-	char comm[16];
 };
 
 #endif

@@ -21,8 +21,6 @@
 #include "privs.h"
 #include "syscall.h"
 #include "syscalls.h"
-#include "seccomp.h"
-#include "trace_seccomp.h"
 #include "tracers.h"
 #include "trace_syscall.h"
 #include "util.h"
@@ -73,8 +71,6 @@ struct run_ctx {
 	struct bw_engine eng;
 	struct sct sct;		/* the syscall tracer, when the policy asks */
 	uint64_t sct_lost_seen;
-	struct sect sect;	/* the seccomp tracer, likewise */
-	uint64_t sect_lost_seen;
 	struct run_tracer {	/* the [tracers] of engine/tracers.h */
 		struct run_ctx *r;
 		struct tr_inst inst;
@@ -129,39 +125,6 @@ static int handle_sct(void *ctx, void *data, size_t size)
 }
 
 static int start_syscall_tracer(struct run_ctx *r, struct ring_buffer *rb);
-
-static int handle_sect(void *ctx, void *data, size_t size)
-{
-	struct run_ctx *r = ctx;
-	struct sec_event e;
-	struct json *j;
-
-	if (size < sizeof(e))
-		return 0;
-	memcpy(&e, data, sizeof(e));
-	j = log_begin(&r->log, "seccomp", e.ts);
-	sect_event_json(j, &e);
-	log_end(&r->log);
-	return 0;
-}
-
-static int start_seccomp_tracer(struct run_ctx *r, struct ring_buffer *rb)
-{
-	char err[256];
-	int ret;
-
-	if (!r->st.policy.trace_seccomp)
-		return 0;
-	ret = sect_open(&r->sect, 0, NULL, err, sizeof(err));
-	if (ret) {
-		out_err("the seccomp tracer did not start: %s", err);
-		return ret;
-	}
-	ret = ring_buffer__add(rb, sect_events_fd(&r->sect), handle_sect, r);
-	if (ret)
-		out_err("cannot read the seccomp tracer: %s", strerror(-ret));
-	return ret;
-}
 
 /* A tracer record: audit context, with the exec id of who did it. */
 static int handle_tracer(void *ctx, void *data, size_t size)
@@ -232,8 +195,6 @@ static void start_tracer(struct run_ctx *r, struct ring_buffer *rb, size_t i)
 
 static int start_tracers(struct run_ctx *r, struct ring_buffer *rb)
 {
-	if (start_seccomp_tracer(r, rb))
-		return -1;
 	for (size_t i = 0; i < tracer_count && i < ARRAY_SIZE(r->tr); i++)
 		if (tracer_table[i] && (r->st.policy.tracers_on & (1u << i)))
 			start_tracer(r, rb, i);
@@ -396,9 +357,7 @@ static void check_lost(struct run_ctx *r)
 	engine_lost(&r->eng, delta, total);
 	memcpy(r->lost_total, total, sizeof(r->lost_total));
 	if (r->sct.skel)
-		tracer_lost(r, "syscall-trace", sct_lost(&r->sct), &r->sct_lost_seen);
-	if (r->sect.skel)
-		tracer_lost(r, "seccomp-trace", sect_lost(&r->sect), &r->sect_lost_seen);
+		tracer_lost(r, "syscall", sct_lost(&r->sct), &r->sct_lost_seen);
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
 		if (r->tr[i].inst.skel)
 			tracer_lost(r, r->tr[i].inst.d->name, tr_lost(&r->tr[i].inst),
@@ -791,8 +750,6 @@ out:
 	ring_buffer__free(rb);
 	if (r->sct.skel)
 		sct_close(&r->sct);
-	if (r->sect.skel)
-		sect_close(&r->sect);
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
 		tr_close(&r->tr[i].inst);
 	engine_close(&r->eng);

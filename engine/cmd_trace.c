@@ -5,12 +5,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "trace_seccomp.h"
 #include "trace_syscall.h"
 #include "tracers.h"
 #include "util.h"
 
-/* The two tracers with commands of their own (options beyond the shared ones). */
+/* The tracer with a command of its own (options beyond the shared ones). */
 static const struct tracer {
 	const char *name;
 	const char *mechanism;
@@ -20,9 +19,6 @@ static const struct tracer {
 	{ "syscall", "raw_tp raw_syscalls/sys_enter",
 	  "system calls, filtered in the kernel; --count for first use and totals",
 	  do_trace_syscall },
-	{ "seccomp", "raw_tp sys_enter/sys_exit, sched_process_exit",
-	  "seccomp filter installs, rejected calls and kills, with the process",
-	  do_trace_seccomp },
 };
 
 static void do_help(FILE *out)

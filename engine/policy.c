@@ -145,7 +145,7 @@ static bool on_off(struct policy_ctx *c, const struct ini_file *f,
 static void unknown_tracer(struct policy_ctx *c, const struct ini_file *f,
 			   const struct ini_key *k, const char *name)
 {
-	char known[256] = "syscall, syscall_filter, seccomp";
+	char known[256] = "syscall, syscall_filter";
 	size_t n = strlen(known);
 
 	for (size_t i = 0; i < tracer_count && n < sizeof(known); i++)
@@ -197,10 +197,6 @@ static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 		free(copy);
 		free(p->trace_syscall_filter);
 		p->trace_syscall_filter = xstrdup(value);
-		return;
-	}
-	if (!strcmp(name, "seccomp")) {
-		p->trace_seccomp = on_off(c, f, k, name, value);
 		return;
 	}
 	for (size_t i = 0; i < tracer_count; i++) {

@@ -22,7 +22,6 @@ struct bw_policy {
 	/* [tracers]: the syscall tracer as audit context */
 	int trace_syscall;	/* BW_TRACE_OFF, _ALL, _FIRST */
 	char *trace_syscall_filter;	/* names and groups, or NULL: all */
-	bool trace_seccomp;
 	unsigned int tracers_on;	/* bit i: tracer_table[i] (engine/tracers.h) */
 	/* [log] */
 	unsigned long long log_max_size;	/* 0: no rotation */

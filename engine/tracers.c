@@ -30,11 +30,12 @@ TRACER(container);
 TRACER(opensnoop);
 TRACER(mountsnoop);
 TRACER(sigsnoop);
+TRACER(seccomp);
 #undef TRACER
 
 const struct tracer_desc *const tracer_table[] = {
 	&process_tracer, &ipc_tracer, &capable_tracer, &container_tracer,
-	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer,
+	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer, &seccomp_tracer,
 };
 const size_t tracer_count = ARRAY_SIZE(tracer_table);
 

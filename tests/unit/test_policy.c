@@ -15,8 +15,19 @@
 #include <cmocka.h>
 
 #include "policy.h"
+#include "tracers.h"
 #include "util.h"
 #include "testutil.h"
+
+/* The [tracers] bit of a tracer of the table. */
+static unsigned int tracer_bit(const char *name)
+{
+	for (size_t i = 0; i < tracer_count; i++)
+		if (tracer_table[i] && !strcmp(tracer_table[i]->name, name))
+			return 1u << i;
+	fail_msg("no tracer %s", name);
+	return 0;
+}
 
 #define DEFAULT_RULES "/etc/bulwark/rules.d"
 #define DEFAULT_LOG "/var/log/bulwark/audit.log"
@@ -119,6 +130,7 @@ static void test_other_sections(void **state)
 	load(&l, *state,
 	     "[metrics]\npath = m.prom\ninterval = 30\n"
 	     "[tracers]\nsyscall = first\nsyscall_filter = getppid, @mount\nseccomp = on\n"
+	     "process = on\nopensnoop = off\n"
 	     "[log]\nmax_size = 8M\nkeep = 3\nflush = sync\ndisk_full_action = stop\n"
 	     "space_left = 20%\nfreq = 10\n");
 	tu_expect_none(&l.d);
@@ -127,7 +139,7 @@ static void test_other_sections(void **state)
 	assert_int_equal(l.p.metrics_interval, 30);
 	assert_int_equal(l.p.trace_syscall, BW_TRACE_FIRST);
 	assert_string_equal(l.p.trace_syscall_filter, "getppid, @mount");
-	assert_true(l.p.trace_seccomp);
+	assert_int_equal(l.p.tracers_on, tracer_bit("seccomp") | tracer_bit("process"));
 	assert_int_equal(l.p.log_max_size, 8 << 20);
 	assert_int_equal(l.p.log_keep, 3);
 	assert_int_equal(l.p.log_flush, 2);
