@@ -236,12 +236,7 @@ int BPF_PROG(lsm_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret
 /* ---- variant: the syscalls:* tracepoints ---- */
 
 /* The call in progress per thread, written out at its exit. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, struct tr_ipc);
-} pending SEC(".maps");
+TR_PENDING(struct tr_ipc);
 
 /* An all-zero record to start from: too big for the stack beside the rest. */
 struct {
@@ -254,15 +249,15 @@ struct {
 /* Start a record for the current thread's call; NULL when filtered out. */
 static __always_inline struct tr_ipc *begin(__u32 obj, __u32 call)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+	__u32 zero = 0;
 	struct tr_ipc *b, *e;
 
 	if (!tr_wanted())
 		return NULL;
 	b = bpf_map_lookup_elem(&blank, &zero);
-	if (!b || bpf_map_update_elem(&pending, &tid, b, BPF_ANY))
+	if (!b || tr_pending_put(b))
 		return NULL;
-	e = bpf_map_lookup_elem(&pending, &tid);
+	e = tr_pending_get();
 	if (!e)
 		return NULL;
 	e->obj = obj;
@@ -393,8 +388,7 @@ static __always_inline void enter_shmdt(__u64 addr)
 
 static __always_inline void leave(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct tr_ipc *p = bpf_map_lookup_elem(&pending, &tid);
+	struct tr_ipc *p = tr_pending_get();
 	struct kern_ipc_perm *perm;
 	struct tr_ipc *e;
 
@@ -418,7 +412,7 @@ static __always_inline void leave(long ret)
 	e->ret = ret;
 	bpf_ringbuf_submit(e, 0);
 done:
-	bpf_map_delete_elem(&pending, &tid);
+	tr_pending_drop();
 }
 
 #define SYS_ENTER(call) \

@@ -35,21 +35,15 @@ struct args {
 	__u32 pad;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, struct args);
-} pending SEC(".maps");
+TR_PENDING(struct args);
 
 static __always_inline void enter(__u32 call, __u64 a0, __u64 a1, __u64 a2,
 				  __u64 a3, __u64 a4)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct args a = { .a = { a0, a1, a2, a3, a4 }, .call = call };
 
 	if (tr_wanted())
-		bpf_map_update_elem(&pending, &tid, &a, BPF_ANY);
+		tr_pending_put(&a);
 }
 
 /* Read a user string into buf; the have bit when there was one. */
@@ -132,8 +126,7 @@ static __always_inline void decode(struct tr_mount *e, const struct args *a)
 
 static __always_inline void leave(__u32 call, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct args *a = bpf_map_lookup_elem(&pending, &tid);
+	struct args *a = tr_pending_get();
 	struct tr_mount *e;
 
 	if (!a)
@@ -164,7 +157,7 @@ static __always_inline void leave(__u32 call, long ret)
 	decode(e, a);
 	bpf_ringbuf_submit(e, 0);
 done:
-	bpf_map_delete_elem(&pending, &tid);
+	tr_pending_drop();
 }
 
 /* ---- variants: syscalls:* tracepoints ---- */

@@ -24,24 +24,18 @@ struct args {
 	__u32 pad;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, struct args);
-} pending SEC(".maps");
+TR_PENDING(struct args);
 
 static __always_inline void enter(__u32 call, long dfd, const void *path,
 				  __u64 flags, __u32 mode)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct args a = {
 		.path = (__u64)path, .flags = flags, .mode = mode,
 		.dfd = dfd, .call = call,
 	};
 
 	if (tr_wanted())
-		bpf_map_update_elem(&pending, &tid, &a, BPF_ANY);
+		tr_pending_put(&a);
 }
 
 static __always_inline void enter_openat2(long dfd, const void *path,
@@ -55,8 +49,7 @@ static __always_inline void enter_openat2(long dfd, const void *path,
 
 static __always_inline void leave(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct args *a = bpf_map_lookup_elem(&pending, &tid);
+	struct args *a = tr_pending_get();
 	struct tr_open *e;
 
 	if (!a)
@@ -76,7 +69,7 @@ static __always_inline void leave(long ret)
 		e->path[0] = 0;
 	bpf_ringbuf_submit(e, 0);
 done:
-	bpf_map_delete_elem(&pending, &tid);
+	tr_pending_drop();
 }
 
 /* ---- variant: syscalls:* tracepoints ---- */

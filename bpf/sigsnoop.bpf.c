@@ -91,20 +91,14 @@ struct args {
 	char comm[TR_COMM_LEN];
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, struct args);
-} pending SEC(".maps");
+TR_PENDING(struct args);
 
 static __always_inline void enter(__u32 call, __s32 tgid, __s32 pid, __s32 sig)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct args a = { .sig = sig, .pid = pid, .tgid = tgid, .call = call };
 
 	if (tr_wanted())
-		bpf_map_update_elem(&pending, &tid, &a, BPF_ANY);
+		tr_pending_put(&a);
 }
 
 /*
@@ -113,8 +107,7 @@ static __always_inline void enter(__u32 call, __s32 tgid, __s32 pid, __s32 sig)
  */
 static __always_inline void in_call(int result, const char *comm)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct args *a = bpf_map_lookup_elem(&pending, &tid);
+	struct args *a = tr_pending_get();
 
 	if (!a || a->pid <= 0 || a->have_result)
 		return;
@@ -126,8 +119,7 @@ static __always_inline void in_call(int result, const char *comm)
 
 static __always_inline void leave(__u32 call, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct args *a = bpf_map_lookup_elem(&pending, &tid);
+	struct args *a = tr_pending_get();
 	struct tr_signal *e;
 
 	if (!a)
@@ -153,7 +145,7 @@ static __always_inline void leave(__u32 call, long ret)
 	__builtin_memcpy(e->target_comm, a->comm, sizeof(e->target_comm));
 	bpf_ringbuf_submit(e, 0);
 done:
-	bpf_map_delete_elem(&pending, &tid);
+	tr_pending_drop();
 }
 
 SEC("tracepoint/syscalls/sys_enter_kill")

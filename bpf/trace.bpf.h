@@ -94,6 +94,32 @@ static __always_inline bool tr_wanted(void)
 	       tr_container_ok((struct task_struct *)bpf_get_current_task());
 }
 
+/*
+ * Syscall tracers keep each thread's call from sys_enter to sys_exit:
+ * TR_PENDING(type) makes the map, keyed by thread id, and the three
+ * helpers below put, find and drop the current thread's entry.
+ */
+#define TR_PENDING(val_type)						\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_HASH);			\
+		__uint(max_entries, 10240);				\
+		__type(key, __u32);					\
+		__type(value, val_type);				\
+	} tr_pending SEC(".maps")
+
+#define tr_pending_put(val) ({						\
+	__u32 __tid = (__u32)bpf_get_current_pid_tgid();		\
+	bpf_map_update_elem(&tr_pending, &__tid, (val), BPF_ANY);	\
+})
+#define tr_pending_get() ({						\
+	__u32 __tid = (__u32)bpf_get_current_pid_tgid();		\
+	bpf_map_lookup_elem(&tr_pending, &__tid);			\
+})
+#define tr_pending_drop() ({						\
+	__u32 __tid = (__u32)bpf_get_current_pid_tgid();		\
+	bpf_map_delete_elem(&tr_pending, &__tid);			\
+})
+
 /* -x: records whose result is a success are dropped in the kernel. */
 static __always_inline bool tr_result_wanted(long ret)
 {
