@@ -15,10 +15,11 @@ static const struct tracer {
 	const char *mechanism;
 	const char *summary;
 	int (*run)(int argc, char **argv, bool json);
+	int (*probe)(char *err, size_t errlen);	/* load and attach, then detach */
 } own[] = {
 	{ "syscall", "raw_tp raw_syscalls/sys_enter",
 	  "system calls, filtered in the kernel; --count for first use and totals",
-	  do_trace_syscall },
+	  do_trace_syscall, sct_probe },
 };
 
 static void do_help(FILE *out)
@@ -72,13 +73,19 @@ static int do_list(bool json)
 		tr_close(&t);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
+		char err[512];
+		int ret = own[i].probe(err, sizeof(err));
+
+		failed += ret != 0;
 		if (json) {
 			json_obj_begin(&j);
 			json_kstr(&j, "tracer", own[i].name);
-			json_kstr(&j, "mechanism", own[i].mechanism);
+			json_kbool(&j, "works", !ret);
+			json_kstr(&j, ret ? "error" : "mechanism", ret ? err : own[i].mechanism);
 			json_obj_end(&j);
 		} else {
-			printf("%-11s %-9s %s\n", own[i].name, "-", own[i].mechanism);
+			printf("%-11s %-9s %s\n", own[i].name, ret ? "cannot" : "works",
+			       ret ? err : own[i].mechanism);
 		}
 	}
 	if (json) {

@@ -74,6 +74,17 @@ fail:
 	return ret;
 }
 
+int sct_probe(char *err, size_t errlen)
+{
+	struct sct_opts so = { 0 };
+	struct sct t;
+	int ret = sct_open(&t, &so, err, errlen);
+
+	if (!ret)
+		sct_close(&t);
+	return ret;
+}
+
 int sct_events_fd(const struct sct *t)
 {
 	return bpf_map__fd(t->skel->maps.tr_events);

@@ -27,6 +27,8 @@ struct sct {
 };
 
 int sct_open(struct sct *t, const struct sct_opts *o, char *err, size_t errlen);
+/* Load and attach with no filter, then detach: 0 when it works here. */
+int sct_probe(char *err, size_t errlen);
 int sct_events_fd(const struct sct *t);
 /* Records lost in the kernel (ring buffer full) so far. */
 uint64_t sct_lost(const struct sct *t);
