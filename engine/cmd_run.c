@@ -75,6 +75,7 @@ struct run_ctx {
 		struct run_ctx *r;
 		struct tr_inst inst;
 		uint64_t lost_seen;
+		char *error;	/* why it could not start, for the status file */
 	} tr[32];
 	struct metrics metrics;
 	bool status_err_said;
@@ -186,6 +187,7 @@ static void start_tracer(struct run_ctx *r, struct ring_buffer *rb, size_t i)
 	log_end(&r->log);
 	if (ret) {
 		out_err("the %s tracer cannot run here: %s", d->name, err);
+		t->error = xstrdup(err);
 	} else if (d->snapshot) {
 		struct tr_emit e = { NULL, snap_begin, snap_end, t };
 
@@ -451,6 +453,30 @@ static void write_metrics(struct run_ctx *r)
 }
 
 /* The status file `bulwark status` reads, rewritten every second. */
+/* The [tracers] of the policy: attached (how, records lost) or failed (why). */
+static void tracers_status_json(const struct run_ctx *r, struct json *j)
+{
+	json_key(j, "tracers");
+	json_obj_begin(j);
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
+		const struct run_tracer *t = &r->tr[i];
+
+		if (!t->inst.skel && !t->error)
+			continue;
+		json_key(j, t->inst.skel ? t->inst.d->name : tracer_table[i]->name);
+		json_obj_begin(j);
+		json_kstr(j, "state", t->inst.skel ? "attached" : "failed");
+		if (t->inst.skel) {
+			json_kstr(j, "mechanism", t->inst.via->mechanism);
+			json_ku64(j, "lost", t->lost_seen);
+		} else {
+			json_kstr(j, "error", t->error);
+		}
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
 static void write_status(struct run_ctx *r)
 {
 	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
@@ -495,6 +521,7 @@ static void write_status(struct run_ctx *r)
 		json_obj_end(&j);
 	}
 	json_obj_end(&j);
+	tracers_status_json(r, &j);
 	json_key(&j, "programs");
 	json_obj_begin(&j);
 	for (int i = 0; i < r->eng.nprogs; i++)
@@ -750,8 +777,10 @@ out:
 	ring_buffer__free(rb);
 	if (r->sct.skel)
 		sct_close(&r->sct);
-	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
 		tr_close(&r->tr[i].inst);
+		free(r->tr[i].error);
+	}
 	engine_close(&r->eng);
 	if (r->log.f)
 		log_close(&r->log);

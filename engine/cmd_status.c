@@ -24,6 +24,24 @@ static void do_help(FILE *out)
 		"Exit status 0 when the engine runs, 1 when it does not.\n");
 }
 
+/* The tracers the policy turned on: how each attached, or why it could not. */
+static void print_tracers(struct json_object *tr)
+{
+	if (!tr)
+		return;
+	json_object_object_foreach(tr, name, v) {
+		const char *state = json_get_str(v, "state");
+
+		if (state && !strcmp(state, "attached"))
+			printf("tracer     %s: %s, %lld lost\n", name,
+			       json_get_str(v, "mechanism") ? json_get_str(v, "mechanism") : "?",
+			       json_get_int(v, "lost", 0));
+		else
+			printf("tracer     %s: FAILED: %s\n", name,
+			       json_get_str(v, "error") ? json_get_str(v, "error") : "?");
+	}
+}
+
 static void print_status(struct json_object *o, bool running)
 {
 	struct json_object *lost = json_get(o, "lost");
@@ -59,6 +77,7 @@ static void print_status(struct json_object *o, bool running)
 		printf("  ");
 	}
 	printf("\n");
+	print_tracers(json_get(o, "tracers"));
 }
 
 int do_status(int argc, char **argv, struct bw_opts *o)

@@ -15,6 +15,7 @@ cat >"$TR_T/ctx.conf" <<EOF2
 [engine]
 rules = $TR_T/audit.rules
 log = $TR_T/audit.log
+status = $TR_T/status.json
 on_lsm_missing = audit
 
 [tracers]
@@ -37,6 +38,21 @@ echo known >"$TR_T/ctx-file"
 "$TR_T/bwctx" -c 'read x <"$1"; echo "$$" >"$2"; exec "$3" "$1"' bwctx \
 	"$TR_T/ctx-file" "$TR_T/ctx-pid" "$(command -v cat)" >/dev/null
 sleep 0.5
+# the status file says how each tracer attached (rewritten every second)
+i=0
+while ! jq -e '.tracers.process.state == "attached"' "$TR_T/status.json" >/dev/null 2>&1 &&
+	[ $i -lt 30 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+st=$("$BW" status --config "$TR_T/ctx.conf" 2>&1)
+if jq -e '.tracers.process.state == "attached" and (.tracers.process.mechanism | length > 0) and
+	.tracers.opensnoop.state == "attached" and .tracers.opensnoop.lost == 0 and
+	(.tracers | length) == 2' "$TR_T/status.json" >/dev/null &&
+   echo "$st" | grep -q "^tracer     opensnoop: tracepoint .*, 0 lost$"; then
+	pass tracers-status
+else
+	fail tracers-status "$(cat "$TR_T/status.json" 2>&1 | head -c 600) / $st"
+fi
 kill -INT $eng; wait $eng; rc=$?
 log=$TR_T/audit.log
 pid=$(cat "$TR_T/ctx-pid")
