@@ -22,16 +22,16 @@ static __always_inline __u64 bw_syscall_id(struct task_struct *t, long nr)
 	return (arch << 32) | (__u32)nr;
 }
 
-/* Is the current task's comm exactly `want` (16 bytes, NUL-padded)? */
-static __always_inline bool bw_comm_is(const volatile char *want)
+/*
+ * Are the strings in a and b (n bytes each, NUL-terminated or full) equal?
+ * b may be read-only data the loader filled in (a filter's comm or id).
+ */
+static __always_inline bool bw_strn_eq(const char *a, const volatile char *b, int n)
 {
-	char comm[16];
-
-	bpf_get_current_comm(comm, sizeof(comm));
-	for (int i = 0; i < 16; i++) {
-		if (comm[i] != want[i])
+	for (int i = 0; i < n; i++) {
+		if (a[i] != b[i])
 			return false;
-		if (!comm[i])
+		if (!a[i])
 			break;
 	}
 	return true;

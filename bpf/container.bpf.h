@@ -18,8 +18,8 @@
  *
  * The short id is the first 12 characters of a hex id, or the first 15
  * bytes of a name (systemd's \xNN escapes decoded).  engine/container.c
- * applies the same rules to /proc/PID/cgroup.  Include after vmlinux.h
- * and the libbpf headers.
+ * applies the same rules to /proc/PID/cgroup.  Include after vmlinux.h,
+ * the libbpf headers and common.bpf.h.
  */
 #ifndef BULWARK_CONTAINER_BPF_H
 #define BULWARK_CONTAINER_BPF_H
@@ -306,13 +306,7 @@ static __always_inline int container_of_cgroup(struct cgroup *cg, char *dst)
 /* Two short ids (BW_CTR_ID_LEN bytes each) are equal. */
 static __always_inline bool container_id_eq(const char *a, const volatile char *b)
 {
-	for (int i = 0; i < BW_CTR_ID_LEN; i++) {
-		if (a[i] != b[i])
-			return false;
-		if (!a[i])
-			break;
-	}
-	return true;
+	return bw_strn_eq(a, b, BW_CTR_ID_LEN);
 }
 
 #endif

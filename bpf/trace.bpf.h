@@ -30,13 +30,7 @@ struct {
 
 static __always_inline bool tr_comm_ok(const char *comm)
 {
-	for (int i = 0; i < TR_COMM_LEN; i++) {
-		if (comm[i] != tr_filt.comm[i])
-			return false;
-		if (!comm[i])
-			break;
-	}
-	return true;
+	return bw_strn_eq(comm, tr_filt.comm, TR_COMM_LEN);
 }
 
 static __always_inline bool tr_container_ok(struct task_struct *t)

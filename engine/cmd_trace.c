@@ -35,6 +35,22 @@ static void do_help(FILE *out)
 		fprintf(out, "  %-11s %s\n", own[i].name, own[i].summary);
 }
 
+/* One tracer of --list: it works (with mechanism), or error says why not. */
+static void list_row(struct json *j, const char *name, const char *error,
+		     const char *mechanism)
+{
+	if (!j) {
+		printf("%-11s %-9s %s\n", name, error ? "cannot" : "works",
+		       error ? error : mechanism);
+		return;
+	}
+	json_obj_begin(j);
+	json_kstr(j, "tracer", name);
+	json_kbool(j, "works", !error);
+	json_kstr(j, error ? "error" : "mechanism", error ? error : mechanism);
+	json_obj_end(j);
+}
+
 /*
  * --list: load and attach each tracer as `bulwark trace` would, and say
  * which method worked, or why none did.  Needs the privileges tracing does.
@@ -60,16 +76,8 @@ static int do_list(bool json)
 			continue;
 		ret = tr_open(&t, d, &f, false, err, sizeof(err));
 		failed += ret != 0;
-		if (json) {
-			json_obj_begin(&j);
-			json_kstr(&j, "tracer", d->name);
-			json_kbool(&j, "works", !ret);
-			json_kstr(&j, ret ? "error" : "mechanism", ret ? err : t.via->mechanism);
-			json_obj_end(&j);
-		} else {
-			printf("%-11s %-9s %s\n", d->name, ret ? "cannot" : "works",
-			       ret ? err : t.via->mechanism);
-		}
+		list_row(json ? &j : NULL, d->name, ret ? err : NULL,
+			 ret ? NULL : t.via->mechanism);
 		tr_close(&t);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
@@ -77,16 +85,7 @@ static int do_list(bool json)
 		int ret = own[i].probe(err, sizeof(err));
 
 		failed += ret != 0;
-		if (json) {
-			json_obj_begin(&j);
-			json_kstr(&j, "tracer", own[i].name);
-			json_kbool(&j, "works", !ret);
-			json_kstr(&j, ret ? "error" : "mechanism", ret ? err : own[i].mechanism);
-			json_obj_end(&j);
-		} else {
-			printf("%-11s %-9s %s\n", own[i].name, ret ? "cannot" : "works",
-			       ret ? err : own[i].mechanism);
-		}
+		list_row(json ? &j : NULL, own[i].name, ret ? err : NULL, own[i].mechanism);
 	}
 	if (json) {
 		json_arr_end(&j);

@@ -208,6 +208,11 @@ int errno_from_string(const char *s)
 	return -1;
 }
 
+const char *errno_symbol(int e)
+{
+	return e > 0 ? strerrorname_np(e) : NULL;
+}
+
 const char *errno_name(int e, char *buf, size_t len)
 {
 	const char *name = strerrorname_np(e);

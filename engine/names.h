@@ -21,6 +21,7 @@ const char *mount_op_name(unsigned int op);
 /* errno: EPERM or a number 1..4095 */
 int errno_from_string(const char *s);
 const char *errno_name(int e, char *buf, size_t len);
+const char *errno_symbol(int e);	/* "ENOENT", or NULL when unknown */
 /*
  * uid/gid: a number up to 4294967294, or a name from the password/group
  * database; -1 for an unknown name, -2 for a bad number.

@@ -2,6 +2,7 @@
 /* ipc: System V IPC permission checks, or the IPC calls with their result. */
 #include <string.h>
 
+#include "names.h"
 #include "tracers.h"
 #include "ipc.skel.h"
 #include "util.h"
@@ -123,8 +124,8 @@ static void ipc_json(struct json *j, const void *rec)
 	}
 	if (e->via == TR_IPC_VIA_SYSCALL || e->have_ret) {
 		json_ki64(j, "ret", e->ret);
-		if (e->ret < 0 && e->ret > -4096 && tr_errno_name(-e->ret))
-			json_kstr(j, "errno", tr_errno_name(-e->ret));
+		if (e->ret < 0 && e->ret > -4096 && errno_symbol(-e->ret))
+			json_kstr(j, "errno", errno_symbol(-e->ret));
 	}
 }
 

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "names.h"
 #include "tracers.h"
 #include "mountsnoop.skel.h"
 #include "util.h"
@@ -239,8 +240,8 @@ static void mount_json(struct json *j, const void *rec)
 		json_kstr(j, "flags_str", flags_str(e, b, sizeof(b)));
 	}
 	json_ki64(j, "ret", e->ret);
-	if (e->ret < 0 && tr_errno_name(-e->ret))
-		json_kstr(j, "errno", tr_errno_name(-e->ret));
+	if (e->ret < 0 && errno_symbol(-e->ret))
+		json_kstr(j, "errno", errno_symbol(-e->ret));
 }
 
 /* ---- the table: mount("tmpfs", "/mnt", "tmpfs", MS_NODEV, "size=1m") = 0 ---- */
@@ -342,8 +343,8 @@ static void mount_row(FILE *out, const void *rec)
 			(unsigned long long)e->attr_size);
 		break;
 	}
-	if (e->ret < 0 && tr_errno_name(-e->ret))
-		fprintf(out, ") = -%s", tr_errno_name(-e->ret));
+	if (e->ret < 0 && errno_symbol(-e->ret))
+		fprintf(out, ") = -%s", errno_symbol(-e->ret));
 	else
 		fprintf(out, ") = %lld", (long long)e->ret);
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "names.h"
 #include "tracers.h"
 #include "opensnoop.skel.h"
 #include "util.h"
@@ -54,8 +55,8 @@ static void open_json(struct json *j, const void *rec)
 	if (e->ret >= 0)
 		json_ki64(j, "fd", e->ret);
 	json_ki64(j, "err", e->ret < 0 ? -e->ret : 0);
-	if (e->ret < 0 && tr_errno_name(-e->ret))
-		json_kstr(j, "errno", tr_errno_name(-e->ret));
+	if (e->ret < 0 && errno_symbol(-e->ret))
+		json_kstr(j, "errno", errno_symbol(-e->ret));
 	json_ki64(j, "ret", e->ret);
 }
 

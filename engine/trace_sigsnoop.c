@@ -80,8 +80,8 @@ static void signal_json(struct json *j, const void *rec)
 	if (e->have_result)
 		json_kstr(j, "result", pick(results, ARRAY_SIZE(results), e->result));
 	json_ki64(j, "ret", e->ret);
-	if (e->ret < 0 && tr_errno_name(-e->ret))
-		json_kstr(j, "errno", tr_errno_name(-e->ret));
+	if (e->ret < 0 && errno_symbol(-e->ret))
+		json_kstr(j, "errno", errno_symbol(-e->ret));
 }
 
 static void signal_row(FILE *out, const void *rec)
@@ -91,7 +91,7 @@ static void signal_row(FILE *out, const void *rec)
 	const char *res;
 
 	if (e->ret < 0)
-		res = tr_errno_name(-e->ret) ? tr_errno_name(-e->ret) : "error";
+		res = errno_symbol(-e->ret) ? errno_symbol(-e->ret) : "error";
 	else
 		res = e->have_result ? pick(results, ARRAY_SIZE(results), e->result) : "0";
 	fprintf(out, "%-7u %-15s %-3d %-9s %-7d %-16.*s %s", e->h.tid,

@@ -233,11 +233,6 @@ void tr_record_json(struct json *j, const struct tracer_desc *d, const void *rec
 	d->json(j, rec);
 }
 
-const char *tr_errno_name(int err)
-{
-	return err > 0 ? strerrorname_np(err) : NULL;
-}
-
 /* ---- `bulwark trace NAME` ---- */
 
 struct tr_print {

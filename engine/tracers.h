@@ -114,7 +114,4 @@ void tr_ident_json(struct json *j, const struct tr_ident *h);
 /* `bulwark trace NAME ...` for a tracer of the table. */
 int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json);
 
-/* Decoding helpers the tracers share. */
-const char *tr_errno_name(int err);	/* "ENOENT", or NULL */
-
 #endif
