@@ -90,11 +90,19 @@ struct {
 	__type(value, __u32);
 } sc_map SEC(".maps");
 
+/*
+ * Executable of every process, by tgid: the path of mm->exe_file, resolved
+ * when the process exec'd (or at its first decision) and kept with the
+ * file it was resolved from, so that a changed exe_file is seen.
+ */
 struct bw_proc {
+	__u64 file;		/* struct file * the path belongs to */
+	__u8 pflags;		/* BW_PF_* of exe */
+	__u8 pad[7];
 	char exe[BW_PATH_LEN];
+	__u32 pad2;
 };
 
-/* Executable of every process, by tgid: set at exec, inherited at fork. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
@@ -115,117 +123,324 @@ struct {
 	__type(value, __u64);
 } lost_map SEC(".maps");
 
-#define PW_HALF		256
-#define PW_DEPTH	40
+#define PW_SIZE		4096	/* PATH_MAX: the longest path resolved */
+#define PW_STEPS	8192	/* components, mount crossings, mount lookups */
+#define PW_SB_MOUNTS	256	/* mounts of a superblock examined */
+
+/* Scratch slots: the second is for hooks that may run in interrupt
+ * context on top of another program (file_send_sigiotask). */
+#define SCRATCH_TASK	0
+#define SCRATCH_IRQ	1
 
 struct scratch {
 	struct bw_bitmap acc;
 	struct bw_event ev;
 	struct bw_path_key pkey;
 	struct bw_str_key skey;
-	char buf[2 * PW_HALF];
+	struct bw_proc proc;
+	char buf[PW_SIZE + 256];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");
 
+/* Inode number of the initial mount namespace (of PID 1), set by the
+ * engine; paths are resolved as seen from there.  0: as the mount seen. */
+const volatile __u32 host_mntns;
+
 /* ---- paths ---- */
+
+enum walk_state {
+	W_PATH = 0,	/* components and mount crossings towards the root */
+	W_FIND,		/* looking for the superblock's mount in host_mntns */
+	W_UP_FS,	/* up the filesystem's own tree to its root */
+	W_DONE,
+	W_FAIL,
+};
 
 struct walk {
 	struct dentry *d;
 	struct mount *mnt;
+	struct list_head *head;	/* W_FIND: the superblock's s_mounts (old) */
+	struct mount *pos;
+	struct dentry *sb_root;
+	struct mount *host;	/* W_UP_FS: where to go on at sb_root */
 	__u32 off;		/* start of the path built so far in buf */
+	__u32 state;
+	__u32 scratch;		/* SCRATCH_* slot holding buf */
+	__u32 nfind;		/* mounts examined in this W_FIND */
+	__u32 find_only;	/* W_FIND failing fails the walk (sb_remount) */
 };
 
-/* One step of the walk towards the root: a mount crossing or a component. */
+static __always_inline bool mnt_in_host(struct mount *m)
+{
+	return BPF_CORE_READ(m, mnt_ns, ns.inum) == host_mntns;
+}
+
+/* Prepend "/name" (or "name" when slash is 0) to the path in buf. */
+static __always_inline int walk_put(struct walk *w, struct dentry *d, int slash)
+{
+	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+	__u32 len = BPF_CORE_READ(d, d_name.len), off = w->off, key = w->scratch;
+	struct scratch *s;
+
+	if (len == 0 || len > 255 || len + slash > off)
+		return -1;	/* too long for PATH_MAX: unresolved */
+	s = bpf_map_lookup_elem(&scratch_map, &key);
+	if (!s)
+		return -1;
+	off -= len + slash;
+	off &= PW_SIZE - 1;
+	if (slash)
+		s->buf[off] = '/';
+	bpf_probe_read_kernel(&s->buf[(off + slash) & (PW_SIZE - 1)], len & 255, name);
+	w->off = off;
+	return 0;
+}
+
+/*
+ * The mounts of a superblock: a list through mnt_instance up to 6.7, a
+ * chain through mnt_next_for_sb since.
+ */
+struct super_block___old {
+	struct list_head s_mounts;
+} __attribute__((preserve_access_index));
+
+struct mount___old {
+	struct list_head mnt_instance;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct mount *sb_mount_at(struct walk *w,
+						 struct list_head *n)
+{
+	if (!n || n == w->head)
+		return NULL;
+	return (struct mount *)((char *)n -
+				bpf_core_field_offset(struct mount___old, mnt_instance));
+}
+
+static __always_inline struct mount *sb_first_mount(struct walk *w,
+						    struct super_block *sb)
+{
+	struct super_block___old *osb = (void *)sb;
+
+	if (bpf_core_field_exists(struct mount, mnt_next_for_sb))
+		return BPF_CORE_READ(sb, s_mounts);
+	w->head = (struct list_head *)((char *)sb +
+				       bpf_core_field_offset(struct super_block___old, s_mounts));
+	return sb_mount_at(w, BPF_CORE_READ(osb, s_mounts.next));
+}
+
+static __always_inline struct mount *sb_next_mount(struct walk *w,
+						   struct mount *m)
+{
+	struct mount___old *om = (void *)m;
+
+	if (bpf_core_field_exists(struct mount, mnt_next_for_sb))
+		return BPF_CORE_READ(m, mnt_next_for_sb);
+	return sb_mount_at(w, BPF_CORE_READ(om, mnt_instance.next));
+}
+
+/* Look for a mount of sb in host_mntns that shows it whole. */
+static __always_inline void walk_enter_find(struct walk *w,
+					    struct super_block *sb)
+{
+	w->pos = sb_first_mount(w, sb);
+	w->sb_root = BPF_CORE_READ(sb, s_root);
+	w->nfind = 0;
+	w->state = W_FIND;
+}
+
+static __always_inline long walk_find(struct walk *w)
+{
+	struct mount *m = w->pos;
+
+	if (!m || ++w->nfind > PW_SB_MOUNTS) {
+		if (w->find_only) {
+			w->state = W_FAIL;
+			return 1;
+		}
+		/* shown only outside host_mntns: the path as the mount's own
+		 * namespace sees it (host marks the mount as looked up) */
+		w->state = W_PATH;
+		w->host = w->mnt;
+		return 0;
+	}
+	if (BPF_CORE_READ(m, mnt.mnt_root) == w->sb_root && mnt_in_host(m)) {
+		w->host = m;
+		if (w->find_only) {
+			w->mnt = m;
+			w->d = w->sb_root;
+			w->find_only = 0;
+			w->state = W_PATH;
+		} else {
+			w->state = W_UP_FS;
+		}
+		return 0;
+	}
+	w->pos = sb_next_mount(w, m);
+	return 0;
+}
+
+/* One step of the walk towards the root. */
 static long walk_step(__u32 i, void *ctx)
 {
 	struct walk *w = ctx;
 	/* locals, so that CO-RE relocations name kernel types only */
 	struct mount *mnt = w->mnt;
-	struct dentry *d = w->d;
-	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
-	struct dentry *parent;
-	const unsigned char *name;
-	struct scratch *s;
-	__u32 zero = 0, len, off;
+	struct dentry *d = w->d, *parent;
 
-	if (d == root) {
+	if (w->state == W_FIND)
+		return walk_find(w);
+	if (w->state == W_UP_FS && d == w->sb_root) {
+		w->mnt = w->host;	/* its root is sb_root: cross from there */
+		w->state = W_PATH;
+		return 0;
+	}
+	if (w->state == W_PATH && d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (up == mnt)
+		if (host_mntns && !w->host && !mnt_in_host(mnt)) {
+			walk_enter_find(w, BPF_CORE_READ(mnt, mnt.mnt_sb));
+			return 0;
+		}
+		w->host = NULL;
+		if (up == mnt) {
+			w->state = W_DONE;
 			return 1;
+		}
 		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
 		return 0;
 	}
 	parent = BPF_CORE_READ(d, d_parent);
-	if (!parent || parent == d)
+	if (!parent || parent == d) {
+		/* no parent and not a mount's root: a file of no directory,
+		 * such as a memfd ("memfd:NAME"): its name is its path */
+		if (w->off != PW_SIZE - 1 || walk_put(w, d, 0)) {
+			w->state = W_FAIL;
+			return 1;
+		}
+		w->state = W_DONE;
 		return 1;
-	len = BPF_CORE_READ(d, d_name.len);
-	name = BPF_CORE_READ(d, d_name.name);
-	off = w->off;
-	if (len == 0 || len + 1 > off)
+	}
+	if (walk_put(w, d, 1)) {
+		w->state = W_FAIL;
 		return 1;
-	s = bpf_map_lookup_elem(&scratch_map, &zero);
-	if (!s)
-		return 1;
-	off -= len + 1;
-	off &= PW_HALF - 1;
-	s->buf[off] = '/';
-	bpf_probe_read_kernel(&s->buf[(off + 1) & (PW_HALF - 1)],
-			      len & (PW_HALF - 1), name);
-	w->off = off;
+	}
 	w->d = parent;
 	return 0;
 }
 
 /*
- * Path of (dentry, vfsmount) relative to the root of its mount namespace,
- * built backwards in s->buf.  bpf_d_path is not allowed in most hooks we
- * use, so every path goes through this one walk; bpf_loop keeps the
- * verifier's work independent of the depth.  Paths longer than the
- * buffer lose their leading components.
+ * Path of (dentry, mount), as seen from the root of the initial mount
+ * namespace: a mount made elsewhere (a bind mount in a private namespace,
+ * a container's root) is replaced by the mount of the same filesystem in
+ * host_mntns when there is one, so that a file keeps one name.  The
+ * task's root (chroot) plays no part.  bpf_d_path is not allowed in most
+ * hooks used here and follows the task's root, so every path goes
+ * through this one walk; bpf_loop keeps the verifier's work independent
+ * of the depth.
+ *
+ * dst receives the first BW_PATH_LEN - 1 bytes; s->ev.pflags[ps] says
+ * whether the path was longer (BW_PF_CUT) or could not be resolved
+ * (BW_PF_UNRESOLVED: longer than PATH_MAX, too deep).  With find_only,
+ * the walk starts at the root of the superblock of d (mnt unused).
  */
-static __noinline int path_of(struct scratch *s, struct dentry *d,
-			      struct vfsmount *vfs, char *dst)
+/* path_walk's how: the scratch slot, the path slot, find_only */
+#define PW_HOW(scratch, ps, find_only) ((scratch) | (ps) << 4 | (find_only) << 8)
+
+static __noinline int path_walk(struct scratch *s, struct dentry *d,
+				struct vfsmount *vfs, char *dst, __u32 how)
 {
+	__u32 ps = (how >> 4) & 15, find_only = (how >> 8) & 1, len;
 	struct walk w = {
 		.d = d,
 		.mnt = container_of(vfs, struct mount, mnt),
-		.off = PW_HALF - 1,
+		.off = PW_SIZE - 1,
+		.scratch = how & 1,
+		.find_only = find_only,
 	};
 
-	s->buf[PW_HALF - 1] = 0;
-	bpf_loop(PW_DEPTH, walk_step, &w, 0);
-	if (w.off >= PW_HALF - 1) {
+	s->buf[PW_SIZE - 1] = 0;
+	if (find_only)
+		walk_enter_find(&w, BPF_CORE_READ(d, d_sb));
+	bpf_loop(PW_STEPS, walk_step, &w, 0);
+	if (ps >= BW_NPS)
+		ps = 0;
+	if (w.state != W_DONE) {
+		s->ev.pflags[ps] = BW_PF_UNRESOLVED;
+		dst[0] = 0;
+		return -1;
+	}
+	len = PW_SIZE - 1 - w.off;
+	if (len == 0) {
 		dst[0] = '/';
 		dst[1] = 0;
+		s->ev.pflags[ps] = 0;
 		return 1;
 	}
+	s->ev.pflags[ps] = len > BW_PATH_LEN - 1 ? BW_PF_CUT : 0;
 	return bpf_probe_read_kernel_str(dst, BW_PATH_LEN,
-					 &s->buf[w.off & (PW_HALF - 1)]);
+					 &s->buf[w.off & (PW_SIZE - 1)]);
+}
+
+static __always_inline int path_of(struct scratch *s, struct dentry *d,
+				   struct vfsmount *vfs, char *dst, __u32 ps)
+{
+	return path_walk(s, d, vfs, dst, PW_HOW(SCRATCH_TASK, ps, 0));
 }
 
 static __always_inline int path_of_path(struct scratch *s,
-					const struct path *p, char *dst)
+					const struct path *p, char *dst, __u32 ps)
 {
-	return path_of(s, BPF_CORE_READ(p, dentry), BPF_CORE_READ(p, mnt), dst);
+	return path_of(s, BPF_CORE_READ(p, dentry), BPF_CORE_READ(p, mnt), dst, ps);
 }
 
 /* ---- subject ---- */
 
-static __always_inline void fill_subject(struct bw_subject *sj)
+/*
+ * The subject's executable: mm->exe_file, resolved exactly.  The path is
+ * kept per process with the file it came from (set at exec, inherited at
+ * fork), and resolved again when exe_file is another file (a process
+ * older than the engine, PR_SET_MM_EXE_FILE).
+ */
+static __noinline int fill_exe(struct scratch *s, __u32 scratch_key)
 {
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct bw_subject *sj = &s->ev.subj;
+	struct file *f = BPF_CORE_READ(t, mm, exe_file);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct bw_proc *proc;
+
+	if (!f)
+		return 0;	/* a kernel thread: no exe */
+	proc = bpf_map_lookup_elem(&proc_map, &tgid);
+	if (proc && proc->file == (__u64)f) {
+		bpf_probe_read_kernel_str(sj->exe, sizeof(sj->exe), proc->exe);
+		s->ev.pflags[BW_PS_EXE] = proc->pflags;
+		return 0;
+	}
+	path_walk(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
+		  sj->exe, PW_HOW(scratch_key, BW_PS_EXE, 0));
+	s->proc.file = (__u64)f;
+	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
+	bpf_probe_read_kernel_str(s->proc.exe, sizeof(s->proc.exe), sj->exe);
+	bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
+	return 1;
+}
+
+static __always_inline void fill_subject(struct scratch *s, __u32 scratch_key)
+{
+	struct bw_subject *sj = &s->ev.subj;
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct task_struct *parent = BPF_CORE_READ(t, real_parent);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
-	struct bw_proc *proc;
 	__u32 tgid = pid_tgid >> 32;
 	int found;
 
@@ -248,9 +463,8 @@ static __always_inline void fill_subject(struct bw_subject *sj)
 	/* keep the return value: clang drops r0 of an unused result, and the
 	 * verifier then refuses the subprogram's leftover stack pointer */
 	barrier_var(found);
-	proc = bpf_map_lookup_elem(&proc_map, &tgid);
-	if (proc)
-		bpf_probe_read_kernel_str(sj->exe, sizeof(sj->exe), proc->exe);
+	found = fill_exe(s, scratch_key);
+	barrier_var(found);
 }
 
 /* ---- classification ---- */
@@ -308,7 +522,17 @@ static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
 			       __u32 dim, const char *path)
 {
 	struct bw_path_key *k = &s->pkey;
+	__u32 ps = bw_path_slot(dim);
 	struct bw_bitmap *m;
+
+	/* unknown: every rule on the key but allow rules and exceptions */
+	if (s->ev.pflags[ps] & BW_PF_UNRESOLVED) {
+		m = def_bitmap(slot, cls, BW_DEF_UNRESOLVED(ps));
+		if (!m)
+			return -1;
+		bm_and(&s->acc, m);
+		return 0;
+	}
 
 	/* Bytes after the NUL never take part in a match: every entry's
 	 * prefix ends at or before its own NUL. */
@@ -482,7 +706,8 @@ static __always_inline void emit(struct scratch *s)
 
 /* How decide() is called. */
 #define DEC_LSM		1	/* from an LSM hook: a deny is enforced */
-#define DEC_GUARD	2	/* LSM hook guarding a syscall: deny/kill only */
+#define DEC_GUARD	2	/* deny/kill only: a syscall's guarding LSM hook,
+				 * or a second way to the same effect (mmap) */
 #define DEC_GUARDED	4	/* sys_enter of a call an LSM guard decides */
 
 /*
@@ -588,13 +813,13 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
  * is the caller someone we decide on?  Returns the scratch area with the
  * subject filled in, or NULL to let the operation through untouched.
  */
-static __always_inline struct scratch *begin(__u32 cls, __u32 *slot,
-					     __u64 cap)
+static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
+						__u64 cap, __u32 scratch_key)
 {
 	struct bw_class_meta *meta;
 	struct scratch *s;
 	__u64 gen = active_gen;
-	__u32 zero = 0, mk;
+	__u32 mk;
 
 	if (!gen)
 		return NULL;
@@ -607,17 +832,22 @@ static __always_inline struct scratch *begin(__u32 cls, __u32 *slot,
 		return NULL;
 	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->fast_mask & (1ULL << cap))))
 		return NULL;
-	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	s = bpf_map_lookup_elem(&scratch_map, &scratch_key);
 	if (!s)
 		return NULL;
 	/* the ancestors are written whole by fill_ancestry when needed */
 	__builtin_memset(&s->ev, 0, offsetof(struct bw_event, anc));
 	s->ev.generation = gen;
 	s->ev.cls = cls;
-	fill_subject(&s->ev.subj);
+	fill_subject(s, scratch_key);
 	if (s->ev.subj.exe[0])
 		s->ev.flags |= BW_F_EXE_KNOWN;
 	return s;
+}
+
+static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u64 cap)
+{
+	return begin_on(cls, slot, cap, SCRATCH_TASK);
 }
 
 /* ---- syscalls ---- */
@@ -709,15 +939,56 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 
 /* ---- LSM hooks ---- */
 
+#define CAP_SYS_ADMIN		21
+#define NR_MOUNT_SETATTR	442	/* the same on x86_64, i386 and x32 */
+#define NR_MOUNT_64		165
+#define NR_MOUNT_32		21
+
+/* Number of the syscall current is in, without its x32 bit; arch in *arch. */
+static __always_inline __u32 current_syscall(__u32 *arch)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	__u64 id = bw_syscall_id(t, BPF_CORE_READ(regs, orig_ax));
+
+	*arch = id >> 32;
+	return (__u32)id & ~BW_X32_BIT;
+}
+
+/*
+ * mount_setattr(2) changes a mount's flags (read-only among them) with no
+ * LSM hook of its own; its first check is may_mount(), CAP_SYS_ADMIN over
+ * the caller's mount namespace, which runs here.  Decided as a remount
+ * whose target is unknown (it is resolved after this check).
+ */
+static __noinline int mount_setattr_decide(void)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	if (!s)
+		return 0;
+	s->ev.mnt.op = BW_MNT_REMOUNT;
+	s->ev.mnt.via = BW_MVIA_MOUNT_SETATTR;
+	s->ev.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
+	return decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
+}
+
 SEC("lsm/capable")
 int BPF_PROG(bw_capable, const struct cred *cred, struct user_namespace *ns,
 	     int cap, unsigned int opts, int ret)
 {
 	struct scratch *s;
-	__u32 slot;
+	__u32 slot, arch;
 
 	if (ret)
 		return ret;
+	if (cap == CAP_SYS_ADMIN && current_syscall(&arch) == NR_MOUNT_SETATTR) {
+		ret = mount_setattr_decide();
+		if (ret)
+			return ret;
+	}
 	s = begin(BW_CLASS_CAPABLE, &slot, (__u64)(__u32)cap);
 	if (!s)
 		return 0;
@@ -810,10 +1081,45 @@ int BPF_PROG(bw_sb_mount, const char *dev_name, const struct path *path,
 	ev->flags = flags;
 	if (type)
 		bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype), type);
-	if (dev_name)
-		bpf_probe_read_kernel_str(ev->source, sizeof(ev->source), dev_name);
-	path_of_path(s, path, ev->target);
+	/* dev_name is the caller's string (a path only for bind and move):
+	 * one that fills the record cannot be matched exactly */
+	if (dev_name && bpf_probe_read_kernel_str(ev->source, sizeof(ev->source),
+						  dev_name) == sizeof(ev->source))
+		s->ev.pflags[BW_PS_SOURCE] = BW_PF_UNRESOLVED;
+	path_of_path(s, path, ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
+}
+
+/*
+ * A superblock reconfigured: fsconfig(FSCONFIG_CMD_RECONFIGURE) after
+ * fspick(2), which has no other hook.  mount(2) with MS_REMOUNT comes here
+ * too, after sb_mount has decided it.  The target is the path of the
+ * filesystem's root in host_mntns (unresolved when it is not mounted
+ * there whole).
+ */
+SEC("lsm/sb_remount")
+int BPF_PROG(bw_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
+{
+	struct bw_ev_mount *ev;
+	struct scratch *s;
+	__u32 slot, arch, nr;
+
+	if (ret)
+		return ret;
+	nr = current_syscall(&arch);
+	if (nr == (arch == 1 ? NR_MOUNT_32 : NR_MOUNT_64))
+		return 0;
+	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	if (!s)
+		return 0;
+	ev = &s->ev.mnt;
+	ev->op = BW_MNT_REMOUNT;
+	ev->via = BW_MVIA_FSCONFIG;
+	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
+				  BPF_CORE_READ(sb, s_type, name));
+	path_walk(s, BPF_CORE_READ(sb, s_root), NULL, ev->target,
+		  PW_HOW(SCRATCH_TASK, BW_PS_PATH, 1));
+	return decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
 }
 
 SEC("lsm/move_mount")
@@ -831,8 +1137,9 @@ int BPF_PROG(bw_move_mount, const struct path *from_path,
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	ev->op = BW_MNT_MOVE;
-	path_of_path(s, from_path, ev->source);
-	path_of_path(s, to_path, ev->target);
+	ev->via = BW_MVIA_MOVE_MOUNT;
+	path_of_path(s, from_path, ev->source, BW_PS_SOURCE);
+	path_of_path(s, to_path, ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
 }
 
@@ -850,10 +1157,11 @@ int BPF_PROG(bw_sb_umount, struct vfsmount *mnt, int flags, int ret)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	ev->op = BW_MNT_UMOUNT;
+	ev->via = BW_MVIA_UMOUNT;
 	ev->flags = flags;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
 				  BPF_CORE_READ(mnt, mnt_sb, s_type, name));
-	path_of(s, BPF_CORE_READ(mnt, mnt_root), mnt, ev->target);
+	path_of(s, BPF_CORE_READ(mnt, mnt_root), mnt, ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
 }
 
@@ -872,8 +1180,9 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	ev->op = BW_MNT_PIVOT_ROOT;
-	path_of_path(s, old_path, ev->source);
-	path_of_path(s, new_path, ev->target);
+	ev->via = BW_MVIA_PIVOT_ROOT;
+	path_of_path(s, old_path, ev->source, BW_PS_SOURCE);
+	path_of_path(s, new_path, ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
 }
 
@@ -904,6 +1213,32 @@ int BPF_PROG(bw_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 	return decide(s, slot, BW_CLASS_SIGNAL, DEC_LSM);
 }
 
+#define SIGIO 29
+
+/*
+ * Signals sent by I/O on a file whose owner was set with F_SETOWN (SIGIO,
+ * or the F_SETSIG signal; SIGURG).  task_kill does not see them.  This
+ * may run in interrupt context (sockets), on top of another program on
+ * this CPU, hence its own scratch slot; the subject is then whichever
+ * task was interrupted.
+ */
+SEC("lsm/file_send_sigiotask")
+int BPF_PROG(bw_file_sigiotask, struct task_struct *tsk,
+	     struct fown_struct *fown, int sig, int ret)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	if (ret)
+		return ret;
+	s = begin_on(BW_CLASS_SIGNAL, &slot, 0, SCRATCH_IRQ);
+	if (!s)
+		return 0;
+	fill_signal_target(&s->ev, tsk, sig ? sig : SIGIO);
+	s->ev.sig.via = BW_SVIA_SIGIO;
+	return decide(s, slot, BW_CLASS_SIGNAL, DEC_LSM);
+}
+
 SEC("lsm/bprm_check_security")
 int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
 {
@@ -915,8 +1250,53 @@ int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
 	s = begin(BW_CLASS_EXEC, &slot, 0);
 	if (!s)
 		return 0;
-	path_of_path(s, &bprm->file->f_path, s->ev.exec.path);
+	path_of_path(s, &bprm->file->f_path, s->ev.exec.path, BW_PS_PATH);
 	return decide(s, slot, BW_CLASS_EXEC, DEC_LSM);
+}
+
+/*
+ * A file mapped executable is decided like running it: the dynamic
+ * loader run as a program (ld.so /dev/shm/prog), dlopen, LD_PRELOAD.
+ * Only a deny acts here; what an exec rule allows or audits was logged
+ * when the program was exec'd.
+ */
+static __always_inline int exec_map_decide(struct file *file, __u32 op)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	s = begin(BW_CLASS_EXEC, &slot, 0);
+	if (!s)
+		return 0;
+	path_of_path(s, &file->f_path, s->ev.exec.path, BW_PS_PATH);
+	s->ev.exec.op = op;
+	return decide(s, slot, BW_CLASS_EXEC, DEC_LSM | DEC_GUARD);
+}
+
+#define PROT_EXEC	4
+#define VM_EXEC		4
+
+SEC("lsm/mmap_file")
+int BPF_PROG(bw_mmap_file, struct file *file, unsigned long reqprot,
+	     unsigned long prot, unsigned long flags, int ret)
+{
+	if (ret || !file || !(prot & PROT_EXEC))
+		return ret;
+	return exec_map_decide(file, BW_EXEC_MMAP);
+}
+
+SEC("lsm/file_mprotect")
+int BPF_PROG(bw_file_mprotect, struct vm_area_struct *vma,
+	     unsigned long reqprot, unsigned long prot, int ret)
+{
+	struct file *file;
+
+	if (ret || !(prot & PROT_EXEC))
+		return ret;
+	file = BPF_CORE_READ(vma, vm_file);
+	if (!file || (BPF_CORE_READ(vma, vm_flags) & VM_EXEC))
+		return 0;
+	return exec_map_decide(file, BW_EXEC_MPROTECT);
 }
 
 /* LSM hooks that guard syscalls: only syscall rules decide here. */
@@ -984,16 +1364,17 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	if (!s)
 		return 0;
 	/* The new image's path goes into the table first, so that the
-	 * degraded exec decision below already sees the new exe. */
+	 * degraded exec decision below already sees the new exe.  The file
+	 * is the one exec made mm->exe_file. */
 	path_of(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
-		s->ev.exec.path);
+		s->proc.exe, BW_PS_EXE);
+	s->proc.file = (__u64)f;
+	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
 	proc = bpf_map_lookup_elem(&proc_map, &tgid);
-	if (proc) {
-		bpf_probe_read_kernel_str(proc->exe, sizeof(proc->exe),
-					  s->ev.exec.path);
-	} else {
-		bpf_map_update_elem(&proc_map, &tgid, s->ev.exec.path, BPF_ANY);
-	}
+	if (proc)
+		__builtin_memcpy(proc, &s->proc, sizeof(*proc));
+	else
+		bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
 	return 0;
 }
 
@@ -1039,7 +1420,7 @@ int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
 	if (!s)
 		return 0;
 	path_of(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
-		s->ev.exec.path);
+		s->ev.exec.path, BW_PS_PATH);
 	decide(s, slot, BW_CLASS_EXEC, 0);
 	return 0;
 }

@@ -127,6 +127,58 @@ enum bw_mount_op {
 	BW_MNT_PIVOT_ROOT,
 };
 
+/* The call a mount decision was made for (the hook that saw it). */
+enum bw_mount_via {
+	BW_MVIA_MOUNT = 0,	/* mount(2): sb_mount */
+	BW_MVIA_MOVE_MOUNT,	/* move_mount(2) */
+	BW_MVIA_UMOUNT,		/* umount2(2): sb_umount */
+	BW_MVIA_PIVOT_ROOT,	/* pivot_root(2): sb_pivotroot */
+	BW_MVIA_MOUNT_SETATTR,	/* mount_setattr(2), at its CAP_SYS_ADMIN check */
+	BW_MVIA_FSCONFIG,	/* fsconfig(FSCONFIG_CMD_RECONFIGURE): sb_remount */
+};
+
+/* How an exec decision was reached: running the file or mapping it. */
+enum bw_exec_op {
+	BW_EXEC_EXEC = 0,	/* execve/execveat: bprm_check_security */
+	BW_EXEC_MMAP,		/* mmap with PROT_EXEC (the loader, dlopen) */
+	BW_EXEC_MPROTECT,	/* mprotect adding PROT_EXEC to a file mapping */
+};
+
+/* How a signal decision was reached. */
+enum bw_signal_via {
+	BW_SVIA_KILL = 0,	/* kill, tkill, tgkill, sigqueue, pidfd: task_kill */
+	BW_SVIA_SIGIO,		/* F_SETOWN/F_SETSIG delivery: file_send_sigiotask */
+};
+
+/*
+ * What is known of a path value (bw_event.pflags, one byte per path slot).
+ * A path longer than the record holds keeps its first BW_PATH_LEN - 1
+ * bytes: every rule value fits in those, so the decision stays exact.  A
+ * path the kernel side could not resolve at all decides closed: it matches
+ * every rule on that key except allow rules and negated (`!`) exceptions.
+ */
+#define BW_PF_CUT		1	/* longer than the record: head kept */
+#define BW_PF_UNRESOLVED	2	/* unknown: decided closed */
+
+enum bw_path_slot {
+	BW_PS_EXE = 0,		/* subject exe */
+	BW_PS_PATH,		/* exec path, mount target */
+	BW_PS_SOURCE,		/* mount source */
+	BW_NPS,
+};
+
+static inline int bw_path_slot(int dim)
+{
+	switch (dim) {
+	case BW_DIM_EXE:
+		return BW_PS_EXE;
+	case BW_DIM_MNT_SOURCE:
+		return BW_PS_SOURCE;
+	default:
+		return BW_PS_PATH;
+	}
+}
+
 /* ---- policy maps ---- */
 
 /* Policy slots: generation g lives in slot g & 1. */
@@ -216,7 +268,9 @@ enum bw_guard {
  */
 #define BW_DEF_DECISIVE	BW_NDIM		/* rules whose action is allow or deny */
 #define BW_DEF_ALL	(BW_NDIM + 1)	/* every rule of the class */
-#define BW_DEF_PER_CLASS (BW_NDIM + 2)
+/* per path slot: the rules an unresolved path matches (BW_PF_UNRESOLVED) */
+#define BW_DEF_UNRESOLVED(ps) (BW_NDIM + 2 + (ps))
+#define BW_DEF_PER_CLASS (BW_NDIM + 2 + BW_NPS)
 #define BW_DEF_ENTRIES	(BW_SLOTS * BW_NCLASS * BW_DEF_PER_CLASS)
 #define bw_def_index(slot, cls, d) \
 	(((slot) * BW_NCLASS + (cls)) * BW_DEF_PER_CLASS + (d))
@@ -283,7 +337,7 @@ struct bw_ev_ipc {
 
 struct bw_ev_mount {
 	__u32 op;
-	__u32 pad;
+	__u32 via;		/* enum bw_mount_via */
 	__u64 flags;
 	char fstype[BW_COMM_LEN];
 	char source[BW_PATH_LEN];
@@ -297,11 +351,13 @@ struct bw_ev_signal {
 	__u32 target_uid;
 	__u32 same_user;
 	char target_comm[BW_COMM_LEN];
+	__u32 via;		/* enum bw_signal_via */
+	__u32 pad;
 };
 
 struct bw_ev_exec {
 	char path[BW_PATH_LEN];
-	__u32 pad;
+	__u32 op;		/* enum bw_exec_op */
 };
 
 struct bw_ev_syscall {
@@ -333,7 +389,8 @@ struct bw_event {
 	__u32 audit_rule;	/* first matching audit rule before it */
 	__u32 flags;		/* BW_F_* */
 	__s32 ret;		/* value returned to the kernel */
-	__u32 pad;
+	__u8 pflags[BW_NPS];	/* BW_PF_* of each path slot */
+	__u8 pad;
 	struct bw_subject subj;
 	union {
 		struct bw_ev_capable cap;

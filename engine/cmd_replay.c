@@ -57,6 +57,21 @@ static uint64_t ipc_access_mask(const char *s)
 	return (strstr(s, "read") ? BW_IPC_READ : 0) | (strstr(s, "write") ? BW_IPC_WRITE : 0);
 }
 
+/* BW_PF_* of a path value from its KEY_truncated / KEY_unresolved. */
+static uint8_t path_flags(struct json_object *o, const char *key)
+{
+	char k[64];
+	uint8_t pf = 0;
+
+	snprintf(k, sizeof(k), "%s_truncated", key);
+	if (json_object_get_boolean(json_get(o, k)))
+		pf |= BW_PF_CUT;
+	snprintf(k, sizeof(k), "%s_unresolved", key);
+	if (json_object_get_boolean(json_get(o, k)))
+		pf |= BW_PF_UNRESOLVED;
+	return pf;
+}
+
 /* The values the kernel classified on, from a decision record. */
 static int record_values(struct json_object *o, int cls, struct bw_values *v)
 {
@@ -67,6 +82,7 @@ static int record_values(struct json_object *o, int cls, struct bw_values *v)
 	memset(v, 0, sizeof(*v));
 	v->str[BW_DIM_COMM] = json_get_str(o, "subject.comm");
 	v->str[BW_DIM_EXE] = json_get_str(o, "subject.exe");
+	v->pflags[BW_PS_EXE] = path_flags(o, "subject.exe");
 	v->str[BW_DIM_PCOMM] = json_get_str(o, "subject.parent_comm");
 	v->str[BW_DIM_CONTAINER] = json_get_str(o, "subject.container");
 	if (!v->str[BW_DIM_CONTAINER])
@@ -89,6 +105,8 @@ static int record_values(struct json_object *o, int cls, struct bw_values *v)
 		v->str[BW_DIM_MNT_FSTYPE] = json_get_str(o, "mount.fstype");
 		v->str[BW_DIM_MNT_SOURCE] = json_get_str(o, "mount.source");
 		v->str[BW_DIM_MNT_TARGET] = json_get_str(o, "mount.target");
+		v->pflags[BW_PS_SOURCE] = path_flags(o, "mount.source");
+		v->pflags[BW_PS_PATH] = path_flags(o, "mount.target");
 		break;
 	case BW_CLASS_SIGNAL:
 		v->num[BW_DIM_SIG] = json_get_int(o, "signal.sig", -1);
@@ -98,6 +116,7 @@ static int record_values(struct json_object *o, int cls, struct bw_values *v)
 		break;
 	case BW_CLASS_EXEC:
 		v->str[BW_DIM_EXEC_PATH] = json_get_str(o, "exec.path");
+		v->pflags[BW_PS_PATH] = path_flags(o, "exec.path");
 		break;
 	case BW_CLASS_SYSCALL:
 		arch = json_get_str(o, "syscall.arch");

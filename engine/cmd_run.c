@@ -592,9 +592,8 @@ static int start_engine(struct run_ctx *r)
 		out_err("not every enforcement program attached; exiting");
 		return -1;
 	}
-	err = engine_seed_procs(&r->eng);
-	if (err < 0)
-		out_err("reading /proc for running processes failed: %s", strerror(-err));
+	/* Processes older than the engine get their exe resolved in the
+	 * kernel at their first decision (mm->exe_file), not from /proc. */
 	return 0;
 }
 

@@ -159,6 +159,17 @@ static void compile_dim(struct bw_compiled *cp, int cls, int dim,
 	for (size_t i = 0; i < n; i++)
 		if (rules[i]->dims[dim].set && rules[i]->dims[dim].negate)
 			bm_set(def, rules[i]->index);
+	/* A path the kernel could not resolve could be any path: every rule
+	 * on the key matches it, but no allow rule and no exception. */
+	if (bw_dim_kind(dim) == BW_KIND_PATH) {
+		struct bw_bitmap *unres =
+			&cp->defs[cls][BW_DEF_UNRESOLVED(bw_path_slot(dim))];
+
+		*unres = unconstrained;
+		for (size_t i = 0; i < n; i++)
+			if (rules[i]->dims[dim].set && rules[i]->action != BW_ACT_ALLOW)
+				bm_set(unres, rules[i]->index);
+	}
 
 	collect_values(rules, n, dim, &vs);
 	for (size_t i = 0; i < vs.n; i++) {
@@ -169,7 +180,7 @@ static void compile_dim(struct bw_compiled *cp, int cls, int dim,
 
 			e->str = xstrdup(vs.strs[i]);
 			e->prefix = bw_dim_kind(dim) == BW_KIND_PATH && len &&
-				    e->str[len - 1] == '/';
+				    rule_path_is_prefix(e->str);
 		} else {
 			e->num = vs.nums[i];
 		}
@@ -412,8 +423,13 @@ uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 
 		if (!(cp->meta[cls].dim_mask & (1u << dim)))
 			continue;
-		e = lookup(cp, cls, dim, v);
-		m = e ? &e->bm : &cp->defs[cls][dim];
+		if (bw_dim_kind(dim) == BW_KIND_PATH &&
+		    (v->pflags[bw_path_slot(dim)] & BW_PF_UNRESOLVED)) {
+			m = &cp->defs[cls][BW_DEF_UNRESOLVED(bw_path_slot(dim))];
+		} else {
+			e = lookup(cp, cls, dim, v);
+			m = e ? &e->bm : &cp->defs[cls][dim];
+		}
 		for (int w = 0; w < BW_BITMAP_WORDS; w++)
 			acc.w[w] &= m->w[w];
 	}

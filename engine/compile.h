@@ -58,6 +58,7 @@ struct bw_values {
 	uint64_t num[BW_NDIM];
 	const char *str[BW_NDIM];
 	const char *cgroup_path;
+	uint8_t pflags[BW_NPS];	/* BW_PF_* of each path slot */
 };
 uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 			 const struct bw_values *v, uint32_t *audit_rule);

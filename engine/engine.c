@@ -33,6 +33,10 @@ static const struct prog_status prog_table[] = {
 	{ "bw_sb_pivotroot", "sb_pivotroot", ROLE_LSM },
 	{ "bw_task_kill", "task_kill", ROLE_LSM },
 	{ "bw_bprm_check", "bprm_check_security", ROLE_LSM },
+	{ "bw_mmap_file", "mmap_file", ROLE_LSM },
+	{ "bw_file_mprotect", "file_mprotect", ROLE_LSM },
+	{ "bw_sb_remount", "sb_remount", ROLE_LSM },
+	{ "bw_file_sigiotask", "file_send_sigiotask", ROLE_LSM },
 	{ "bw_exec", "sched/sched_process_exec", ROLE_CORE },
 	{ "bw_fork", "sched/sched_process_fork", ROLE_CORE },
 	{ "bw_exit", "sched/sched_process_exit", ROLE_CORE },
@@ -56,6 +60,7 @@ static const struct prog_status prog_table[] = {
 	{ "bw_settime", "settime", ROLE_GUARD },
 	{ "bw_sys_enter", "raw_syscalls/sys_enter", ROLE_SYSCALL },
 };
+_Static_assert(ARRAY_SIZE(prog_table) <= ENGINE_MAX_PROGS, "ENGINE_MAX_PROGS too small");
 
 /*
  * Syscalls whose every call passes through an LSM hook before it does its
@@ -222,6 +227,7 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 	}
 	e->skel->rodata->engine_tgid = getpid();
 	e->skel->rodata->lsm_enforcing = want_lsm;
+	e->skel->rodata->host_mntns = kernel_host_mntns();
 	choose_programs(e, want_lsm, btf);
 	btf__free(btf);
 
@@ -339,36 +345,6 @@ int engine_attach(struct bw_engine *e)
 int engine_events_fd(const struct bw_engine *e)
 {
 	return bpf_map__fd(e->skel->maps.events);
-}
-
-int engine_seed_procs(struct bw_engine *e)
-{
-	int fd = bpf_map__fd(e->skel->maps.proc_map);
-	struct dirent *de;
-	DIR *d = opendir("/proc");
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char link[64], exe[BW_PATH_LEN + 1];
-		unsigned long long pid;
-		ssize_t len;
-
-		if (parse_u64(de->d_name, INT_MAX, &pid))
-			continue;
-		snprintf(link, sizeof(link), "/proc/%llu/exe", pid);
-		len = readlink(link, exe, BW_PATH_LEN - 1);
-		if (len <= 0)
-			continue;	/* kernel thread, or gone */
-		memset(exe + len, 0, sizeof(exe) - len);
-		__u32 key = pid;
-
-		if (bpf_map_update_elem(fd, &key, exe, BPF_NOEXIST) == 0)
-			n++;
-	}
-	closedir(d);
-	return n;
 }
 
 /* ---- policy switch ---- */

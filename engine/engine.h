@@ -30,7 +30,7 @@ struct prog_status {
 	uint32_t insns;		/* translated instructions, read at attach */
 };
 
-#define ENGINE_MAX_PROGS 32
+#define ENGINE_MAX_PROGS 48
 
 /* The loaded BPF side and the policies it holds. */
 struct bw_engine {
@@ -60,7 +60,6 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose);
 /* Attach every loaded program; 0 when every wanted program attached. */
 int engine_attach(struct bw_engine *e);
 /* Fill the process table from /proc for processes that already exist. */
-int engine_seed_procs(struct bw_engine *e);
 /*
  * Make cp the live policy: built completely in the inactive slot, then
  * switched with one atomic store.  On error the live policy is unchanged.

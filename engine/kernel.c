@@ -59,6 +59,15 @@ int kernel_bpf_lsm_active(char *buf, size_t len)
 	return 0;
 }
 
+unsigned int kernel_host_mntns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/1/ns/mnt", &st))
+		return 0;
+	return (unsigned int)st.st_ino;
+}
+
 int kernel_ensure_tracefs(void)
 {
 	struct stat st;

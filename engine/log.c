@@ -342,7 +342,23 @@ int log_rotate(struct bw_log *l)
 	return err;
 }
 
-static void subject_json(struct json *j, const struct bw_subject *s)
+/* What is known of a path value: KEY_truncated, KEY_unresolved. */
+static void path_flags_json(struct json *j, const char *key, uint8_t pf)
+{
+	char k[64];
+
+	if (pf & BW_PF_CUT) {
+		snprintf(k, sizeof(k), "%s_truncated", key);
+		json_kbool(j, k, true);
+	}
+	if (pf & BW_PF_UNRESOLVED) {
+		snprintf(k, sizeof(k), "%s_unresolved", key);
+		json_kbool(j, k, true);
+	}
+}
+
+static void subject_json(struct json *j, const struct bw_subject *s,
+			 uint8_t exe_flags)
 {
 	char id[64];
 
@@ -362,6 +378,7 @@ static void subject_json(struct json *j, const struct bw_subject *s)
 		json_strn(j, s->exe, sizeof(s->exe));
 	else
 		json_null(j);
+	path_flags_json(j, "exe", exe_flags);
 	json_key(j, "parent_comm");
 	json_strn(j, s->pcomm, sizeof(s->pcomm));
 	json_ku64(j, "cgroup_id", s->cgroup_id);
@@ -453,6 +470,9 @@ static void event_json(struct json *j, const struct bw_event *e)
 		json_strn(j, e->mnt.source, sizeof(e->mnt.source));
 		json_key(j, "target");
 		json_strn(j, e->mnt.target, sizeof(e->mnt.target));
+		json_kstr(j, "via", mount_via_name(e->mnt.via));
+		path_flags_json(j, "source", e->pflags[BW_PS_SOURCE]);
+		path_flags_json(j, "target", e->pflags[BW_PS_PATH]);
 		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)e->mnt.flags);
 		json_kstr(j, "flags", buf);
 		break;
@@ -464,10 +484,13 @@ static void event_json(struct json *j, const struct bw_event *e)
 		json_strn(j, e->sig.target_comm, sizeof(e->sig.target_comm));
 		json_ku64(j, "target_uid", e->sig.target_uid);
 		json_kbool(j, "same_user", e->sig.same_user);
+		json_kstr(j, "via", e->sig.via == BW_SVIA_SIGIO ? "sigio" : "kill");
 		break;
 	case BW_CLASS_EXEC:
 		json_key(j, "path");
 		json_strn(j, e->exec.path, sizeof(e->exec.path));
+		json_kstr(j, "op", exec_op_name(e->exec.op));
+		path_flags_json(j, "path", e->pflags[BW_PS_PATH]);
 		break;
 	case BW_CLASS_SYSCALL:
 		json_kstr(j, "name", syscall_name(e->sc.id, buf, sizeof(buf)));
@@ -516,7 +539,7 @@ int log_decision(struct bw_log *l, const struct bw_event *e,
 		rule_json(j, "audit_rule", "audit_rule_at", cp, e->cls,
 			  e->audit_rule);
 	json_ku64(j, "generation", e->generation);
-	subject_json(j, &e->subj);
+	subject_json(j, &e->subj, e->pflags[BW_PS_EXE]);
 	ancestors_json(j, e);
 	event_json(j, e);
 	return log_end(l);

@@ -147,6 +147,28 @@ int mount_op_from_string(const char *s)
 	return lookup(mount_ops, ARRAY_SIZE(mount_ops), s, 1);
 }
 
+const char *mount_via_name(unsigned int via)
+{
+	static const char *const names[] = {
+		[BW_MVIA_MOUNT] = "mount", [BW_MVIA_MOVE_MOUNT] = "move_mount",
+		[BW_MVIA_UMOUNT] = "umount", [BW_MVIA_PIVOT_ROOT] = "pivot_root",
+		[BW_MVIA_MOUNT_SETATTR] = "mount_setattr",
+		[BW_MVIA_FSCONFIG] = "fsconfig",
+	};
+
+	return via < ARRAY_SIZE(names) && names[via] ? names[via] : "unknown";
+}
+
+const char *exec_op_name(unsigned int op)
+{
+	static const char *const names[] = {
+		[BW_EXEC_EXEC] = "exec", [BW_EXEC_MMAP] = "mmap",
+		[BW_EXEC_MPROTECT] = "mprotect",
+	};
+
+	return op < ARRAY_SIZE(names) && names[op] ? names[op] : "unknown";
+}
+
 const char *mount_op_name(unsigned int op)
 {
 	return op < ARRAY_SIZE(mount_ops) && mount_ops[op] ? mount_ops[op] : "unknown";

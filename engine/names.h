@@ -18,6 +18,8 @@ int ipc_access_from_string(const char *s);	/* BW_IPC_READ or BW_IPC_WRITE */
 const char *ipc_access_name(unsigned int mask);
 int mount_op_from_string(const char *s);
 const char *mount_op_name(unsigned int op);
+const char *mount_via_name(unsigned int via);
+const char *exec_op_name(unsigned int op);
 /* errno: EPERM or a number 1..4095 */
 int errno_from_string(const char *s);
 const char *errno_name(int e, char *buf, size_t len);

@@ -131,9 +131,15 @@ static bool is_str_dim(int dim)
 
 static bool is_prefix(const char *v)
 {
+	return rule_path_is_prefix(v);
+}
+
+/* "memfd:" alone names every memfd: the kernel gives them "memfd:NAME". */
+bool rule_path_is_prefix(const char *v)
+{
 	size_t len = strlen(v);
 
-	return len && v[len - 1] == '/';
+	return (len && v[len - 1] == '/') || !strcmp(v, BW_MEMFD_PREFIX);
 }
 
 /* A prefix "/usr/bin/" accepts what is below it and "/usr/bin" itself. */
@@ -291,8 +297,12 @@ static int parse_path(struct bw_match *m, const struct keydef *kd,
 	char *stored;
 	size_t len;
 
-	if (kd->type != V_SOURCE && v[0] != '/') {
-		diag_err(d, file, line, "%s '%s' is not an absolute path", kd->key, v);
+	if (kd->type == V_PATH && !strncmp(v, BW_MEMFD_PREFIX, strlen(BW_MEMFD_PREFIX))) {
+		/* a memfd: "memfd:" or "memfd:NAME" (the name memfd_create got) */
+	} else if (kd->type != V_SOURCE && v[0] != '/') {
+		diag_err(d, file, line,
+			 "%s '%s' is not an absolute path (nor memfd: or memfd:NAME)",
+			 kd->key, v);
 		return -1;
 	}
 	if (kd->type == V_CGROUP && !is_prefix(v))

@@ -72,4 +72,9 @@ const char *bw_decision_name(int dec);
 const char *bw_dim_key(int dim);	/* the rule-file key of a dimension */
 int bw_class_from_name(const char *s);
 
+/* Files with no directory (memfd_create) have the path "memfd:NAME". */
+#define BW_MEMFD_PREFIX "memfd:"
+/* Does a path value name everything below it ("/dir/", "memfd:")? */
+bool rule_path_is_prefix(const char *v);
+
 #endif

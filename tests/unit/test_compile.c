@@ -307,6 +307,151 @@ static void test_path_entries(void **state)
 	rmdir(dir);
 }
 
+/* Rules from text, compiled; the caller frees with free_compiled(). */
+struct compiled_rules {
+	char dir[32], path[64];
+	struct bw_ruleset rs;
+	struct bw_compiled *cp;
+	struct diag d;
+};
+
+static void compile_text(struct compiled_rules *c, const char *text)
+{
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->dir, sizeof(c->dir), "/tmp/bw-cp-XXXXXX");
+	assert_non_null(mkdtemp(c->dir));
+	snprintf(c->path, sizeof(c->path), "%s/t.rules", c->dir);
+	f = fopen(c->path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	c->cp = calloc(1, sizeof(*c->cp));
+	assert_non_null(c->cp);
+	assert_int_equal(rules_load_path(&c->rs, c->path, &c->d), 0);
+	assert_int_equal(rules_finish(&c->rs, &c->d), 0);
+	assert_int_equal(c->d.errors, 0);
+	assert_int_equal(policy_compile(&c->rs, BW_MODE_ENFORCE, c->cp, &c->d), 0);
+}
+
+static void free_compiled(struct compiled_rules *c)
+{
+	compiled_free(c->cp);
+	free(c->cp);
+	rules_free(&c->rs);
+	diag_free(&c->d);
+	unlink(c->path);
+	rmdir(c->dir);
+}
+
+/*
+ * A path the kernel could not resolve decides closed: deny and audit rules
+ * on the key match it whatever their value (a prefix it could extend, an
+ * exact path, a negated one), allow rules on the key and `!` exceptions
+ * of deny rules do not; rules without the key are unaffected.
+ */
+static void test_path_unresolved_closed(void **state)
+{
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	compile_text(&c,
+		"[allow-deep]\nevent = exec\naction = allow\npath = /srv/deep/\n"
+		"[deny-shm]\nevent = exec\naction = deny\npath = /dev/shm/\n"
+		"[guard]\nevent = signal\naction = deny\nsignal = SIGTERM\n"
+		"exe = !/usr/local/trusted/killer\n"
+		"[allow-by-exe]\nevent = capable\naction = allow\ncapability = cap_chown\n"
+		"exe = /usr/bin/chown\n"
+		"[deny-chown]\nevent = capable\naction = deny\ncapability = cap_chown\n");
+	v.str[BW_DIM_EXEC_PATH] = "/srv/deep/x";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 0);
+	v.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
+	v.str[BW_DIM_EXEC_PATH] = "";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+
+	/* the exception applies to the real exe only */
+	/* (rule indexes count within a class) */
+	v.num[BW_DIM_SIG] = 15;
+	v.str[BW_DIM_EXE] = "/usr/local/trusted/killer";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), BW_NO_RULE);
+	v.pflags[BW_PS_EXE] = BW_PF_UNRESOLVED;
+	v.str[BW_DIM_EXE] = "";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), 0);
+
+	/* an allow on exe does not apply to an unknown exe: the deny after it does */
+	v.num[BW_DIM_CAP] = 0;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_CAPABLE, &v, &audit), 1);
+	v.pflags[BW_PS_EXE] = 0;
+	v.str[BW_DIM_EXE] = "/usr/bin/chown";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_CAPABLE, &v, &audit), 0);
+	free_compiled(&c);
+}
+
+/*
+ * A path longer than the kernel keeps is decided on its first
+ * BW_PATH_LEN - 1 bytes: prefixes match as they should, an exact rule
+ * (shorter than that: rule lines hold under 200 bytes) never matches a
+ * longer path.
+ */
+static void test_path_head(void **state)
+{
+	char exact[151], head[BW_PATH_LEN], text[1024];
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	memset(exact, 'e', sizeof(exact) - 1);
+	exact[0] = '/';
+	exact[sizeof(exact) - 1] = 0;
+	snprintf(text, sizeof(text),
+		 "[exact]\nevent = exec\naction = deny\npath = %s\n"
+		 "[shm]\nevent = exec\naction = deny\npath = /dev/shm/\n", exact);
+	compile_text(&c, text);
+	/* the kernel's head of "<exact>eee...": the exact rule's bytes and more */
+	memset(head, 'e', sizeof(head) - 1);
+	memcpy(head, exact, strlen(exact));
+	head[sizeof(head) - 1] = 0;
+	v.pflags[BW_PS_PATH] = BW_PF_CUT;
+	v.str[BW_DIM_EXEC_PATH] = head;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	v.str[BW_DIM_EXEC_PATH] = exact;
+	v.pflags[BW_PS_PATH] = 0;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 0);
+	memset(head, 'b', sizeof(head) - 1);
+	memcpy(head, "/dev/shm/", 9);
+	head[sizeof(head) - 1] = 0;
+	v.str[BW_DIM_EXEC_PATH] = head;
+	v.pflags[BW_PS_PATH] = BW_PF_CUT;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+	free_compiled(&c);
+}
+
+/* memfd: names every memfd, memfd:NAME one name; neither names a file. */
+static void test_memfd_paths(void **state)
+{
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	compile_text(&c,
+		"[allow-jit]\nevent = exec\naction = allow\npath = memfd:jit\n"
+		"[deny-memfd]\nevent = exec\naction = deny\npath = memfd:\n");
+	v.str[BW_DIM_EXEC_PATH] = "memfd:jit";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 0);
+	v.str[BW_DIM_EXEC_PATH] = "memfd:payload";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+	v.str[BW_DIM_EXEC_PATH] = "memfd:";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+	v.str[BW_DIM_EXEC_PATH] = "/memfd:payload";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	free_compiled(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +459,9 @@ int main(void)
 		cmocka_unit_test(test_random_large),
 		cmocka_unit_test(test_capacity_last_rule),
 		cmocka_unit_test(test_path_entries),
+		cmocka_unit_test(test_path_unresolved_closed),
+		cmocka_unit_test(test_path_head),
+		cmocka_unit_test(test_memfd_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
