@@ -945,6 +945,11 @@ group many enforce $RULES/many.rules \
 group tracers-lsm enforce $RULES/tracers.rules tracers-capable tracers-ipc
 solo tracers-list
 
+# ---- bypass: ways around deny rules taken by uid 65534, each closed
+# (bypass.sh, rules/bypass.rules)
+. /bwvm/bypass.sh
+bypass_groups
+
 # ---- libbpf-tools: Debian's opensnoop, mountsnoop, sigsnoop and capable
 # beside bulwark's on one workload (libbpf-tools.sh)
 . /bwvm/libbpf-tools.sh
