@@ -16,8 +16,9 @@ int kernel_bpf_lsm_active(char *buf, size_t len);
 
 /* Make sure tracefs is mounted (tp programs need its event ids). */
 int kernel_ensure_tracefs(void);
-/* Inode number of PID 1's mount namespace: the one paths are resolved
- * from (0 when /proc/1/ns/mnt cannot be read: paths as each mount is seen). */
+/* Inode number of PID 1's mount namespace, the one paths are resolved
+ * from; the engine's own when PID 1's cannot be read; 0 when neither can
+ * (paths as each mount's namespace sees them). */
 unsigned int kernel_host_mntns(void);
 bool kernel_tracepoint_exists(const char *category, const char *name);
 

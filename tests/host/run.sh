@@ -391,6 +391,11 @@ event = exec
 action = deny
 path = $T/bin/
 
+[deny-exec-paths]
+event = exec
+action = deny
+path = $T/paths/
+
 [deny-usr1]
 event = signal
 action = deny
@@ -501,6 +506,62 @@ if "$T/bin/marker-true"; then
 else
 	fail degraded-exec-would-deny "the program did not run"
 fi
+
+# Paths are exact or closed, and named from PID 1's mount namespace.
+# rec_of PATTERN: the first would-deny exec record containing PATTERN
+rec_of() {
+	grep '"event":"exec"' "$T/audit.log" | grep '"decision":"would-deny"' |
+		grep -F -e "$1" | head -n 1
+}
+long_a=$(printf 'a%.0s' $(seq 245))
+long_b=$(printf 'b%.0s' $(seq 245))
+mkdir -p "$T/paths/$long_a/$long_b" "$T/paths/dd" "$T/ub"
+cp /bin/true "$T/paths/$long_a/$long_b/true"
+cp /bin/true "$T/paths/dd/true"
+full="$T/paths/$long_a/$long_b/true"
+"$T/paths/$long_a/$long_b/true"
+sleep 0.5
+head251=$(printf '%s' "$full" | cut -c 1-251)
+line=$(rec_of "\"path\":\"$head251\"")
+if [ ${#full} -gt 251 ] && echo "$line" | grep -q '"rule":"deny-exec-paths"' &&
+   echo "$line" | grep -q '"path_truncated":true' &&
+   echo "$line" | grep -q '"op":"exec"'; then
+	pass degraded-exec-long-path
+else
+	fail degraded-exec-long-path "no record of the first 251 bytes of $full with path_truncated: ${line:-none}"
+fi
+
+# a bind mount in a private mount namespace does not rename the file
+if unshare -m --propagation private sh -c \
+	"mount --bind '$T/paths/dd' '$T/ub' && '$T/ub/true'" 2>"$T/unshare.err"; then
+	sleep 0.5
+	line=$(rec_of "\"path\":\"$T/paths/dd/true\"")
+	if echo "$line" | grep -q '"rule":"deny-exec-paths"' &&
+	   ! grep -q "\"path\":\"$T/ub/true\"" "$T/audit.log"; then
+		pass degraded-exec-private-bind
+	else
+		fail degraded-exec-private-bind "no record naming $T/paths/dd/true (or one naming $T/ub/true): ${line:-none}"
+	fi
+else
+	skip degraded-exec-private-bind "unshare -m failed: $(cat "$T/unshare.err")"
+fi
+
+# a path longer than PATH_MAX cannot be resolved: every deny rule on
+# path matches it (here the first, deny-exec-marker), closed
+# (bwtest builds the tree with mkdir+chdir and execs by a relative path:
+# the shell cannot name such a path)
+deep=$T/deep
+mkdir -p "$deep"
+"$BWTEST" deep-exec "$deep" 17 245 >"$T/deep.out" 2>&1
+sleep 0.5
+line=$(rec_of '"path_unresolved":true')
+if echo "$line" | grep -q '"rule":"deny-exec-marker"' &&
+   echo "$line" | grep -q '"path":""'; then
+	pass degraded-exec-unresolved-closed
+else
+	fail degraded-exec-unresolved-closed "no would-deny record with path_unresolved: ${line:-none}; bwtest: $(tr '\n' ' ' <"$T/deep.out")"
+fi
+rm -rf "$deep"
 
 # signal: delivered, recorded
 sleep 30 &
