@@ -29,5 +29,14 @@ awk '
 			printf "capable hook per run: 1 rule %.0f ns, 4096 rules %.0f ns (ratio %.2f); program %d and %d instructions\n",
 				p1, p2, p2 / p1, ins["one"], ins["many"]
 		}
+		be = call["exec-baseline"]; bx = call["exec-bprm"]
+		if (be && bx)
+			printf "\nfork+exec of a dynamic program: no engine %d ns, 10 exec rules %d ns, ratio %.2f\n",
+				be, bx, bx / be
+		if (runs["exec-bprm"] && runs["exec-mmap"])
+			printf "bprm_check_security per run %.0f ns (%d instructions); mmap_file per run %.0f ns (%d instructions), %.1f runs per exec\n",
+				rns["exec-bprm"] / runs["exec-bprm"], ins["exec-bprm"],
+				rns["exec-mmap"] / runs["exec-mmap"], ins["exec-mmap"],
+				runs["exec-mmap"] / runs["exec-bprm"]
 	}' "$out"
 rm -f "$out"

@@ -111,6 +111,7 @@ static void usage(void)
 		"       bwtest exec PATH [ARGS...]\n"
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
 		"       bwtest kill-burst N PID SIG | raw-burst N | getppid-burst N\n"
+		"       bwtest exec-burst N PROG [ARGS...]\n"
 		"       bwtest chroot DIR | chroot32 DIR | uname | getppid | sequence\n"
 		"       bwtest fork-exec CMD [ARGS...] | setsid CMD [ARGS...] | interp [ARGS...]\n"
 		"       bwtest fd-exec PATH fexecve|execveat|procfd\n"
@@ -377,6 +378,43 @@ static int do_chroot32(const char *dir)
 		errno = (int)-ret;
 		return fail("int80 chroot");
 	}
+	return ok();
+}
+
+/*
+ * fork + exec PROG N times, output to /dev/null, waiting for each: the
+ * cost of exec and of the dynamic loader's mappings, ns per run.
+ */
+static int do_exec_burst(const char *n_s, char **argv)
+{
+	long n = parse_num(n_s, 1, 1000000);
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		int st;
+		pid_t c = fork();
+
+		if (c < 0)
+			return fail("fork");
+		if (c == 0) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+				_exit(126);
+			execve(argv[0], argv, environ);
+			_exit(127);
+		}
+		if (waitpid(c, &st, 0) < 0)
+			return fail("waitpid");
+		if (!WIFEXITED(st) || WEXITSTATUS(st) >= 126) {
+			errno = ENOEXEC;
+			return fail("execve");
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("ns_per_call=%lld\n", ((b.tv_sec - a.tv_sec) * 1000000000LL +
+				      (b.tv_nsec - a.tv_nsec)) / n);
 	return ok();
 }
 
@@ -954,6 +992,8 @@ int main(int argc, char **argv)
 		return do_getppid_burst(argv[2]);
 	if (!strcmp(cmd, "raw-burst") && argc == 3)
 		return do_raw_burst(argv[2]);
+	if (!strcmp(cmd, "exec-burst") && argc >= 4)
+		return do_exec_burst(argv[2], argv + 3);
 	if (!strcmp(cmd, "kill-burst") && argc == 5)
 		return do_kill_burst(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "as-uid") && argc >= 5)
