@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "args.h"
 #include "cli.h"
@@ -8,6 +10,7 @@
 #include "json.h"
 #include "engine.h"
 #include "kernel.h"
+#include "util.h"
 #include <unistd.h>
 
 static void do_help(FILE *out)
@@ -85,13 +88,72 @@ static bool lsm_usable(const struct bw_opts *o)
 	return err == 0;
 }
 
+/*
+ * What syscall_rule_method() said of a rule, by what it depends on: the
+ * action and the syscall key.  Rules naming the same groups are many, and
+ * each group is hundreds of ids to look up.
+ */
+struct method_memo {
+	struct key_index index;	/* key bytes -> position in notes */
+	char **keys, **notes;
+	size_t n, cap;
+};
+
+static char *method_key(const struct bw_rule *r, size_t *len)
+{
+	const struct bw_match *m = &r->dims[BW_DIM_SYSCALL];
+	size_t nums = m->set ? m->n * sizeof(*m->nums) : 0;
+	char *key = xmalloc(3 + nums);
+
+	key[0] = (char)r->action;
+	key[1] = m->set;
+	key[2] = m->negate;
+	if (nums)
+		memcpy(key + 3, m->nums, nums);
+	*len = 3 + nums;
+	return key;
+}
+
+static const char *rule_method(struct method_memo *mm, const struct bw_rule *r,
+			       uint32_t guards, bool lsm)
+{
+	char buf[512], *key;
+	size_t len, at;
+
+	key = method_key(r, &len);
+	if (key_index_get(&mm->index, key, len, &at)) {
+		free(key);
+		return mm->notes[at];
+	}
+	if (mm->n == mm->cap) {
+		mm->cap = mm->cap ? 2 * mm->cap : 16;
+		mm->keys = xreallocarray(mm->keys, mm->cap, sizeof(*mm->keys));
+		mm->notes = xreallocarray(mm->notes, mm->cap, sizeof(*mm->notes));
+	}
+	mm->keys[mm->n] = key;
+	mm->notes[mm->n] = xstrdup(syscall_rule_method(r, guards, lsm, buf, sizeof(buf)));
+	key_index_put(&mm->index, key, len, mm->n);
+	return mm->notes[mm->n++];
+}
+
+static void method_memo_free(struct method_memo *mm)
+{
+	for (size_t i = 0; i < mm->n; i++) {
+		free(mm->keys[i]);
+		free(mm->notes[i]);
+	}
+	free(mm->keys);
+	free(mm->notes);
+	key_index_free(&mm->index);
+}
+
 /* One note per syscall rule: how this kernel carries it out. */
 static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
 			  struct diag *d)
 {
+	struct method_memo mm = { 0 };
 	uint32_t guards = 0;
 	bool lsm = false, any = false;
-	char buf[512];
 
 	for (size_t i = 0; i < st->rules.n && !any; i++)
 		any = st->rules.rules[i].cls == BW_CLASS_SYSCALL;
@@ -105,10 +167,10 @@ static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
 		if (r->cls != BW_CLASS_SYSCALL)
 			continue;
 		diag_add(d, r->file, r->line, DIAG_NOTE, "rule '%s' (%s) on this kernel: %s%s",
-			 r->name, bw_action_name(r->action),
-			 syscall_rule_method(r, guards, lsm, buf, sizeof(buf)),
+			 r->name, bw_action_name(r->action), rule_method(&mm, r, guards, lsm),
 			 lsm && geteuid() != 0 ? " (assuming LSM programs load: run as root to verify)" : "");
 	}
+	method_memo_free(&mm);
 }
 
 int do_check(int argc, char **argv, struct bw_opts *o)

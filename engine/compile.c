@@ -12,6 +12,12 @@
 #include "compile.h"
 #include "util.h"
 
+/* The value map a dimension's entries go to; cgroups are entered by id. */
+static int entry_kind(int dim)
+{
+	return dim == BW_DIM_CGROUP ? BW_KIND_NUM : bw_dim_kind(dim);
+}
+
 static struct cp_entry *entry_new(struct bw_compiled *cp, int cls, int dim)
 {
 	struct cp_entry *e;
@@ -25,7 +31,7 @@ static struct cp_entry *entry_new(struct bw_compiled *cp, int cls, int dim)
 	memset(e, 0, sizeof(*e));
 	e->cls = cls;
 	e->dim = dim;
-	e->kind = dim == BW_DIM_CGROUP ? BW_KIND_NUM : bw_dim_kind(dim);
+	e->kind = entry_kind(dim);
 	return e;
 }
 
@@ -34,24 +40,16 @@ static bool is_str_dim(int dim)
 	return dim == BW_DIM_CGROUP || bw_dim_kind(dim) != BW_KIND_NUM;
 }
 
-/* Fill e->bm with every rule of the class that accepts e's value. */
-static void entry_fill(struct cp_entry *e, const struct bw_rule **rules,
-		       size_t n, const struct bw_bitmap *unconstrained)
+/* Does rule_dim_accepts() let a prefix value accept longer values here? */
+static bool is_path_dim(int dim)
 {
-	e->bm = *unconstrained;
-	for (size_t i = 0; i < n; i++) {
-		const struct bw_rule *r = rules[i];
-
-		if (r->dims[e->dim].set &&
-		    rule_dim_accepts(r, e->dim, e->num, e->str))
-			bm_set(&e->bm, r->index);
-	}
+	return dim == BW_DIM_CGROUP || bw_dim_kind(dim) == BW_KIND_PATH;
 }
 
-/* Distinct values of one dimension across the class's rules. */
+/* Distinct values of one dimension across the class's rules, sorted. */
 struct valset {
 	uint64_t *nums;
-	char **strs;
+	char **strs;		/* owned until handed to an entry */
 	size_t n, cap;
 };
 
@@ -67,95 +65,222 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void valset_add(struct valset *vs, uint64_t num, const char *str)
+static void valset_grow(struct valset *vs)
 {
-	if (vs->n == vs->cap) {
-		vs->cap = vs->cap ? vs->cap * 2 : 64;
-		vs->nums = xreallocarray(vs->nums, vs->cap, sizeof(*vs->nums));
-		vs->strs = xreallocarray(vs->strs, vs->cap, sizeof(*vs->strs));
-	}
-	vs->nums[vs->n] = num;
-	vs->strs[vs->n] = str ? xstrdup(str) : NULL;
+	if (vs->n < vs->cap)
+		return;
+	vs->cap = vs->cap ? vs->cap * 2 : 64;
+	vs->nums = xreallocarray(vs->nums, vs->cap, sizeof(*vs->nums));
+	vs->strs = xreallocarray(vs->strs, vs->cap, sizeof(*vs->strs));
+}
+
+/* seen: what is in the set already, so that each value is stored once. */
+static void valset_add_num(struct valset *vs, struct key_index *seen,
+			   const uint64_t *num)
+{
+	size_t at;
+
+	if (key_index_get(seen, num, sizeof(*num), &at))
+		return;
+	valset_grow(vs);
+	key_index_put(seen, num, sizeof(*num), vs->n);
+	vs->strs[vs->n] = NULL;
+	vs->nums[vs->n++] = *num;
+}
+
+static void valset_add_str(struct valset *vs, struct key_index *seen,
+			   const char *str, size_t len)
+{
+	size_t at;
+
+	if (key_index_get(seen, str, len, &at))
+		return;
+	valset_grow(vs);
+	vs->strs[vs->n] = xstrndup(str, len);
+	vs->nums[vs->n] = 0;
+	key_index_put(seen, vs->strs[vs->n], len, vs->n);
 	vs->n++;
 }
 
 /*
- * Values to enter for one dimension.  A prefix "/a/b/" also yields the
- * exact entry "/a/b" (the directory itself), which a rule naming the
- * prefix accepts too.
+ * Values to enter for one dimension, distinct and sorted.  A prefix
+ * "/a/b/" also yields the exact entry "/a/b" (the directory itself),
+ * which a rule naming the prefix accepts too.
  */
 static void collect_values(const struct bw_rule **rules, size_t n, int dim,
 			   struct valset *vs)
 {
+	struct key_index seen = { 0 };
+
 	for (size_t i = 0; i < n; i++) {
 		const struct bw_match *m = &rules[i]->dims[dim];
 
 		for (size_t k = 0; k < m->n; k++) {
 			if (!is_str_dim(dim)) {
-				valset_add(vs, m->nums[k], NULL);
+				valset_add_num(vs, &seen, &m->nums[k]);
 				continue;
 			}
-			valset_add(vs, 0, m->strs[k]);
 			size_t len = strlen(m->strs[k]);
 
+			valset_add_str(vs, &seen, m->strs[k], len);
 			if (bw_dim_kind(dim) == BW_KIND_PATH && len > 1 &&
-			    m->strs[k][len - 1] == '/') {
-				char *dir = xstrndup(m->strs[k], len - 1);
-
-				valset_add(vs, 0, dir);
-				free(dir);
-			}
+			    m->strs[k][len - 1] == '/')
+				valset_add_str(vs, &seen, m->strs[k], len - 1);
 		}
 	}
-	if (!is_str_dim(dim)) {
+	key_index_free(&seen);
+	if (is_str_dim(dim))
+		qsort(vs->strs, vs->n, sizeof(*vs->strs), cmp_str);
+	else
 		qsort(vs->nums, vs->n, sizeof(*vs->nums), cmp_u64);
-		size_t out = 0;
-
-		for (size_t i = 0; i < vs->n; i++)
-			if (!out || vs->nums[out - 1] != vs->nums[i])
-				vs->nums[out++] = vs->nums[i];
-		vs->n = out;
-		return;
-	}
-	qsort(vs->strs, vs->n, sizeof(*vs->strs), cmp_str);
-	size_t out = 0;
-
-	for (size_t i = 0; i < vs->n; i++) {
-		if (out && !strcmp(vs->strs[out - 1], vs->strs[i])) {
-			free(vs->strs[i]);
-			continue;
-		}
-		vs->strs[out++] = vs->strs[i];
-	}
-	vs->n = out;
 }
 
 static void valset_free(struct valset *vs)
 {
-	if (vs->strs && vs->nums) {
-		/* only string sets own their strings */
-		for (size_t i = 0; i < vs->n; i++)
-			free(vs->strs[i]);
-	}
+	for (size_t i = 0; vs->strs && i < vs->n; i++)
+		free(vs->strs[i]);
 	free(vs->nums);
 	free(vs->strs);
+	memset(vs, 0, sizeof(*vs));
 }
 
-static void compile_dim(struct bw_compiled *cp, int cls, int dim,
-			const struct bw_rule **rules, size_t n)
+/* Compare the len bytes at key with a NUL-terminated value, as strcmp. */
+static int cmp_bytes(const char *key, size_t len, const char *v)
 {
-	struct bw_bitmap unconstrained = { 0 };
-	struct bw_bitmap *def = &cp->defs[cls][dim];
-	struct valset vs = { 0 };
+	int c = strncmp(key, v, len);
 
+	if (c)
+		return c;
+	return v[len] ? -1 : 0;
+}
+
+/* Position of a value in the sorted set, or -1. */
+static long valset_find_str(const struct valset *vs, const char *key, size_t len)
+{
+	size_t lo = 0, hi = vs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_bytes(key, len, vs->strs[mid]);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+static long valset_find_num(const struct valset *vs, uint64_t num)
+{
+	const uint64_t *p = bsearch(&num, vs->nums, vs->n, sizeof(num), cmp_u64);
+
+	return p ? p - vs->nums : -1;
+}
+
+/*
+ * Rules by the exact value they name, one bitmap per value of the set:
+ * named[i] for plain rules, negated[i] for rules with '!' (NULL when the
+ * dimension has none).
+ */
+struct named_rules {
+	struct bw_bitmap *named, *negated;
+	struct bw_bitmap all_negated;
+	const struct valset *vs;
+};
+
+static void named_rules_build(struct named_rules *nr, const struct valset *vs,
+			      const struct bw_rule **rules, size_t n, int dim)
+{
+	memset(nr, 0, sizeof(*nr));
+	nr->vs = vs;
+	nr->named = xcalloc(vs->n ? vs->n : 1, sizeof(*nr->named));
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_match *m = &rules[i]->dims[dim];
+		struct bw_bitmap *to;
+
+		if (!m->set)
+			continue;
+		if (m->negate && !nr->negated)
+			nr->negated = xcalloc(vs->n ? vs->n : 1, sizeof(*nr->negated));
+		if (m->negate)
+			bm_set(&nr->all_negated, rules[i]->index);
+		to = m->negate ? nr->negated : nr->named;
+		for (size_t k = 0; k < m->n; k++) {
+			long at = is_str_dim(dim) ?
+				valset_find_str(vs, m->strs[k], strlen(m->strs[k])) :
+				valset_find_num(vs, m->nums[k]);
+
+			bm_set(&to[at], rules[i]->index);	/* every value is in the set */
+		}
+	}
+}
+
+static void named_rules_free(struct named_rules *nr)
+{
+	free(nr->named);
+	free(nr->negated);
+}
+
+/* What accepts one value: the rules naming it or a value containing it. */
+struct accepting {
+	const struct named_rules *nr;
+	struct bw_bitmap plain, negated;
+};
+
+static void add_accepting(void *ctx, const char *v, size_t len)
+{
+	struct accepting *a = ctx;
+	long at = valset_find_str(a->nr->vs, v, len);
+
+	if (at < 0)
+		return;
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		a->plain.w[w] |= a->nr->named[at].w[w];
+	if (a->nr->negated)
+		for (int w = 0; w < BW_BITMAP_WORDS; w++)
+			a->negated.w[w] |= a->nr->negated[at].w[w];
+}
+
+/*
+ * e->bm: every rule of the class that accepts entry i's value, as
+ * rule_dim_accepts() says, found by value rather than by asking each rule.
+ * A plain rule accepts it when it names the value or (paths) a prefix
+ * holding it; a negated rule when it names neither.  Names are at most
+ * BW_COMM_LEN - 1 bytes, so the kernel's compare of that many is equality.
+ */
+static void entry_fill(struct cp_entry *e, const struct named_rules *nr,
+		       size_t i, int dim, const struct bw_bitmap *unconstrained)
+{
+	struct accepting a = { .nr = nr };
+
+	a.plain = nr->named[i];
+	if (nr->negated)
+		a.negated = nr->negated[i];
+	if (is_path_dim(dim))
+		rule_path_prefixes_of(e->str, strlen(e->str), add_accepting, &a);
+	e->bm = *unconstrained;
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		e->bm.w[w] |= a.plain.w[w] | (nr->all_negated.w[w] & ~a.negated.w[w]);
+}
+
+static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
+			     const struct bw_rule **rules, size_t n,
+			     struct bw_bitmap *unconstrained)
+{
+	struct bw_bitmap *def = &cp->defs[cls][dim];
+
+	memset(unconstrained, 0, sizeof(*unconstrained));
 	for (size_t i = 0; i < n; i++) {
 		const struct bw_rule *r = rules[i];
 
 		if (!r->dims[dim].set)
-			bm_set(&unconstrained, r->index);
+			bm_set(unconstrained, r->index);
 	}
 	/* A value nobody names: only unconstrained and negated rules. */
-	*def = unconstrained;
+	*def = *unconstrained;
 	for (size_t i = 0; i < n; i++)
 		if (rules[i]->dims[dim].set && rules[i]->dims[dim].negate)
 			bm_set(def, rules[i]->index);
@@ -165,29 +290,38 @@ static void compile_dim(struct bw_compiled *cp, int cls, int dim,
 		struct bw_bitmap *unres =
 			&cp->defs[cls][BW_DEF_UNRESOLVED(bw_path_slot(dim))];
 
-		*unres = unconstrained;
+		*unres = *unconstrained;
 		for (size_t i = 0; i < n; i++)
 			if (rules[i]->dims[dim].set && rules[i]->action != BW_ACT_ALLOW)
 				bm_set(unres, rules[i]->index);
 	}
+}
 
-	collect_values(rules, n, dim, &vs);
-	for (size_t i = 0; i < vs.n; i++) {
+/* The entries of one dimension; they take the value set's strings. */
+static void compile_dim(struct bw_compiled *cp, int cls, int dim,
+			const struct bw_rule **rules, size_t n,
+			struct valset *vs)
+{
+	struct bw_bitmap unconstrained;
+	struct named_rules nr;
+
+	compile_defaults(cp, cls, dim, rules, n, &unconstrained);
+	named_rules_build(&nr, vs, rules, n, dim);
+	for (size_t i = 0; i < vs->n; i++) {
 		struct cp_entry *e = entry_new(cp, cls, dim);
 
 		if (is_str_dim(dim)) {
-			size_t len = strlen(vs.strs[i]);
-
-			e->str = xstrdup(vs.strs[i]);
-			e->prefix = bw_dim_kind(dim) == BW_KIND_PATH && len &&
+			e->str = vs->strs[i];
+			e->prefix = bw_dim_kind(dim) == BW_KIND_PATH && *e->str &&
 				    rule_path_is_prefix(e->str);
 		} else {
-			e->num = vs.nums[i];
+			e->num = vs->nums[i];
 		}
-		entry_fill(e, rules, n, &unconstrained);
-		cp->per_kind[e->kind]++;
+		entry_fill(e, &nr, i, dim, &unconstrained);
 	}
-	valset_free(&vs);
+	named_rules_free(&nr);
+	for (size_t i = 0; is_str_dim(dim) && i < vs->n; i++)
+		vs->strs[i] = NULL;	/* the entries own them now */
 }
 
 static void fnv1a(uint64_t *h, const void *p, size_t n)
@@ -220,10 +354,10 @@ static void policy_hash(const struct bw_ruleset *rs, enum bw_mode mode,
 			fnv1a(&h, &m->set, sizeof(m->set));
 			fnv1a(&h, &m->negate, sizeof(m->negate));
 			for (size_t k = 0; k < m->n; k++) {
-				if (m->nums)
-					fnv1a(&h, &m->nums[k], sizeof(m->nums[k]));
-				if (m->strs)
+				if (is_str_dim(d))
 					fnv1a(&h, m->strs[k], strlen(m->strs[k]) + 1);
+				else
+					fnv1a(&h, &m->nums[k], sizeof(m->nums[k]));
 			}
 		}
 	}
@@ -265,58 +399,62 @@ static const size_t kind_capacity[3] = {
 
 static const char *const kind_name[3] = { "number", "name", "path" };
 
-int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
-		   struct bw_compiled *cp, struct diag *d)
+/* The class's rules in precedence order; returns their count. */
+static size_t class_rules(const struct bw_ruleset *rs, int cls,
+			  const struct bw_rule **rules)
 {
-	const struct bw_rule **rules = xcalloc(rs->n, sizeof(*rules));
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->rules[i].cls == (enum bw_class)cls)
+			rules[n++] = &rs->rules[i];
+	return n;
+}
+
+/* Per-rule tables and the class header; 0, or -1 past the capacity. */
+static int compile_class(struct bw_compiled *cp, int cls,
+			 const struct bw_rule **rules, size_t n, struct diag *d)
+{
+	struct bw_class_meta *meta = &cp->meta[cls];
+
+	meta->mode = cp->mode;
+	if (n > BW_MAX_RULES) {
+		diag_err(d, rules[BW_MAX_RULES]->file, rules[BW_MAX_RULES]->line,
+			 "%zu %s rules exceed the kernel capacity of %d",
+			 n, bw_class_name(cls), BW_MAX_RULES);
+		return -1;
+	}
+	meta->nrules = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_rule *r = rules[i];
+
+		cp->rule[cls][r->index] = r;
+		cp->info[cls][r->index].action = r->action;
+		cp->info[cls][r->index].log = r->log;
+		cp->info[cls][r->index].err_no = r->err_no;
+		bm_set(&cp->defs[cls][BW_DEF_ALL], r->index);
+		if (r->action != BW_ACT_AUDIT)
+			bm_set(&cp->defs[cls][BW_DEF_DECISIVE], r->index);
+		for (int dim = 0; dim < BW_NDIM; dim++)
+			if (r->dims[dim].set)
+				meta->dim_mask |= 1u << dim;
+	}
+	if (cls == BW_CLASS_CAPABLE)
+		meta->fast_mask = n ? cap_mask_of(rules, n) : 0;
+	if (cls == BW_CLASS_SYSCALL)
+		meta->fast_mask = n ? sc_any_of(rules, n) : 0;
+	for (int dim = 0; dim < BW_NDIM; dim++)
+		if (!(meta->dim_mask & (1u << dim)))
+			cp->defs[cls][dim] = cp->defs[cls][BW_DEF_ALL];
+	return 0;
+}
+
+/* The map entries the rules need, per kind, against what the maps hold. */
+static int check_capacity(const struct bw_compiled *cp,
+			  const struct bw_ruleset *rs, struct diag *d)
+{
 	int err = 0;
 
-	memset(cp, 0, sizeof(*cp));
-	cp->mode = mode;
-	cp->nrules = rs->n;
-	policy_hash(rs, mode, cp->hash);
-	for (int cls = 0; cls < BW_NCLASS; cls++) {
-		struct bw_class_meta *meta = &cp->meta[cls];
-		size_t n = 0;
-
-		for (size_t i = 0; i < rs->n; i++)
-			if (rs->rules[i].cls == (enum bw_class)cls)
-				rules[n++] = &rs->rules[i];
-		meta->mode = mode;
-		if (n > BW_MAX_RULES) {
-			diag_err(d, rules[BW_MAX_RULES]->file,
-				 rules[BW_MAX_RULES]->line,
-				 "%zu %s rules exceed the kernel capacity of %d",
-				 n, bw_class_name(cls), BW_MAX_RULES);
-			err = -1;
-			continue;
-		}
-		meta->nrules = n;
-		for (size_t i = 0; i < n; i++) {
-			const struct bw_rule *r = rules[i];
-
-			cp->rule[cls][r->index] = r;
-			cp->info[cls][r->index].action = r->action;
-			cp->info[cls][r->index].log = r->log;
-			cp->info[cls][r->index].err_no = r->err_no;
-			bm_set(&cp->defs[cls][BW_DEF_ALL], r->index);
-			if (r->action != BW_ACT_AUDIT)
-				bm_set(&cp->defs[cls][BW_DEF_DECISIVE], r->index);
-			for (int dim = 0; dim < BW_NDIM; dim++)
-				if (r->dims[dim].set)
-					meta->dim_mask |= 1u << dim;
-		}
-		if (cls == BW_CLASS_CAPABLE)
-			meta->fast_mask = n ? cap_mask_of(rules, n) : 0;
-		if (cls == BW_CLASS_SYSCALL)
-			meta->fast_mask = n ? sc_any_of(rules, n) : 0;
-		for (int dim = 0; dim < BW_NDIM; dim++) {
-			if (meta->dim_mask & (1u << dim))
-				compile_dim(cp, cls, dim, rules, n);
-			else
-				cp->defs[cls][dim] = cp->defs[cls][BW_DEF_ALL];
-		}
-	}
 	for (int k = 0; k < 3; k++) {
 		if (cp->per_kind[k] > kind_capacity[k]) {
 			diag_err(d, rs->nfiles ? rs->files[0] : "-", 0,
@@ -325,17 +463,71 @@ int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
 			err = -1;
 		}
 	}
+	return err;
+}
+
+/*
+ * Two passes: the distinct values of every dimension first, which is what
+ * the capacity check needs, and only then the bitmaps, so that a rule set
+ * that cannot fit is refused before the expensive part.
+ */
+int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
+		   struct bw_compiled *cp, struct diag *d)
+{
+	const struct bw_rule **rules = xcalloc(rs->n ? rs->n : 1, sizeof(*rules));
+	struct valset (*vals)[BW_NDIM] = xcalloc(BW_NCLASS, sizeof(*vals));
+	const struct bw_rule **of[BW_NCLASS];
+	size_t nof[BW_NCLASS];
+	int err = 0;
+
+	memset(cp, 0, sizeof(*cp));
+	cp->mode = mode;
+	cp->nrules = rs->n;
+	policy_hash(rs, mode, cp->hash);
+	for (int cls = 0; cls < BW_NCLASS; cls++) {
+		of[cls] = cls ? of[cls - 1] + nof[cls - 1] : rules;
+		nof[cls] = class_rules(rs, cls, of[cls]);
+		if (compile_class(cp, cls, of[cls], nof[cls], d)) {
+			err = -1;
+			continue;
+		}
+		for (int dim = 0; dim < BW_NDIM; dim++) {
+			if (!(cp->meta[cls].dim_mask & (1u << dim)))
+				continue;
+			collect_values(of[cls], nof[cls], dim, &vals[cls][dim]);
+			cp->per_kind[entry_kind(dim)] += vals[cls][dim].n;
+		}
+	}
+	if (check_capacity(cp, rs, d))
+		err = -1;
+	if (!err) {
+		cp->cap = cp->per_kind[0] + cp->per_kind[1] + cp->per_kind[2];
+		cp->entries = xcalloc(cp->cap ? cp->cap : 1, sizeof(*cp->entries));
+	}
+	for (int cls = 0; !err && cls < BW_NCLASS; cls++)
+		for (int dim = 0; dim < BW_NDIM; dim++)
+			if (cp->meta[cls].dim_mask & (1u << dim))
+				compile_dim(cp, cls, dim, of[cls], nof[cls], &vals[cls][dim]);
+	for (int cls = 0; cls < BW_NCLASS; cls++)
+		for (int dim = 0; dim < BW_NDIM; dim++)
+			valset_free(&vals[cls][dim]);
+	free(vals);
 	free(rules);
 	return err;
 }
 
-void compiled_free(struct bw_compiled *cp)
+void compiled_drop_entries(struct bw_compiled *cp)
 {
 	for (size_t i = 0; i < cp->nentries; i++)
 		free(cp->entries[i].str);
 	free(cp->entries);
 	cp->entries = NULL;
 	cp->nentries = cp->cap = 0;
+}
+
+void compiled_free(struct bw_compiled *cp)
+{
+	compiled_drop_entries(cp);
 	if (cp->owned) {
 		rules_free(cp->owned);
 		free(cp->owned);

@@ -30,8 +30,8 @@ struct bw_compiled {
 	size_t nentries, cap;
 	size_t per_kind[3];	/* entries per value map */
 	size_t nrules;
-	char hash[17];
-	struct bw_ruleset *owned;	/* rules handed over with the policy */		/* FNV-1a of the rules' files, for records */
+	char hash[17];		/* FNV-1a of the rules as compiled, for records */
+	struct bw_ruleset *owned;	/* rules handed over with the policy */
 };
 
 /* 0 on success; -1 with a diag error when the kernel cannot hold it. */
@@ -39,15 +39,13 @@ int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
 		   struct bw_compiled *cp, struct diag *d);
 void compiled_free(struct bw_compiled *cp);
 
-static inline void bm_set(struct bw_bitmap *b, unsigned int i)
-{
-	b->w[i / 64] |= 1ULL << (i % 64);
-}
-
-static inline bool bm_test(const struct bw_bitmap *b, unsigned int i)
-{
-	return b->w[i / 64] & (1ULL << (i % 64));
-}
+/*
+ * Free the map entries, the bulk of a compiled policy (a 512-byte bitmap
+ * per value some rule names), once the maps are written: after that only
+ * compiled_decide() would read them.  Rules, their info and the hash stay
+ * for naming rules in records.
+ */
+void compiled_drop_entries(struct bw_compiled *cp);
 
 /*
  * The kernel's decision, computed in user space from the same compiled

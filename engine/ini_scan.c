@@ -95,11 +95,98 @@ static const char *inline_comment(const char *s, size_t len)
 	return NULL;
 }
 
+/* ---- the key index ---- */
+
+static uint64_t key_hash(const void *key, size_t len)
+{
+	const unsigned char *c = key;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+/* The slot holding key, or the free slot where it would go. */
+static struct key_slot *key_slot_of(const struct key_index *t, const void *key,
+				    size_t len)
+{
+	size_t mask = t->cap - 1;
+
+	for (size_t i = key_hash(key, len) & mask;; i = (i + 1) & mask) {
+		struct key_slot *s = &t->slots[i];
+
+		if (!s->key || (s->len == len && !memcmp(s->key, key, len)))
+			return s;
+	}
+}
+
+static void key_index_grow(struct key_index *t)
+{
+	struct key_index bigger = { 0 };
+
+	bigger.cap = t->cap ? t->cap * 2 : 16;
+	bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct key_slot *s = &t->slots[i];
+
+		if (s->key)
+			*key_slot_of(&bigger, s->key, s->len) = *s;
+	}
+	bigger.n = t->n;
+	free(t->slots);
+	*t = bigger;
+}
+
+bool key_index_get(const struct key_index *t, const void *key, size_t len,
+		   size_t *val)
+{
+	const struct key_slot *s;
+
+	if (!t->n)
+		return false;
+	s = key_slot_of(t, key, len);
+	if (!s->key)
+		return false;
+	*val = s->val;
+	return true;
+}
+
+void key_index_put(struct key_index *t, const void *key, size_t len,
+		   size_t val)
+{
+	struct key_slot *s;
+
+	/* at most half full: probes stay short */
+	if (2 * (t->n + 1) > t->cap)
+		key_index_grow(t);
+	s = key_slot_of(t, key, len);
+	if (!s->key) {
+		s->key = key;
+		s->len = (uint32_t)len;
+		t->n++;
+	}
+	s->val = (uint32_t)val;
+}
+
+void key_index_free(struct key_index *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- the pre-scan ---- */
+
 static void add_section(struct ini_file *f, const char *name, size_t len,
 			int line)
 {
-	f->sections = xreallocarray(f->sections, f->nsections + 1,
-				    sizeof(*f->sections));
+	if (f->nsections == f->sections_cap) {
+		f->sections_cap = f->sections_cap ? 2 * f->sections_cap : 16;
+		f->sections = xreallocarray(f->sections, f->sections_cap,
+					    sizeof(*f->sections));
+	}
 	f->sections[f->nsections].name = xstrndup(name, len);
 	f->sections[f->nsections].line = line;
 	f->nsections++;
@@ -107,7 +194,10 @@ static void add_section(struct ini_file *f, const char *name, size_t len,
 
 static void add_key(struct ini_file *f, const char *name, size_t len, int line)
 {
-	f->keys = xreallocarray(f->keys, f->nkeys + 1, sizeof(*f->keys));
+	if (f->nkeys == f->keys_cap) {
+		f->keys_cap = f->keys_cap ? 2 * f->keys_cap : 16;
+		f->keys = xreallocarray(f->keys, f->keys_cap, sizeof(*f->keys));
+	}
 	f->keys[f->nkeys].name = xstrndup(name, len);
 	f->keys[f->nkeys].line = line;
 	f->keys[f->nkeys].section = (int)f->nsections - 1;
@@ -117,11 +207,18 @@ static void add_key(struct ini_file *f, const char *name, size_t len, int line)
 static const struct ini_section *find_section(const struct ini_file *f,
 					      const char *name, size_t len)
 {
-	for (size_t i = 0; i < f->nsections; i++)
-		if (strlen(f->sections[i].name) == len &&
-		    !memcmp(f->sections[i].name, name, len))
-			return &f->sections[i];
-	return NULL;
+	size_t i;
+
+	return key_index_get(&f->names, name, len, &i) ? &f->sections[i] : NULL;
+}
+
+/* A section with a valid header: indexed by its name. */
+static void add_named_section(struct ini_file *f, const char *name, size_t len,
+			      int line)
+{
+	add_section(f, name, len, line);
+	key_index_put(&f->names, f->sections[f->nsections - 1].name, len,
+		      f->nsections - 1);
 }
 
 static int scan_section(struct ini_file *f, const char *p, size_t len,
@@ -162,7 +259,7 @@ static int scan_section(struct ini_file *f, const char *p, size_t len,
 			 what, (int)nlen, name, f->path, prev->line);
 		return -1;
 	}
-	add_section(f, name, nlen, line);
+	add_named_section(f, name, nlen, line);
 	return 0;
 }
 
@@ -305,6 +402,7 @@ void ini_file_free(struct ini_file *f)
 	free(f->sections);
 	free(f->keys);
 	free(f->text);
+	key_index_free(&f->names);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -2,9 +2,36 @@
 #ifndef BULWARK_INI_SCAN_H
 #define BULWARK_INI_SCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
+
+/*
+ * A hash index from byte strings (names; numbers as their bytes) to
+ * positions below 2^32, so that finding a name costs the same however
+ * many there are.  The keys are not copied: they must stay in place while
+ * the index lives.  A zeroed index is empty.
+ */
+struct key_slot {
+	const void *key;	/* NULL: free */
+	uint32_t len;
+	uint32_t val;
+};
+
+struct key_index {
+	struct key_slot *slots;
+	size_t cap, n;
+};
+
+/* The value stored under key, if any. */
+bool key_index_get(const struct key_index *t, const void *key, size_t len,
+		   size_t *val);
+/* Store val under key, replacing what was there. */
+void key_index_put(struct key_index *t, const void *key, size_t len,
+		   size_t val);
+void key_index_free(struct key_index *t);
 
 /*
  * Debian's inih silently cuts long section names, merges repeated
@@ -33,9 +60,10 @@ struct ini_file {
 	const char *path;
 	char *text;
 	struct ini_section *sections;
-	size_t nsections;
+	size_t nsections, sections_cap;
 	struct ini_key *keys;
-	size_t nkeys;
+	size_t nkeys, keys_cap;
+	struct key_index names;	/* section name -> index in sections */
 };
 
 typedef void (*ini_key_fn)(void *user, const struct ini_file *f,

@@ -142,6 +142,26 @@ bool rule_path_is_prefix(const char *v)
 	return (len && v[len - 1] == '/') || !strcmp(v, BW_MEMFD_PREFIX);
 }
 
+void rule_path_prefixes_of(const char *x, size_t len,
+			   void (*fn)(void *ctx, const char *v, size_t len),
+			   void *ctx)
+{
+	size_t mlen = strlen(BW_MEMFD_PREFIX);
+	char dir[BW_PATH_LEN + 2];
+
+	for (size_t j = 0; j + 1 < len; j++)
+		if (x[j] == '/')
+			fn(ctx, x, j + 1);
+	if (len + 1 < sizeof(dir)) {
+		memcpy(dir, x, len);
+		dir[len] = '/';
+		fn(ctx, dir, len + 1);
+	}
+	if ((len > mlen && !memcmp(x, BW_MEMFD_PREFIX, mlen)) ||
+	    (len == mlen - 1 && !memcmp(x, BW_MEMFD_PREFIX, len)))
+		fn(ctx, BW_MEMFD_PREFIX, mlen);
+}
+
 /* A prefix "/usr/bin/" accepts what is below it and "/usr/bin" itself. */
 static bool path_accepts(const char *v, const char *s)
 {
@@ -194,8 +214,24 @@ struct raw_rule {
 	size_t n;
 };
 
+/*
+ * Syscall names and groups as resolved in one file: a group is hundreds
+ * of ids, and many rules name the same ones.
+ */
+struct sc_memo {
+	struct key_index index;		/* value -> position in items */
+	struct sc_resolved {
+		char *value;
+		uint64_t *ids;
+		size_t n;
+		int err;
+	} *items;
+	size_t n, cap;
+};
+
 struct file_ctx {
 	struct raw_rule *raw;	/* one per section of the file */
+	struct sc_memo syscalls;
 };
 
 static void collect_kv(void *user, const struct ini_file *f,
@@ -221,22 +257,82 @@ static const struct keydef *find_key(const char *name)
 	return NULL;
 }
 
+/* Arrays of values double at each power of two: a group adds hundreds. */
+static bool match_full(const struct bw_match *m)
+{
+	return !(m->n & (m->n - 1));
+}
+
 static void match_add_num(struct bw_match *m, uint64_t v)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (m->nums[i] == v)
-			return;
-	m->nums = xreallocarray(m->nums, m->n + 1, sizeof(*m->nums));
+	if (match_full(m))
+		m->nums = xreallocarray(m->nums, m->n ? 2 * m->n : 1, sizeof(*m->nums));
 	m->nums[m->n++] = v;
 }
 
 static void match_add_str(struct bw_match *m, const char *s)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (!strcmp(m->strs[i], s))
-			return;
-	m->strs = xreallocarray(m->strs, m->n + 1, sizeof(*m->strs));
+	if (match_full(m))
+		m->strs = xreallocarray(m->strs, m->n ? 2 * m->n : 1, sizeof(*m->strs));
 	m->strs[m->n++] = xstrdup(s);
+}
+
+/* Drop repeated values, keeping the first of each in its place. */
+static void match_dedupe(struct bw_match *m, int dim)
+{
+	struct key_index seen = { 0 };
+	bool str = is_str_dim(dim);
+	size_t out = 0, i;
+
+	for (size_t k = 0; k < m->n; k++) {
+		const void *key = str ? (const void *)m->strs[k] : &m->nums[k];
+		size_t len = str ? strlen(m->strs[k]) : sizeof(m->nums[k]);
+
+		if (key_index_get(&seen, key, len, &i)) {
+			if (str)
+				free(m->strs[k]);
+			continue;
+		}
+		if (str)
+			m->strs[out] = m->strs[k];
+		else
+			m->nums[out] = m->nums[k];
+		/* the kept copy: later values only move to places after it */
+		key_index_put(&seen, str ? (const void *)m->strs[out] : &m->nums[out],
+			      len, out);
+		out++;
+	}
+	m->n = out;
+	key_index_free(&seen);
+}
+
+static const struct sc_resolved *sc_resolve(struct sc_memo *memo, const char *v)
+{
+	struct sc_resolved *it;
+	size_t i;
+
+	if (key_index_get(&memo->index, v, strlen(v), &i))
+		return &memo->items[i];
+	if (memo->n == memo->cap) {
+		memo->cap = memo->cap ? 2 * memo->cap : 16;
+		memo->items = xreallocarray(memo->items, memo->cap, sizeof(*memo->items));
+	}
+	it = &memo->items[memo->n];
+	memset(it, 0, sizeof(*it));
+	it->value = xstrdup(v);
+	it->err = syscall_resolve(v, &it->ids, &it->n);
+	key_index_put(&memo->index, it->value, strlen(it->value), memo->n);
+	return &memo->items[memo->n++];
+}
+
+static void sc_memo_free(struct sc_memo *memo)
+{
+	for (size_t i = 0; i < memo->n; i++) {
+		free(memo->items[i].value);
+		free(memo->items[i].ids);
+	}
+	free(memo->items);
+	key_index_free(&memo->index);
 }
 
 /*
@@ -331,7 +427,8 @@ static int parse_path(struct bw_match *m, const struct keydef *kd,
 /* One value of a key; returns 0 or -1 after reporting. */
 static int parse_value(struct bw_match *m, const struct keydef *kd,
 		       const char *v, const char *file, int line,
-		       struct diag *d, bool *container_special)
+		       struct diag *d, bool *container_special,
+		       struct sc_memo *memo)
 {
 	uint32_t id;
 	int n;
@@ -408,19 +505,16 @@ static int parse_value(struct bw_match *m, const struct keydef *kd,
 		match_add_num(m, n);
 		return 0;
 	case V_SYSCALL: {
-		uint64_t *ids = NULL;
-		size_t nids = 0;
+		const struct sc_resolved *sc = sc_resolve(memo, v);
 
-		if (syscall_resolve(v, &ids, &nids)) {
+		if (sc->err) {
 			diag_err(d, file, line, v[0] == '@' ?
 				 "unknown syscall group '%s' (bulwark check --list-groups)" :
 				 "unknown syscall '%s' on x86_64, i386 and x32", v);
-			free(ids);
 			return -1;
 		}
-		for (size_t i = 0; i < nids; i++)
-			match_add_num(m, ids[i]);
-		free(ids);
+		for (size_t i = 0; i < sc->n; i++)
+			match_add_num(m, sc->ids[i]);
 		return 0;
 	}
 	case V_YESNO:
@@ -435,7 +529,8 @@ static int parse_value(struct bw_match *m, const struct keydef *kd,
 }
 
 static int parse_key(struct bw_rule *r, const struct keydef *kd,
-		     const struct raw_kv *kv, const char *file, struct diag *d)
+		     const struct raw_kv *kv, const char *file, struct diag *d,
+		     struct sc_memo *memo)
 {
 	struct bw_match *m = &r->dims[kd->dim];
 	char *vals[MAX_VALUES], *copy = xstrdup(kv->value);
@@ -478,9 +573,11 @@ static int parse_key(struct bw_rule *r, const struct keydef *kd,
 			err = -1;
 			continue;
 		}
-		if (parse_value(m, kd, v, file, kv->line, d, &container_special))
+		if (parse_value(m, kd, v, file, kv->line, d, &container_special,
+				memo))
 			err = -1;
 	}
+	match_dedupe(m, kd->dim);
 	free(copy);
 	return err;
 }
@@ -493,12 +590,15 @@ static int parse_enum(const char *v, const char *const *names, int n)
 	return -1;
 }
 
-static void match_free(struct bw_match *m)
+static void match_free(struct bw_match *m, int dim)
 {
-	for (size_t k = 0; m->strs && k < m->n; k++)
-		free(m->strs[k]);
-	free(m->strs);
-	free(m->nums);
+	if (is_str_dim(dim)) {
+		for (size_t k = 0; m->strs && k < m->n; k++)
+			free(m->strs[k]);
+		free(m->strs);
+	} else {
+		free(m->nums);
+	}
 	memset(m, 0, sizeof(*m));
 }
 
@@ -506,17 +606,18 @@ static void rule_free(struct bw_rule *r)
 {
 	free(r->name);
 	for (int dim = 0; dim < BW_NDIM; dim++)
-		match_free(&r->dims[dim]);
+		match_free(&r->dims[dim], dim);
 }
 
 /* Where a rule name was first defined, if anywhere. */
 static const struct bw_rule *find_rule(const struct bw_ruleset *rs,
 				       const char *name)
 {
-	for (size_t i = 0; i < rs->n; i++)
-		if (!strcmp(rs->rules[i].name, name))
-			return &rs->rules[i];
-	return NULL;
+	size_t i;
+
+	if (!key_index_get(&rs->names, name, strlen(name), &i))
+		return NULL;
+	return &rs->rules[i];
 }
 
 static const struct raw_kv *find_kv(const struct raw_rule *raw, const char *name)
@@ -530,11 +631,12 @@ static const struct raw_kv *find_kv(const struct raw_rule *raw, const char *name
 /* Build one rule from its section; returns 0 or -1 after reporting. */
 static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 		      const struct raw_rule *raw, const char *file,
-		      struct diag *d)
+		      struct diag *d, struct sc_memo *memo)
 {
 	static const char *const actions[] = { "", "allow", "audit", "deny", "kill" };
 	const struct raw_kv *ev = find_kv(raw, "event");
 	const struct raw_kv *act = find_kv(raw, "action");
+	struct key_index seen = { 0 };	/* key name -> its first kv */
 	int err = 0, c;
 
 	memset(r, 0, sizeof(*r));
@@ -570,15 +672,15 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 	for (size_t i = 0; i < raw->n; i++) {
 		const struct raw_kv *kv = &raw->kv[i];
 		const struct keydef *kd;
+		size_t first;
 
-		for (size_t j = 0; j < i; j++) {
-			if (!strcmp(raw->kv[j].name, kv->name)) {
-				diag_err(d, file, kv->line, "%s repeated (first at line %d)",
-					 kv->name, raw->kv[j].line);
-				err = -1;
-				goto next;
-			}
+		if (key_index_get(&seen, kv->name, strlen(kv->name), &first)) {
+			diag_err(d, file, kv->line, "%s repeated (first at line %d)",
+				 kv->name, raw->kv[first].line);
+			err = -1;
+			continue;
 		}
+		key_index_put(&seen, kv->name, strlen(kv->name), i);
 		if (!strcmp(kv->name, "event") || !strcmp(kv->name, "action") ||
 		    !strcmp(kv->name, "description"))
 			continue;
@@ -619,11 +721,10 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 			err = -1;
 			continue;
 		}
-		if (parse_key(r, kd, kv, file, d))
+		if (parse_key(r, kd, kv, file, d, memo))
 			err = -1;
-next:
-		;
 	}
+	key_index_free(&seen);
 	return err;
 }
 
@@ -634,7 +735,9 @@ static void append_rule(struct bw_ruleset *rs, struct bw_rule *r)
 		rs->rules = xreallocarray(rs->rules, rs->cap, sizeof(*rs->rules));
 	}
 	r->index = rs->per_class[r->cls]++;
-	rs->rules[rs->n++] = *r;
+	rs->rules[rs->n] = *r;
+	key_index_put(&rs->names, r->name, strlen(r->name), rs->n);
+	rs->n++;
 }
 
 static const char *add_file(struct bw_ruleset *rs, const char *path)
@@ -667,7 +770,7 @@ static int load_file(struct bw_ruleset *rs, const char *path, struct diag *d)
 			err = -1;
 			continue;
 		}
-		if (build_rule(&r, &f.sections[i], &c.raw[i], file, d)) {
+		if (build_rule(&r, &f.sections[i], &c.raw[i], file, d, &c.syscalls)) {
 			rule_free(&r);
 			err = -1;
 			continue;
@@ -682,6 +785,7 @@ static int load_file(struct bw_ruleset *rs, const char *path, struct diag *d)
 		free(c.raw[i].kv);
 	}
 	free(c.raw);
+	sc_memo_free(&c.syscalls);
 	ini_file_free(&f);
 	return err ? -1 : 0;
 }
@@ -745,86 +849,8 @@ int rules_load_path(struct bw_ruleset *rs, const char *path, struct diag *d)
 
 /* ---- checks across rules ---- */
 
-/*
- * For the unreachable-rule check each value stands for a set: one number
- * or name, one exact path, or a prefix with all below it and the directory
- * itself.  Two questions are asked of single values; a value spread over
- * several of the other rule's values counts as not covered, so the check
- * may miss a shadowed rule but never warns about a reachable one.
- */
-static bool same_value(int dim, const struct bw_match *a, size_t i,
-		       const struct bw_match *b, size_t k)
+static void report_capacity(const struct bw_ruleset *rs, struct diag *d)
 {
-	if (is_str_dim(dim))
-		return !strcmp(a->strs[i], b->strs[k]);
-	return a->nums[i] == b->nums[k];
-}
-
-/* Is all of b's value k inside one of a's values? */
-static bool value_inside(int dim, const struct bw_match *a,
-			 const struct bw_match *b, size_t k)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		if (same_value(dim, a, i, b, k))
-			return true;
-		if (is_path_dim(dim) && is_prefix(a->strs[i]) &&
-		    path_accepts(a->strs[i], b->strs[k]))
-			return true;
-	}
-	return false;
-}
-
-/* Do a's values and b's value k have anything in common? */
-static bool value_meets(int dim, const struct bw_match *a,
-			const struct bw_match *b, size_t k)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		if (same_value(dim, a, i, b, k))
-			return true;
-		if (is_path_dim(dim) &&
-		    (path_accepts(a->strs[i], b->strs[k]) ||
-		     path_accepts(b->strs[k], a->strs[i])))
-			return true;
-	}
-	return false;
-}
-
-/* Does rule a accept every value rule b accepts in this dimension? */
-static bool dim_covers(const struct bw_rule *a, const struct bw_rule *b, int dim)
-{
-	const struct bw_match *ma = &a->dims[dim], *mb = &b->dims[dim];
-
-	if (!ma->set)
-		return true;
-	if (!mb->set || (mb->negate && !ma->negate))
-		return false;
-	if (mb->negate) {
-		/* both negated: a must exclude only what b excludes */
-		for (size_t i = 0; i < ma->n; i++)
-			if (!value_inside(dim, mb, ma, i))
-				return false;
-		return true;
-	}
-	for (size_t k = 0; k < mb->n; k++) {
-		if (ma->negate ? value_meets(dim, ma, mb, k) :
-				 !value_inside(dim, ma, mb, k))
-			return false;
-	}
-	return true;
-}
-
-static bool rule_covers(const struct bw_rule *a, const struct bw_rule *b)
-{
-	for (int dim = 0; dim < BW_NDIM; dim++)
-		if (!dim_covers(a, b, dim))
-			return false;
-	return true;
-}
-
-int rules_finish(struct bw_ruleset *rs, struct diag *d)
-{
-	int err = 0;
-
 	for (int cls = 0; cls < BW_NCLASS; cls++) {
 		if (rs->per_class[cls] <= BW_MAX_RULES)
 			continue;
@@ -838,23 +864,374 @@ int rules_finish(struct bw_ruleset *rs, struct diag *d)
 				break;
 			}
 		}
-		err = -1;
 	}
+}
+
+/*
+ * Unreachable rules: rule b can never match when an earlier rule a of its
+ * class that decides (allow or deny) accepts, in every dimension, all that
+ * b accepts.  Each value stands for a set: one number or name, one exact
+ * path, or a prefix with all below it and the directory itself.  A value
+ * of b spread over several of a's values counts as not covered, so the
+ * check may miss a shadowed rule but never warns about a reachable one.
+ *
+ * Rather than comparing pairs of rules, it goes one dimension at a time:
+ * every rule b holds the set of earlier deciding rules (a bitmap over its
+ * class), and each dimension keeps of it those that cover b there, found
+ * through an index of the values the class's rules name.  The lowest rule
+ * left at the end is the one that always decides first.  Only the first
+ * BW_MAX_RULES rules of a class are checked: more are an error anyway.
+ */
+
+static void bm_or(struct bw_bitmap *a, const struct bw_bitmap *b)
+{
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		a->w[w] |= b->w[w];
+}
+
+static void bm_and(struct bw_bitmap *a, const struct bw_bitmap *b)
+{
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		a->w[w] &= b->w[w];
+}
+
+static void bm_andnot(struct bw_bitmap *a, const struct bw_bitmap *b)
+{
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		a->w[w] &= ~b->w[w];
+}
+
+static bool bm_empty(const struct bw_bitmap *b)
+{
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		if (b->w[w])
+			return false;
+	return true;
+}
+
+static uint32_t bm_lowest(const struct bw_bitmap *b)
+{
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		if (b->w[w])
+			return w * 64 + __builtin_ctzll(b->w[w]);
+	return BW_NO_RULE;
+}
+
+/* Rules of the class naming one value of the dimension. */
+struct val_rules {
+	struct bw_bitmap *plain;	/* without '!' */
+	struct bw_bitmap *neg;		/* with '!' */
+	struct bw_bitmap *neg_below;	/* with '!', this value or a path below it */
+};
+
+struct dim_index {
+	bool path;		/* path or cgroup dimension: prefixes */
+	struct key_index keys;	/* value -> position in vals */
+	struct val_rules *vals;
+	size_t nvals, cap;
+	struct bw_bitmap unset, plain, neg;	/* the rules by how they use it */
+};
+
+enum val_use { USE_PLAIN, USE_NEG };
+
+/* A value's bytes as the index keys it: names and paths, or the number. */
+static const void *value_key(const struct bw_match *m, int dim, size_t k,
+			     size_t *len)
+{
+	if (is_str_dim(dim)) {
+		*len = strlen(m->strs[k]);
+		return m->strs[k];
+	}
+	*len = sizeof(m->nums[k]);
+	return &m->nums[k];
+}
+
+static struct val_rules *val_find(const struct dim_index *ix, const void *key,
+				  size_t len)
+{
+	size_t i;
+
+	return key_index_get(&ix->keys, key, len, &i) ? &ix->vals[i] : NULL;
+}
+
+static struct val_rules *val_add(struct dim_index *ix, const void *key,
+				 size_t len)
+{
+	struct val_rules *v = val_find(ix, key, len);
+
+	if (v)
+		return v;
+	if (ix->nvals == ix->cap) {
+		ix->cap = ix->cap ? 2 * ix->cap : 64;
+		ix->vals = xreallocarray(ix->vals, ix->cap, sizeof(*ix->vals));
+	}
+	key_index_put(&ix->keys, key, len, ix->nvals);
+	v = &ix->vals[ix->nvals++];
+	memset(v, 0, sizeof(*v));
+	return v;
+}
+
+static void bm_set_in(struct bw_bitmap **b, unsigned int i)
+{
+	if (!*b)
+		*b = xcalloc(1, sizeof(**b));
+	bm_set(*b, i);
+}
+
+static void or_use(struct bw_bitmap *out, const struct val_rules *v,
+		   enum val_use use)
+{
+	const struct bw_bitmap *b = !v ? NULL : use == USE_PLAIN ? v->plain : v->neg;
+
+	if (b)
+		bm_or(out, b);
+}
+
+struct or_ctx {
+	const struct dim_index *ix;
+	enum val_use use;
+	struct bw_bitmap *out;
+};
+
+static void or_value(void *ctx, const char *v, size_t len)
+{
+	struct or_ctx *c = ctx;
+
+	or_use(c->out, val_find(c->ix, v, len), c->use);
+}
+
+/*
+ * OR into out the rules that name, plainly or negated as `use` says, a
+ * value containing x: x itself and, in a path dimension, each prefix that
+ * accepts it.
+ */
+static void or_containing(const struct dim_index *ix, const void *x, size_t len,
+			  enum val_use use, struct bw_bitmap *out)
+{
+	struct or_ctx c = { .ix = ix, .use = use, .out = out };
+
+	or_value(&c, x, len);
+	if (ix->path)
+		rule_path_prefixes_of(x, len, or_value, &c);
+}
+
+/* Negated rules naming a path below each prefix some rule names. */
+static void index_below(struct dim_index *ix, const struct bw_rule **rules,
+			size_t n, int dim)
+{
+	size_t mlen = strlen(BW_MEMFD_PREFIX);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_match *m = &rules[i]->dims[dim];
+
+		for (size_t k = 0; m->set && m->negate && k < m->n; k++) {
+			const char *v = m->strs[k];
+			size_t len = strlen(v);
+			struct val_rules *p;
+
+			for (size_t j = 0; j < len; j++)
+				if (v[j] == '/' && (p = val_find(ix, v, j + 1)))
+					bm_set_in(&p->neg_below, i);
+			if (!strncmp(v, BW_MEMFD_PREFIX, mlen) &&
+			    (p = val_find(ix, BW_MEMFD_PREFIX, mlen)))
+				bm_set_in(&p->neg_below, i);
+		}
+	}
+}
+
+static void dim_index_build(struct dim_index *ix, const struct bw_rule **rules,
+			    size_t n, int dim)
+{
+	memset(ix, 0, sizeof(*ix));
+	ix->path = is_path_dim(dim);
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_match *m = &rules[i]->dims[dim];
+
+		if (!m->set) {
+			bm_set(&ix->unset, i);
+			continue;
+		}
+		bm_set(m->negate ? &ix->neg : &ix->plain, i);
+		for (size_t k = 0; k < m->n; k++) {
+			size_t len;
+			const void *key = value_key(m, dim, k, &len);
+			struct val_rules *v = val_add(ix, key, len);
+
+			bm_set_in(m->negate ? &v->neg : &v->plain, i);
+		}
+	}
+	if (ix->path)
+		index_below(ix, rules, n, dim);
+}
+
+static void dim_index_free(struct dim_index *ix)
+{
+	for (size_t i = 0; i < ix->nvals; i++) {
+		free(ix->vals[i].plain);
+		free(ix->vals[i].neg);
+		free(ix->vals[i].neg_below);
+	}
+	free(ix->vals);
+	key_index_free(&ix->keys);
+}
+
+/*
+ * The rules that cover b, which names values without '!': rules without
+ * the key; plain rules with, for each of b's values, one containing it;
+ * negated rules none of whose values meets one of b's.
+ */
+static void covers_plain(const struct dim_index *ix, const struct bw_match *mb,
+			 int dim, struct bw_bitmap *out)
+{
+	struct bw_bitmap plain = ix->plain, neg = ix->neg, meets = { 0 };
+
+	for (size_t k = 0; k < mb->n; k++) {
+		struct bw_bitmap holds = { 0 };
+		size_t len;
+		const void *x = value_key(mb, dim, k, &len);
+		const struct val_rules *v;
+
+		or_containing(ix, x, len, USE_PLAIN, &holds);
+		bm_and(&plain, &holds);
+		or_containing(ix, x, len, USE_NEG, &meets);
+		if (!ix->path || !is_prefix(x))
+			continue;
+		/* what the prefix x itself accepts: below it, and the directory */
+		v = val_find(ix, x, len);
+		if (v && v->neg_below)
+			bm_or(&meets, v->neg_below);
+		or_use(&meets, val_find(ix, x, len - 1), USE_NEG);
+	}
+	bm_andnot(&neg, &meets);
+	*out = ix->unset;
+	bm_or(out, &plain);
+	bm_or(out, &neg);
+}
+
+/*
+ * For rules b that name values with '!': row b of the result holds the
+ * negated rules a that cover b, those that exclude only values b excludes
+ * (each of a's values inside one of b's).  Built from a's side, as the
+ * rules b whose values hold all of a's.
+ */
+static struct bw_bitmap *covers_negated(const struct dim_index *ix,
+					const struct bw_rule **rules,
+					size_t n, int dim)
+{
+	struct bw_bitmap *rows = xcalloc(n, sizeof(*rows));
+
+	for (size_t a = 0; a < n; a++) {
+		const struct bw_match *ma = &rules[a]->dims[dim];
+		struct bw_bitmap b_set = ix->neg;
+
+		if (!bm_test(&ix->neg, a))
+			continue;
+		for (size_t i = 0; i < ma->n; i++) {
+			struct bw_bitmap holds = { 0 };
+			size_t len;
+			const void *x = value_key(ma, dim, i, &len);
+
+			or_containing(ix, x, len, USE_NEG, &holds);
+			bm_and(&b_set, &holds);
+		}
+		for (int w = 0; w < BW_BITMAP_WORDS; w++)
+			for (uint64_t bits = b_set.w[w]; bits; bits &= bits - 1)
+				bm_set(&rows[w * 64 + __builtin_ctzll(bits)], a);
+	}
+	return rows;
+}
+
+/* Keep in left[b] the rules that cover rule b in this dimension. */
+static void shadow_dim(const struct bw_rule **rules, size_t n, int dim,
+		       struct bw_bitmap *left)
+{
+	struct bw_bitmap *neg_rows = NULL;
+	struct dim_index ix;
+
+	dim_index_build(&ix, rules, n, dim);
+	if (!bm_empty(&ix.neg))
+		neg_rows = covers_negated(&ix, rules, n, dim);
+	for (size_t b = 0; b < n; b++) {
+		const struct bw_match *mb = &rules[b]->dims[dim];
+		struct bw_bitmap cover = ix.unset;
+
+		if (bm_empty(&left[b]))
+			continue;
+		if (mb->set && !mb->negate)
+			covers_plain(&ix, mb, dim, &cover);
+		else if (mb->set)
+			bm_or(&cover, &neg_rows[b]);
+		bm_and(&left[b], &cover);
+	}
+	free(neg_rows);
+	dim_index_free(&ix);
+}
+
+/* first[j]: the rule that always decides before rule j, if any. */
+static void shadow_class(const struct bw_ruleset *rs, int cls,
+			 const struct bw_rule **first)
+{
+	size_t n = 0, *pos = xcalloc(BW_MAX_RULES, sizeof(*pos));
+	const struct bw_rule **rules = xcalloc(BW_MAX_RULES, sizeof(*rules));
+	struct bw_bitmap deciding = { 0 }, *left;
+	uint32_t dims = 0;
+
+	for (size_t j = 0; j < rs->n && n < BW_MAX_RULES; j++) {
+		if ((int)rs->rules[j].cls != cls)
+			continue;
+		pos[n] = j;
+		rules[n++] = &rs->rules[j];
+	}
+	left = xcalloc(n ? n : 1, sizeof(*left));
+	for (size_t b = 0; b < n; b++) {
+		left[b] = deciding;
+		if (rules[b]->action != BW_ACT_AUDIT)
+			bm_set(&deciding, b);
+		for (int dim = 0; dim < BW_NDIM; dim++)
+			if (rules[b]->dims[dim].set)
+				dims |= 1u << dim;
+	}
+	for (int dim = 0; dim < BW_NDIM; dim++)
+		if (dims & (1u << dim))
+			shadow_dim(rules, n, dim, left);
+	for (size_t b = 0; b < n; b++) {
+		uint32_t a = bm_lowest(&left[b]);
+
+		if (a != BW_NO_RULE)
+			first[pos[b]] = rules[a];
+	}
+	free(left);
+	free(rules);
+	free(pos);
+}
+
+static void report_unreachable(const struct bw_ruleset *rs, struct diag *d)
+{
+	const struct bw_rule **first = xcalloc(rs->n ? rs->n : 1, sizeof(*first));
+
+	for (int cls = 0; cls < BW_NCLASS; cls++)
+		if (rs->per_class[cls])
+			shadow_class(rs, cls, first);
 	for (size_t j = 0; j < rs->n; j++) {
-		const struct bw_rule *b = &rs->rules[j];
+		const struct bw_rule *a = first[j], *b = &rs->rules[j];
 
-		for (size_t i = 0; i < j; i++) {
-			const struct bw_rule *a = &rs->rules[i];
-
-			if (a->cls != b->cls || a->action == BW_ACT_AUDIT ||
-			    !rule_covers(a, b))
-				continue;
+		if (a)
 			diag_warn(d, b->file, b->line,
 				  "rule '%s' can never match: rule '%s' (%s:%d) always decides first",
 				  b->name, a->name, a->file, a->line);
-			break;
-		}
 	}
+	free(first);
+}
+
+int rules_finish(struct bw_ruleset *rs, struct diag *d)
+{
+	int err = 0;
+
+	for (int cls = 0; cls < BW_NCLASS; cls++)
+		if (rs->per_class[cls] > BW_MAX_RULES)
+			err = -1;
+	report_capacity(rs, d);
+	report_unreachable(rs, d);
 	return err;
 }
 
@@ -866,5 +1243,6 @@ void rules_free(struct bw_ruleset *rs)
 	for (size_t i = 0; i < rs->nfiles; i++)
 		free(rs->files[i]);
 	free(rs->files);
+	key_index_free(&rs->names);
 	memset(rs, 0, sizeof(*rs));
 }

@@ -8,6 +8,7 @@
 
 #include "events.h"
 #include "diag.h"
+#include "ini_scan.h"
 
 /*
  * One dimension's constraint in a rule.  Values within a key are ORed;
@@ -19,9 +20,11 @@
 struct bw_match {
 	bool set;
 	bool negate;
-	size_t n;
-	uint64_t *nums;		/* BW_KIND_NUM dims except cgroup */
-	char **strs;		/* str and path dims, and cgroup paths */
+	uint32_t n;
+	union {			/* 16 bytes a key: rules have BW_NDIM of them */
+		uint64_t *nums;	/* BW_KIND_NUM dims except cgroup */
+		char **strs;	/* str and path dims, and cgroup paths */
+	};
 };
 
 struct bw_rule {
@@ -42,6 +45,7 @@ struct bw_ruleset {
 	size_t per_class[BW_NCLASS];
 	char **files;
 	size_t nfiles;
+	struct key_index names;	/* rule name -> position in rules */
 };
 
 /*
@@ -71,6 +75,27 @@ const char *bw_action_name(int act);
 const char *bw_decision_name(int dec);
 const char *bw_dim_key(int dim);	/* the rule-file key of a dimension */
 int bw_class_from_name(const char *s);
+
+/*
+ * The prefix values that accept path x (len bytes) besides x itself: each
+ * head ending in '/' ("/" and "/a/" for "/a/b"), x + "/" (a prefix accepts
+ * its directory), and "memfd:" for "memfd:NAME".  fn gets each with its
+ * length; with x itself these are all the path values that accept x, so
+ * tables can be indexed by value instead of asking every rule.
+ */
+void rule_path_prefixes_of(const char *x, size_t len,
+			   void (*fn)(void *ctx, const char *v, size_t len),
+			   void *ctx);
+
+static inline void bm_set(struct bw_bitmap *b, unsigned int i)
+{
+	b->w[i / 64] |= 1ULL << (i % 64);
+}
+
+static inline bool bm_test(const struct bw_bitmap *b, unsigned int i)
+{
+	return b->w[i / 64] & (1ULL << (i % 64));
+}
 
 /* Files with no directory (memfd_create) have the path "memfd:NAME". */
 #define BW_MEMFD_PREFIX "memfd:"

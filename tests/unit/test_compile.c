@@ -162,6 +162,31 @@ static uint32_t naive_decide(const struct bw_ruleset *rs, int cls,
 	return BW_NO_RULE;
 }
 
+/*
+ * Every entry's bitmap as the compiler used to fill it, asking each rule
+ * of the class with rule_dim_accepts(): the reference for the compiler,
+ * which finds the accepting rules by value instead.
+ */
+static void check_entries(const struct bw_compiled *cp, uint64_t seed)
+{
+	for (size_t i = 0; i < cp->nentries; i++) {
+		const struct cp_entry *e = &cp->entries[i];
+		struct bw_bitmap want = { 0 };
+
+		for (uint32_t k = 0; k < cp->meta[e->cls].nrules; k++) {
+			const struct bw_rule *r = cp->rule[e->cls][k];
+
+			if (!r->dims[e->dim].set ||
+			    rule_dim_accepts(r, e->dim, e->num, e->str))
+				bm_set(&want, r->index);
+		}
+		if (memcmp(&want, &e->bm, sizeof(want)))
+			fail_msg("seed %llu: entry %zu (class %d, key %s, value %s) has another bitmap",
+				 (unsigned long long)seed, i, e->cls, bw_dim_key(e->dim),
+				 e->str ? e->str : "(number)");
+	}
+}
+
 static int check_random(uint64_t seed, int nrules, int nevents)
 {
 	struct bw_ruleset rs = { 0 };
@@ -176,6 +201,7 @@ static int check_random(uint64_t seed, int nrules, int nevents)
 	rules_finish(&rs, &d);
 	assert_int_equal(d.errors, 0);
 	assert_int_equal(policy_compile(&rs, BW_MODE_ENFORCE, cp, &d), 0);
+	check_entries(cp, seed);
 	for (int i = 0; i < nevents; i++) {
 		struct bw_values v;
 		uint32_t want_audit, got_audit, want, got;
@@ -196,6 +222,145 @@ static int check_random(uint64_t seed, int nrules, int nevents)
 	diag_free(&d);
 	remove_dir(dir);
 	return decided;
+}
+
+/* Rules dense in path values that hold one another, negated or not. */
+static char *write_path_rules(int n)
+{
+	static const char *const vals[] = {
+		"/", "/usr/", "/usr/bin/", "/usr/bin", "/usr/bin/su", "/usr/bin/su/",
+		"/usr/bin//", "/opt/x", "/opt/", "memfd:", "memfd:jit", "memfd:x",
+	};
+	static const char *const sources[] = { "none", "srv:/exp/", "srv:/exp/a", "/dev/", "/dev/sda" };
+	static const char *const cgs[] = { "/", "/a", "/a/b", "/b", "/a/" };
+	static const char *const keys[] = { "exe", "path", "target", "source", "cgroup" };
+	char *dir = strdup("/tmp/bw-compile-XXXXXX");
+	char path[256];
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/random.rules", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < n; i++) {
+		bool mount = rnd(2);
+		const char *key = keys[rnd(5)];
+		bool neg = rnd(3) == 0;
+		int count = 1 + rnd(3);
+
+		if (!mount && (!strcmp(key, "target") || !strcmp(key, "source")))
+			key = "path";
+		if (mount && !strcmp(key, "path"))
+			key = "target";
+		fprintf(f, "[p%d]\nevent = %s\naction = %s\n%s = ", i,
+			mount ? "mount" : "exec", PICK(actions), key);
+		for (int k = 0; k < count; k++)
+			fprintf(f, "%s%s%s", k ? ", " : "", neg ? "!" : "",
+				!strcmp(key, "source") ? PICK(sources) :
+				!strcmp(key, "cgroup") ? PICK(cgs) : PICK(vals));
+		fputc('\n', f);
+	}
+	assert_int_equal(fclose(f), 0);
+	return dir;
+}
+
+/* The bitmaps of path entries, prefixes and memfd: included, as before. */
+static void test_path_bitmaps(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 60; seed++) {
+		struct bw_ruleset rs = { 0 };
+		struct bw_compiled *cp = calloc(1, sizeof(*cp));
+		struct diag d = { 0 };
+		char *dir;
+
+		rng_state = seed;
+		dir = write_path_rules(5 + (int)seed * 3);
+		assert_int_equal(rules_load_path(&rs, dir, &d), 0);
+		assert_int_equal(policy_compile(&rs, BW_MODE_ENFORCE, cp, &d), 0);
+		assert_true(cp->nentries > 0);
+		check_entries(cp, seed);
+		compiled_free(cp);
+		free(cp);
+		rules_free(&rs);
+		diag_free(&d);
+		remove_dir(dir);
+	}
+}
+
+/*
+ * A rule set whose values overflow a value map is refused by counting
+ * them, before any bitmap is built; the message and place are those of
+ * the full compile.
+ */
+static void test_capacity_before_compile(void **state)
+{
+	char dir[] = "/tmp/bw-over-XXXXXX", path[256];
+	struct bw_ruleset rs = { 0 };
+	struct bw_compiled *cp = calloc(1, sizeof(*cp));
+	struct diag d = { 0 };
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/over.rules", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	/* 4,096 rules of 5 paths each: 20,480 path entries of 16,384 */
+	for (int i = 0; i < BW_MAX_RULES; i++)
+		fprintf(f, "[o%d]\nevent = exec\naction = deny\npath = /a/%d, /b/%d, /c/%d, /d/%d, /e/%d\n",
+			i, i, i, i, i, i);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(rules_load_path(&rs, path, &d), 0);
+	assert_int_equal(policy_compile(&rs, BW_MODE_ENFORCE, cp, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, path);
+	assert_int_equal(d.items[0].line, 0);
+	assert_string_equal(d.items[0].msg,
+			    "the rules need 20480 path map entries; the kernel maps hold 16384");
+	assert_int_equal(cp->nentries, 0);
+	assert_int_equal(cp->per_kind[BW_KIND_PATH], 5 * BW_MAX_RULES);
+	compiled_free(cp);
+	free(cp);
+	rules_free(&rs);
+	diag_free(&d);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* Dropping the entries keeps what names rules in records. */
+static void test_drop_entries(void **state)
+{
+	char dir[] = "/tmp/bw-drop-XXXXXX", path[256];
+	struct bw_ruleset rs = { 0 };
+	struct bw_compiled *cp = calloc(1, sizeof(*cp));
+	struct diag d = { 0 };
+	char hash[17];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/d.rules", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[x]\nevent = exec\naction = deny\npath = /usr/bin/\ncomm = sh\n");
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(rules_load_path(&rs, path, &d), 0);
+	assert_int_equal(policy_compile(&rs, BW_MODE_ENFORCE, cp, &d), 0);
+	assert_true(cp->nentries > 0);
+	memcpy(hash, cp->hash, sizeof(hash));
+	compiled_drop_entries(cp);
+	assert_int_equal(cp->nentries, 0);
+	assert_null(cp->entries);
+	assert_string_equal(cp->rule[BW_CLASS_EXEC][0]->name, "x");
+	assert_int_equal(cp->info[BW_CLASS_EXEC][0].action, BW_ACT_DENY);
+	assert_string_equal(cp->hash, hash);
+	compiled_free(cp);
+	free(cp);
+	rules_free(&rs);
+	diag_free(&d);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* The workload must exercise decisions, not only misses. */
@@ -462,6 +627,9 @@ int main(void)
 		cmocka_unit_test(test_path_unresolved_closed),
 		cmocka_unit_test(test_path_head),
 		cmocka_unit_test(test_memfd_paths),
+		cmocka_unit_test(test_path_bitmaps),
+		cmocka_unit_test(test_capacity_before_compile),
+		cmocka_unit_test(test_drop_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,7 +64,6 @@ static void expect_nums(const struct bw_match *m, bool negate,
 	assert_true(m->set);
 	assert_int_equal(m->negate, negate);
 	assert_int_equal(m->n, n);
-	assert_null(m->strs);
 	for (size_t i = 0; i < n; i++) {
 		bool found = false;
 
@@ -81,7 +80,6 @@ static void expect_strs(const struct bw_match *m, bool negate,
 	assert_true(m->set);
 	assert_int_equal(m->negate, negate);
 	assert_int_equal(m->n, n);
-	assert_null(m->nums);
 	for (size_t i = 0; i < n; i++)
 		assert_string_equal(m->strs[i], want[i]);
 }
@@ -917,6 +915,257 @@ static void test_unreachable_first_decider(void **state)
 	free(b);
 }
 
+/*
+ * The reference for the check above: the pairwise comparison it replaced,
+ * kept here verbatim in meaning.  Random rule sets, dense in covering
+ * values (prefixes, memfd:, cgroups, negations, lists), must get exactly
+ * the warnings this gives, in the same order.
+ */
+static bool ref_prefix(const char *v)
+{
+	return rule_path_is_prefix(v);
+}
+
+static bool ref_path_accepts(const char *v, const char *s)
+{
+	size_t len = strlen(v);
+
+	if (ref_prefix(v))
+		return !strncmp(s, v, len) ||
+		       (strlen(s) == len - 1 && !strncmp(s, v, len - 1));
+	return !strcmp(s, v);
+}
+
+static bool ref_path_dim(int dim)
+{
+	return dim == BW_DIM_CGROUP || bw_dim_kind(dim) == BW_KIND_PATH;
+}
+
+static bool ref_same(int dim, const struct bw_match *a, size_t i,
+		     const struct bw_match *b, size_t k)
+{
+	if (dim == BW_DIM_CGROUP || bw_dim_kind(dim) != BW_KIND_NUM)
+		return !strcmp(a->strs[i], b->strs[k]);
+	return a->nums[i] == b->nums[k];
+}
+
+static bool ref_inside(int dim, const struct bw_match *a,
+		       const struct bw_match *b, size_t k)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (ref_same(dim, a, i, b, k))
+			return true;
+		if (ref_path_dim(dim) && ref_prefix(a->strs[i]) &&
+		    ref_path_accepts(a->strs[i], b->strs[k]))
+			return true;
+	}
+	return false;
+}
+
+static bool ref_meets(int dim, const struct bw_match *a,
+		      const struct bw_match *b, size_t k)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (ref_same(dim, a, i, b, k))
+			return true;
+		if (ref_path_dim(dim) &&
+		    (ref_path_accepts(a->strs[i], b->strs[k]) ||
+		     ref_path_accepts(b->strs[k], a->strs[i])))
+			return true;
+	}
+	return false;
+}
+
+static bool ref_dim_covers(const struct bw_rule *a, const struct bw_rule *b, int dim)
+{
+	const struct bw_match *ma = &a->dims[dim], *mb = &b->dims[dim];
+
+	if (!ma->set)
+		return true;
+	if (!mb->set || (mb->negate && !ma->negate))
+		return false;
+	if (mb->negate) {
+		for (size_t i = 0; i < ma->n; i++)
+			if (!ref_inside(dim, mb, ma, i))
+				return false;
+		return true;
+	}
+	for (size_t k = 0; k < mb->n; k++) {
+		if (ma->negate ? ref_meets(dim, ma, mb, k) :
+				 !ref_inside(dim, ma, mb, k))
+			return false;
+	}
+	return true;
+}
+
+static bool ref_covers(const struct bw_rule *a, const struct bw_rule *b)
+{
+	for (int dim = 0; dim < BW_NDIM; dim++)
+		if (!ref_dim_covers(a, b, dim))
+			return false;
+	return true;
+}
+
+/* The warnings the pairwise check gives, in order. */
+static void ref_unreachable(const struct bw_ruleset *rs, struct diag *d)
+{
+	for (size_t j = 0; j < rs->n; j++) {
+		const struct bw_rule *b = &rs->rules[j];
+
+		for (size_t i = 0; i < j; i++) {
+			const struct bw_rule *a = &rs->rules[i];
+
+			if (a->cls != b->cls || a->action == BW_ACT_AUDIT ||
+			    !ref_covers(a, b))
+				continue;
+			diag_warn(d, b->file, b->line,
+				  "rule '%s' can never match: rule '%s' (%s:%d) always decides first",
+				  b->name, a->name, a->file, a->line);
+			break;
+		}
+	}
+}
+
+static uint64_t ref_rng;
+
+static uint32_t ref_rnd(uint32_t n)
+{
+	ref_rng = ref_rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(ref_rng >> 33) % n;
+}
+
+#define RPICK(a) (a)[ref_rnd(ARRAY_SIZE(a))]
+
+/* A key with one to three values, all negated or none, one time in three. */
+static void ref_key(FILE *f, const char *key, const char *const *vals, size_t n,
+		    bool negate_ok)
+{
+	bool neg = negate_ok && ref_rnd(3) == 0;
+	size_t count = 1 + ref_rnd(3);
+
+	if (ref_rnd(5) >= 2)
+		return;
+	fprintf(f, "%s = ", key);
+	for (size_t i = 0; i < count; i++)
+		fprintf(f, "%s%s%s", i ? ", " : "", neg ? "!" : "", vals[ref_rnd(n)]);
+	fputc('\n', f);
+}
+
+#define KEY(f, key, vals, neg) ref_key(f, key, vals, ARRAY_SIZE(vals), neg)
+
+static void ref_write_rules(FILE *f, int n)
+{
+	static const char *const cls[] = { "capable", "ipc", "mount", "signal", "exec", "syscall" };
+	static const char *const acts[] = { "allow", "deny", "audit", "deny" };
+	static const char *const comms[] = { "a", "b", "c" };
+	static const char *const uids[] = { "0", "1", "2" };
+	static const char *const paths[] = {
+		"/", "/usr/", "/usr/bin/", "/usr/bin", "/usr/bin/su", "/usr/bin/su/",
+		"/usr/bin//", "/opt/x", "/opt/", "memfd:", "memfd:jit", "memfd:x",
+	};
+	static const char *const sources[] = { "none", "server:/exp/", "server:/exp/a", "/dev/", "/dev/sda" };
+	static const char *const cgroups[] = { "/", "/a", "/a/b", "/b", "/a/" };
+	static const char *const containers[] = { "any", "none", "abcdef012345", "web1" };
+	static const char *const caps[] = { "cap_chown", "cap_kill", "cap_net_raw" };
+	static const char *const sigs[] = { "KILL", "TERM", "HUP" };
+	static const char *const kinds[] = { "shm", "msg", "sem" };
+	static const char *const access[] = { "read", "write" };
+	static const char *const ops[] = { "mount", "umount", "bind" };
+	static const char *const fstypes[] = { "tmpfs", "proc" };
+	static const char *const yesno[] = { "yes", "no" };
+	static const char *const calls[] = { "getppid", "uname", "@swap", "swapon" };
+
+	for (int i = 0; i < n; i++) {
+		int c = ref_rnd(ARRAY_SIZE(cls));
+
+		fprintf(f, "[r%d]\nevent = %s\naction = %s\n", i, cls[c], RPICK(acts));
+		KEY(f, "comm", comms, true);
+		KEY(f, "uid", uids, true);
+		KEY(f, "exe", paths, true);
+		KEY(f, "cgroup", cgroups, true);
+		if (ref_rnd(6) == 0)
+			fprintf(f, "container = %s\n", RPICK(containers));
+		switch (c) {
+		case 0:
+			KEY(f, "capability", caps, true);
+			break;
+		case 1:
+			KEY(f, "ipc_kind", kinds, false);
+			KEY(f, "access", access, false);
+			break;
+		case 2:
+			KEY(f, "operation", ops, false);
+			KEY(f, "fstype", fstypes, true);
+			KEY(f, "source", sources, true);
+			KEY(f, "target", paths, true);
+			break;
+		case 3:
+			KEY(f, "signal", sigs, true);
+			KEY(f, "target_comm", comms, true);
+			if (ref_rnd(4) == 0)
+				fprintf(f, "same_user = %s\n", RPICK(yesno));
+			break;
+		case 4:
+			KEY(f, "path", paths, true);
+			break;
+		default:
+			KEY(f, "syscall", calls, true);
+		}
+	}
+}
+
+static size_t compare_unreachable(const char *dir, uint64_t seed, int n)
+{
+	struct bw_ruleset rs = { 0 };
+	struct diag got = { 0 }, want = { 0 };
+	size_t warnings;
+	char *path;
+	FILE *f;
+
+	ref_rng = seed;
+	assert_true(asprintf(&path, "%s/random.rules", dir) > 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	ref_write_rules(f, n);
+	assert_int_equal(fclose(f), 0);
+	if (rules_load_path(&rs, path, &got)) {
+		tu_print_diag(&got);
+		fail_msg("seed %llu: the random rules do not load", (unsigned long long)seed);
+	}
+	assert_int_equal(rules_finish(&rs, &got), 0);
+	ref_unreachable(&rs, &want);
+	for (size_t i = 0; i < got.n || i < want.n; i++) {
+		char a[1024] = "(none)", b[1024] = "(none)";
+
+		if (i < got.n)
+			diag_format(&got.items[i], a, sizeof(a));
+		if (i < want.n)
+			diag_format(&want.items[i], b, sizeof(b));
+		if (strcmp(a, b))
+			fail_msg("seed %llu, warning %zu:\n  got  %s\n  want %s",
+				 (unsigned long long)seed, i, a, b);
+	}
+	warnings = want.n;
+	rules_free(&rs);
+	diag_free(&got);
+	diag_free(&want);
+	assert_int_equal(unlink(path), 0);
+	free(path);
+	return warnings;
+}
+
+static void test_unreachable_as_pairwise(void **state)
+{
+	size_t warned = 0;
+
+	for (uint64_t seed = 1; seed <= 300; seed++)
+		warned += compare_unreachable(*state, seed, 2 + (int)(seed % 40));
+	warned += compare_unreachable(*state, 4242, 1500);
+	print_message("    %zu warnings compared\n", warned);
+	/* the sets must exercise the check, not only pass it */
+	assert_true(warned > 300);
+}
+
 /* ---- matching ---- */
 
 static struct bw_rule one_dim(int dim, bool negate, size_t n, char **strs,
@@ -924,8 +1173,11 @@ static struct bw_rule one_dim(int dim, bool negate, size_t n, char **strs,
 {
 	struct bw_rule r = { 0 };
 
-	r.dims[dim] = (struct bw_match){ .set = true, .negate = negate, .n = n,
-					 .strs = strs, .nums = nums };
+	r.dims[dim] = (struct bw_match){ .set = true, .negate = negate, .n = n };
+	if (strs)
+		r.dims[dim].strs = strs;
+	else
+		r.dims[dim].nums = nums;
 	return r;
 }
 
@@ -1129,6 +1381,40 @@ static void test_names_tables(void **state)
 	assert_int_equal(gid_from_string("nosuchgroup-bw", &id), -1);
 }
 
+/* The hash index behind rule and section names: keys are bytes, not strings. */
+static void test_key_index(void **state)
+{
+	static const char bytes[] = "a\0b\0c";
+	struct key_index ix = { 0 };
+	char names[3000][8];
+	size_t v;
+
+	(void)state;
+	assert_false(key_index_get(&ix, "x", 1, &v));
+	for (int i = 0; i < 3000; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%d", i);
+		key_index_put(&ix, names[i], strlen(names[i]), (size_t)i);
+	}
+	for (int i = 0; i < 3000; i++) {
+		assert_true(key_index_get(&ix, names[i], strlen(names[i]), &v));
+		assert_int_equal(v, i);
+	}
+	assert_false(key_index_get(&ix, "n3000", 5, &v));
+	assert_false(key_index_get(&ix, "n1", 1, &v));	/* a prefix is another key */
+	key_index_put(&ix, names[7], strlen(names[7]), 70);
+	assert_true(key_index_get(&ix, "n7", 2, &v));
+	assert_int_equal(v, 70);
+	assert_int_equal(ix.n, 3000);
+	key_index_put(&ix, bytes, 3, 1);
+	key_index_put(&ix, bytes, 5, 2);
+	assert_true(key_index_get(&ix, "a\0b", 3, &v));
+	assert_int_equal(v, 1);
+	assert_true(key_index_get(&ix, "a\0b\0c", 5, &v));
+	assert_int_equal(v, 2);
+	key_index_free(&ix);
+	assert_false(key_index_get(&ix, "n7", 2, &v));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tu_setup, tu_teardown)
 
 int main(void)
@@ -1153,11 +1439,13 @@ int main(void)
 		T(test_capacity),
 		T(test_unreachable),
 		T(test_unreachable_first_decider),
+		T(test_unreachable_as_pairwise),
 		T(test_accepts_unset_and_nums),
 		T(test_accepts_names),
 		T(test_accepts_paths),
 		T(test_accepts_cgroup),
 		T(test_names_tables),
+		T(test_key_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
