@@ -17,6 +17,7 @@
 #include "events.h"
 #include "common.bpf.h"
 #include "container.bpf.h"
+#include "ident.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -90,25 +91,25 @@ struct {
 	__type(value, __u32);
 } sc_map SEC(".maps");
 
-/*
- * Executable of every process, by tgid: the path of mm->exe_file, resolved
- * when the process exec'd (or at its first decision) and kept with the
- * file it was resolved from, so that a changed exe_file is seen.
- */
-struct bw_proc {
-	__u64 file;		/* struct file * the path belongs to */
-	__u8 pflags;		/* BW_PF_* of exe */
-	__u8 pad[7];
-	char exe[BW_PATH_LEN];
-	__u32 pad2;
-};
-
+/* Executable of every process, by tgid (struct bw_proc, events.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);
 	__type(value, struct bw_proc);
 } proc_map SEC(".maps");
+
+/* Container of each cgroup (ids are never reused), by cgroup id. */
+struct ctr_slot {
+	char id[BW_CONTAINER_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct ctr_slot);
+} ctr_cache SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -132,12 +133,23 @@ struct {
 #define SCRATCH_TASK	0
 #define SCRATCH_IRQ	1
 
+/* Subject values already read for this decision (scratch.have). */
+#define HAVE_COMM	1
+#define HAVE_EXE	2
+#define HAVE_PCOMM	4
+#define HAVE_CONTAINER	8
+#define HAVE_PATH	16	/* exec: the file's path (lazy_file) */
+
 struct scratch {
 	struct bw_bitmap acc;
 	struct bw_event ev;
 	struct bw_path_key pkey;
 	struct bw_str_key skey;
 	struct bw_proc proc;
+	struct file *lazy_file;	/* exec: resolved only if a rule or record needs it */
+	__u32 have;		/* HAVE_* */
+	__u32 nw;		/* bitmap words in use: (rules of the class + 63) / 64 */
+	__u32 key;		/* this scratch's slot (SCRATCH_*) */
 	char buf[PW_SIZE + 256];
 };
 
@@ -409,7 +421,7 @@ static __always_inline int path_of_path(struct scratch *s,
  * fork), and resolved again when exe_file is another file (a process
  * older than the engine, PR_SET_MM_EXE_FILE).
  */
-static __noinline int fill_exe(struct scratch *s, __u32 scratch_key)
+static __noinline int fill_exe(struct scratch *s)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_subject *sj = &s->ev.subj;
@@ -417,8 +429,10 @@ static __noinline int fill_exe(struct scratch *s, __u32 scratch_key)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct bw_proc *proc;
 
+	s->have |= HAVE_EXE;
 	if (!f)
 		return 0;	/* a kernel thread: no exe */
+	s->ev.flags |= BW_F_EXE_KNOWN;
 	proc = bpf_map_lookup_elem(&proc_map, &tgid);
 	if (proc && proc->file == (__u64)f) {
 		bpf_probe_read_kernel_str(sj->exe, sizeof(sj->exe), proc->exe);
@@ -426,53 +440,129 @@ static __noinline int fill_exe(struct scratch *s, __u32 scratch_key)
 		return 0;
 	}
 	path_walk(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
-		  sj->exe, PW_HOW(scratch_key, BW_PS_EXE, 0));
+		  sj->exe, PW_HOW(s->key, BW_PS_EXE, 0));
 	s->proc.file = (__u64)f;
+	s->proc.start = BPF_CORE_READ(t, group_leader, start_time);
+	s->proc.exec_seq = BPF_CORE_READ(t, self_exec_id);
 	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
 	bpf_probe_read_kernel_str(s->proc.exe, sizeof(s->proc.exe), sj->exe);
 	bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
 	return 1;
 }
 
-static __always_inline void fill_subject(struct scratch *s, __u32 scratch_key)
+/*
+ * The subject is read lazily: classify() reads only what the class's rules
+ * constrain, cheapest first, and fill_record_subject() the rest once a
+ * record is to be written.
+ */
+static __always_inline void subj_comm(struct scratch *s)
 {
-	struct bw_subject *sj = &s->ev.subj;
+	if (s->have & HAVE_COMM)
+		return;
+	s->have |= HAVE_COMM;
+	bpf_get_current_comm(s->ev.subj.id.comm, sizeof(s->ev.subj.id.comm));
+}
+
+static __always_inline void subj_pcomm(struct scratch *s)
+{
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct task_struct *parent = BPF_CORE_READ(t, real_parent);
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 uid_gid = bpf_get_current_uid_gid();
-	__u32 tgid = pid_tgid >> 32;
+
+	if (s->have & HAVE_PCOMM)
+		return;
+	s->have |= HAVE_PCOMM;
+	bpf_probe_read_kernel(s->ev.subj.pcomm, sizeof(s->ev.subj.pcomm),
+			      &parent->comm);
+}
+
+/* The container, from the cgroup: computed once per cgroup. */
+static __always_inline int subj_container(struct scratch *s)
+{
+	__u64 cgid = bpf_get_current_cgroup_id();
+	struct ctr_slot *c;
 	int found;
 
-	__builtin_memset(sj, 0, sizeof(*sj));
-	sj->pid = (__u32)pid_tgid;
-	sj->tgid = tgid;
-	sj->uid = (__u32)uid_gid;
-	sj->gid = uid_gid >> 32;
-	sj->euid = BPF_CORE_READ(t, cred, euid.val);
-	sj->ppid = BPF_CORE_READ(parent, tgid);
-	sj->cgroup_id = bpf_get_current_cgroup_id();
-	sj->start = BPF_CORE_READ(t, group_leader, start_time);
-	sj->exec_seq = BPF_CORE_READ(t, self_exec_id);
-	sj->pidns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children, ns.inum);
-	sj->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
-	sj->userns = BPF_CORE_READ(t, cred, user_ns, ns.inum);
-	bpf_get_current_comm(sj->comm, sizeof(sj->comm));
-	bpf_probe_read_kernel(sj->pcomm, sizeof(sj->pcomm), &parent->comm);
-	found = container_of_task(t, sj->container);
+	if (s->have & HAVE_CONTAINER)
+		return 0;
+	s->have |= HAVE_CONTAINER;
+	c = bpf_map_lookup_elem(&ctr_cache, &cgid);
+	if (c) {
+		__builtin_memcpy(s->ev.subj.container, c->id, sizeof(c->id));
+		return 1;
+	}
+	found = container_of_task((struct task_struct *)bpf_get_current_task(),
+				  s->ev.subj.container);
 	/* keep the return value: clang drops r0 of an unused result, and the
 	 * verifier then refuses the subprogram's leftover stack pointer */
 	barrier_var(found);
-	found = fill_exe(s, scratch_key);
-	barrier_var(found);
+	bpf_map_update_elem(&ctr_cache, &cgid, s->ev.subj.container, BPF_ANY);
+	return found;
+}
+
+static __always_inline void subj_exe(struct scratch *s)
+{
+	int n;
+
+	if (s->have & HAVE_EXE)
+		return;
+	n = fill_exe(s);
+	barrier_var(n);
+}
+
+/* exec: the path of the file being run or mapped, on first need. */
+static __noinline int exec_path(struct scratch *s)
+{
+	struct file *f = s->lazy_file;
+
+	if ((s->have & HAVE_PATH) || !f)
+		return 0;
+	s->have |= HAVE_PATH;
+	return path_walk(s, BPF_CORE_READ(f, f_path.dentry),
+			 BPF_CORE_READ(f, f_path.mnt), s->ev.exec.path,
+			 PW_HOW(s->key, BW_PS_PATH, 0));
+}
+
+/* Everything a record says about its subject, once it will be written. */
+static __always_inline int fill_record_subject(struct scratch *s)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct bw_subject *sj = &s->ev.subj;
+	int n;
+
+	tr_ident_fill_task(&sj->id, t, 0);
+	s->have |= HAVE_COMM;
+	sj->euid = BPF_CORE_READ(t, cred, euid.val);
+	sj->pad = 0;
+	sj->pad2 = 0;
+	subj_pcomm(s);
+	n = subj_container(s);
+	barrier_var(n);
+	subj_exe(s);
+	if (s->ev.cls == BW_CLASS_EXEC) {
+		n = exec_path(s);
+		barrier_var(n);
+	}
+	return 0;
 }
 
 /* ---- classification ---- */
 
-static __noinline void bm_and(struct bw_bitmap *acc, struct bw_bitmap *m)
+/*
+ * acc &= m over the first nw words (the class's rules; the rest are 0);
+ * 1 when a rule is left in acc, 0 when none is.
+ */
+static __noinline int bm_and(struct bw_bitmap *acc, struct bw_bitmap *m,
+			     __u32 nw)
 {
-	for (int i = 0; i < BW_BITMAP_WORDS; i++)
+	__u64 any = 0;
+
+	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+		if (i >= nw)
+			break;
 		acc->w[i] &= m->w[i];
+		any |= acc->w[i];
+	}
+	return any != 0;
 }
 
 static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
@@ -493,8 +583,7 @@ static __noinline int and_num(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
 		return -1;
-	bm_and(&s->acc, m);
-	return 0;
+	return bm_and(&s->acc, m, s->nw);
 }
 
 static __noinline int and_str(struct scratch *s, __u32 slot, __u32 cls,
@@ -514,8 +603,7 @@ static __noinline int and_str(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
 		return -1;
-	bm_and(&s->acc, m);
-	return 0;
+	return bm_and(&s->acc, m, s->nw);
 }
 
 static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
@@ -530,8 +618,7 @@ static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, BW_DEF_UNRESOLVED(ps));
 		if (!m)
 			return -1;
-		bm_and(&s->acc, m);
-		return 0;
+		return bm_and(&s->acc, m, s->nw);
 	}
 
 	/* Bytes after the NUL never take part in a match: every entry's
@@ -547,8 +634,7 @@ static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
 		return -1;
-	bm_and(&s->acc, m);
-	return 0;
+	return bm_and(&s->acc, m, s->nw);
 }
 
 /* The deepest cgroup ancestor that some rule names decides the dimension. */
@@ -569,31 +655,34 @@ static __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 		m = def_bitmap(slot, cls, BW_DIM_CGROUP);
 	if (!m)
 		return -1;
-	bm_and(&s->acc, m);
-	return 0;
+	return bm_and(&s->acc, m, s->nw);
 }
 
 #define HAS(mask, d) ((mask) & (1u << (d)))
 
-/* AND the bitmap of dimension d's value v, if some rule constrains d */
-#define AND(kind, d, v) \
-	do { if (HAS(mask, d)) err |= and_##kind(s, slot, cls, d, v); } while (0)
+/* AND the bitmap of dimension d's value v, if some rule constrains d, and
+ * leave as soon as no rule is left */
+#define AND(kind, d, v) do {						\
+	if (HAS(mask, d)) {						\
+		r = and_##kind(s, slot, cls, d, v);			\
+		if (r <= 0)						\
+			return r;					\
+	}								\
+} while (0)
 
+/*
+ * AND into s->acc one bitmap per dimension some rule of the class
+ * constrains: first the event's own values, in hand, then the subject's
+ * from the cheapest to read to the dearest, each read only when needed.
+ * 1 when some rule is left, 0 as soon as none is, -1 on a map error.
+ */
 static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 				    __u32 mask)
 {
 	struct bw_event *e = &s->ev;
 	struct bw_subject *sj = &e->subj;
-	int err = 0;
-
-	AND(str, BW_DIM_COMM, sj->comm);
-	AND(path, BW_DIM_EXE, sj->exe);
-	AND(num, BW_DIM_UID, sj->uid);
-	AND(num, BW_DIM_GID, sj->gid);
-	AND(str, BW_DIM_PCOMM, sj->pcomm);
-	if (HAS(mask, BW_DIM_CGROUP))
-		err |= and_cgroup(s, slot, cls);
-	AND(str, BW_DIM_CONTAINER, sj->container);
+	__u64 ug;
+	int r;
 
 	switch (cls) {
 	case BW_CLASS_CAPABLE:
@@ -612,18 +701,47 @@ static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 		break;
 	case BW_CLASS_SIGNAL:
 		AND(num, BW_DIM_SIG, e->sig.sig);
-		AND(str, BW_DIM_SIG_TCOMM, e->sig.target_comm);
 		AND(num, BW_DIM_SIG_TUID, e->sig.target_uid);
 		AND(num, BW_DIM_SIG_SAMEUSER, e->sig.same_user);
-		break;
-	case BW_CLASS_EXEC:
-		AND(path, BW_DIM_EXEC_PATH, e->exec.path);
+		AND(str, BW_DIM_SIG_TCOMM, e->sig.target_comm);
 		break;
 	case BW_CLASS_SYSCALL:
 		AND(num, BW_DIM_SYSCALL, e->sc.id);
 		break;
 	}
-	return err;
+	if (HAS(mask, BW_DIM_UID) || HAS(mask, BW_DIM_GID)) {
+		ug = bpf_get_current_uid_gid();
+		AND(num, BW_DIM_UID, (__u32)ug);
+		AND(num, BW_DIM_GID, ug >> 32);
+	}
+	if (HAS(mask, BW_DIM_COMM)) {
+		subj_comm(s);
+		AND(str, BW_DIM_COMM, sj->id.comm);
+	}
+	if (cls == BW_CLASS_EXEC && HAS(mask, BW_DIM_EXEC_PATH)) {
+		r = exec_path(s);
+		barrier_var(r);
+		AND(path, BW_DIM_EXEC_PATH, e->exec.path);
+	}
+	if (HAS(mask, BW_DIM_EXE)) {
+		subj_exe(s);
+		AND(path, BW_DIM_EXE, sj->exe);
+	}
+	if (HAS(mask, BW_DIM_PCOMM)) {
+		subj_pcomm(s);
+		AND(str, BW_DIM_PCOMM, sj->pcomm);
+	}
+	if (HAS(mask, BW_DIM_CONTAINER)) {
+		r = subj_container(s);
+		barrier_var(r);
+		AND(str, BW_DIM_CONTAINER, sj->container);
+	}
+	if (HAS(mask, BW_DIM_CGROUP)) {
+		r = and_cgroup(s, slot, cls);
+		if (r <= 0)
+			return r;
+	}
+	return 1;
 }
 
 /* de Bruijn sequence: bit index without branches the verifier must walk */
@@ -635,9 +753,11 @@ static const __u8 debruijn_pos[64] = {
 };
 
 /* Index of the lowest set bit, or BW_NO_RULE. */
-static __noinline __u32 lowest_bit(struct bw_bitmap *b)
+static __noinline __u32 lowest_bit(struct bw_bitmap *b, __u32 nw)
 {
 	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+		if (i >= nw)
+			break;
 		__u64 w = b->w[i];
 
 		if (!w)
@@ -666,7 +786,6 @@ static __noinline int fill_ancestry(struct scratch *s)
 	t = BPF_CORE_READ(t, group_leader, real_parent);
 	for (int i = 0; i < BW_ANCESTORS; i++) {
 		struct bw_ancestor *a = &e->anc[i];
-		struct bw_proc *proc;
 		__u32 tgid;
 
 		if (!t)
@@ -675,21 +794,37 @@ static __noinline int fill_ancestry(struct scratch *s)
 		if (!tgid)
 			break;
 		a->pid = tgid;
-		a->pad = 0;
-		a->start = BPF_CORE_READ(t, group_leader, start_time);
 		a->exec_seq = BPF_CORE_READ(t, self_exec_id);
+		a->start = BPF_CORE_READ(t, group_leader, start_time);
 		bpf_probe_read_kernel(a->comm, sizeof(a->comm), &t->comm);
-		proc = bpf_map_lookup_elem(&proc_map, &tgid);
-		a->exe[0] = 0;
-		if (proc)
-			bpf_probe_read_kernel_str(a->exe, sizeof(a->exe), proc->exe);
 		n++;
 		if (tgid == 1)
 			break;
 		t = BPF_CORE_READ(t, real_parent);
 	}
 	e->nanc = n;
+	e->pad3 = 0;
 	return n;
+}
+
+/* A record ends with its class's part of the union: smaller records, more
+ * of them in the ring. */
+static __always_inline __u64 event_size(__u32 cls)
+{
+	switch (cls) {
+	case BW_CLASS_CAPABLE:
+		return BW_EVENT_SIZE(cap);
+	case BW_CLASS_IPC:
+		return BW_EVENT_SIZE(ipc);
+	case BW_CLASS_SIGNAL:
+		return BW_EVENT_SIZE(sig);
+	case BW_CLASS_EXEC:
+		return BW_EVENT_SIZE(exec);
+	case BW_CLASS_SYSCALL:
+		return BW_EVENT_SIZE(sc);
+	default:
+		return sizeof(struct bw_event);
+	}
 }
 
 static __always_inline void emit(struct scratch *s)
@@ -697,7 +832,7 @@ static __always_inline void emit(struct scratch *s)
 	__u32 cls = s->ev.cls;
 	__u64 *lost;
 
-	if (bpf_ringbuf_output(&events, &s->ev, sizeof(s->ev), 0) == 0)
+	if (bpf_ringbuf_output(&events, &s->ev, event_size(cls), 0) == 0)
 		return;
 	lost = bpf_map_lookup_elem(&lost_map, &cls);
 	if (lost)
@@ -730,10 +865,18 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 	all = def_bitmap(slot, cls, BW_DEF_ALL);
 	if (!meta || !all)
 		return 0;
-	__builtin_memcpy(&s->acc, all, sizeof(s->acc));
-	if (classify(s, slot, cls & 7, meta->dim_mask))
+	/* words of the bitmaps that hold the class's rules */
+	s->nw = (meta->nrules + 63) / 64;
+	if (s->nw > BW_BITMAP_WORDS)
+		s->nw = BW_BITMAP_WORDS;
+	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+		if (i >= s->nw)
+			break;
+		s->acc.w[i] = all->w[i];
+	}
+	if (classify(s, slot, cls & 7, meta->dim_mask) <= 0)
 		return 0;
-	first = lowest_bit(&s->acc);
+	first = lowest_bit(&s->acc, s->nw);
 	if (first == BW_NO_RULE)
 		return 0;
 	ri = rule_info(slot, cls, first);
@@ -747,8 +890,11 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 		e->audit_rule = first;
 		if (!dec)
 			return 0;
-		bm_and(&s->acc, dec);
-		rule = lowest_bit(&s->acc);
+		first = bm_and(&s->acc, dec, s->nw);
+		/* keep the result: clang drops r0 of an unused one, and the
+		 * verifier then refuses the subprogram's leftover stack pointer */
+		barrier_var(first);
+		rule = lowest_bit(&s->acc, s->nw);
 		ri = rule == BW_NO_RULE ? NULL : rule_info(slot, cls, rule);
 	}
 
@@ -799,9 +945,10 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 	}
 	e->ret = ret;
 	if (!(e->flags & BW_F_NOAUDIT) || e->decision == BW_DEC_AUDIT) {
-		int n = fill_ancestry(s);
+		int n = fill_record_subject(s);
 
-		/* keep the result: see fill_subject */
+		barrier_var(n);
+		n = fill_ancestry(s);
 		barrier_var(n);
 		emit(s);
 	}
@@ -835,13 +982,14 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 	s = bpf_map_lookup_elem(&scratch_map, &scratch_key);
 	if (!s)
 		return NULL;
-	/* the ancestors are written whole by fill_ancestry when needed */
-	__builtin_memset(&s->ev, 0, offsetof(struct bw_event, anc));
+	/* The header only: the subject is read as it is needed, the record
+	 * filled when one is written, and each hook sets its event's part. */
+	__builtin_memset(&s->ev, 0, offsetof(struct bw_event, subj));
 	s->ev.generation = gen;
 	s->ev.cls = cls;
-	fill_subject(s, scratch_key);
-	if (s->ev.subj.exe[0])
-		s->ev.flags |= BW_F_EXE_KNOWN;
+	s->have = 0;
+	s->key = scratch_key;
+	s->lazy_file = NULL;
 	return s;
 }
 
@@ -961,7 +1109,7 @@ static __always_inline __u32 current_syscall(__u32 *arch)
  * the caller's mount namespace, which runs here.  Decided as a remount
  * whose target is unknown (it is resolved after this check).
  */
-static __noinline int mount_setattr_decide(void)
+static __always_inline int mount_setattr_decide(void)
 {
 	struct scratch *s;
 	__u32 slot;
@@ -969,6 +1117,7 @@ static __noinline int mount_setattr_decide(void)
 	s = begin(BW_CLASS_MOUNT, &slot, 0);
 	if (!s)
 		return 0;
+	__builtin_memset(&s->ev.mnt, 0, sizeof(s->ev.mnt));
 	s->ev.mnt.op = BW_MNT_REMOUNT;
 	s->ev.mnt.via = BW_MVIA_MOUNT_SETATTR;
 	s->ev.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
@@ -993,7 +1142,7 @@ int BPF_PROG(bw_capable, const struct cred *cred, struct user_namespace *ns,
 	if (!s)
 		return 0;
 	s->ev.cap.cap = cap;
-	s->ev.cap.opts = opts;
+	s->ev.cap.opts = opts;	/* the whole of bw_ev_capable */
 	/* CAP_OPT_NOAUDIT (1 << 1): enforced, but not logged as a denial. */
 	if (opts & 2)
 		s->ev.flags |= BW_F_NOAUDIT;
@@ -1031,6 +1180,7 @@ int BPF_PROG(bw_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
 	if (!s)
 		return 0;
 	ev = &s->ev.ipc;
+	ev->pad = 0;
 	ev->kind = ipc_kind_of_syscall();
 	ev->access = ((flag & 0444) ? BW_IPC_READ : 0) |
 		     ((flag & 0222) ? BW_IPC_WRITE : 0);
@@ -1077,6 +1227,7 @@ int BPF_PROG(bw_sb_mount, const char *dev_name, const struct path *path,
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
+	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->op = mount_op(flags);
 	ev->flags = flags;
 	if (type)
@@ -1113,6 +1264,7 @@ int BPF_PROG(bw_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
 	if (!s)
 		return 0;
 	ev = &s->ev.mnt;
+	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->op = BW_MNT_REMOUNT;
 	ev->via = BW_MVIA_FSCONFIG;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
@@ -1136,6 +1288,7 @@ int BPF_PROG(bw_move_mount, const struct path *from_path,
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
+	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->op = BW_MNT_MOVE;
 	ev->via = BW_MVIA_MOVE_MOUNT;
 	path_of_path(s, from_path, ev->source, BW_PS_SOURCE);
@@ -1156,6 +1309,7 @@ int BPF_PROG(bw_sb_umount, struct vfsmount *mnt, int flags, int ret)
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
+	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->op = BW_MNT_UMOUNT;
 	ev->via = BW_MVIA_UMOUNT;
 	ev->flags = flags;
@@ -1179,6 +1333,7 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
+	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->op = BW_MNT_PIVOT_ROOT;
 	ev->via = BW_MVIA_PIVOT_ROOT;
 	path_of_path(s, old_path, ev->source, BW_PS_SOURCE);
@@ -1189,10 +1344,11 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 static __always_inline void fill_signal_target(struct bw_event *e,
 					       struct task_struct *p, int sig)
 {
+	__builtin_memset(&e->sig, 0, sizeof(e->sig));
 	e->sig.sig = sig;
 	e->sig.target_pid = BPF_CORE_READ(p, tgid);
 	e->sig.target_uid = BPF_CORE_READ(p, real_cred, uid.val);
-	e->sig.same_user = e->sig.target_uid == e->subj.uid;
+	e->sig.same_user = e->sig.target_uid == (__u32)bpf_get_current_uid_gid();
 	bpf_probe_read_kernel(e->sig.target_comm, sizeof(e->sig.target_comm),
 			      &p->comm);
 }
@@ -1250,7 +1406,8 @@ int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
 	s = begin(BW_CLASS_EXEC, &slot, 0);
 	if (!s)
 		return 0;
-	path_of_path(s, &bprm->file->f_path, s->ev.exec.path, BW_PS_PATH);
+	s->lazy_file = BPF_CORE_READ(bprm, file);
+	s->ev.exec.op = BW_EXEC_EXEC;
 	return decide(s, slot, BW_CLASS_EXEC, DEC_LSM);
 }
 
@@ -1268,7 +1425,7 @@ static __always_inline int exec_map_decide(struct file *file, __u32 op)
 	s = begin(BW_CLASS_EXEC, &slot, 0);
 	if (!s)
 		return 0;
-	path_of_path(s, &file->f_path, s->ev.exec.path, BW_PS_PATH);
+	s->lazy_file = file;
 	s->ev.exec.op = op;
 	return decide(s, slot, BW_CLASS_EXEC, DEC_LSM | DEC_GUARD);
 }
@@ -1370,6 +1527,8 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 		s->proc.exe, BW_PS_EXE);
 	s->proc.file = (__u64)f;
 	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
+	s->proc.start = BPF_CORE_READ(p, group_leader, start_time);
+	s->proc.exec_seq = BPF_CORE_READ(p, self_exec_id);
 	proc = bpf_map_lookup_elem(&proc_map, &tgid);
 	if (proc)
 		__builtin_memcpy(proc, &s->proc, sizeof(*proc));
@@ -1389,10 +1548,18 @@ int BPF_PROG(bw_fork, struct task_struct *parent, struct task_struct *child)
 	if (cpid != ctgid)
 		return 0;	/* a new thread shares its process's entry */
 	proc = bpf_map_lookup_elem(&proc_map, &ptgid);
-	if (proc)
-		bpf_map_update_elem(&proc_map, &ctgid, proc, BPF_ANY);
-	else
+	if (!proc) {
 		bpf_map_delete_elem(&proc_map, &ctgid);
+		return 0;
+	}
+	/* the same image (and exe_file) under the child's exec id */
+	if (bpf_map_update_elem(&proc_map, &ctgid, proc, BPF_ANY))
+		return 0;
+	proc = bpf_map_lookup_elem(&proc_map, &ctgid);
+	if (proc && proc->exec_seq != BW_PROC_SEEDED) {
+		proc->start = BPF_CORE_READ(child, start_time);
+		proc->exec_seq = BPF_CORE_READ(child, self_exec_id);
+	}
 	return 0;
 }
 
@@ -1419,8 +1586,8 @@ int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
 	s = begin(BW_CLASS_EXEC, &slot, 0);
 	if (!s)
 		return 0;
-	path_of(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
-		s->ev.exec.path, BW_PS_PATH);
+	s->lazy_file = f;
+	s->ev.exec.op = BW_EXEC_EXEC;
 	decide(s, slot, BW_CLASS_EXEC, 0);
 	return 0;
 }
@@ -1439,6 +1606,7 @@ int BPF_PROG(bw_capable_audit, const struct cred *cred,
 	if (!s)
 		return 0;
 	s->ev.cap.cap = cap;
+	s->ev.cap.opts = 0;
 	decide(s, slot, BW_CLASS_CAPABLE, 0);
 	return 0;
 }
@@ -1484,6 +1652,7 @@ static __always_inline int mount_audit(__u32 op, const char *src,
 	if (!s)
 		return 0;
 	ev = &s->ev.mnt;
+	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->op = op;
 	ev->flags = flags;
 	if (src)
@@ -1533,6 +1702,7 @@ static __always_inline int ipc_audit(__u32 kind, __u32 access, __u32 id)
 	s = begin(BW_CLASS_IPC, &slot, 0);
 	if (!s)
 		return 0;
+	__builtin_memset(&s->ev.ipc, 0, sizeof(s->ev.ipc));
 	s->ev.ipc.kind = kind;
 	s->ev.ipc.access = access;
 	s->ev.ipc.id = id;

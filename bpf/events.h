@@ -10,6 +10,7 @@
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
 #endif
+#include "trace.h"		/* struct tr_ident: one identity for every record */
 
 #define BW_COMM_LEN		16
 #define BW_PATH_LEN		252	/* LPM trie data is at most 256 bytes */
@@ -296,21 +297,15 @@ enum bw_rec_type {
 
 #define BW_NO_RULE	0xffffffffu
 
+/*
+ * Who made the request: the identity the tracers' records carry (filled by
+ * the same function, bpf/ident.bpf.h, and written by the same JSON code),
+ * and what only decisions need.
+ */
 struct bw_subject {
-	__u64 cgroup_id;
-	__u64 start;		/* process start, boot ns: with tgid and */
-	__u64 exec_seq;		/* self_exec_id, the exec id of the image */
-	__u32 pid;		/* thread id */
-	__u32 tgid;
-	__u32 ppid;		/* tgid of the real parent */
-	__u32 uid;
+	struct tr_ident id;	/* pid is the tgid, tid the thread */
 	__u32 euid;
-	__u32 gid;
-	__u32 pidns;
-	__u32 mntns;
-	__u32 userns;
 	__u32 pad;
-	char comm[BW_COMM_LEN];
 	char pcomm[BW_COMM_LEN];
 	char container[BW_CONTAINER_LEN];
 	char exe[BW_PATH_LEN];
@@ -367,16 +362,17 @@ struct bw_ev_syscall {
 };
 
 #define BW_ANCESTORS	8
-#define BW_ANC_EXE_LEN	128
 
-/* A process above the subject: parent, grandparent, ... */
+/*
+ * A process above the subject: parent, grandparent, ...  Its exe is not
+ * copied into every record: the engine looks it up in the process table
+ * (proc_map) by pid and checks it belongs to this exec id.
+ */
 struct bw_ancestor {
 	__u32 pid;
-	__u32 pad;
+	__u32 exec_seq;
 	__u64 start;
-	__u64 exec_seq;
 	char comm[BW_COMM_LEN];
-	char exe[BW_ANC_EXE_LEN];
 };
 
 struct bw_event {
@@ -392,6 +388,9 @@ struct bw_event {
 	__u8 pflags[BW_NPS];	/* BW_PF_* of each path slot */
 	__u8 pad;
 	struct bw_subject subj;
+	__u32 nanc;		/* ancestors filled in, decision records */
+	__u32 pad3;
+	struct bw_ancestor anc[BW_ANCESTORS];
 	union {
 		struct bw_ev_capable cap;
 		struct bw_ev_ipc ipc;
@@ -400,10 +399,33 @@ struct bw_event {
 		struct bw_ev_exec exec;
 		struct bw_ev_syscall sc;
 	};
-	__u32 nanc;		/* ancestors filled in, decision records */
-	__u32 pad3;
-	struct bw_ancestor anc[BW_ANCESTORS];
 };
+
+/*
+ * Process table entry (proc_map, by tgid): the path of mm->exe_file,
+ * resolved when the process exec'd (or at its first decision), with the
+ * file it was resolved from, so that a changed exe_file is seen, and the
+ * exec id it belongs to, so that the engine can name ancestors' exes.
+ */
+/* exec_seq of an entry the engine seeded from /proc at start: its exe is
+ * only shown for ancestors, never decided on (file is 0) */
+#define BW_PROC_SEEDED	0xffffffffu
+
+struct bw_proc {
+	__u64 file;		/* struct file * the path belongs to */
+	__u64 start;		/* exec id: process start and */
+	__u32 exec_seq;		/* self_exec_id when resolved */
+	__u8 pflags;		/* BW_PF_* of exe */
+	__u8 pad[3];
+	char exe[BW_PATH_LEN];
+	__u32 pad2;
+};
+
+/* Size of a record of the class whose part of the union is m: records
+ * are sent only that long (decision records are at least BW_EVENT_MIN). */
+#define BW_EVENT_SIZE(m) \
+	(__builtin_offsetof(struct bw_event, m) + sizeof(((struct bw_event *)0)->m))
+#define BW_EVENT_MIN	BW_EVENT_SIZE(cap)
 
 /* Index of the loss counters (per-CPU array). */
 #define BW_LOST_SLOTS BW_NCLASS

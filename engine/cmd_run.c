@@ -2,13 +2,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "args.h"
@@ -67,6 +71,47 @@ static void do_help(FILE *out)
 		"  -v, --verbose          libbpf debug output\n");
 }
 
+/*
+ * The main loop takes at most RING_BUDGET records from each ring buffer
+ * per turn, and spends at most RING_TURN_NS on one, so that every ring
+ * gets its turn (decisions are never starved by tracer records) and
+ * signals, the status file, losses and metrics are seen to under any load.
+ */
+#define RING_BUDGET 1024
+#define RING_TURN_NS (50 * 1000000LL)
+#define RING_CLOCK_EVERY 16	/* records between looks at the clock */
+/* what a record handler returns to end its ring's turn; not an error */
+#define RING_STOP (-ECANCELED)
+#define MAX_RINGS 34		/* decisions, the syscall tracer, 32 tracers */
+#define STOP_DRAIN_NS (1000 * 1000000LL)	/* writing what is left at stop */
+
+/* One ring buffer: the decisions', or one tracer's. */
+struct run_ring {
+	struct ring_buffer *rb;
+	const char *name;	/* for lost records: the tracer, or NULL */
+	int (*handle)(void *ctx, void *data, size_t size);
+	/* stopping: count a record left unwritten; NULL: into unread */
+	void (*count)(void *ctx, const void *data, size_t size);
+	void *ctx;
+	unsigned int taken;	/* records this turn */
+	int64_t deadline;	/* CLOCK_MONOTONIC ns ending this turn */
+	bool over;		/* the turn ended on the budget */
+	bool counting;		/* stopping: count what is left, do not write */
+	uint64_t unread;	/* records left unwritten at stop */
+};
+
+/* SIGHUP: the rules are loaded and compiled on a thread of their own. */
+struct reload_job {
+	pthread_t thread;
+	bool running;		/* the main thread's view: joined or not */
+	bool again;		/* SIGHUP while one was running */
+	atomic_bool done;	/* set by the thread as its last act */
+	const struct bw_opts *o;
+	struct bw_setup next;
+	struct diag d;
+	int err;
+};
+
 struct run_ctx {
 	struct bw_engine eng;
 	struct sct sct;		/* the syscall tracer, when the policy asks */
@@ -77,6 +122,12 @@ struct run_ctx {
 		uint64_t lost_seen;
 		char *error;	/* why it could not start, for the status file */
 	} tr[32];
+	struct run_ring ring[MAX_RINGS];
+	size_t nrings;
+	int epfd;		/* every ring's map fd, for waiting */
+	uint64_t unread[BW_NCLASS];	/* decisions left unwritten at stop */
+	uint32_t ring_bytes;	/* the decision ring buffer as the kernel made it */
+	struct reload_job reload;
 	struct metrics metrics;
 	bool status_err_said;
 	uint64_t lost_total[BW_NCLASS];
@@ -93,10 +144,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const struct bw_compiled *cp;
 	struct bw_event ev;
 
-	/* copy first: the ring buffer slot is reused once we return */
-	if (size < sizeof(ev))
+	/* copy first: the ring buffer slot is reused once we return; a
+	 * record carries only its class's part of the union */
+	if (size < BW_EVENT_MIN)
 		return 0;
-	memcpy(&ev, data, sizeof(ev));
+	if (size < sizeof(ev))
+		memset((char *)&ev + size, 0, sizeof(ev) - size);
+	memcpy(&ev, data, size < sizeof(ev) ? size : sizeof(ev));
 	if (ev.type != BW_REC_DECISION || ev.cls >= BW_NCLASS)
 		return 0;
 	r->decisions++;
@@ -125,7 +179,125 @@ static int handle_sct(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int start_syscall_tracer(struct run_ctx *r, struct ring_buffer *rb);
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Every record of every ring comes here: handled (or, when stopping,
+ * counted), then the turn ends once the budget or the time is spent.
+ * libbpf stops reading a ring when this returns a negative value; the
+ * record has been consumed by then.
+ */
+static int ring_sample(void *ctx, void *data, size_t size)
+{
+	struct run_ring *g = ctx;
+	int ret = 0;
+
+	if (g->counting && g->count)
+		g->count(g->ctx, data, size);
+	else if (g->counting)
+		g->unread++;
+	else
+		ret = g->handle(g->ctx, data, size);
+	g->taken++;
+	if (g->taken >= RING_BUDGET ||
+	    (g->taken % RING_CLOCK_EVERY == 0 && mono_ns() >= g->deadline)) {
+		g->over = true;
+		return RING_STOP;
+	}
+	return ret;
+}
+
+/* A decision left in the ring at stop: counted by its class. */
+static void count_decision(void *ctx, const void *data, size_t size)
+{
+	const struct bw_event *e = data;
+	struct run_ctx *r = ctx;
+
+	if (size >= BW_EVENT_MIN && e->type == BW_REC_DECISION && e->cls < BW_NCLASS)
+		r->unread[e->cls]++;
+}
+
+static int add_ring(struct run_ctx *r, int fd, const char *name,
+		    int (*handle)(void *ctx, void *data, size_t size), void *ctx)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct run_ring *g;
+
+	if (r->nrings == ARRAY_SIZE(r->ring))
+		return -ENOSPC;
+	g = &r->ring[r->nrings];
+	g->rb = ring_buffer__new(fd, ring_sample, g, NULL);
+	if (!g->rb)
+		return -errno;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		int err = -errno;
+
+		ring_buffer__free(g->rb);
+		g->rb = NULL;
+		return err;
+	}
+	g->name = name;
+	g->handle = handle;
+	g->ctx = ctx;
+	r->nrings++;
+	return 0;
+}
+
+/* One turn of one ring: 0, or -errno when reading it failed. */
+static int ring_turn(struct run_ring *g, int64_t deadline)
+{
+	int n;
+
+	g->taken = 0;
+	g->over = false;
+	g->deadline = deadline;
+	n = ring_buffer__consume(g->rb);
+	if (n < 0 && !(n == RING_STOP && g->over))
+		return n;
+	return 0;
+}
+
+/*
+ * Every ring in turn, decisions first; *more when one still had records
+ * when its turn ended.  0, or -errno when a ring could not be read.
+ */
+static int rings_turn(struct run_ctx *r, bool *more)
+{
+	*more = false;
+	for (size_t i = 0; i < r->nrings; i++) {
+		int err = ring_turn(&r->ring[i], mono_ns() + RING_TURN_NS);
+
+		if (err) {
+			out_err("reading the %s ring buffer failed: %s",
+				r->ring[i].name ? r->ring[i].name : "decision",
+				strerror(-err));
+			return err;
+		}
+		*more |= r->ring[i].over;
+	}
+	return 0;
+}
+
+/* Until a ring has records, a signal comes, or timeout_ms pass. */
+static int rings_wait(struct run_ctx *r, int timeout_ms)
+{
+	struct epoll_event ev[MAX_RINGS];
+	int err;
+
+	if (epoll_wait(r->epfd, ev, MAX_RINGS, timeout_ms) >= 0 || errno == EINTR)
+		return 0;
+	err = -errno;
+	out_err("waiting for records failed: %s", strerror(-err));
+	return err;
+}
+
+static int start_syscall_tracer(struct run_ctx *r);
 
 /* A tracer record: audit context, with the exec id of who did it. */
 static int handle_tracer(void *ctx, void *data, size_t size)
@@ -161,7 +333,7 @@ static void snap_end(void *ctx)
  * reported (stderr and a "tracer" record saying why) and the engine goes
  * on without it: context is lost, not enforcement.
  */
-static void start_tracer(struct run_ctx *r, struct ring_buffer *rb, size_t i)
+static void start_tracer(struct run_ctx *r, size_t i)
 {
 	const struct tracer_desc *d = tracer_table[i];
 	struct tr_filter f = { .self_tgid = getpid() };
@@ -173,7 +345,7 @@ static void start_tracer(struct run_ctx *r, struct ring_buffer *rb, size_t i)
 	t->r = r;
 	ret = tr_open(&t->inst, d, &f, false, err, sizeof(err));
 	if (!ret) {
-		ret = ring_buffer__add(rb, tr_events_fd(&t->inst), handle_tracer, t);
+		ret = add_ring(r, tr_events_fd(&t->inst), d->name, handle_tracer, t);
 		if (ret) {
 			snprintf(err, sizeof(err), "cannot read its ring buffer: %s",
 				 strerror(-ret));
@@ -195,15 +367,15 @@ static void start_tracer(struct run_ctx *r, struct ring_buffer *rb, size_t i)
 	}
 }
 
-static int start_tracers(struct run_ctx *r, struct ring_buffer *rb)
+static int start_tracers(struct run_ctx *r)
 {
 	for (size_t i = 0; i < tracer_count && i < ARRAY_SIZE(r->tr); i++)
 		if (tracer_table[i] && (r->st.policy.tracers_on & (1u << i)))
-			start_tracer(r, rb, i);
-	return start_syscall_tracer(r, rb);
+			start_tracer(r, i);
+	return start_syscall_tracer(r);
 }
 
-static int start_syscall_tracer(struct run_ctx *r, struct ring_buffer *rb)
+static int start_syscall_tracer(struct run_ctx *r)
 {
 	const struct bw_policy *p = &r->st.policy;
 	struct sct_opts so = { .count = p->trace_syscall == BW_TRACE_FIRST };
@@ -226,7 +398,7 @@ static int start_syscall_tracer(struct run_ctx *r, struct ring_buffer *rb)
 		out_err("the syscall tracer did not start: %s", err);
 		return ret;
 	}
-	ret = ring_buffer__add(rb, sct_events_fd(&r->sct), handle_sct, r);
+	ret = add_ring(r, sct_events_fd(&r->sct), "syscall", handle_sct, r);
 	if (ret) {
 		out_err("cannot read the syscall tracer: %s", strerror(-ret));
 		return ret;
@@ -285,6 +457,7 @@ static void log_start(struct run_ctx *r)
 	json_kbool(j, "enforcing", r->eng.enforcing);
 	if (!r->eng.enforcing)
 		json_kstr(j, "reason", r->eng.why);
+	json_ku64(j, "buffer", r->ring_bytes);
 	json_key(j, "programs");
 	json_obj_begin(j);
 	for (int i = 0; i < r->eng.nprogs; i++) {
@@ -410,27 +583,104 @@ static int apply_setup(struct run_ctx *r, struct bw_setup *st)
 	return 0;
 }
 
-/* SIGHUP: the same load, check and compile as at start; all or nothing. */
-static void reload(struct run_ctx *r)
+/*
+ * SIGHUP: the same load, check and compile as at start, on a thread of
+ * its own so that records keep flowing meanwhile; it touches nothing but
+ * the job.  The main loop makes the result live (or reports it): all or
+ * nothing, as before.
+ */
+static void *reload_work(void *arg)
 {
-	struct bw_setup next;
-	struct diag d = { 0 };
+	struct reload_job *job = arg;
+
+	job->err = setup_load(&job->next, job->o, &job->d);
+	atomic_store(&job->done, true);
+	return NULL;
+}
+
+static void reload_apply(struct run_ctx *r, struct reload_job *job)
+{
 	int err;
 
-	err = setup_load(&next, r->o, &d);
-	diag_print(&d, stderr);
-	diag_free(&d);
-	if (err) {
+	diag_print(&job->d, stderr);
+	diag_free(&job->d);
+	if (job->err) {
 		out_err("reload: the new rules have errors (above); the live policy (generation %llu) stays",
 			(unsigned long long)r->eng.generation);
-	} else if ((err = apply_setup(r, &next))) {
+	} else if ((err = apply_setup(r, &job->next))) {
 		out_err("reload: writing the policy maps failed: %s; the live policy (generation %llu) stays",
 			strerror(-err), (unsigned long long)r->eng.generation);
 	} else {
 		out_info(r->o, "policy generation %llu live",
 			 (unsigned long long)r->eng.generation);
 	}
-	setup_free(&next);
+	setup_free(&job->next);
+}
+
+static void reload_start(struct run_ctx *r)
+{
+	struct reload_job *job = &r->reload;
+	sigset_t all, old;
+	int err, merr;
+
+	if (job->running) {
+		job->again = true;	/* the files may have changed since it read them */
+		return;
+	}
+	memset(&job->d, 0, sizeof(job->d));
+	job->o = r->o;
+	job->err = 0;
+	atomic_store(&job->done, false);
+	/* signals are for the main thread: they end its wait */
+	sigfillset(&all);
+	merr = pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&job->thread, NULL, reload_work, job);
+	if (!merr && (merr = pthread_sigmask(SIG_SETMASK, &old, NULL)))
+		out_err("reload: restoring the signal mask failed: %s", strerror(merr));
+	if (err) {
+		out_err("reload: cannot start a thread (%s); compiling in the main loop",
+			strerror(err));
+		reload_work(job);
+		reload_apply(r, job);
+		return;
+	}
+	job->running = true;
+}
+
+/* A reload that has finished goes live, or is reported. */
+static void reload_poll(struct run_ctx *r)
+{
+	struct reload_job *job = &r->reload;
+	int err;
+
+	if (!job->running || !atomic_load(&job->done))
+		return;
+	err = pthread_join(job->thread, NULL);
+	if (err)
+		out_err("reload: joining its thread failed: %s", strerror(err));
+	job->running = false;
+	reload_apply(r, job);
+	if (job->again) {
+		job->again = false;
+		reload_start(r);
+	}
+}
+
+/* Stopping: a reload still compiling is waited for, then dropped. */
+static void reload_abandon(struct run_ctx *r)
+{
+	struct reload_job *job = &r->reload;
+	int err;
+
+	if (!job->running)
+		return;
+	err = pthread_join(job->thread, NULL);
+	if (err)
+		out_err("reload: joining its thread failed: %s", strerror(err));
+	job->running = false;
+	diag_free(&job->d);
+	setup_free(&job->next);
+	out_info(r->o, "stopping: the reload in progress was dropped");
 }
 
 static void write_metrics(struct run_ctx *r)
@@ -551,11 +801,39 @@ static int write_ready_file(const char *path)
 	return 0;
 }
 
+/*
+ * engine_load, meant to size the decision ring buffer as [log] buffer says.
+ * That takes engine.c setting the map's size between open and load, which
+ * it cannot do yet: until it can, the object's 4 MiB stays, and
+ * check_ring_size() says so when the policy asks for another size.
+ */
+static int load_engine(struct run_ctx *r, bool want_lsm)
+{
+	return engine_load_sized(&r->eng, want_lsm, r->o->verbose,
+				 (uint32_t)r->st.policy.log_buffer);
+}
+
+/* The ring's size as the kernel made it, said when it is not [log] buffer. */
+static void check_ring_size(struct run_ctx *r)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(engine_events_fd(&r->eng), &info, &len)) {
+		out_err("cannot read the decision ring buffer's size: %s", strerror(errno));
+		return;
+	}
+	r->ring_bytes = info.max_entries;
+	if (r->ring_bytes != r->st.policy.log_buffer)
+		out_err("warning: the decision ring buffer is %u KiB, not the %llu KiB of [log] buffer",
+			r->ring_bytes >> 10, r->st.policy.log_buffer >> 10);
+}
+
 static int start_engine(struct run_ctx *r)
 {
 	int err;
 
-	err = engine_load(&r->eng, true, r->o->verbose);
+	err = load_engine(r, true);
 	if (err == -ENOTSUP) {
 		out_err("cannot enforce: %s", r->eng.why);
 		if (r->eng.libbpf_err[0])
@@ -570,13 +848,14 @@ static int start_engine(struct run_ctx *r)
 
 		memcpy(why, r->eng.why, sizeof(why));
 		out_err("running AUDIT-ONLY with tracepoints: records are marked \"enforced\":false and nothing is denied");
-		err = engine_load(&r->eng, false, r->o->verbose);
+		err = load_engine(r, false);
 		memcpy(r->eng.why, why, sizeof(why));
 	}
 	if (err) {
 		out_err("%s", r->eng.why);
 		return -1;
 	}
+	check_ring_size(r);
 	err = engine_attach(&r->eng);
 	for (int i = 0; i < r->eng.nprogs; i++) {
 		const struct prog_status *p = &r->eng.progs[i];
@@ -592,50 +871,107 @@ static int start_engine(struct run_ctx *r)
 		out_err("not every enforcement program attached; exiting");
 		return -1;
 	}
-	/* Processes older than the engine get their exe resolved in the
-	 * kernel at their first decision (mm->exe_file), not from /proc. */
+	/* Processes older than the engine: named as ancestors from /proc;
+	 * as subjects their exe is resolved in the kernel (mm->exe_file). */
+	err = engine_seed_procs(&r->eng);
+	if (err < 0)
+		out_err("reading /proc for running processes failed: %s", strerror(-err));
 	return 0;
 }
 
-static int main_loop(struct run_ctx *r, struct ring_buffer *rb)
+/* Between turns of the rings: signals, reloads, the once-a-second work. */
+static void housekeeping(struct run_ctx *r, time_t *last)
 {
-	time_t last = time(NULL);
+	if (reload_requested) {
+		reload_requested = 0;
+		reload_start(r);
+	}
+	reload_poll(r);
+	if (rotate_requested) {
+		int err;
 
-	while (!stop_requested) {
-		int n = ring_buffer__poll(rb, 200);
-
-		if (n < 0 && n != -EINTR) {
-			out_err("reading the ring buffer failed: %s", strerror(-n));
-			return -1;
-		}
-		if (reload_requested) {
-			reload_requested = 0;
-			reload(r);
-		}
-		if (rotate_requested) {
-			int err;
-
-			rotate_requested = 0;
-			err = log_rotate(&r->log);
-			if (err)
-				out_err("rotating %s failed: %s", r->log.path, strerror(-err));
-		}
-		if (time(NULL) != last) {
-			last = time(NULL);
-			check_lost(r);
-			log_sync_clock(&r->log);
-			log_check_space(&r->log);
-			write_status(r);
-			if (last >= r->metrics_due) {
-				write_metrics(r);
-				r->metrics_due = last + r->st.policy.metrics_interval;
-			}
+		rotate_requested = 0;
+		err = log_rotate(&r->log);
+		if (err)
+			out_err("rotating %s failed: %s", r->log.path, strerror(-err));
+	}
+	if (time(NULL) != *last) {
+		*last = time(NULL);
+		check_lost(r);
+		log_sync_clock(&r->log);
+		log_check_space(&r->log);
+		write_status(r);
+		if (*last >= r->metrics_due) {
+			write_metrics(r);
+			r->metrics_due = *last + r->st.policy.metrics_interval;
 		}
 	}
-	ring_buffer__consume(rb);
-	check_lost(r);
-	write_metrics(r);
+}
+
+static int main_loop(struct run_ctx *r)
+{
+	time_t last = time(NULL);
+	bool more;
+
+	while (!stop_requested) {
+		if (rings_turn(r, &more))
+			return -1;
+		log_batch_end(&r->log);
+		housekeeping(r, &last);
+		if (!more && !stop_requested && rings_wait(r, 200))
+			return -1;
+	}
 	return 0;
+}
+
+/* Records left unwritten at stop, in lost records ("where":"stop"). */
+static void unread_lost(struct run_ctx *r, const char *event, uint64_t n)
+{
+	struct json *j;
+
+	if (!n)
+		return;
+	out_err("stopping: %llu %s records left unwritten (counted in a lost record)",
+		(unsigned long long)n, event);
+	j = log_begin(&r->log, "lost", 0);
+	json_kstr(j, "event", event);
+	json_kstr(j, "where", "stop");
+	json_ku64(j, "count", n);
+	log_end(&r->log);
+}
+
+/* Turns of every ring until none has records left or `ns` have passed. */
+static void rings_empty(struct run_ctx *r, int64_t ns)
+{
+	int64_t end = mono_ns() + ns;
+	bool more = true;
+
+	while (more && mono_ns() < end)
+		if (rings_turn(r, &more))
+			return;
+}
+
+/*
+ * Stopping: what the rings hold is written for up to a second; what a
+ * storm that goes on leaves after that is counted, and said in lost
+ * records, so that every record taken from the kernel is written or
+ * counted.  Then the final losses, metrics and everything pending.
+ */
+static void finish(struct run_ctx *r)
+{
+	reload_abandon(r);
+	rings_empty(r, STOP_DRAIN_NS);
+	for (size_t i = 0; i < r->nrings; i++)
+		r->ring[i].counting = true;
+	rings_empty(r, STOP_DRAIN_NS);
+	for (int c = 0; c < BW_NCLASS; c++)
+		unread_lost(r, bw_class_name(c), r->unread[c]);
+	for (size_t i = 0; i < r->nrings; i++)
+		if (r->ring[i].name)
+			unread_lost(r, r->ring[i].name, r->ring[i].unread);
+	check_lost(r);
+	log_flush(&r->log);
+	write_metrics(r);
 }
 
 int do_run(int argc, char **argv, struct bw_opts *o)
@@ -648,7 +984,6 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_ctx *r = xcalloc(1, sizeof(*r));
-	struct ring_buffer *rb = NULL;
 	struct diag d = { 0 };
 	struct sigaction sa = { 0 };
 	int c, err, ret = 1;
@@ -680,6 +1015,7 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 		}
 	}
 	r->o = o;
+	r->epfd = -1;
 	if (geteuid() != 0)
 		out_err("run: not root; loading BPF programs will most likely fail");
 
@@ -709,6 +1045,8 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 			strerror(-err));
 		goto out;
 	}
+	r->log.anc_exe = engine_ancestor_exe;
+	r->log.anc_exe_ctx = &r->eng;
 	log_start(r);
 	err = apply_setup(r, &r->st);
 	if (err) {
@@ -716,12 +1054,15 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 		goto out;
 	}
 
-	rb = ring_buffer__new(engine_events_fd(&r->eng), handle_event, r, NULL);
-	if (!rb) {
-		out_err("cannot open the ring buffer: %s", strerror(errno));
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	err = r->epfd < 0 ? -errno :
+	      add_ring(r, engine_events_fd(&r->eng), NULL, handle_event, r);
+	if (err) {
+		out_err("cannot open the ring buffer: %s", strerror(-err));
 		goto out;
 	}
-	if (start_tracers(r, rb))
+	r->ring[0].count = count_decision;	/* ring 0: the decisions' */
+	if (start_tracers(r))
 		goto out;
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
@@ -749,6 +1090,11 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 			goto out;
 		}
 	}
+	/* what the engine said so far is in the file before it says "ready" */
+	err = log_flush(&r->log);
+	if (err)
+		out_err("writing the audit log %s failed: %s", r->st.policy.log,
+			strerror(-err));
 	if (o->ready_file && (err = write_ready_file(o->ready_file))) {
 		out_err("cannot write the ready file %s: %s", o->ready_file,
 			strerror(-err));
@@ -759,7 +1105,8 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 		 engine_policy_of(&r->eng, r->eng.generation)->nrules,
 		 (unsigned long long)r->eng.generation,
 		 r->st.policy.log);
-	ret = main_loop(r, rb) ? 1 : 0;
+	ret = main_loop(r) ? 1 : 0;
+	finish(r);
 	{
 		struct json *j = log_begin(&r->log, "stop", 0);
 
@@ -773,7 +1120,10 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 out:
 	if (o->ready_file)
 		unlink(o->ready_file);
-	ring_buffer__free(rb);
+	for (size_t i = 0; i < r->nrings; i++)
+		ring_buffer__free(r->ring[i].rb);
+	if (r->epfd >= 0)
+		close(r->epfd);
 	if (r->sct.skel)
 		sct_close(&r->sct);
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
@@ -781,7 +1131,7 @@ out:
 		free(r->tr[i].error);
 	}
 	engine_close(&r->eng);
-	if (r->log.f)
+	if (r->log.path)
 		log_close(&r->log);
 	metrics_free(&r->metrics);
 	setup_free(&r->st);

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -182,7 +183,8 @@ static bool prog_wanted(const struct bw_engine *e, const struct prog_status *p)
 	return prog && bpf_program__autoload(prog);
 }
 
-int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
+int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
+		      uint32_t events_size)
 {
 	struct btf *btf;
 	int err, active;
@@ -242,7 +244,9 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 		}
 	}
 
-	err = bulwark_bpf__load(e->skel);
+	err = events_size ? bpf_map__set_max_entries(e->skel->maps.events, events_size) : 0;
+	if (!err)
+		err = bulwark_bpf__load(e->skel);
 	if (err) {
 		if (want_lsm)
 			snprintf(e->why, sizeof(e->why),
@@ -262,6 +266,11 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 	}
 	e->enforcing = want_lsm;
 	return 0;
+}
+
+int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
+{
+	return engine_load_sized(e, want_lsm, verbose, 0);
 }
 
 static struct prog_status *find_prog(struct bw_engine *e, const char *name)
@@ -345,6 +354,68 @@ int engine_attach(struct bw_engine *e)
 int engine_events_fd(const struct bw_engine *e)
 {
 	return bpf_map__fd(e->skel->maps.events);
+}
+
+int engine_seed_procs(struct bw_engine *e)
+{
+	int fd = bpf_map__fd(e->skel->maps.proc_map);
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		struct bw_proc proc = { .exec_seq = BW_PROC_SEEDED };
+		unsigned long long pid;
+		char link[64];
+		ssize_t len;
+		__u32 key;
+
+		if (parse_u64(de->d_name, INT_MAX, &pid))
+			continue;
+		snprintf(link, sizeof(link), "/proc/%llu/exe", pid);
+		len = readlink(link, proc.exe, sizeof(proc.exe) - 1);
+		if (len <= 0)
+			continue;	/* kernel thread, or gone */
+		key = pid;
+		/* NOEXIST: an entry the kernel made meanwhile is exact */
+		if (bpf_map_update_elem(fd, &key, &proc, BPF_NOEXIST) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a,
+				char *buf, size_t len)
+{
+	struct bw_engine *e = ctx;
+	/* multiplicative hash: neighbouring pids and exec counters must not
+	 * share a slot (a parent and its child evicting each other) */
+	uint32_t h = (a->pid * 2654435761u) ^ (a->exec_seq * 40503u);
+	struct anc_cache *c = &e->anc[(h >> 24) % ARRAY_SIZE(e->anc)];
+	struct bw_proc proc;
+	__u32 key = a->pid;
+
+	if (c->pid != a->pid || c->exec_seq != a->exec_seq || c->start != a->start) {
+		c->pid = a->pid;
+		c->exec_seq = a->exec_seq;
+		c->start = a->start;
+		c->known = !bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.proc_map),
+						&key, &proc) &&
+			   (proc.exec_seq == BW_PROC_SEEDED ||
+			    (proc.exec_seq == a->exec_seq && proc.start == a->start));
+		if (c->known) {
+			size_t n = strnlen(proc.exe, sizeof(proc.exe) - 1);
+
+			memcpy(c->exe, proc.exe, n);
+			c->exe[n] = 0;
+		}
+	}
+	(void)buf;
+	(void)len;
+	return c->known ? c->exe : NULL;
 }
 
 /* ---- policy switch ---- */
@@ -538,6 +609,8 @@ int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
 	err = write_slot(e, cp, slot);
 	if (err)
 		return err;
+	/* the maps hold them now; records need only the rules' names */
+	compiled_drop_entries(cp);
 	if (cp->meta[BW_CLASS_SYSCALL].nrules) {
 		err = attach_sys_enter(e, true);
 		if (err)
@@ -640,23 +713,42 @@ uint32_t engine_guards_available(void)
 }
 
 /* Is this canonical id guarded by an attached hook? */
-static const struct guard *guard_of(uint64_t id, uint32_t guards)
+/* The syscall ids each guard covers, resolved once (libseccomp is slow
+ * and the table is constant). */
+static struct guard_ids {
+	uint64_t *ids;
+	size_t n;
+} guard_ids[ARRAY_SIZE(guard_table)];
+static pthread_once_t guard_ids_once = PTHREAD_ONCE_INIT;
+
+static void resolve_guard_ids(void)
 {
 	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
-		if (!(guards & (1u << guard_table[g].g)))
-			continue;
 		for (int k = 0; k < 6 && guard_table[g].calls[k]; k++) {
 			uint64_t *ids = NULL;
 			size_t n = 0;
-			bool hit = false;
 
-			if (syscall_resolve(guard_table[g].calls[k], &ids, &n) == 0)
-				for (size_t i = 0; i < n && !hit; i++)
-					hit = ids[i] == id;
+			if (syscall_resolve(guard_table[g].calls[k], &ids, &n))
+				continue;
+			guard_ids[g].ids = xreallocarray(guard_ids[g].ids,
+							 guard_ids[g].n + n, sizeof(*ids));
+			memcpy(guard_ids[g].ids + guard_ids[g].n, ids, n * sizeof(*ids));
+			guard_ids[g].n += n;
 			free(ids);
-			if (hit)
-				return &guard_table[g];
 		}
+	}
+}
+
+static const struct guard *guard_of(uint64_t id, uint32_t guards)
+{
+	if (pthread_once(&guard_ids_once, resolve_guard_ids))
+		return NULL;
+	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
+		if (!(guards & (1u << guard_table[g].g)))
+			continue;
+		for (size_t i = 0; i < guard_ids[g].n; i++)
+			if (guard_ids[g].ids[i] == id)
+				return &guard_table[g];
 	}
 	return NULL;
 }

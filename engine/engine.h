@@ -48,6 +48,12 @@ struct bw_engine {
 	unsigned int unresolved_cgroups;	/* named cgroups that do not exist */
 	uint32_t guards;		/* BW_GUARD_* bits whose hooks are attached */
 	char libbpf_err[1024];	/* last libbpf warning, for error reports */
+	struct anc_cache {	/* ancestors' exes, by exec id (direct-mapped) */
+		uint32_t pid, exec_seq;
+		uint64_t start;
+		bool known;
+		char exe[BW_PATH_LEN];
+	} anc[256];
 };
 
 /*
@@ -57,9 +63,25 @@ struct bw_engine {
  * follow its policy (refuse, or engine_load(e, false)).
  */
 int engine_load(struct bw_engine *e, bool want_lsm, bool verbose);
+/* engine_load with a decision ring buffer of events_size bytes (a power of
+ * two, at least a page); 0: the object's 4 MiB. */
+int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
+		      uint32_t events_size);
 /* Attach every loaded program; 0 when every wanted program attached. */
 int engine_attach(struct bw_engine *e);
-/* Fill the process table from /proc for processes that already exist. */
+/*
+ * Fill the process table from /proc for processes that already exist, for
+ * naming them as ancestors only: the kernel resolves a subject's exe from
+ * mm->exe_file itself.  The number of entries or -errno.
+ */
+int engine_seed_procs(struct bw_engine *e);
+/*
+ * An ancestor's executable from the process table when the entry is still
+ * that exec id's (for struct bw_log's anc_exe; ctx is the engine).  The
+ * string lives in the engine's cache until the next call; buf is unused.
+ */
+const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a,
+				char *buf, size_t len);
 /*
  * Make cp the live policy: built completely in the inactive slot, then
  * switched with one atomic store.  On error the live policy is unchanged.

@@ -41,6 +41,8 @@ void json_ku64(struct json *j, const char *key, uint64_t v);
 void json_ki64(struct json *j, const char *key, int64_t v);
 void json_kbool(struct json *j, const char *key, bool v);
 
+/* End the buffer with a newline (a JSON line). */
+void json_newline(struct json *j);
 /* Write the buffer and a newline; returns 0 or -errno. */
 int json_write_line(struct json *j, FILE *out);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,10 @@
 #include "names.h"
 #include "syscalls.h"
 #include "util.h"
+
+#define NSEC_PER_SEC 1000000000LL
+/* Records gathered up to this many bytes go out in one write(). */
+#define LOG_OUT_MAX (64u << 10)
 
 static int64_t clock_ns(clockid_t c)
 {
@@ -56,17 +61,13 @@ static int open_file(struct bw_log *l)
 	if (fd < 0)
 		return -errno;
 	/* an existing log keeps its contents, not a wider mode */
-	if (fstat(fd, &st) || (st.st_mode & 0077 && fchmod(fd, 0600))) {
+	if (fstat(fd, &st) ||
+	    (S_ISREG(st.st_mode) && st.st_mode & 0077 && fchmod(fd, 0600))) {
 		err = -errno;
 		close(fd);
 		return err;
 	}
-	l->f = fdopen(fd, "a");
-	if (!l->f) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
+	l->fd = fd;
 	l->size = st.st_size;
 	return 0;
 }
@@ -83,6 +84,7 @@ int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg)
 	int err;
 
 	memset(l, 0, sizeof(*l));
+	l->fd = -1;
 	l->cfg = *cfg;
 	if (!l->cfg.freq)
 		l->cfg.freq = 1;
@@ -103,20 +105,50 @@ int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg)
 	return 0;
 }
 
+/* Closing writes what is pending; a failure is counted like any other. */
 void log_close(struct bw_log *l)
 {
-	if (l->f)
-		fclose(l->f);
+	log_flush(l);
+	if (l->fd >= 0 && close(l->fd))
+		l->write_errors++;
 	free(l->path);
+	free(l->out);
 	json_free(&l->j);
 	memset(l, 0, sizeof(*l));
+	l->fd = -1;
 }
 
+/* Digits of v in base 10 or 16, written backwards before end. */
+static char *digits(uint64_t v, unsigned int base, char *end)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	do {
+		*--end = hex[v % base];
+		v /= base;
+	} while (v);
+	return end;
+}
+
+/* PID-START-SEQ: decimal, hex, decimal (as "%u-%llx-%llu"). */
 const char *format_exec_id(char *buf, size_t len, uint32_t pid, uint64_t start,
 			   uint64_t exec_seq)
 {
-	snprintf(buf, len, "%u-%llx-%llu", pid, (unsigned long long)start,
-		 (unsigned long long)exec_seq);
+	char tmp[64], *end = tmp + sizeof(tmp), *p;
+	size_t n;
+
+	p = digits(exec_seq, 10, end);
+	*--p = '-';
+	p = digits(start, 16, p);
+	*--p = '-';
+	p = digits(pid, 10, p);
+	n = (size_t)(end - p);
+	if (!len)
+		return buf;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = 0;
 	return buf;
 }
 
@@ -131,28 +163,51 @@ void format_time(int64_t real_ns, char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%09lldZ", (long long)(real_ns % 1000000000LL));
 }
 
+/*
+ * format_time(), with the date and second formatted once for all the
+ * records of one second.
+ */
+static void record_time(struct bw_log *l, int64_t real, char *buf, size_t len)
+{
+	int64_t sec = real / NSEC_PER_SEC, ns = real % NSEC_PER_SEC;
+	char nsbuf[16], *end = nsbuf + sizeof(nsbuf), *p = end;
+	const char *dot;
+
+	if (real < 0 || !l->time_prefix_len || sec != l->time_sec) {
+		format_time(real, buf, len);
+		dot = strchr(buf, '.');
+		if (real >= 0 && dot && (size_t)(dot - buf) < sizeof(l->time_prefix)) {
+			l->time_prefix_len = (size_t)(dot - buf);
+			memcpy(l->time_prefix, buf, l->time_prefix_len);
+			l->time_sec = sec;
+		}
+		return;
+	}
+	*--p = 0;
+	*--p = 'Z';
+	for (int i = 0; i < 9; i++, ns /= 10)
+		*--p = (char)('0' + ns % 10);
+	*--p = '.';
+	if (l->time_prefix_len + (size_t)(end - p) > len) {
+		format_time(real, buf, len);
+		return;
+	}
+	memcpy(buf, l->time_prefix, l->time_prefix_len);
+	memcpy(buf + l->time_prefix_len, p, (size_t)(end - p));
+}
+
 struct json *log_begin(struct bw_log *l, const char *type, uint64_t ts)
 {
 	int64_t real = ts ? (int64_t)ts + l->boot_to_real : clock_ns(CLOCK_REALTIME);
 	char tbuf[64];
 
-	format_time(real, tbuf, sizeof(tbuf));
+	record_time(l, real, tbuf, sizeof(tbuf));
 	json_reset(&l->j);
 	json_obj_begin(&l->j);
 	json_kstr(&l->j, "time", tbuf);
 	json_kstr(&l->j, "host", l->host);
 	json_kstr(&l->j, "type", type);
 	return &l->j;
-}
-
-int log_flush(struct bw_log *l)
-{
-	l->unflushed = 0;
-	if (fflush(l->f))
-		return -errno;
-	if (l->cfg.flush == LOG_FLUSH_SYNC && fdatasync(fileno(l->f)))
-		return -errno;
-	return 0;
 }
 
 /* Said on stderr and to syslog: an operator must hear of it. */
@@ -183,9 +238,125 @@ static void on_full(struct bw_log *l)
 	}
 }
 
+/* n records could not be written because of err: counted, never silent. */
+static void not_written(struct bw_log *l, int err, uint64_t n)
+{
+	l->write_errors += n;
+	l->last_errno = -err;
+	if (err == -ENOSPC || err == -EDQUOT)
+		on_full(l);
+	l->unwritten += n;
+	l->unwritten_total += n;
+}
+
+static unsigned int count_lines(const char *s, size_t n)
+{
+	unsigned int c = 0;
+
+	for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
+		c++;
+	return c;
+}
+
+/*
+ * A write failed after `done` bytes of the pending records went out: cut
+ * the file back to the last whole record, so that no torn line sits
+ * between records.  Returns the bytes the file keeps.
+ */
+static size_t keep_whole_records(struct bw_log *l, uint64_t base, size_t done)
+{
+	const char *nl = done ? memrchr(l->out, '\n', done) : NULL;
+	size_t whole = nl ? (size_t)(nl - l->out) + 1 : 0;
+
+	if (whole < done && ftruncate(l->fd, (off_t)(base + whole)))
+		return done;	/* the torn line stays; readers skip it */
+	return whole;
+}
+
+/* One write() of every pending record (as many as it takes when short). */
+static int write_pending(struct bw_log *l)
+{
+	uint64_t base = l->size - l->out_len;	/* the file before them */
+	size_t done = 0, kept;
+	unsigned int whole;
+	int err = 0;
+
+	while (done < l->out_len) {
+		ssize_t n = write(l->fd, l->out + done, l->out_len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	kept = err ? keep_whole_records(l, base, done) : done;
+	whole = err ? count_lines(l->out, kept) : l->out_records;
+	l->records += whole;
+	l->bytes += kept;
+	l->size = base + kept;
+	if (err)
+		not_written(l, err, l->out_records - whole);
+	l->unsynced += whole;
+	l->out_len = 0;
+	l->out_records = 0;
+	return err;
+}
+
+int log_flush(struct bw_log *l)
+{
+	int err = 0;
+
+	if (l->out_len)
+		err = write_pending(l);
+	if (l->cfg.flush == LOG_FLUSH_SYNC && l->unsynced && l->fd >= 0) {
+		l->unsynced = 0;
+		if (fdatasync(l->fd)) {
+			/* the records are in the file, maybe not yet on disk */
+			l->write_errors++;
+			l->last_errno = errno;
+			err = err ? err : -errno;
+		}
+	}
+	return err;
+}
+
+int log_batch_end(struct bw_log *l)
+{
+	if (!l->out_len)
+		return 0;
+	if (l->cfg.flush == LOG_FLUSH_NONE &&
+	    clock_ns(CLOCK_MONOTONIC) - l->out_since < NSEC_PER_SEC)
+		return 0;
+	return log_flush(l);
+}
+
+static void append_pending(struct bw_log *l, const char *s, size_t n)
+{
+	if (l->out_len + n > l->out_cap) {
+		l->out_cap = l->out_len + n > LOG_OUT_MAX * 2 ? l->out_len + n : LOG_OUT_MAX * 2;
+		l->out = xreallocarray(l->out, l->out_cap, 1);
+	}
+	if (!l->out_len)
+		l->out_since = clock_ns(CLOCK_MONOTONIC);
+	memcpy(l->out + l->out_len, s, n);
+	l->out_len += n;
+	l->out_records++;
+	l->size += n;
+}
+
+/* Pending records that must go out now: the buffer is full, or freq reached. */
+static bool write_due(const struct bw_log *l)
+{
+	return l->out_len >= LOG_OUT_MAX ||
+	       (l->cfg.flush != LOG_FLUSH_NONE && l->out_records >= l->cfg.freq);
+}
+
 int log_end(struct bw_log *l)
 {
-	int err;
+	int err = 0;
 
 	json_obj_end(&l->j);
 	if (l->suspended || l->stopped) {
@@ -193,29 +364,17 @@ int log_end(struct bw_log *l)
 		l->unwritten_total++;
 		return -ENOSPC;
 	}
-	if (!l->f)
-		err = -EBADF;	/* a failed rotation left no file open */
-	else
-		err = json_write_line(&l->j, l->f);
-	if (!err && l->cfg.flush != LOG_FLUSH_NONE && ++l->unflushed >= l->cfg.freq)
-		err = log_flush(l);
-	if (err) {
-		l->write_errors++;
-		l->last_errno = -err;
-		if (l->f)
-			clearerr(l->f);
-		if (err == -ENOSPC || err == -EDQUOT)
-			on_full(l);
-		l->unwritten++;
-		l->unwritten_total++;
-		return err;
+	if (l->fd < 0) {
+		not_written(l, -EBADF, 1);	/* a failed rotation left no file open */
+		return -EBADF;
 	}
-	l->records++;
-	l->size += l->j.len;
-	l->bytes += l->j.len;
-	if (l->cfg.max_size && l->size >= l->cfg.max_size)
+	json_newline(&l->j);
+	append_pending(l, l->j.buf, l->j.len);
+	if (write_due(l))
+		err = log_flush(l);
+	if (!err && l->cfg.max_size && l->size >= l->cfg.max_size)
 		log_rotate(l);
-	return 0;
+	return err;
 }
 
 /* Compress src into dst (gzip), mode 0600; dst is removed on failure. */
@@ -292,7 +451,8 @@ void log_check_space(struct bw_log *l)
 		json_kstr(j, "where", "user");
 		json_ku64(j, "count", n);
 		json_ku64(j, "total", l->unwritten_total);
-		if (log_end(l) == 0)
+		/* counted as said only once the record is in the file */
+		if (log_end(l) == 0 && log_flush(l) == 0)
 			l->unwritten -= n;
 	}
 }
@@ -300,9 +460,9 @@ void log_check_space(struct bw_log *l)
 int log_rotate(struct bw_log *l)
 {
 	char *from, *to, *tmp;
-	int err;
+	int err, ret;
 
-	if (!l->f && open_file(l))
+	if (l->fd < 0 && open_file(l))
 		return -EBADF;
 	err = log_flush(l);
 	/* shift path.N.gz up; the one beyond `keep` goes */
@@ -317,8 +477,9 @@ int log_rotate(struct bw_log *l)
 		}
 		free(from);
 	}
-	fclose(l->f);
-	l->f = NULL;
+	if (close(l->fd) && !err)
+		err = -errno;
+	l->fd = -1;
 	tmp = xasprintf("%s.rotating", l->path);
 	if (rename(l->path, tmp)) {
 		err = -errno;
@@ -332,14 +493,35 @@ int log_rotate(struct bw_log *l)
 		unlink(tmp);
 	}
 	free(tmp);
-	if (open_file(l))
-		return -errno;
+	ret = open_file(l);
+	if (ret)
+		return ret;
 	l->rotations++;
 	if (l->stopped) {
 		l->stopped = false;
 		announce(l, "rotated: logging started again");
 	}
 	return err;
+}
+
+/* The identity every record carries: decisions' subjects and tracers'. */
+void tr_ident_json(struct json *j, const struct tr_ident *h)
+{
+	char idbuf[64];
+
+	json_ku64(j, "pid", h->pid);
+	json_kstr(j, "exec_id", format_exec_id(idbuf, sizeof(idbuf), h->pid, h->start,
+					       h->exec_seq));
+	json_ku64(j, "tid", h->tid);
+	json_ku64(j, "ppid", h->ppid);
+	json_ku64(j, "uid", h->uid);
+	json_ku64(j, "gid", h->gid);
+	json_key(j, "comm");
+	json_strn(j, h->comm, sizeof(h->comm));
+	json_ku64(j, "cgroup_id", h->cgroup_id);
+	json_ku64(j, "userns", h->userns);
+	json_ku64(j, "pidns", h->pidns);
+	json_ku64(j, "mntns", h->mntns);
 }
 
 /* What is known of a path value: KEY_truncated, KEY_unresolved. */
@@ -360,19 +542,10 @@ static void path_flags_json(struct json *j, const char *key, uint8_t pf)
 static void subject_json(struct json *j, const struct bw_subject *s,
 			 uint8_t exe_flags)
 {
-	char id[64];
-
 	json_key(j, "subject");
 	json_obj_begin(j);
-	json_ku64(j, "pid", s->tgid);
-	json_kstr(j, "exec_id", format_exec_id(id, sizeof(id), s->tgid, s->start, s->exec_seq));
-	json_ku64(j, "tid", s->pid);
-	json_ku64(j, "ppid", s->ppid);
-	json_ku64(j, "uid", s->uid);
+	tr_ident_json(j, &s->id);
 	json_ku64(j, "euid", s->euid);
-	json_ku64(j, "gid", s->gid);
-	json_key(j, "comm");
-	json_strn(j, s->comm, sizeof(s->comm));
 	json_key(j, "exe");
 	if (s->exe[0])
 		json_strn(j, s->exe, sizeof(s->exe));
@@ -381,10 +554,6 @@ static void subject_json(struct json *j, const struct bw_subject *s,
 	path_flags_json(j, "exe", exe_flags);
 	json_key(j, "parent_comm");
 	json_strn(j, s->pcomm, sizeof(s->pcomm));
-	json_ku64(j, "cgroup_id", s->cgroup_id);
-	json_ku64(j, "pidns", s->pidns);
-	json_ku64(j, "mntns", s->mntns);
-	json_ku64(j, "userns", s->userns);
 	json_key(j, "container");
 	if (s->container[0])
 		json_strn(j, s->container, sizeof(s->container));
@@ -411,14 +580,17 @@ static const char *method_name(unsigned int m)
 	}
 }
 
-static void ancestors_json(struct json *j, const struct bw_event *e)
+static void ancestors_json(struct bw_log *l, const struct bw_event *e)
 {
-	char id[64];
+	struct json *j = &l->j;
+	char id[64], exe[BW_PATH_LEN];
 
 	json_key(j, "ancestors");
 	json_arr_begin(j);
 	for (uint32_t i = 0; i < e->nanc && i < BW_ANCESTORS; i++) {
 		const struct bw_ancestor *a = &e->anc[i];
+		const char *x = l->anc_exe ?
+			l->anc_exe(l->anc_exe_ctx, a, exe, sizeof(exe)) : NULL;
 
 		json_obj_begin(j);
 		json_ku64(j, "pid", a->pid);
@@ -427,8 +599,8 @@ static void ancestors_json(struct json *j, const struct bw_event *e)
 		json_key(j, "comm");
 		json_strn(j, a->comm, sizeof(a->comm));
 		json_key(j, "exe");
-		if (a->exe[0])
-			json_strn(j, a->exe, sizeof(a->exe));
+		if (x)
+			json_str(j, x);
 		else
 			json_null(j);
 		json_obj_end(j);
@@ -505,6 +677,25 @@ static void event_json(struct json *j, const struct bw_event *e)
 	json_obj_end(j);
 }
 
+/* "%s:%d" of a rule's place, without a printf for every record. */
+static const char *file_line(char *buf, size_t len, const char *file, int line)
+{
+	char num[24], *end = num + sizeof(num), *p;
+	size_t n;
+
+	if (line < 0) {
+		snprintf(buf, len, "%s:%d", file, line);
+		return buf;
+	}
+	p = digits((uint64_t)line, 10, end);
+	*--p = ':';
+	n = strnlen(file, len - 1 - (size_t)(end - p));
+	memcpy(buf, file, n);
+	memcpy(buf + n, p, (size_t)(end - p));
+	buf[n + (size_t)(end - p)] = 0;
+	return buf;
+}
+
 static void rule_json(struct json *j, const char *key, const char *at_key,
 		      const struct bw_compiled *cp, uint32_t cls, uint32_t idx)
 {
@@ -522,8 +713,7 @@ static void rule_json(struct json *j, const char *key, const char *at_key,
 		return;
 	}
 	json_str(j, r->name);
-	snprintf(at, sizeof(at), "%s:%d", r->file, r->line);
-	json_kstr(j, at_key, at);
+	json_kstr(j, at_key, file_line(at, sizeof(at), r->file, r->line));
 }
 
 int log_decision(struct bw_log *l, const struct bw_event *e,
@@ -540,7 +730,7 @@ int log_decision(struct bw_log *l, const struct bw_event *e,
 			  e->audit_rule);
 	json_ku64(j, "generation", e->generation);
 	subject_json(j, &e->subj, e->pflags[BW_PS_EXE]);
-	ancestors_json(j, e);
+	ancestors_json(l, e);
 	event_json(j, e);
 	return log_end(l);
 }

@@ -20,9 +20,11 @@ enum log_flush { LOG_FLUSH_NONE = 0, LOG_FLUSH_INCREMENTAL, LOG_FLUSH_SYNC };
 struct log_cfg {
 	uint64_t max_size;	/* rotate when the file reaches it; 0: never */
 	unsigned int keep;	/* rotated files kept, path.1.gz ... path.N.gz */
-	enum log_flush flush;	/* none: stdio buffers; incremental: fflush;
-				 * sync: fflush and fdatasync */
-	unsigned int freq;	/* records between flushes */
+	enum log_flush flush;	/* none: written in 64 KiB batches, at least
+				 * once a second; incremental: every freq
+				 * records and every batch's end; sync: the
+				 * same, each write followed by fdatasync */
+	unsigned int freq;	/* at most this many records between writes */
 	int full_action;	/* enum log_full: when a write fails for space */
 	unsigned int space_left;	/* % free below which "nearly full" is said */
 };
@@ -39,25 +41,42 @@ enum log_full { LOG_FULL_KEEP = 0, LOG_FULL_SUSPEND, LOG_FULL_STOP };
 			  .full_action = LOG_FULL_KEEP, .space_left = 5 }
 
 struct bw_log {
-	FILE *f;
+	int fd;			/* -1: none open (a failed rotation) */
 	char *path;
 	struct log_cfg cfg;
-	uint64_t size;		/* bytes in the current file */
-	unsigned int unflushed;	/* records since the last flush */
+	uint64_t size;		/* bytes in the current file, pending ones too */
+	/* records formatted but not written yet: they go out in one write() */
+	char *out;
+	size_t out_len, out_cap;
+	unsigned int out_records;
+	int64_t out_since;	/* CLOCK_MONOTONIC ns of the oldest pending */
+	uint64_t unsynced;	/* records written since the last fdatasync */
+	int64_t time_sec;	/* the second time_prefix formats */
+	char time_prefix[40];
+	size_t time_prefix_len;
 	uint64_t rotations;
 	uint64_t bytes;		/* written, all files */
 	char host[256];
 	struct json j;
 	int64_t boot_to_real;	/* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
-	uint64_t records;
-	uint64_t write_errors;
+	uint64_t records;	/* written to the file */
+	uint64_t write_errors;	/* records that failed to be written, and failed syncs */
 	int last_errno;
 	uint64_t unwritten;	/* records not written since the last lost record */
 	uint64_t unwritten_total;
 	bool suspended;		/* full: waiting for space */
 	bool stopped;		/* full: no more writing until rotated */
 	bool low_said;		/* "nearly full" announced */
+	/* names an ancestor's executable from its exec id (the engine's
+	 * process table); NULL or returning NULL: "exe":null */
+	const char *(*anc_exe)(void *ctx, const struct bw_ancestor *a,
+			       char *buf, size_t len);
+	void *anc_exe_ctx;
 };
+
+/* The identity of every record (struct tr_ident): pid, exec_id, tid, ppid,
+ * uid, gid, comm, cgroup_id, userns, pidns, mntns. */
+void tr_ident_json(struct json *j, const struct tr_ident *h);
 
 int log_open(struct bw_log *l, const char *path);
 /* As log_open, with rotation and flushing settings. */
@@ -74,8 +93,17 @@ int log_rotate(struct bw_log *l);
  */
 void log_check_space(struct bw_log *l);
 
-/* Flush what is buffered (none/incremental/sync as configured). */
+/*
+ * Write every pending record now, with fdatasync under flush = sync;
+ * 0 or the first error (records not written are counted).
+ */
 int log_flush(struct bw_log *l);
+/*
+ * The caller has taken a batch of records and may wait for more: write
+ * what the flush policy does not let wait (incremental, sync: everything;
+ * none: records pending for a second or more).
+ */
+int log_batch_end(struct bw_log *l);
 void log_close(struct bw_log *l);
 /* Refresh the boot-time to wall-clock offset (call now and then). */
 void log_sync_clock(struct bw_log *l);

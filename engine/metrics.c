@@ -16,10 +16,17 @@ void metrics_count(struct metrics *m, int cls, uint32_t decision, const char *ru
 	m->by_class[cls][decision]++;
 	if (!rule)
 		return;
-	/* a linear scan: one entry per (rule, decision) seen, records are rare */
+	/* a storm is mostly one rule: the last entry counted first */
+	if (m->last < m->n && m->rules[m->last].decision == decision &&
+	    !strcmp(m->rules[m->last].rule, rule)) {
+		m->rules[m->last].count++;
+		return;
+	}
+	/* then a linear scan: one entry per (rule, decision) seen */
 	for (size_t i = 0; i < m->n; i++) {
 		if (m->rules[i].decision == decision && !strcmp(m->rules[i].rule, rule)) {
 			m->rules[i].count++;
+			m->last = i;
 			return;
 		}
 	}
@@ -29,7 +36,8 @@ void metrics_count(struct metrics *m, int cls, uint32_t decision, const char *ru
 	}
 	m->rules[m->n].rule = xstrdup(rule);
 	m->rules[m->n].decision = decision;
-	m->rules[m->n++].count = 1;
+	m->rules[m->n].count = 1;
+	m->last = m->n++;
 }
 
 /* A label value: backslash, quote and newline escaped. */

@@ -22,6 +22,7 @@ struct metrics {
 	uint64_t by_class[BW_NCLASS][BW_NDECISION];
 	struct metric_rule *rules;
 	size_t n, cap;
+	size_t last;		/* the entry counted last */
 };
 
 void metrics_count(struct metrics *m, int cls, uint32_t decision, const char *rule);

@@ -13,6 +13,10 @@
 #define DEFAULT_LOG "/var/log/bulwark/audit.log"
 #define MAX_RULE_PATHS 64
 #define MAX_FILTER 256		/* names and groups in syscall_filter */
+/* The decision ring buffer: a power of two the kernel maps in pages. */
+#define LOG_BUFFER_DEFAULT (4ULL << 20)
+#define LOG_BUFFER_MIN (64ULL << 10)
+#define LOG_BUFFER_MAX (1ULL << 30)
 
 void policy_defaults(struct bw_policy *p)
 {
@@ -27,6 +31,7 @@ void policy_defaults(struct bw_policy *p)
 	p->log_keep = 5;
 	p->log_flush = 1;	/* incremental */
 	p->log_freq = 1;
+	p->log_buffer = LOG_BUFFER_DEFAULT;
 	p->metrics_interval = 15;
 	p->log_space_left = 5;
 }
@@ -62,6 +67,11 @@ static int parse_size(const char *v, unsigned long long *out)
 	if (!err)
 		*out = x * mult;
 	return err;
+}
+
+static bool power_of_two(unsigned long long v)
+{
+	return v && !(v & (v - 1));
 }
 
 static void log_key(struct policy_ctx *c, const struct ini_file *f,
@@ -115,10 +125,16 @@ static void log_key(struct policy_ctx *c, const struct ini_file *f,
 			p->log_freq = v;
 			return;
 		}
+	} else if (!strcmp(name, "buffer")) {
+		if (!parse_size(value, &v) && power_of_two(v) &&
+		    v >= LOG_BUFFER_MIN && v <= LOG_BUFFER_MAX) {
+			p->log_buffer = v;
+			return;
+		}
 	} else {
 		diag_err(c->d, f->path, k->line,
 			 "unknown key '%s' in [log] (max_size, keep, flush, freq, "
-			 "disk_full_action, space_left)", name);
+			 "disk_full_action, space_left, buffer)", name);
 		c->err = -1;
 		return;
 	}
@@ -127,7 +143,9 @@ static void log_key(struct policy_ctx *c, const struct ini_file *f,
 		 !strcmp(name, "keep") ? " (1 to 1000)" :
 		 !strcmp(name, "flush") ? " (none, incremental, sync)" :
 		 !strcmp(name, "disk_full_action") ? " (keep, suspend, stop)" :
-		 !strcmp(name, "space_left") ? " (0 to 99, percent)" : " (1 to 100000)");
+		 !strcmp(name, "space_left") ? " (0 to 99, percent)" :
+		 !strcmp(name, "buffer") ? " (a power of two from 64K to 1G, e.g. 4M, 16M)" :
+		 " (1 to 100000)");
 	c->err = -1;
 }
 

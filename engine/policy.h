@@ -30,6 +30,7 @@ struct bw_policy {
 	unsigned int log_freq;
 	int log_full_action;		/* enum log_full */
 	unsigned int log_space_left;	/* % */
+	unsigned long long log_buffer;	/* bytes of the decision ring buffer */
 	/* [metrics]: a Prometheus text file, rewritten every interval */
 	char *metrics_path;
 	unsigned int metrics_interval;

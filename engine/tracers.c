@@ -208,25 +208,6 @@ void tr_close(struct tr_inst *t)
 
 /* ---- records ---- */
 
-void tr_ident_json(struct json *j, const struct tr_ident *h)
-{
-	char idbuf[64];
-
-	json_ku64(j, "pid", h->pid);
-	json_kstr(j, "exec_id", format_exec_id(idbuf, sizeof(idbuf), h->pid, h->start,
-					       h->exec_seq));
-	json_ku64(j, "tid", h->tid);
-	json_ku64(j, "ppid", h->ppid);
-	json_ku64(j, "uid", h->uid);
-	json_ku64(j, "gid", h->gid);
-	json_key(j, "comm");
-	json_strn(j, h->comm, sizeof(h->comm));
-	json_ku64(j, "cgroup_id", h->cgroup_id);
-	json_ku64(j, "userns", h->userns);
-	json_ku64(j, "pidns", h->pidns);
-	json_ku64(j, "mntns", h->mntns);
-}
-
 void tr_record_json(struct json *j, const struct tracer_desc *d, const void *rec)
 {
 	tr_ident_json(j, rec);

@@ -109,7 +109,6 @@ void tr_close(struct tr_inst *t);
 
 /* The whole record as JSON members: identity, then the tracer's fields. */
 void tr_record_json(struct json *j, const struct tracer_desc *d, const void *rec);
-void tr_ident_json(struct json *j, const struct tr_ident *h);
 
 /* `bulwark trace NAME ...` for a tracer of the table. */
 int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json);

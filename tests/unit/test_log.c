@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -58,14 +61,29 @@ static void test_format_time(void **state)
 static char *read_all(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char *buf = calloc(1, 65536);
-	size_t n;
+	size_t n = 0, cap = 65536;
+	char *buf = malloc(cap);
 
 	assert_non_null(f);
-	n = fread(buf, 1, 65535, f);
+	assert_non_null(buf);
+	while ((n += fread(buf + n, 1, cap - n - 1, f)) == cap - 1) {
+		cap *= 2;
+		buf = realloc(buf, cap);
+		assert_non_null(buf);
+	}
+	assert_int_equal(ferror(f), 0);
 	buf[n] = 0;
-	fclose(f);
+	assert_int_equal(fclose(f), 0);
 	return buf;
+}
+
+static size_t count_char(const char *s, char c)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == c;
+	return n;
 }
 
 static void test_decision_record(void **state)
@@ -90,10 +108,10 @@ static void test_decision_record(void **state)
 	e.decision = BW_DEC_WOULD_DENY;
 	e.rule = 7;		/* no policy given: logged as the index */
 	e.audit_rule = BW_NO_RULE;
-	e.subj.tgid = 100;
-	e.subj.pid = 101;
-	e.subj.uid = 1000;
-	memcpy(e.subj.comm, "kill\0garbage!!!", 16);
+	e.subj.id.pid = 100;
+	e.subj.id.tid = 101;
+	e.subj.id.uid = 1000;
+	memcpy(e.subj.id.comm, "kill\0garbage!!!", 16);
 	memcpy(e.subj.container, "abcdef012345", 12);
 	e.nanc = 1;
 	e.anc[0].pid = 1;
@@ -120,6 +138,326 @@ static void test_decision_record(void **state)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/sub", dir);
 	rmdir(path);
+	rmdir(dir);
+}
+
+/*
+ * Escaping: runs of plain bytes are copied as they are, bytes from 0x80
+ * up included; quote, backslash, control bytes and DEL are escaped; NUL
+ * ends the string.
+ */
+static void test_json_escaping(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+	} cases[] = {
+		{ "", 0, "\"\"" },
+		{ "plain text, no escapes", 22, "\"plain text, no escapes\"" },
+		{ "\"", 1, "\"\\\"\"" },
+		{ "\\", 1, "\"\\\\\"" },
+		{ "a\"b\\c", 5, "\"a\\\"b\\\\c\"" },
+		{ "\n\r\t", 3, "\"\\n\\r\\t\"" },
+		{ "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\\u007f\"" },
+		{ "x\by\fz", 5, "\"x\\u0008y\\u000cz\"" },
+		/* UTF-8 and any other byte from 0x80 up: unchanged */
+		{ "caf\xc3\xa9 \xe2\x82\xac \x80\xff", 13, "\"caf\xc3\xa9 \xe2\x82\xac \x80\xff\"" },
+		{ "ab\0cd", 5, "\"ab\"" },
+		{ "abcdef", 3, "\"abc\"" },
+		{ " \x20\x7e~", 4, "\"  ~~\"" },
+	};
+	struct json j;
+
+	(void)state;
+	json_init(&j);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_reset(&j);
+		json_strn(&j, cases[i].in, cases[i].n);
+		if (strcmp(j.buf, cases[i].out))
+			fail_msg("case %zu: got %s, want %s", i, j.buf, cases[i].out);
+		assert_int_equal(j.len, strlen(cases[i].out));
+	}
+	/* every byte value once, as a key and as a value */
+	{
+		char all[256], want[2048], *p = want;
+
+		for (int c = 0; c < 256; c++)
+			all[c] = (char)(c ? c : 1);
+		for (int c = 0; c < 256; c++) {
+			unsigned char b = (unsigned char)all[c];
+
+			if (b == '"' || b == '\\')
+				p += sprintf(p, "\\%c", b);
+			else if (b == '\n')
+				p += sprintf(p, "\\n");
+			else if (b == '\r')
+				p += sprintf(p, "\\r");
+			else if (b == '\t')
+				p += sprintf(p, "\\t");
+			else if (b < 0x20 || b == 0x7f)
+				p += sprintf(p, "\\u%04x", b);
+			else
+				*p++ = (char)b;
+		}
+		*p = 0;
+		json_reset(&j);
+		json_strn(&j, all, sizeof(all));
+		assert_int_equal(j.len, strlen(want) + 2);
+		assert_memory_equal(j.buf + 1, want, strlen(want));
+	}
+	/* a string that outgrows the buffer many times over */
+	{
+		size_t n = 100000;
+		char *big = malloc(n);
+
+		assert_non_null(big);
+		for (size_t i = 0; i < n; i++)
+			big[i] = i % 7 ? 'a' : '"';
+		json_reset(&j);
+		json_obj_begin(&j);
+		json_key(&j, "k\"ey");
+		json_strn(&j, big, n);
+		json_obj_end(&j);
+		assert_int_equal(j.len, 2 + 8 + n + (n + 6) / 7 + 2);
+		assert_memory_equal(j.buf, "{\"k\\\"ey\":\"\\\"aaaaaa\\\"a", 21);
+		assert_int_equal(j.buf[j.len], 0);
+		free(big);
+	}
+	json_free(&j);
+}
+
+static void test_json_numbers(void **state)
+{
+	struct json j;
+
+	(void)state;
+	json_init(&j);
+	json_arr_begin(&j);
+	json_u64(&j, 0);
+	json_u64(&j, 9);
+	json_u64(&j, 10);
+	json_u64(&j, UINT64_MAX);
+	json_i64(&j, 0);
+	json_i64(&j, -1);
+	json_i64(&j, INT64_MAX);
+	json_i64(&j, INT64_MIN);
+	json_boolean(&j, false);
+	json_arr_end(&j);
+	assert_string_equal(j.buf, "[0,9,10,18446744073709551615,0,-1,"
+			    "9223372036854775807,-9223372036854775808,false]");
+	json_free(&j);
+}
+
+static void test_exec_id(void **state)
+{
+	char buf[64], want[64];
+	static const struct { uint32_t pid; uint64_t start, seq; } ids[] = {
+		{ 0, 0, 0 }, { 812, 0x1f3a9c2e1bULL, 1 },
+		{ UINT32_MAX, UINT64_MAX, UINT64_MAX }, { 1, 0xabcdef, 10 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		snprintf(want, sizeof(want), "%u-%llx-%llu", ids[i].pid,
+			 (unsigned long long)ids[i].start, (unsigned long long)ids[i].seq);
+		assert_string_equal(format_exec_id(buf, sizeof(buf), ids[i].pid,
+						   ids[i].start, ids[i].seq), want);
+	}
+	/* cut as snprintf cuts */
+	assert_string_equal(format_exec_id(buf, 6, 812, 0x1f3a, 1), "812-1");
+}
+
+/* Record times: the cached date and second are those of each record. */
+static void test_record_times(void **state)
+{
+	static const int64_t ts[] = {
+		1764052800123456789LL, 1764052800999999999LL, 1764052801000000000LL,
+		1764052801000000001LL, 1764052800000000005LL, 5,
+	};
+	char dir[] = "/tmp/bw-time-XXXXXX", path[256], want[64], *text;
+	struct bw_log l;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	assert_int_equal(log_open(&l, path), 0);
+	l.boot_to_real = 0;
+	for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+		log_begin(&l, "t", (uint64_t)ts[i]);
+		format_time(ts[i], want, sizeof(want));
+		assert_non_null(strstr(l.j.buf, want));
+		assert_int_equal(log_end(&l), 0);
+	}
+	log_close(&l);
+	text = read_all(path);
+	assert_non_null(strstr(text, "\"time\":\"2025-11-25T06:40:01.000000001Z\""));
+	assert_non_null(strstr(text, "\"time\":\"1970-01-01T00:00:00.000000005Z\""));
+	free(text);
+	unlink(path);
+	rmdir(dir);
+}
+
+static size_t file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (size_t)st.st_size;
+}
+
+static void write_records(struct bw_log *l, int from, int n)
+{
+	for (int i = from; i < from + n; i++) {
+		struct json *j = log_begin(l, "test", 0);
+
+		json_ku64(j, "seq", i);
+		assert_int_equal(log_end(l), 0);
+	}
+}
+
+/* The flush policies: what is in the file, and when. */
+static void test_flush_policies(void **state)
+{
+	struct log_cfg none = { .keep = 1, .flush = LOG_FLUSH_NONE, .freq = 1 };
+	struct log_cfg inc = { .keep = 1, .flush = LOG_FLUSH_INCREMENTAL, .freq = 3 };
+	char dir[] = "/tmp/bw-flush-XXXXXX", path[256];
+	struct bw_log l;
+	char *text;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+
+	/* none: pending until 64 KiB gather, a second passes, or a flush */
+	assert_int_equal(log_open_cfg(&l, path, &none), 0);
+	write_records(&l, 0, 10);
+	assert_int_equal(log_batch_end(&l), 0);
+	assert_int_equal(file_size(path), 0);
+	assert_int_equal(l.records, 0);
+	l.out_since -= 1000000000LL;	/* as if a second had passed */
+	assert_int_equal(log_batch_end(&l), 0);
+	assert_int_equal(l.records, 10);
+	assert_int_equal(file_size(path), l.bytes);
+	/* 64 KiB gathered: written with no flush asked */
+	for (int i = 10; l.records == 10; i++) {
+		assert_true(i < 10000);
+		write_records(&l, i, 1);
+	}
+	assert_int_equal(l.out_len, 0);
+	assert_true(l.bytes >= 64 << 10);
+	assert_int_equal(file_size(path), l.bytes);
+	write_records(&l, 10000, 2);
+	log_close(&l);		/* closing writes what is pending */
+	text = read_all(path);
+	assert_non_null(strstr(text, "\"seq\":10001}\n"));
+	free(text);
+	assert_int_equal(unlink(path), 0);
+
+	/* incremental: every freq records, and at a batch's end */
+	assert_int_equal(log_open_cfg(&l, path, &inc), 0);
+	write_records(&l, 0, 2);
+	assert_int_equal(file_size(path), 0);
+	write_records(&l, 2, 1);
+	assert_int_equal(l.records, 3);
+	assert_int_equal(file_size(path), l.bytes);
+	write_records(&l, 3, 1);
+	assert_int_equal(l.records, 3);
+	assert_int_equal(log_batch_end(&l), 0);
+	assert_int_equal(l.records, 4);
+	assert_int_equal(file_size(path), l.bytes);
+	assert_int_equal(l.write_errors, 0);
+	log_close(&l);
+	text = read_all(path);
+	for (int i = 0; i < 4; i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "\"seq\":%d}\n", i);
+		assert_non_null(strstr(text, want));
+	}
+	free(text);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * A batch that fits only in part (a file size limit here, a full disk in
+ * life): the records that fit whole are written and counted, the torn one
+ * is cut off the file, the rest are counted as unwritten.
+ */
+static void test_partial_write(void **state)
+{
+	struct log_cfg cfg = { .keep = 1, .flush = LOG_FLUSH_NONE, .freq = 1 };
+	char dir[] = "/tmp/bw-part-XXXXXX", path[256];
+	struct rlimit old, lim;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, olds;
+	struct bw_log l;
+	size_t size;
+	char *text;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	assert_int_equal(log_open_cfg(&l, path, &cfg), 0);
+	write_records(&l, 0, 100);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = l.out_len / 2;
+	assert_int_equal(sigaction(SIGXFSZ, &ign, &olds), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(log_flush(&l), -EFBIG);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_equal(sigaction(SIGXFSZ, &olds, NULL), 0);
+	assert_true(l.records > 0 && l.records < 100);
+	assert_int_equal(l.records + l.unwritten, 100);
+	assert_int_equal(l.unwritten_total, 100 - l.records);
+	assert_int_equal(l.write_errors, 100 - l.records);
+	size = file_size(path);
+	assert_int_equal(size, l.bytes);
+	assert_int_equal(size, l.size);
+	text = read_all(path);
+	assert_int_equal(text[size - 1], '\n');
+	assert_int_equal((size_t)count_char(text, '\n'), l.records);
+	free(text);
+	/* writing goes on after the failure */
+	write_records(&l, 100, 1);
+	assert_int_equal(log_flush(&l), 0);
+	assert_int_equal(file_size(path), l.bytes);
+	log_close(&l);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* A rule of the record's policy is named, with FILE:LINE. */
+static void test_rule_named(void **state)
+{
+	char dir[] = "/tmp/bw-rule-XXXXXX", path[256], *text;
+	struct bw_rule rule = { .name = "audit-urg", .file = "/etc/bulwark/rules.d/10.rules",
+				.line = 1234, .cls = BW_CLASS_SIGNAL, .action = BW_ACT_AUDIT };
+	struct bw_compiled *cp = calloc(1, sizeof(*cp));
+	struct bw_event e;
+	struct bw_log l;
+
+	(void)state;
+	assert_non_null(cp);
+	cp->rule[BW_CLASS_SIGNAL][3] = &rule;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	assert_int_equal(log_open(&l, path), 0);
+	memset(&e, 0, sizeof(e));
+	e.type = BW_REC_DECISION;
+	e.cls = BW_CLASS_SIGNAL;
+	e.decision = BW_DEC_AUDIT;
+	e.rule = BW_NO_RULE;
+	e.audit_rule = 3;
+	assert_int_equal(log_decision(&l, &e, cp), 0);
+	log_close(&l);
+	text = read_all(path);
+	assert_non_null(strstr(text, "\"rule\":null,\"audit_rule\":\"audit-urg\","
+			       "\"audit_rule_at\":\"/etc/bulwark/rules.d/10.rules:1234\","));
+	free(text);
+	free(cp);
+	unlink(path);
 	rmdir(dir);
 }
 
@@ -210,6 +548,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_nesting_and_escaping),
+		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_json_numbers),
+		cmocka_unit_test(test_exec_id),
+		cmocka_unit_test(test_record_times),
+		cmocka_unit_test(test_flush_policies),
+		cmocka_unit_test(test_partial_write),
+		cmocka_unit_test(test_rule_named),
 		cmocka_unit_test(test_format_time),
 		cmocka_unit_test(test_decision_record),
 		cmocka_unit_test(test_write_error_counted),

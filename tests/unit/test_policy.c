@@ -61,6 +61,7 @@ static void expect_defaults(const struct bw_policy *p)
 	assert_string_equal(p->rules[0], DEFAULT_RULES);
 	assert_string_equal(p->log, DEFAULT_LOG);
 	assert_int_equal(p->on_lsm_missing, BW_LSM_REFUSE);
+	assert_int_equal(p->log_buffer, 4 << 20);
 }
 
 static void test_defaults(void **state)
@@ -132,7 +133,7 @@ static void test_other_sections(void **state)
 	     "[tracers]\nsyscall = first\nsyscall_filter = getppid, @mount\nseccomp = on\n"
 	     "process = on\nopensnoop = off\n"
 	     "[log]\nmax_size = 8M\nkeep = 3\nflush = sync\ndisk_full_action = stop\n"
-	     "space_left = 20%\nfreq = 10\n");
+	     "space_left = 20%\nfreq = 10\nbuffer = 16M\n");
 	tu_expect_none(&l.d);
 	snprintf(want, sizeof(want), "%s/m.prom", (char *)*state);
 	assert_string_equal(l.p.metrics_path, want);
@@ -146,6 +147,17 @@ static void test_other_sections(void **state)
 	assert_int_equal(l.p.log_full_action, 2);
 	assert_int_equal(l.p.log_space_left, 20);
 	assert_int_equal(l.p.log_freq, 10);
+	assert_int_equal(l.p.log_buffer, 16 << 20);
+	unload(&l);
+
+	/* the bounds of buffer are allowed, in bytes too */
+	load(&l, *state, "[log]\nbuffer = 65536\n");
+	tu_expect_none(&l.d);
+	assert_int_equal(l.p.log_buffer, 65536);
+	unload(&l);
+	load(&l, *state, "[log]\nbuffer = 1G\n");
+	tu_expect_none(&l.d);
+	assert_int_equal(l.p.log_buffer, 1 << 30);
 	unload(&l);
 }
 
@@ -166,6 +178,12 @@ static const struct {
 	{ "[engine]\nmode = audit\nmode = enforce\n", 3, "mode repeated (first at line 2)" },
 	{ "[log]\nkeep = 0\n", 2, "bad value '0' for keep" },
 	{ "[log]\nmax_size = 1K\n", 2, "bad value '1K' for max_size" },
+	{ "[log]\nflush = none\nbuffer = 3M\n", 3,
+	  "bad value '3M' for buffer (a power of two from 64K to 1G, e.g. 4M, 16M)" },
+	{ "[log]\nbuffer = 32K\n", 2, "bad value '32K' for buffer (a power of two" },
+	{ "[log]\nbuffer = 2G\n", 2, "bad value '2G' for buffer (a power of two" },
+	{ "[log]\nbuffer = 0\n", 2, "bad value '0' for buffer" },
+	{ "[log]\nbuffer = 16MB\n", 2, "bad value '16MB' for buffer" },
 	{ "[tracers]\nsyscall = some\n", 2, "bad value 'some' for syscall" },
 	{ "[tracers]\nsyscall_filter = getppid, nosuchcall\n", 2,
 	  "unknown syscall or group 'nosuchcall'" },

@@ -682,6 +682,23 @@ sc_subject_exe() {
 	norec out
 }
 
+# The subject's pidns is the pid namespace the process lives in, not the
+# one its children would get: after unshare(CLONE_NEWPID) without a fork
+# the two differ (as in the tracers' records).
+sc_subject_pidns() {
+	local ns
+	running && ln -sf /bin/bwtest $T/bwpidns
+	op p unshare -p $T/bwpidns pidns-raw-socket
+	want p EPERM
+	ns=$(sed -n 's/^pidns=//p' "$(f p out)" 2>/dev/null)
+	if [ -z "$ns" ]; then
+		checking && why "'$(op_cmd p)' printed no pidns"
+		return
+	fi
+	# (pid_for_children cannot be read before the new namespace has an init)
+	rec p '"rule":"deny-raw-pidns"' "\"pidns\":$ns,"
+}
+
 # ---- syscall rules: each enforcement method
 # want_killed ID: the operation died of SIGKILL (timeout passes 128+9 on)
 want_killed() {
@@ -930,7 +947,8 @@ group audit audit $RULES/vm.rules \
 	capable-audit ipc-audit mount-audit signal-audit exec-audit
 
 group subject enforce $RULES/subject.rules \
-	subject-container subject-container-name subject-cgroup subject-exe
+	subject-container subject-container-name subject-cgroup subject-exe \
+	subject-pidns
 
 group syscall enforce $RULES/syscall.rules \
 	syscall-lsm-deny syscall-ia32-deny syscall-lsm-kill syscall-entry-kill \
