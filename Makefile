@@ -161,6 +161,8 @@ $(OUTPUT)/logbench: tests/bench/logbench.c $(ENGINE_LIB_OBJS)
 # Ratios against baselines measured in the same run (docs/performance.md).
 bench: $(OUTPUT)/bulwark $(OUTPUT)/bwtest $(OUTPUT)/logbench
 	$(Q)$(OUTPUT)/logbench $${BENCH_DIR:-/var/tmp}
+	$(Q)tests/bench/pipeline.sh $(OUTPUT)/bulwark
+	$(Q)tests/bench/load.sh $(OUTPUT)/bulwark
 	$(Q)tests/bench/syscall.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 	$(Q)tests/bench/run.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 

@@ -112,6 +112,9 @@ static void usage(void)
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
 		"       bwtest kill-burst N PID SIG | raw-burst N | getppid-burst N\n"
 		"       bwtest exec-burst N PROG [ARGS...]\n"
+		"       bwtest pidns-raw-socket\n"
+		"       bwtest setuid-burst N | chown-burst N PATH | shmget-burst N KEY\n"
+		"       bwtest kill0-burst N PID | mount-burst N DIR | open-burst N PATH\n"
 		"       bwtest chroot DIR | chroot32 DIR | uname | getppid | sequence\n"
 		"       bwtest fork-exec CMD [ARGS...] | setsid CMD [ARGS...] | interp [ARGS...]\n"
 		"       bwtest fd-exec PATH fexecve|execveat|procfd\n"
@@ -429,6 +432,137 @@ static int do_kill_burst(const char *n_s, const char *pid, const char *sig)
 		if (kill(p, signo) < 0)
 			return fail("kill");
 	return ok();
+}
+
+/*
+ * ---- Bursts for the per-hook benchmark (tests/vm/bench.sh): each does
+ * one operation N times in a tight loop and prints ns_per_call=, the
+ * cost of one operation with whatever bulwark hooks it passes.
+ */
+
+/* Print ns_per_call= for n operations since a, and result=OK. */
+static int burst_done(const struct timespec *a, long n)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("ns_per_call=%lld\n", ((b.tv_sec - a->tv_sec) * 1000000000LL +
+				      (b.tv_nsec - a->tv_nsec)) / n);
+	return ok();
+}
+
+/* setuid(0) N times as root: one CAP_SETUID check each (capable) */
+static int do_setuid_burst(const char *n_s)
+{
+	long n = parse_num(n_s, 1, 100000000);
+	struct timespec a;
+
+	if (geteuid() != 0) {
+		errno = EPERM;
+		return fail("geteuid (must be root)");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		if (setuid(0) < 0)
+			return fail("setuid");
+	return burst_done(&a, n);
+}
+
+/*
+ * chown PATH to its own owner N times (the group left alone): when the
+ * caller does not own the file, one CAP_CHOWN check each (capable); a
+ * file of the caller's own would pass without a capability check.
+ */
+static int do_chown_burst(const char *n_s, const char *path)
+{
+	long n = parse_num(n_s, 1, 100000000);
+	struct timespec a;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return fail("stat");
+	if (st.st_uid == geteuid())
+		printf("note=owned by the caller: no CAP_CHOWN check\n");
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		if (chown(path, st.st_uid, (gid_t)-1) < 0)
+			return fail("chown");
+	return burst_done(&a, n);
+}
+
+/*
+ * shmget on an existing key N times: one ipcperms() check each
+ * (ipc_permission).  The segment is made before the timed loop and
+ * removed after it.
+ */
+static int do_shmget_burst(const char *n_s, const char *key_s)
+{
+	long n = parse_num(n_s, 1, 100000000);
+	key_t key = (key_t)parse_num(key_s, 1, INT_MAX);
+	struct timespec a;
+	int id, r;
+
+	id = shmget(key, 4096, IPC_CREAT | 0600);
+	if (id < 0)
+		return fail("shmget create");
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		if (shmget(key, 0, 0600) != id) {
+			r = fail("shmget");
+			shmctl(id, IPC_RMID, NULL);
+			return r;
+		}
+	}
+	r = burst_done(&a, n);
+	shmctl(id, IPC_RMID, NULL);
+	return r;
+}
+
+/* kill(PID, 0) N times: the permission check only (task_kill) */
+static int do_kill0_burst(const char *n_s, const char *pid_s)
+{
+	long n = parse_num(n_s, 1, 100000000);
+	pid_t pid = (pid_t)parse_num(pid_s, 1, INT_MAX);
+	struct timespec a;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		if (kill(pid, 0) < 0)
+			return fail("kill");
+	return burst_done(&a, n);
+}
+
+/* mount a tmpfs on DIR and unmount it, N times (sb_mount + sb_umount) */
+static int do_mount_burst(const char *n_s, const char *dir)
+{
+	long n = parse_num(n_s, 1, 10000000);
+	struct timespec a;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		if (mount("tmpfs", dir, "tmpfs", 0, "size=1m") < 0)
+			return fail("mount");
+		if (umount2(dir, 0) < 0)
+			return fail("umount2");
+	}
+	return burst_done(&a, n);
+}
+
+/* open PATH read-only and close it, N times: no bulwark hook (a control) */
+static int do_open_burst(const char *n_s, const char *path)
+{
+	long n = parse_num(n_s, 1, 100000000);
+	struct timespec a;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return fail("open");
+		close(fd);
+	}
+	return burst_done(&a, n);
 }
 
 /*
@@ -930,6 +1064,19 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* Subcommands that print nothing before handing over to a program. */
+	/* pid (as the engine sees it) and pid namespace, then a raw socket:
+	 * run in a new pid namespace, getpid() would say 1 */
+	if (!strcmp(cmd, "pidns-raw-socket") && argc == 2) {
+		char self[32];
+		ssize_t n = readlink("/proc/self", self, sizeof(self) - 1);
+		struct stat st;
+
+		if (n <= 0 || stat("/proc/self/ns/pid", &st) < 0)
+			return fail("/proc/self");
+		self[n] = 0;
+		printf("pid=%s\npidns=%llu\n", self, (unsigned long long)st.st_ino);
+		return do_raw_socket();
+	}
 	if (!strcmp(cmd, "ok") && argc == 2)
 		return ok();
 	if (!strcmp(cmd, "fork-exec") && argc >= 3)
@@ -996,6 +1143,18 @@ int main(int argc, char **argv)
 		return do_exec_burst(argv[2], argv + 3);
 	if (!strcmp(cmd, "kill-burst") && argc == 5)
 		return do_kill_burst(argv[2], argv[3], argv[4]);
+	if (!strcmp(cmd, "setuid-burst") && argc == 3)
+		return do_setuid_burst(argv[2]);
+	if (!strcmp(cmd, "chown-burst") && argc == 4)
+		return do_chown_burst(argv[2], argv[3]);
+	if (!strcmp(cmd, "shmget-burst") && argc == 4)
+		return do_shmget_burst(argv[2], argv[3]);
+	if (!strcmp(cmd, "kill0-burst") && argc == 4)
+		return do_kill0_burst(argv[2], argv[3]);
+	if (!strcmp(cmd, "mount-burst") && argc == 4)
+		return do_mount_burst(argv[2], argv[3]);
+	if (!strcmp(cmd, "open-burst") && argc == 4)
+		return do_open_burst(argv[2], argv[3]);
 	if (!strcmp(cmd, "as-uid") && argc >= 5)
 		return do_as_uid(argv[2], argv[3], argv + 4);
 	if (!strcmp(cmd, "setsid") && argc >= 3)
