@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <errno.h>
 #include <limits.h>
@@ -609,8 +610,10 @@ int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
 	err = write_slot(e, cp, slot);
 	if (err)
 		return err;
-	/* the maps hold them now; records need only the rules' names */
+	/* the maps hold them now; records need only the rules' names, and
+	 * the heap they took goes back to the system */
 	compiled_drop_entries(cp);
+	malloc_trim(0);
 	if (cp->meta[BW_CLASS_SYSCALL].nrules) {
 		err = attach_sys_enter(e, true);
 		if (err)
