@@ -41,6 +41,9 @@ struct policy_ctx {
 	struct diag *d;
 	char *dir;		/* of the policy file, for relative paths */
 	int err;
+	struct key_index seen;	/* "SECTION\x1fKEY" -> index in the file's keys */
+	char **seen_keys;	/* the index's keys (it does not copy them) */
+	size_t nseen;
 };
 
 static char *resolve(const struct policy_ctx *c, const char *path)
@@ -279,12 +282,21 @@ static void unknown_section(struct policy_ctx *c, const struct ini_file *f,
 }
 
 /* The same key earlier in the same section, if any. */
-static const struct ini_key *earlier_key(const struct ini_file *f,
+/* The first key of the same name in the same section, if k repeats one. */
+static const struct ini_key *earlier_key(struct policy_ctx *c,
+					 const struct ini_file *f,
 					 const struct ini_key *k)
 {
-	for (const struct ini_key *e = f->keys; e < k; e++)
-		if (e->section == k->section && !strcmp(e->name, k->name))
-			return e;
+	char *id = xasprintf("%d\x1f%s", k->section, k->name);
+	size_t i;
+
+	if (key_index_get(&c->seen, id, strlen(id), &i)) {
+		free(id);
+		return &f->keys[i];
+	}
+	c->seen_keys = xreallocarray(c->seen_keys, c->nseen + 1, sizeof(*c->seen_keys));
+	c->seen_keys[c->nseen++] = id;
+	key_index_put(&c->seen, id, strlen(id), (size_t)(k - f->keys));
 	return NULL;
 }
 
@@ -293,7 +305,7 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 {
 	struct policy_ctx *c = user;
 	const char *sec = f->sections[k->section].name;
-	const struct ini_key *prev = earlier_key(f, k);
+	const struct ini_key *prev = earlier_key(c, f, k);
 	int i = find_section(sec);
 
 	if (i < 0) {
@@ -312,14 +324,15 @@ static void on_key(void *user, const struct ini_file *f, const struct ini_key *k
 /* Unknown sections with keys are reported at each key; these have none. */
 static void check_empty_sections(struct policy_ctx *c, const struct ini_file *f)
 {
-	for (size_t i = 0; i < f->nsections; i++) {
-		bool used = false;
+	bool *used = xcalloc(f->nsections ? f->nsections : 1, sizeof(*used));
 
-		for (size_t k = 0; k < f->nkeys && !used; k++)
-			used = f->keys[k].section == (int)i;
-		if (!used && find_section(f->sections[i].name) < 0)
+	for (size_t k = 0; k < f->nkeys; k++)
+		if (f->keys[k].section >= 0 && (size_t)f->keys[k].section < f->nsections)
+			used[f->keys[k].section] = true;
+	for (size_t i = 0; i < f->nsections; i++)
+		if (!used[i] && find_section(f->sections[i].name) < 0)
 			unknown_section(c, f, f->sections[i].line, f->sections[i].name);
-	}
+	free(used);
 }
 
 static void engine_key(struct policy_ctx *c, const struct ini_file *f,
@@ -394,6 +407,10 @@ int policy_load(struct bw_policy *p, const char *path, struct diag *d)
 	if (!err)
 		check_empty_sections(&c, &f);
 	ini_file_free(&f);
+	key_index_free(&c.seen);
+	for (size_t i = 0; i < c.nseen; i++)
+		free(c.seen_keys[i]);
+	free(c.seen_keys);
 	free(c.dir);
 	return err || c.err ? -1 : 0;
 }
