@@ -3,6 +3,7 @@
  * Rule files: parsing, validation with file and line, and the one
  * definition of what a rule's key accepts (rule_dim_accepts).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -629,6 +630,54 @@ static const struct raw_kv *find_kv(const struct raw_rule *raw, const char *name
 }
 
 /* Build one rule from its section; returns 0 or -1 after reporting. */
+/*
+ * Rule names go into every record and every operator's review: letters,
+ * digits and . _ : @ + - only, so that no name can break a line, a
+ * terminal or a JSON reader.
+ */
+static bool rule_name_ok(const char *name)
+{
+	if (!*name)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (!isalnum(*p) && !strchr("._:@+-", *p))
+			return false;
+	return true;
+}
+
+/* Is s valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF)? */
+static bool utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned int c = *p, n, cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		for (unsigned int i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
 static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 		      const struct raw_rule *raw, const char *file,
 		      struct diag *d, struct sc_memo *memo)
@@ -643,6 +692,18 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 	r->name = xstrdup(sec->name);
 	r->file = file;
 	r->line = sec->line;
+	if (!rule_name_ok(sec->name)) {
+		diag_err(d, file, sec->line,
+			 "rule name: letters, digits and . _ : @ + - only");
+		err = -1;
+	}
+	for (size_t i = 0; i < raw->n; i++) {
+		if (!utf8_ok(raw->kv[i].value)) {
+			diag_err(d, file, raw->kv[i].line,
+				 "%s: the value is not valid UTF-8", raw->kv[i].name);
+			err = -1;
+		}
+	}
 	if (!ev) {
 		diag_err(d, file, sec->line, "rule '%s' has no event", sec->name);
 		err = -1;
@@ -752,14 +813,16 @@ static int load_file(struct bw_ruleset *rs, const char *path, struct diag *d)
 	const char *file = add_file(rs, path);
 	struct file_ctx c = { 0 };
 	struct ini_file f;
-	int err;
+	int err, scan_err;
 
 	err = ini_scan(&f, file, "rule name", d);
 	if (!err) {
 		c.raw = xcalloc(f.nsections ? f.nsections : 1, sizeof(*c.raw));
 		err = ini_parse_scanned(&f, collect_kv, &c, d);
 	}
-	for (size_t i = 0; !err && i < f.nsections; i++) {
+	scan_err = err;
+	/* every bad rule of the file is reported, not only the first */
+	for (size_t i = 0; !scan_err && i < f.nsections; i++) {
 		const struct bw_rule *prev = find_rule(rs, f.sections[i].name);
 		struct bw_rule r;
 

@@ -507,6 +507,44 @@ static void test_errors_with_lines(void **state)
 	}
 }
 
+/* Every bad rule of a file is reported, not only the first; good ones load. */
+static void test_every_bad_rule_reported(void **state)
+{
+	struct loaded l;
+
+	load(&l, *state, "three.rules",
+	     "[a]\nevent = exec\naction = deny\npath = rel\n"
+	     "[b]\nevent = bogus\naction = deny\n"
+	     "[ok]\nevent = exec\naction = deny\npath = /ok\n"
+	     "[c]\nevent = exec\naction = zap\npath = /x\n");
+	assert_int_equal(l.ret, -1);
+	assert_int_equal(l.d.errors, 3);
+	assert_int_equal(l.rs.n, 1);
+	unload(&l);
+}
+
+/* Names that could break a record or a terminal, and bytes that are not
+ * UTF-8, are refused with their line. */
+static void test_hostile_names_refused(void **state)
+{
+	struct loaded l;
+
+	load(&l, *state, "hostile.rules",
+	     "[evil\x1b[2J]\nevent = exec\naction = deny\npath = /a\n"
+	     "[quote\"s]\nevent = exec\naction = deny\npath = /b\n"
+	     "[bytes]\nevent = exec\naction = deny\npath = /c\xff\n"
+	     "[overlong]\nevent = exec\naction = deny\npath = /d\xc0\xaf\n"
+	     "[fine.name:1@x+y-z]\nevent = exec\naction = deny\npath = /caf\xc3\xa9\n");
+	assert_int_equal(l.ret, -1);
+	tu_expect_item(&l.d, 0, l.path, 1, DIAG_ERROR, "rule name: letters, digits and . _ : @ + - only");
+	tu_expect_item(&l.d, 1, l.path, 5, DIAG_ERROR, "rule name: letters, digits and . _ : @ + - only");
+	tu_expect_item(&l.d, 2, l.path, 12, DIAG_ERROR, "path: the value is not valid UTF-8");
+	tu_expect_item(&l.d, 3, l.path, 16, DIAG_ERROR, "path: the value is not valid UTF-8");
+	assert_int_equal(l.d.errors, 4);
+	assert_int_equal(l.rs.n, 1);
+	unload(&l);
+}
+
 /* ---- inih's traps ---- */
 
 static void expect_error(const char *dir, const char *text, int line,
@@ -1429,6 +1467,8 @@ int main(void)
 		T(test_precedence_natural_order),
 		T(test_duplicate_across_files),
 		T(test_errors_with_lines),
+		T(test_every_bad_rule_reported),
+		T(test_hostile_names_refused),
 		T(test_trap_section_name),
 		T(test_trap_repeated_section),
 		T(test_trap_long_line),
