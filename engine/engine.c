@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <sys/capability.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <errno.h>
@@ -184,6 +185,22 @@ static bool prog_wanted(const struct bw_engine *e, const struct prog_status *p)
 	return prog && bpf_program__autoload(prog);
 }
 
+/* Loading and attaching BPF programs takes CAP_SYS_ADMIN (with CAP_BPF
+ * and CAP_PERFMON on newer kernels): without it, say so, not blame the
+ * kernel. */
+static bool may_load_bpf(void)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (!caps)
+		return geteuid() == 0;
+	if (cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &v))
+		v = CAP_CLEAR;
+	cap_free(caps);
+	return v == CAP_SET;
+}
+
 int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 		      uint32_t events_size)
 {
@@ -194,6 +211,13 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 	libbpf_verbose = verbose;
 	libbpf_set_print(libbpf_print);
 	first_libbpf_msg[0] = 0;
+
+	if (!may_load_bpf()) {
+		snprintf(e->why, sizeof(e->why),
+			 "loading BPF programs needs root (CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON): "
+			 "run bulwark as root or as its systemd service");
+		return -EPERM;
+	}
 
 	if (want_lsm) {
 		active = kernel_bpf_lsm_active(e->lsm_list, sizeof(e->lsm_list));

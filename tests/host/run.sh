@@ -459,6 +459,28 @@ else
 	fail refuse-without-lsm "exit $rc: $out"
 fi
 
+# Without privileges, run says it needs root, and exits (no audit-only
+# attempt, no blaming the kernel).
+if command -v setpriv >/dev/null; then
+	U=$(mktemp -d /tmp/bw-unpriv.XXXXXX)
+	chmod 755 "$U"
+	cp "$BW" "$U/bulwark"
+	printf '[engine]\nrules = %s/u.rules\nlog = %s/u.log\non_lsm_missing = audit\n' "$U" "$U" >"$U/u.conf"
+	printf '[u]\nevent = exec\naction = audit\npath = /nonexistent/\n' >"$U/u.rules"
+	chmod 644 "$U/u.conf" "$U/u.rules"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$U/bulwark" run \
+		--config "$U/u.conf" 2>&1); rc=$?
+	if [ $rc -ne 0 ] && echo "$out" | grep -q "needs root" &&
+	   ! echo "$out" | grep -q "AUDIT-ONLY"; then
+		pass run-unprivileged-needs-root
+	else
+		fail run-unprivileged-needs-root "exit $rc: $out"
+	fi
+	rm -rf "$U"
+else
+	skip run-unprivileged-needs-root "setpriv (util-linux) not found"
+fi
+
 cat >"$T/audit.conf" <<EOF
 [engine]
 rules = $T/host.rules
