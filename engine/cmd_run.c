@@ -458,6 +458,8 @@ static void log_start(struct run_ctx *r)
 	if (!r->eng.enforcing)
 		json_kstr(j, "reason", r->eng.why);
 	json_ku64(j, "buffer", r->ring_bytes);
+	if (r->log.torn)	/* a newline was added to end it */
+		json_kbool(j, "torn_line", true);
 	json_key(j, "programs");
 	json_obj_begin(j);
 	for (int i = 0; i < r->eng.nprogs; i++) {
@@ -732,8 +734,7 @@ static void write_status(struct run_ctx *r)
 	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
 	const char *path = r->st.policy.status;
 	struct json j;
-	char *tmp;
-	FILE *f;
+	int err;
 
 	if (!path)
 		return;
@@ -779,26 +780,22 @@ static void write_status(struct run_ctx *r)
 			json_kstr(&j, r->eng.progs[i].prog, prog_state_name(r->eng.progs[i].state));
 	json_obj_end(&j);
 	json_obj_end(&j);
-	tmp = xasprintf("%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f || (json_write_line(&j, f) | fclose(f)) || rename(tmp, path)) {
+	json_newline(&j);
+	err = write_file_replace(path, j.buf, j.len, 0644);
+	if (err) {
 		if (!r->status_err_said)
-			out_err("writing the status file %s failed: %s", path, strerror(errno));
+			out_err("writing the status file %s failed: %s", path, strerror(-err));
 		r->status_err_said = true;
 	}
-	free(tmp);
 	json_free(&j);
 }
 
 static int write_ready_file(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
-	if (fd < 0)
-		return -errno;
-	dprintf(fd, "%d\n", getpid());
-	close(fd);
-	return 0;
+	return write_file_replace(path, buf, (size_t)n, 0644);
 }
 
 /*

@@ -88,14 +88,51 @@ void json_arr_end(struct json *j) { close_(j, ']'); }
 
 /*
  * Bytes that cannot be copied as they are: control bytes (NUL ends the
- * string), DEL, the quote and the backslash.  Bytes from 0x80 up are
- * copied unchanged.
+ * string), DEL, the quote and the backslash, and every byte from 0x80 up,
+ * which is copied only as part of a valid UTF-8 sequence (utf8_len).
  */
 static const bool needs_escape[256] = {
 	[0x00] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	[0x10] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+	['"'] = 1, ['\\'] = 1, [0x7f ... 0xff] = 1,
 };
+
+/*
+ * The length of the valid UTF-8 sequence at s[i] (a byte from 0x80 up),
+ * or 0 when it is not one: a stray continuation byte, a sequence cut
+ * short (by the end of the field too), an overlong form, a surrogate
+ * (U+D800..U+DFFF) or a code point above U+10FFFF.  The ranges of the
+ * second byte are those of RFC 3629's grammar.
+ */
+static size_t utf8_len(const unsigned char *s, size_t i, size_t n)
+{
+	unsigned char c = s[i], lo = 0x80, hi = 0xbf;
+	size_t len, k;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;	/* overlong below U+0800 */
+		else if (c == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;	/* overlong below U+10000 */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else {
+		return 0;	/* 0x80..0xc1 and 0xf5..0xff never start one */
+	}
+	if (n - i < len || s[i + 1] < lo || s[i + 1] > hi)
+		return 0;
+	for (k = 2; k < len; k++)
+		if ((s[i + k] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
 
 static void put_escape(struct json *j, unsigned char c)
 {
@@ -119,16 +156,16 @@ static void put_escape(struct json *j, unsigned char c)
 #define HIGHS 0x8080808080808080ULL
 
 /*
- * Has the word a byte that needs escaping?  Exact for bytes below 0x80
- * (a byte from 0x80 up never counts), and never wrong when it says no:
- * a true answer is checked byte by byte.
+ * Has the word a byte that needs escaping?  Any byte from 0x80 up counts
+ * (it is checked as UTF-8), and the answer is never wrong when it says
+ * no: a true answer is checked byte by byte.
  */
 static inline bool word_needs_escape(uint64_t w)
 {
 	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\'), d = w ^ (ONES * 0x7f);
 
-	return (((w - ONES * 0x20) | (q - ONES) | (b - ONES) | (d - ONES)) &
-		~w & HIGHS) != 0;
+	return ((((w - ONES * 0x20) | (q - ONES) | (b - ONES) | (d - ONES)) &
+		 ~w) | w) & HIGHS;
 }
 
 /* The end of the run of plain bytes that starts at i. */
@@ -164,10 +201,33 @@ static void put_escaped(struct json *j, const char *s, size_t n, char tail)
 		j->len += run - i;
 		if (run == n || !s[run])
 			break;
+		i = run + 1;
+		if ((unsigned char)s[run] >= 0x80) {
+			size_t end = run, len;
+
+			/* valid characters and the ASCII between them, at once */
+			while (end < n) {
+				unsigned char c = (unsigned char)s[end];
+
+				if (c >= 0x80 && (len = utf8_len((const unsigned char *)s, end, n)))
+					end += len;
+				else if (c < 0x80 && !needs_escape[c])
+					end++;
+				else
+					break;
+			}
+			if (end > run) {
+				/* room was reserved for the whole string */
+				memcpy(j->buf + j->len, s + run, end - run);
+				j->len += end - run;
+				i = end;
+				continue;
+			}
+		}
+		/* a byte of an invalid sequence is written as \u00XX */
 		put_escape(j, (unsigned char)s[run]);
 		/* what is left, its quote and tail: escapes reserve their own */
 		reserve(j, n - run + 2);
-		i = run + 1;
 	}
 	j->buf[j->len++] = '"';
 	if (tail)

@@ -52,24 +52,93 @@ static int mkdir_parents(const char *path)
 	return err;
 }
 
+/* Said on stderr and to syslog: an operator must hear of it. */
+static void announce(const struct bw_log *l, const char *what)
+{
+	fprintf(stderr, "bulwark: audit log %s: %s\n", l->path, what);
+	syslog(LOG_DAEMON | LOG_WARNING, "audit log %s: %s", l->path, what);
+}
+
+/*
+ * Open the log for appending, never through a symbolic link (O_NOFOLLOW:
+ * ELOOP, the engine refuses); a regular file is narrowed to 0600 only
+ * when it is ours.  A log that does not end with a newline (a torn last
+ * record: flush = none and kill -9) gets one first, so that the next
+ * record starts a line of its own.
+ */
 static int open_file(struct bw_log *l)
 {
 	struct stat st;
+	char last;
 	int fd, err;
 
-	fd = open(l->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	/* an existing log keeps its contents, not a wider mode */
-	if (fstat(fd, &st) ||
-	    (S_ISREG(st.st_mode) && st.st_mode & 0077 && fchmod(fd, 0600))) {
+	fd = open(l->path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EACCES)	/* writable only: no torn-line check */
+		fd = open(l->path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -ELOOP)
+			announce(l, "is a symbolic link: refused, its target left alone");
+		return err;
+	}
+	if (fstat(fd, &st)) {
 		err = -errno;
 		close(fd);
 		return err;
 	}
+	/* an existing log keeps its contents, not a wider mode; a device or
+	 * a FIFO (/dev/stdout) is written as it is */
+	if (S_ISREG(st.st_mode) && st.st_mode & 0077) {
+		if (st.st_uid != geteuid()) {
+			announce(l, "is owned by another user: its mode is left as it is");
+		} else if (fchmod(fd, 0600)) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+	}
+	l->torn = false;
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
+		if (write(fd, "\n", 1) != 1) {
+			err = errno ? -errno : -EIO;
+			close(fd);
+			return err;
+		}
+		st.st_size++;
+		l->torn = true;
+		announce(l, "the log ended with a torn line: a newline was added "
+			 "before the next record");
+	}
 	l->fd = fd;
 	l->size = st.st_size;
 	return 0;
+}
+
+/*
+ * Warn when others can write to the log's directory: they could plant or
+ * replace files there (the engine never follows a link at its own files).
+ * Others means world-writable without the sticky bit, or group-writable
+ * by a group other than root's.
+ */
+static void check_dir(const struct bw_log *l)
+{
+	char *dir = xstrdup(l->path), *slash = strrchr(dir, '/');
+	struct stat st;
+	char *msg;
+
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	if (!stat(slash ? dir : ".", &st) &&
+	    ((st.st_mode & S_IWOTH && !(st.st_mode & S_ISVTX)) ||
+	     (st.st_mode & S_IWGRP && st.st_gid != 0))) {
+		msg = xasprintf("its directory %s is writable by others (mode %04o, "
+				"group %u): make it writable by root only",
+				slash ? dir : ".", (unsigned int)(st.st_mode & 07777),
+				(unsigned int)st.st_gid);
+		announce(l, msg);
+		free(msg);
+	}
+	free(dir);
 }
 
 int log_open(struct bw_log *l, const char *path)
@@ -92,6 +161,7 @@ int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg)
 	if (err)
 		return err;
 	l->path = xstrdup(path);
+	check_dir(l);
 	err = open_file(l);
 	if (err) {
 		free(l->path);
@@ -208,13 +278,6 @@ struct json *log_begin(struct bw_log *l, const char *type, uint64_t ts)
 	json_kstr(&l->j, "host", l->host);
 	json_kstr(&l->j, "type", type);
 	return &l->j;
-}
-
-/* Said on stderr and to syslog: an operator must hear of it. */
-static void announce(const struct bw_log *l, const char *what)
-{
-	fprintf(stderr, "bulwark: audit log %s: %s\n", l->path, what);
-	syslog(LOG_DAEMON | LOG_WARNING, "audit log %s: %s", l->path, what);
 }
 
 /* A write failed for lack of space: follow disk_full_action. */
@@ -377,7 +440,10 @@ int log_end(struct bw_log *l)
 	return err;
 }
 
-/* Compress src into dst (gzip), mode 0600; dst is removed on failure. */
+/*
+ * Compress src into dst (gzip), mode 0600, neither followed if it is a
+ * symbolic link; dst is removed on failure.
+ */
 static int gzip_file(const char *src, const char *dst)
 {
 	char buf[65536];
@@ -385,10 +451,12 @@ static int gzip_file(const char *src, const char *dst)
 	gzFile gz;
 	ssize_t n;
 
-	in = open(src, O_RDONLY | O_CLOEXEC);
+	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0)
 		return -errno;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* never through a link planted at dst: removed, then created anew */
+	unlink(dst);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0) {
 		err = -errno;
 		close(in);

@@ -67,6 +67,7 @@ struct bw_log {
 	bool suspended;		/* full: waiting for space */
 	bool stopped;		/* full: no more writing until rotated */
 	bool low_said;		/* "nearly full" announced */
+	bool torn;		/* the file ended with a torn line when opened */
 	/* names an ancestor's executable from its exec id (the engine's
 	 * process table); NULL or returning NULL: "exe":null */
 	const char *(*anc_exe)(void *ctx, const struct bw_ancestor *a,

@@ -62,15 +62,13 @@ static void header(FILE *f, const char *name, const char *help)
 int metrics_write(const struct metrics *m, const struct metrics_extra *x,
 		  const char *path)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	int err = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int err;
 
-	if (!f) {
-		err = -errno;
-		free(tmp);
-		return err;
-	}
+	if (!f)
+		return -errno;
 	header(f, "bulwark_decisions_total", "Decision records, by event class and decision.");
 	for (int c = 0; c < BW_NCLASS; c++)
 		for (int d = 0; d < BW_NDECISION; d++)
@@ -97,15 +95,13 @@ int metrics_write(const struct metrics *m, const struct metrics_extra *x,
 	fprintf(f, "# HELP bulwark_policy_generation The live policy's generation.\n"
 		   "# TYPE bulwark_policy_generation gauge\nbulwark_policy_generation %llu\n",
 		(unsigned long long)x->generation);
-	if (fflush(f) || ferror(f))
-		err = -errno ? -errno : -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	free(tmp);
+	if (fclose(f)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	/* readable by all, as a scraper expects, whatever the umask */
+	err = write_file_replace(path, buf, len, 0644);
+	free(buf);
 	return err;
 }
 

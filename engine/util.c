@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -96,4 +100,48 @@ int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
 int natural_cmp(const char *a, const char *b)
 {
 	return strverscmp(a, b);
+}
+
+int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	const char *p = buf;
+	struct stat st;
+	int fd, err = 0;
+
+	/* a stale temporary: removed when it is a file or a link, never followed */
+	if (!lstat(tmp, &st) && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+		unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0) {
+		err = -errno;
+		free(tmp);
+		return err;
+	}
+	if (fchmod(fd, mode))
+		err = -errno;
+	while (!err && len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && !lstat(path, &st) && S_ISLNK(st.st_mode))
+		fprintf(stderr, "bulwark: %s was a symbolic link: replaced by a regular "
+			"file, its target left alone\n", path);
+	/* rename() replaces a symlink at path itself, never its target */
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err;
 }

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Allocation wrappers that abort on failure, as OpenSSH's xmalloc. */
 void *xmalloc(size_t n);
@@ -21,5 +22,15 @@ int parse_u64(const char *s, unsigned long long max, unsigned long long *out);
 
 /* Natural ("version") order of two names, as used for rule files. */
 int natural_cmp(const char *a, const char *b);
+
+/*
+ * Replace the file at path with len bytes of buf, mode `mode` whatever the
+ * umask, without following a symbolic link: written to path.tmp, created
+ * O_EXCL|O_NOFOLLOW (a stale regular file or symlink there is removed
+ * first, never followed), then renamed over path.  A symlink at path is
+ * replaced, its target left alone, and that is said on stderr.
+ * 0 or -errno.
+ */
+int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode);
 
 #endif

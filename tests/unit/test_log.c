@@ -161,8 +161,8 @@ static void test_json_escaping(void **state)
 		{ "\n\r\t", 3, "\"\\n\\r\\t\"" },
 		{ "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\\u007f\"" },
 		{ "x\by\fz", 5, "\"x\\u0008y\\u000cz\"" },
-		/* UTF-8 and any other byte from 0x80 up: unchanged */
-		{ "caf\xc3\xa9 \xe2\x82\xac \x80\xff", 13, "\"caf\xc3\xa9 \xe2\x82\xac \x80\xff\"" },
+		/* valid UTF-8 unchanged, the bytes of invalid sequences as \u00XX */
+		{ "caf\xc3\xa9 \xe2\x82\xac \x80\xff", 13, "\"caf\xc3\xa9 \xe2\x82\xac \\u0080\\u00ff\"" },
 		{ "ab\0cd", 5, "\"ab\"" },
 		{ "abcdef", 3, "\"abc\"" },
 		{ " \x20\x7e~", 4, "\"  ~~\"" },
@@ -195,7 +195,7 @@ static void test_json_escaping(void **state)
 				p += sprintf(p, "\\r");
 			else if (b == '\t')
 				p += sprintf(p, "\\t");
-			else if (b < 0x20 || b == 0x7f)
+			else if (b < 0x20 || b >= 0x7f)	/* no byte pair is UTF-8 */
 				p += sprintf(p, "\\u%04x", b);
 			else
 				*p++ = (char)b;
@@ -544,6 +544,228 @@ static void test_rotation(void **state)
 	assert_int_equal(system(gz), 0);
 }
 
+/*
+ * A strict check of the writer's output: valid UTF-8 (no overlong form,
+ * surrogate or code point above U+10FFFF) and no raw byte below 0x20.
+ */
+static bool strict_utf8_json(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		unsigned int cp, need, min;
+
+		if (u[i] < 0x20)
+			return false;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((u[i] & 0xe0) == 0xc0)
+			cp = u[i] & 0x1f, need = 1, min = 0x80;
+		else if ((u[i] & 0xf0) == 0xe0)
+			cp = u[i] & 0x0f, need = 2, min = 0x800;
+		else if ((u[i] & 0xf8) == 0xf0)
+			cp = u[i] & 0x07, need = 3, min = 0x10000;
+		else
+			return false;
+		if (n - i <= need)
+			return false;
+		for (unsigned int k = 1; k <= need; k++) {
+			if ((u[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (u[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += need + 1;
+	}
+	return true;
+}
+
+static void test_json_utf8(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+	} cases[] = {
+		/* valid 2, 3 and 4-byte sequences, at their edges: unchanged */
+		{ "\xc2\x80\xdf\xbf", 4, "\"\xc2\x80\xdf\xbf\"" },
+		{ "\xe0\xa0\x80\xef\xbf\xbf\xed\x9f\xbf\xee\x80\x80", 12,
+		  "\"\xe0\xa0\x80\xef\xbf\xbf\xed\x9f\xbf\xee\x80\x80\"" },
+		{ "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\xf0\x9f\x98\x80", 12,
+		  "\"\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\xf0\x9f\x98\x80\"" },
+		/* the issue's name: 0xff 0x01 */
+		{ "\xff\x01", 2, "\"\\u00ff\\u0001\"" },
+		/* truncated sequences, in the middle and at the end */
+		{ "a\xc3" "b", 3, "\"a\\u00c3b\"" },
+		{ "\xe2\x82" "x", 3, "\"\\u00e2\\u0082x\"" },
+		{ "\xf0\x9f\x98", 3, "\"\\u00f0\\u009f\\u0098\"" },
+		{ "\xe2", 1, "\"\\u00e2\"" },
+		/* overlong forms */
+		{ "\xc0\xaf", 2, "\"\\u00c0\\u00af\"" },
+		{ "\xc1\xbf", 2, "\"\\u00c1\\u00bf\"" },
+		{ "\xe0\x80\xaf", 3, "\"\\u00e0\\u0080\\u00af\"" },
+		{ "\xe0\x9f\xbf", 3, "\"\\u00e0\\u009f\\u00bf\"" },
+		{ "\xf0\x80\x80\xaf", 4, "\"\\u00f0\\u0080\\u0080\\u00af\"" },
+		{ "\xf0\x8f\xbf\xbf", 4, "\"\\u00f0\\u008f\\u00bf\\u00bf\"" },
+		/* surrogates */
+		{ "\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\"" },
+		{ "\xed\xbf\xbf", 3, "\"\\u00ed\\u00bf\\u00bf\"" },
+		/* above U+10FFFF, and bytes that never start a sequence */
+		{ "\xf4\x90\x80\x80", 4, "\"\\u00f4\\u0090\\u0080\\u0080\"" },
+		{ "\xf5\x80\x80\x80", 4, "\"\\u00f5\\u0080\\u0080\\u0080\"" },
+		{ "\xf8\x88\x80\x80\x80", 5, "\"\\u00f8\\u0088\\u0080\\u0080\\u0080\"" },
+		/* a stray continuation byte, then a valid character */
+		{ "\xa9\xc3\xa9", 3, "\"\\u00a9\xc3\xa9\"" },
+		/* a sequence cut by a NUL: the NUL ends the string */
+		{ "\xc3\0\xa9", 3, "\"\\u00c3\"" },
+		/* long ASCII runs around a character (the word-at-a-time path) */
+		{ "abcdefghij\xc3\xa9klmnopqrstuvw\xff" "abcdefgh", 34,
+		  "\"abcdefghij\xc3\xa9klmnopqrstuvw\\u00ffabcdefgh\"" },
+	};
+	struct json j;
+
+	(void)state;
+	json_init(&j);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_reset(&j);
+		json_strn(&j, cases[i].in, cases[i].n);
+		if (strcmp(j.buf, cases[i].out))
+			fail_msg("case %zu: got %s, want %s", i, j.buf, cases[i].out);
+		assert_true(strict_utf8_json(j.buf, j.len));
+	}
+	/*
+	 * The kernel's 15-byte comm cut: "prog-" and 3-byte characters in a
+	 * 16-byte field keep 15 bytes, the fourth character cut after its
+	 * first byte (and after its second when cut one byte later).
+	 */
+	{
+		char comm[16] = { 0 };
+		const char *name = "prog-\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac";
+
+		memcpy(comm, name, 15);
+		json_reset(&j);
+		json_str(&j, comm);
+		assert_string_equal(j.buf, "\"prog-\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\\u00e2\"");
+		assert_true(strict_utf8_json(j.buf, j.len));
+		json_reset(&j);
+		json_strn(&j, name, 16);
+		assert_string_equal(j.buf, "\"prog-\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+				    "\\u00e2\\u0082\"");
+		assert_true(strict_utf8_json(j.buf, j.len));
+	}
+	/* every 1 to 3-byte string of a set of awkward bytes: strict output */
+	{
+		static const unsigned char b[] = {
+			0x00, 0x01, 0x1f, 0x20, '"', '\\', 'a', 0x7f, 0x80, 0x8f,
+			0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed,
+			0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xff,
+		};
+		size_t nb = sizeof(b), total = 0;
+		char in[4];
+
+		for (size_t x = 0; x < nb; x++)
+			for (size_t y = 0; y < nb; y++)
+				for (size_t z = 0; z < nb; z++) {
+					in[0] = (char)b[x];
+					in[1] = (char)b[y];
+					in[2] = (char)b[z];
+					for (size_t n = 1; n <= 3; n++) {
+						json_reset(&j);
+						json_obj_begin(&j);
+						json_key(&j, "k");
+						json_strn(&j, in, n);
+						json_obj_end(&j);
+						if (!strict_utf8_json(j.buf, j.len))
+							fail_msg("not strict: %s", j.buf);
+						total++;
+					}
+				}
+		assert_true(total > 0);
+	}
+	json_free(&j);
+}
+
+static void file_text(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
+/*
+ * The log's own files: a symlink at the log is refused, rotation writes
+ * through no symlink planted at audit.log.N.gz, and a torn last line is
+ * ended before the next record.
+ */
+static void test_log_no_follow_torn(void **state)
+{
+	char dir[] = "/tmp/bw-own-XXXXXX", path[256], other[300], gz[300], buf[4096];
+	const struct log_cfg cfg = LOG_CFG_DEFAULT;
+	struct bw_log l;
+	struct json *j;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	snprintf(other, sizeof(other), "%s/target", dir);
+	f = fopen(other, "w");
+	assert_non_null(f);
+	fputs("precious\n", f);
+	fclose(f);
+	assert_int_equal(chmod(other, 0644), 0);
+
+	/* a symlink at the log: refused, the target untouched */
+	assert_int_equal(symlink(other, path), 0);
+	assert_int_equal(log_open(&l, path), -ELOOP);
+	file_text(other, buf, sizeof(buf));
+	assert_string_equal(buf, "precious\n");
+	unlink(path);
+
+	/* a torn last line: ended first */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"type\":\"whole\"}\n{\"type\":\"to", f);
+	fclose(f);
+	assert_int_equal(log_open_cfg(&l, path, &cfg), 0);
+	assert_true(l.torn);
+	j = log_begin(&l, "next", 0);
+	json_kstr(j, "x", "y");
+	assert_int_equal(log_end(&l), 0);
+	assert_int_equal(log_flush(&l), 0);
+	file_text(path, buf, sizeof(buf));
+	assert_memory_equal(buf, "{\"type\":\"whole\"}\n{\"type\":\"to\n{\"time\":", 36);
+
+	/* rotation: a link planted at audit.log.1.gz is replaced, not followed */
+	snprintf(gz, sizeof(gz), "%s.1.gz", path);
+	assert_int_equal(symlink(other, gz), 0);
+	assert_int_equal(log_rotate(&l), 0);
+	file_text(other, buf, sizeof(buf));
+	assert_string_equal(buf, "precious\n");
+	{
+		struct stat st;
+
+		assert_int_equal(lstat(gz, &st), 0);
+		assert_true(S_ISREG(st.st_mode));
+		assert_int_equal(st.st_mode & 0777, 0600);
+	}
+	log_close(&l);
+
+	/* a log that ends with its newline is left as it is */
+	assert_int_equal(log_open_cfg(&l, path, &cfg), 0);
+	assert_false(l.torn);
+	log_close(&l);
+	snprintf(buf, sizeof(buf), "rm -rf %s", dir);
+	assert_int_equal(system(buf), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +781,8 @@ int main(void)
 		cmocka_unit_test(test_decision_record),
 		cmocka_unit_test(test_write_error_counted),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_json_utf8),
+		cmocka_unit_test(test_log_no_follow_torn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
