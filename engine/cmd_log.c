@@ -72,18 +72,40 @@ static void tally_add(struct tally *t, const char *key)
 	t->counts[t->n++] = 1;
 }
 
+/* A value counted as its text: strings as they are, numbers in decimal. */
 static void tally_record(struct log_reader *r, struct json_object *o)
 {
 	for (int i = 0; i < NTALLY; i++) {
 		struct json_object *v = json_get(o, r->t[i].path);
+		const char *text = v ? json_object_get_string(v) : NULL;
 
-		tally_add(&r->t[i], v ? json_object_get_string(v) : "-");
+		tally_add(&r->t[i], text ? text : "-");
 	}
+}
+
+/*
+ * s (dflt when NULL) escaped for a column of width characters (at most):
+ * into buf, which holds width + 1 bytes.
+ */
+static const char *cell(const char *s, const char *dflt, char *buf, size_t width)
+{
+	log_escape(s ? s : dflt, buf, width + 1);
+	return buf;
+}
+
+/* s (dflt when NULL) escaped, on stdout */
+static void put_esc(const char *s, const char *dflt)
+{
+	char *e = log_escape_dup(s ? s : dflt);
+
+	fputs(e, stdout);
+	free(e);
 }
 
 /* --summary: the top entries of each field, like aureport. */
 static void print_summary(struct log_reader *r)
 {
+	char key[25];
 	struct json j;
 
 	if (r->json) {
@@ -114,7 +136,7 @@ static void print_summary(struct log_reader *r)
 			if (r->json)
 				json_ku64(&j, t->keys[best], t->counts[best]);
 			else
-				printf("%-24.24s %10llu\n", t->keys[best],
+				printf("%-24s %10llu\n", cell(t->keys[best], "-", key, 24),
 				       (unsigned long long)t->counts[best]);
 			t->counts[best] = 0;
 		}
@@ -172,11 +194,10 @@ static int parse_when(const char *s, int64_t *out)
 
 static int64_t record_time(struct json_object *o)
 {
-	struct json_object *t;
+	const char *t = json_get_str(o, "time");
 	int64_t ns;
 
-	if (!json_object_object_get_ex(o, "time", &t) ||
-	    parse_when(json_object_get_string(t), &ns))
+	if (!t || parse_when(t, &ns))
 		return -1;
 	return ns;
 }
@@ -239,33 +260,47 @@ static bool matches(const struct log_filter *f, struct json_object *o)
 	       (str_is(o, "subject.exec_id", f->exec_id) || str_is(o, "exec_id", f->exec_id));
 }
 
+/* The event's fields, key=value, raw (escaped when shown), into detail. */
+static void event_detail(struct json_object *eo, char *detail, size_t size)
+{
+	size_t used = 0;
+
+	detail[0] = 0;
+	json_object_object_foreach(eo, k, v) {
+		const char *text = v ? json_object_get_string(v) : NULL;
+
+		if (used > 100)
+			break;
+		snprintf(detail + used, size - used, "%s%s=%s", used ? " " : "", k,
+			 text ? text : "null");
+		used = strlen(detail);
+	}
+}
+
+/* Every string escaped (log_escape): a field can never break a row. */
 static void print_table_row(struct json_object *o)
 {
-	const char *type = json_get_str(o, "type"), *t = json_get_str(o, "time");
-	struct json_object *pid = json_get(o, "subject.pid");
-	const char *ev = json_get_str(o, "event");
-	char detail[160] = "";
+	const char *type = json_get_str(o, "type"), *ev = json_get_str(o, "event");
+	char c_time[24], c_dec[11], c_ev[9], c_rule[25], c_comm[16], detail[160];
+	struct json_object *eo;
 
-	if (type && !strcmp(type, "decision") && ev) {
-		struct json_object *eo = json_get(o, ev);
-
-		json_object_object_foreach(eo, k, v) {
-			size_t used = strlen(detail);
-
-			if (used > 100)
-				break;
-			snprintf(detail + used, sizeof(detail) - used, "%s%s=%s",
-				 used ? " " : "", k, json_object_get_string(v));
-		}
-		printf("%-23.23s %-10s %-8s %-24.24s %7lld %-15.15s %s\n",
-		       t ? t : "?", json_get_str(o, "decision") ? json_get_str(o, "decision") : "?",
-		       ev, json_get_str(o, "rule") ? json_get_str(o, "rule") : "-",
-		       pid ? (long long)json_object_get_int64(pid) : -1LL,
-		       json_get_str(o, "subject.comm") ? json_get_str(o, "subject.comm") : "?", detail);
+	cell(json_get_str(o, "time"), "?", c_time, 23);
+	if (type && !strcmp(type, "decision") && ev &&
+	    json_object_object_get_ex(o, ev, &eo) && json_object_is_type(eo, json_type_object)) {
+		event_detail(eo, detail, sizeof(detail));
+		printf("%-23s %-10s %-8s %-24s %7lld %-15s ", c_time,
+		       cell(json_get_str(o, "decision"), "?", c_dec, 10), cell(ev, "?", c_ev, 8),
+		       cell(json_get_str(o, "rule"), "-", c_rule, 24),
+		       json_get_int(o, "subject.pid", -1),
+		       cell(json_get_str(o, "subject.comm"), "?", c_comm, 15));
+		put_esc(detail, "");
+		putchar('\n');
 		return;
 	}
-	printf("%-23.23s %-10s %s\n", t ? t : "?", type ? type : "?",
-	       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	printf("%-23s %-10s ", c_time, cell(type, "?", c_dec, 10));
+	put_esc(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					       JSON_C_TO_STRING_NOSLASHESCAPE), "?");
+	putchar('\n');
 }
 
 /*
@@ -321,6 +356,8 @@ static void print_auditd(struct log_reader *r, struct json_object *o)
 	long long uid = json_get_int(o, "subject.uid", json_get_int(o, "uid", -1));
 	int n = 0;
 
+	if (ns < 0)
+		ns = 0;		/* a record without a time */
 	printf("type=USER msg=audit(%lld.%03lld:%llu): pid=%lld uid=%lld "
 	       "auid=4294967295 ses=4294967295 msg='",
 	       (long long)(ns / 1000000000LL), (long long)(ns / 1000000LL % 1000),
@@ -337,7 +374,7 @@ static void print_auditd(struct log_reader *r, struct json_object *o)
 	}
 	if ((v = json_get(o, "subject.exec_id")))
 		audit_field(&n, "bw_", "exec_id", v);
-	if (ev) {
+	if (ev && json_object_is_type(ev, json_type_object)) {
 		char prefix[64];
 
 		snprintf(prefix, sizeof(prefix), "bw_%s_", event);
@@ -390,7 +427,11 @@ static bool print_proc_ancestry(const struct log_reader *r)
 
 	if (!p)
 		return false;
-	printf(": pid %lld, %s (%s)\n", p->pid, p->comm, p->filename ? p->filename : "forked");
+	printf(": pid %lld, ", p->pid);
+	put_esc(p->comm, "?");
+	fputs(" (", stdout);
+	put_esc(p->filename, "forked");
+	fputs(")\n", stdout);
 	while (p && depth < 64) {
 		/* an exec'd image came from the one it replaced, if logged */
 		const struct proc_link *prev = p->prev ? find_proc(r, p->prev) : NULL;
@@ -400,8 +441,13 @@ static bool print_proc_ancestry(const struct log_reader *r)
 		if (!p)
 			break;
 		depth++;
-		printf("%*s%s pid %lld %s (%s), exec id %s\n", 2 * depth, "", how, p->pid,
-		       p->comm, p->filename ? p->filename : "forked", p->exec_id);
+		printf("%*s%s pid %lld ", 2 * depth, "", how, p->pid);
+		put_esc(p->comm, "?");
+		fputs(" (", stdout);
+		put_esc(p->filename, "forked");
+		fputs("), exec id ", stdout);
+		put_esc(p->exec_id, "?");
+		putchar('\n');
 	}
 	return true;
 }
@@ -443,35 +489,48 @@ static int show(void *ctx, struct json_object *o, const char *line)
 	return 0;
 }
 
+/* One ancestor line of --explain; a is an object or null (unknown). */
+static void print_ancestor(struct json_object *a, size_t k)
+{
+	printf("%*sstarted by pid %lld ", (int)(2 * k + 2), "", json_get_int(a, "pid", -1));
+	put_esc(json_get_str(a, "comm"), "?");
+	fputs(" (", stdout);
+	put_esc(json_get_str(a, "exe"), "exe unknown");
+	fputs("), exec id ", stdout);
+	put_esc(json_get_str(a, "exec_id"), "?");
+	putchar('\n');
+}
+
+/* The first kept record with ancestors (an array: log_record_check), or NULL. */
+static struct json_object *first_with_ancestors(const struct log_reader *r)
+{
+	for (size_t i = 0; i < r->nkept; i++) {
+		struct json_object *o = json_tokener_parse(r->kept[i]);
+
+		if (o && json_object_is_type(json_get(o, "ancestors"), json_type_array))
+			return o;
+		json_object_put(o);
+	}
+	return NULL;
+}
+
 /* --explain: who started the process, then everything it did, in order. */
 static void print_explain(struct log_reader *r)
 {
-	struct json_object *first = NULL, *anc;
+	struct json_object *first = first_with_ancestors(r), *anc;
 	size_t i;
 
-	for (i = 0; i < r->nkept && !first; i++) {
-		struct json_object *o = json_tokener_parse(r->kept[i]);
-
-		if (o && json_get(o, "ancestors"))
-			first = o;
-		else
-			json_object_put(o);
-	}
-	printf("exec id %s", r->f.exec_id);
+	fputs("exec id ", stdout);
+	put_esc(r->f.exec_id, "?");
 	if (first) {
-		printf(": pid %lld, %s (%s)\n", json_get_int(first, "subject.pid", -1),
-		       json_get_str(first, "subject.comm") ? json_get_str(first, "subject.comm") : "?",
-		       json_get_str(first, "subject.exe") ? json_get_str(first, "subject.exe") : "exe unknown");
+		printf(": pid %lld, ", json_get_int(first, "subject.pid", -1));
+		put_esc(json_get_str(first, "subject.comm"), "?");
+		fputs(" (", stdout);
+		put_esc(json_get_str(first, "subject.exe"), "exe unknown");
+		fputs(")\n", stdout);
 		anc = json_get(first, "ancestors");
-		for (size_t k = 0; k < json_object_array_length(anc); k++) {
-			struct json_object *a = json_object_array_get_idx(anc, k);
-
-			printf("%*sstarted by pid %lld %s (%s), exec id %s\n", (int)(2 * k + 2), "",
-			       json_get_int(a, "pid", -1),
-			       json_get_str(a, "comm") ? json_get_str(a, "comm") : "?",
-			       json_get_str(a, "exe") ? json_get_str(a, "exe") : "exe unknown",
-			       json_get_str(a, "exec_id") ? json_get_str(a, "exec_id") : "?");
-		}
+		for (size_t k = 0; k < json_object_array_length(anc); k++)
+			print_ancestor(json_object_array_get_idx(anc, k), k);
 		json_object_put(first);
 	} else if (!print_proc_ancestry(r)) {
 		printf(": no decision or process record, so no ancestry "
@@ -509,6 +568,7 @@ static void follow_drain(FILE *f, const char *path, struct log_reader *r)
 
 	while ((n = getline(&line, &cap, f)) > 0) {
 		struct json_object *o;
+		const char *why;
 
 		if (line[n - 1] != '\n') {
 			/* the writer is mid-line: read it again next time */
@@ -516,11 +576,11 @@ static void follow_drain(FILE *f, const char *path, struct log_reader *r)
 			break;
 		}
 		line[n - 1] = 0;
-		o = json_tokener_parse(line);
-		if (o && json_object_is_type(o, json_type_object))
+		o = log_parse_line(line, (size_t)n - 1, &why);
+		if (o)
 			show(r, o, line);
 		else
-			out_err("log: %s: a line that is not a JSON object, skipped", path);
+			out_err("log: %s: %s, skipped", path, why);
 		json_object_put(o);
 		fflush(stdout);
 	}
@@ -546,8 +606,11 @@ static int follow(const char *path, struct log_reader *r)
 		return 1;
 	}
 	sa.sa_handler = on_follow_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+		out_err("log: cannot catch SIGINT: %s", strerror(errno));
+		fclose(f);
+		return 1;
+	}
 	while (!follow_stop) {
 		follow_drain(f, path, r);
 		usleep(200 * 1000);
@@ -561,7 +624,8 @@ static int follow(const char *path, struct log_reader *r)
 				continue;
 			fclose(f);
 			f = next;
-			fstat(fileno(f), &st);
+			if (fstat(fileno(f), &st))
+				out_err("log: %s: %s", path, strerror(errno));
 		}
 	}
 	fclose(f);
@@ -575,8 +639,10 @@ static void do_help(FILE *out)
 		"\n"
 		"Read the audit log and its rotations (path.N.gz ... path, oldest first),\n"
 		"or the FILEs given, plain or gzip, and print the records that pass every\n"
-		"filter as a table, or as JSON lines with --json.  A malformed or\n"
-		"truncated line is reported with its file and line and skipped.\n"
+		"filter as a table, or as JSON lines with --json.  A malformed,\n"
+		"truncated or overlong (> 1 MiB) line is reported with its file and\n"
+		"line and skipped; the table escapes control characters and bytes\n"
+		"that are not UTF-8 (\\n, \\xff).  See docs/log.md.\n"
 		"\n"
 		"  --since WHEN, --until WHEN   10m, 2h, 1d ago, or 2026-11-25T06:40:00Z\n"
 		"  --type TYPE                  decision, policy, start, stop, lost, ...\n"
@@ -698,10 +764,10 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 			ret = 1;
 		} else {
 			if (follow_mode && !r.summary && !r.explain) {
-				log_read_rotations(p.log, show, &r, &r.skipped_bad);
-				ret = follow(p.log, &r);
+				ret = log_read_rotations(p.log, show, &r, &r.skipped_bad) ? 1 : 0;
+				ret |= follow(p.log, &r);
 			} else {
-				log_read_all(p.log, show, &r, &r.skipped_bad);
+				ret = log_read_all(p.log, show, &r, &r.skipped_bad) ? 1 : 0;
 			}
 			follow_mode = false;
 		}

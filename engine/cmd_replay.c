@@ -57,78 +57,137 @@ static uint64_t ipc_access_mask(const char *s)
 	return (strstr(s, "read") ? BW_IPC_READ : 0) | (strstr(s, "write") ? BW_IPC_WRITE : 0);
 }
 
+/*
+ * The fields a decision is replayed from.  A field of the wrong type makes
+ * the record not replayable (reported once, with the field), never a
+ * value read as absent: a wrong type is not a different outcome.
+ */
+struct fields {
+	struct json_object *o;
+	const char *wrong;	/* the first field of the wrong type */
+};
+
+static struct json_object *field(struct fields *f, const char *path, enum json_type want)
+{
+	struct json_object *v = json_get(f->o, path);
+
+	if (!v || json_object_is_type(v, want))
+		return v;
+	if (!f->wrong)
+		f->wrong = path;
+	return NULL;
+}
+
+static const char *str_field(struct fields *f, const char *path)
+{
+	struct json_object *v = field(f, path, json_type_string);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+static long long int_field(struct fields *f, const char *path, long long dflt)
+{
+	struct json_object *v = field(f, path, json_type_int);
+
+	return v ? json_object_get_int64(v) : dflt;
+}
+
+static bool bool_field(struct fields *f, const char *path)
+{
+	return json_object_get_boolean(field(f, path, json_type_boolean));
+}
+
 /* BW_PF_* of a path value from its KEY_truncated / KEY_unresolved. */
-static uint8_t path_flags(struct json_object *o, const char *key)
+static uint8_t path_flags(struct fields *f, const char *key)
 {
 	char k[64];
 	uint8_t pf = 0;
 
 	snprintf(k, sizeof(k), "%s_truncated", key);
-	if (json_object_get_boolean(json_get(o, k)))
+	if (bool_field(f, k))
 		pf |= BW_PF_CUT;
 	snprintf(k, sizeof(k), "%s_unresolved", key);
-	if (json_object_get_boolean(json_get(o, k)))
+	if (bool_field(f, k))
 		pf |= BW_PF_UNRESOLVED;
 	return pf;
 }
 
-/* The values the kernel classified on, from a decision record. */
-static int record_values(struct json_object *o, int cls, struct bw_values *v)
+static void class_values(struct fields *f, int cls, struct bw_values *v)
 {
-	static const char *const arches[] = { "x86_64", "i386", "x32" };
-	const char *arch;
 	int n;
 
-	memset(v, 0, sizeof(*v));
-	v->str[BW_DIM_COMM] = json_get_str(o, "subject.comm");
-	v->str[BW_DIM_EXE] = json_get_str(o, "subject.exe");
-	v->pflags[BW_PS_EXE] = path_flags(o, "subject.exe");
-	v->str[BW_DIM_PCOMM] = json_get_str(o, "subject.parent_comm");
-	v->str[BW_DIM_CONTAINER] = json_get_str(o, "subject.container");
-	if (!v->str[BW_DIM_CONTAINER])
-		v->str[BW_DIM_CONTAINER] = "";
-	v->num[BW_DIM_UID] = json_get_int(o, "subject.uid", -1);
-	v->num[BW_DIM_GID] = json_get_int(o, "subject.gid", -1);
 	switch (cls) {
 	case BW_CLASS_CAPABLE:
-		v->num[BW_DIM_CAP] = json_get_int(o, "capable.cap", 64);
+		v->num[BW_DIM_CAP] = int_field(f, "capable.cap", 64);
 		break;
 	case BW_CLASS_IPC:
-		n = lookup_name(json_get_str(o, "ipc.kind"), ipc_kind_from_string);
+		n = lookup_name(str_field(f, "ipc.kind"), ipc_kind_from_string);
 		v->num[BW_DIM_IPC_KIND] = n < 0 ? BW_IPC_UNKNOWN : n;
-		v->num[BW_DIM_IPC_ACCESS] = ipc_access_mask(json_get_str(o, "ipc.access"));
-		v->num[BW_DIM_IPC_OWNER] = json_get_int(o, "ipc.owner_uid", (uint32_t)-1);
+		v->num[BW_DIM_IPC_ACCESS] = ipc_access_mask(str_field(f, "ipc.access"));
+		v->num[BW_DIM_IPC_OWNER] = int_field(f, "ipc.owner_uid", (uint32_t)-1);
 		break;
 	case BW_CLASS_MOUNT:
-		n = lookup_name(json_get_str(o, "mount.op"), mount_op_from_string);
+		n = lookup_name(str_field(f, "mount.op"), mount_op_from_string);
 		v->num[BW_DIM_MNT_OP] = n < 0 ? 0 : n;
-		v->str[BW_DIM_MNT_FSTYPE] = json_get_str(o, "mount.fstype");
-		v->str[BW_DIM_MNT_SOURCE] = json_get_str(o, "mount.source");
-		v->str[BW_DIM_MNT_TARGET] = json_get_str(o, "mount.target");
-		v->pflags[BW_PS_SOURCE] = path_flags(o, "mount.source");
-		v->pflags[BW_PS_PATH] = path_flags(o, "mount.target");
+		v->str[BW_DIM_MNT_FSTYPE] = str_field(f, "mount.fstype");
+		v->str[BW_DIM_MNT_SOURCE] = str_field(f, "mount.source");
+		v->str[BW_DIM_MNT_TARGET] = str_field(f, "mount.target");
+		v->pflags[BW_PS_SOURCE] = path_flags(f, "mount.source");
+		v->pflags[BW_PS_PATH] = path_flags(f, "mount.target");
 		break;
 	case BW_CLASS_SIGNAL:
-		v->num[BW_DIM_SIG] = json_get_int(o, "signal.sig", -1);
-		v->str[BW_DIM_SIG_TCOMM] = json_get_str(o, "signal.target_comm");
-		v->num[BW_DIM_SIG_TUID] = json_get_int(o, "signal.target_uid", -1);
-		v->num[BW_DIM_SIG_SAMEUSER] = json_object_get_boolean(json_get(o, "signal.same_user"));
+		v->num[BW_DIM_SIG] = int_field(f, "signal.sig", -1);
+		v->str[BW_DIM_SIG_TCOMM] = str_field(f, "signal.target_comm");
+		v->num[BW_DIM_SIG_TUID] = int_field(f, "signal.target_uid", -1);
+		v->num[BW_DIM_SIG_SAMEUSER] = bool_field(f, "signal.same_user");
 		break;
 	case BW_CLASS_EXEC:
-		v->str[BW_DIM_EXEC_PATH] = json_get_str(o, "exec.path");
-		v->pflags[BW_PS_PATH] = path_flags(o, "exec.path");
+		v->str[BW_DIM_EXEC_PATH] = str_field(f, "exec.path");
+		v->pflags[BW_PS_PATH] = path_flags(f, "exec.path");
 		break;
-	case BW_CLASS_SYSCALL:
-		arch = json_get_str(o, "syscall.arch");
-		n = -1;
-		for (int a = 0; arch && a < 3; a++)
-			if (!strcmp(arch, arches[a]))
-				n = a;
-		if (n < 0)
-			return -1;
-		v->num[BW_DIM_SYSCALL] = BW_SC_ID(n, json_get_int(o, "syscall.nr", 0) |
-					 (n == BW_SC_X32 ? 0x40000000 : 0));
-		break;
+	}
+}
+
+/* The syscall id of a syscall record; -1 when it has none. */
+static int syscall_value(struct fields *f, struct bw_values *v)
+{
+	static const char *const arches[] = { "x86_64", "i386", "x32" };
+	const char *arch = str_field(f, "syscall.arch");
+	int n = -1;
+
+	for (int a = 0; arch && a < 3; a++)
+		if (!strcmp(arch, arches[a]))
+			n = a;
+	if (n < 0)
+		return -1;
+	v->num[BW_DIM_SYSCALL] = BW_SC_ID(n, int_field(f, "syscall.nr", 0) |
+				 (n == BW_SC_X32 ? 0x40000000 : 0));
+	return 0;
+}
+
+/* The values the kernel classified on, from a decision record; -1: not replayable. */
+static int record_values(struct json_object *o, int cls, struct bw_values *v)
+{
+	struct fields f = { .o = o };
+
+	memset(v, 0, sizeof(*v));
+	v->str[BW_DIM_COMM] = str_field(&f, "subject.comm");
+	v->str[BW_DIM_EXE] = str_field(&f, "subject.exe");
+	v->pflags[BW_PS_EXE] = path_flags(&f, "subject.exe");
+	v->str[BW_DIM_PCOMM] = str_field(&f, "subject.parent_comm");
+	v->str[BW_DIM_CONTAINER] = str_field(&f, "subject.container");
+	if (!v->str[BW_DIM_CONTAINER])
+		v->str[BW_DIM_CONTAINER] = "";
+	v->num[BW_DIM_UID] = int_field(&f, "subject.uid", -1);
+	v->num[BW_DIM_GID] = int_field(&f, "subject.gid", -1);
+	if (cls == BW_CLASS_SYSCALL && syscall_value(&f, v))
+		return -1;
+	class_values(&f, cls, v);
+	if (f.wrong) {
+		out_err("replay: the %s decision record of %s: field %s has the wrong type, "
+			"not replayable", json_get_str(o, "event"),
+			json_get_str(o, "time") ? json_get_str(o, "time") : "no time", f.wrong);
+		return -1;
 	}
 	return 0;
 }
@@ -154,11 +213,20 @@ static void report(struct replay *r, struct json_object *o, const char *was,
 		json_free(&j);
 		return;
 	}
-	printf("%-23.23s %-8s %7lld %-15.15s %s (%s) -> %s (%s)\n",
-	       json_get_str(o, "time") ? json_get_str(o, "time") : "?",
-	       json_get_str(o, "event"), json_get_int(o, "subject.pid", -1),
-	       json_get_str(o, "subject.comm") ? json_get_str(o, "subject.comm") : "?",
-	       was, was_rule ? was_rule : "no rule", now, now_rule ? now_rule : "no rule");
+	char c_time[24], c_ev[9], c_comm[16], *e_was, *e_was_rule, *e_now_rule;
+
+	log_escape(json_get_str(o, "time") ? json_get_str(o, "time") : "?", c_time, sizeof(c_time));
+	log_escape(json_get_str(o, "event") ? json_get_str(o, "event") : "?", c_ev, sizeof(c_ev));
+	log_escape(json_get_str(o, "subject.comm") ? json_get_str(o, "subject.comm") : "?",
+		   c_comm, sizeof(c_comm));
+	e_was = log_escape_dup(was);
+	e_was_rule = log_escape_dup(was_rule ? was_rule : "no rule");
+	e_now_rule = log_escape_dup(now_rule ? now_rule : "no rule");
+	printf("%-23s %-8s %7lld %-15s %s (%s) -> %s (%s)\n", c_time, c_ev,
+	       json_get_int(o, "subject.pid", -1), c_comm, e_was, e_was_rule, now, e_now_rule);
+	free(e_was);
+	free(e_was_rule);
+	free(e_now_rule);
 }
 
 static int replay_record(void *ctx, struct json_object *o, const char *line)
@@ -212,7 +280,10 @@ static void do_help(FILE *out)
 		"decisions recorded in LOG (default: the policy's log and its rotations)\n"
 		"with the same compiled policy and lookup as the kernel, and list every\n"
 		"record whose outcome (allow, audit, deny, kill) or deciding rule would\n"
-		"change.  Exit status 0 when nothing changes, 1 when something does.\n");
+		"change.  Exit status 0 when nothing changes, 1 when something does,\n"
+		"2 when the rules have errors or a log could not be read to its end.\n"
+		"Malformed lines (docs/log.md) are reported and counted; decision\n"
+		"records with a field of the wrong type are counted as not replayable.\n");
 }
 
 int do_replay(int argc, char **argv, struct bw_opts *o)
@@ -221,7 +292,7 @@ int do_replay(int argc, char **argv, struct bw_opts *o)
 	struct replay r = { 0 };
 	struct bw_setup st;
 	struct diag d = { 0 };
-	int c, ret = 2;
+	int c, ret = 2, unread = 0;
 
 	while ((c = getopt_long(argc, argv, ARGS_COMMON_SHORT, opts, NULL)) != -1) {
 		if (c == 'h') {
@@ -242,17 +313,22 @@ int do_replay(int argc, char **argv, struct bw_opts *o)
 	r.json = o->json;
 	if (optind < argc) {
 		for (int i = optind; i < argc; i++)
-			log_read_file(argv[i], replay_record, &r, &r.bad);
-	} else {
-		log_read_all(st.policy.log, replay_record, &r, &r.bad);
+			if (log_read_file(argv[i], replay_record, &r, &r.bad))
+				unread++;
+	} else if (log_read_all(st.policy.log, replay_record, &r, &r.bad)) {
+		unread++;
 	}
 	fprintf(r.json ? stderr : stdout,
 		"%llu decision records, %llu replayed, %llu would change, "
-		"%llu not replayable (cgroup rules or unknown fields), %llu malformed lines\n",
+		"%llu not replayable (cgroup rules, unknown or wrong-typed fields), "
+		"%llu malformed lines\n",
 		(unsigned long long)r.decisions, (unsigned long long)r.replayed,
 		(unsigned long long)r.changed, (unsigned long long)r.unreplayable,
 		(unsigned long long)r.bad);
-	ret = r.changed ? 1 : 0;
+	ret = unread ? 2 : r.changed ? 1 : 0;
+	if (unread)
+		out_err("replay: %d log%s could not be read to the end", unread,
+			unread == 1 ? "" : "s");
 out:
 	setup_free(&st);
 	diag_free(&d);

@@ -3,17 +3,51 @@
 #define BULWARK_LOGREAD_H
 
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdint.h>
 
-/* Called for every well-formed record; non-zero stops the reading. */
+/* A line longer than this is malformed: read to its newline and skipped. */
+#define LOG_LINE_MAX (1 << 20)
+/* This many bytes without a newline end the reading of a file (/dev/zero). */
+#define LOG_RUNAWAY_MAX (16 * LOG_LINE_MAX)
+/* A file that is not a regular file (a FIFO, a device) is given up after
+ * this many malformed lines in a row (/dev/urandom). */
+#define LOG_BAD_RUN_MAX 1000
+
+/* Called for every well-formed record; a positive result stops the reading. */
 typedef int (*log_record_fn)(void *ctx, struct json_object *o, const char *line);
 
-/* One file, plain or gzip; malformed lines reported and counted in *bad. */
+/*
+ * One file, plain or gzip; malformed lines (see log_parse_line) reported
+ * with FILE:LINE on stderr, counted in *bad and skipped.  -1 when the file
+ * could not be read to its end (cannot open, read error, LOG_RUNAWAY_MAX,
+ * LOG_BAD_RUN_MAX), else the callback's last result.
+ */
 int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
-/* path.N.gz ... path.1.gz: the rotations, oldest first. */
+/* path.N.gz ... path.1.gz: the rotations, oldest first; a file that cannot be
+ * read to its end is reported and the next one read (-1 at the end). */
 int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
 /* path.N.gz ... path.1.gz, then path: the log and its rotations, oldest first. */
 int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
+
+/*
+ * One line (without its newline) as a record: one JSON object, blanks at
+ * most after it, no NUL byte, members of the right types
+ * (log_record_check).  NULL with *why set when it is malformed.
+ */
+struct json_object *log_parse_line(const char *line, size_t len, const char **why);
+/* NULL when the record's members have the types the readers expect, else why not. */
+const char *log_record_check(struct json_object *o);
+
+/*
+ * s as it is shown in the table, --summary and --explain: valid UTF-8 as
+ * is; \n, \t, \r, \\ and \xNN for other control characters, C1 controls
+ * and bytes that are not valid UTF-8.  Writes whole characters and escapes
+ * only, NUL-terminated, into buf (size bytes); returns the full length.
+ */
+size_t log_escape(const char *s, char *buf, size_t size);
+/* The same, allocated (free it). */
+char *log_escape_dup(const char *s);
 
 /* Values at a dotted path ("subject.comm"). */
 struct json_object *json_get(struct json_object *o, const char *path);
