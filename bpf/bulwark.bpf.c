@@ -421,6 +421,24 @@ static __always_inline int path_of_path(struct scratch *s,
  * fork), and resolved again when exe_file is another file (a process
  * older than the engine, PR_SET_MM_EXE_FILE).
  */
+/*
+ * Resolve file f, the executable of task t, into the process table entry
+ * of t (s->proc, then proc_map): its path, the file and t's exec id.
+ */
+static __noinline int proc_resolve(struct scratch *s, struct task_struct *t,
+				   struct file *f)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+
+	path_walk(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
+		  s->proc.exe, PW_HOW(s->key, BW_PS_EXE, 0));
+	s->proc.file = (__u64)f;
+	s->proc.start = BPF_CORE_READ(t, group_leader, start_time);
+	s->proc.exec_seq = BPF_CORE_READ(t, self_exec_id);
+	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
+	return bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
+}
+
 static __noinline int fill_exe(struct scratch *s)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
@@ -428,6 +446,7 @@ static __noinline int fill_exe(struct scratch *s)
 	struct file *f = BPF_CORE_READ(t, mm, exe_file);
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct bw_proc *proc;
+	int err;
 
 	s->have |= HAVE_EXE;
 	if (!f)
@@ -439,14 +458,11 @@ static __noinline int fill_exe(struct scratch *s)
 		s->ev.pflags[BW_PS_EXE] = proc->pflags;
 		return 0;
 	}
-	path_walk(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
-		  sj->exe, PW_HOW(s->key, BW_PS_EXE, 0));
-	s->proc.file = (__u64)f;
-	s->proc.start = BPF_CORE_READ(t, group_leader, start_time);
-	s->proc.exec_seq = BPF_CORE_READ(t, self_exec_id);
-	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
-	bpf_probe_read_kernel_str(s->proc.exe, sizeof(s->proc.exe), sj->exe);
-	bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
+	err = proc_resolve(s, t, f);
+	/* keep the result: clang drops r0 of an unused one, and the verifier
+	 * then refuses the subprogram's leftover stack pointer */
+	barrier_var(err);
+	bpf_probe_read_kernel_str(sj->exe, sizeof(sj->exe), s->proc.exe);
 	return 1;
 }
 
@@ -958,7 +974,8 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 /*
  * Common entry: is there a live policy with rules for this class, and
  * is the caller someone we decide on?  Returns the scratch area with the
- * subject filled in, or NULL to let the operation through untouched.
+ * record's header set (the subject is read later, as classify() needs
+ * it), or NULL to let the operation through untouched.
  */
 static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 						__u64 cap, __u32 scratch_key)
@@ -1513,27 +1530,18 @@ SEC("raw_tp/sched_process_exec")
 int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	__u32 tgid = BPF_CORE_READ(p, tgid), zero = 0;
+	__u32 zero = SCRATCH_TASK;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
-	struct file *f = BPF_CORE_READ(bprm, file);
-	struct bw_proc *proc;
+	int err;
 
 	if (!s)
 		return 0;
 	/* The new image's path goes into the table first, so that the
 	 * degraded exec decision below already sees the new exe.  The file
 	 * is the one exec made mm->exe_file. */
-	path_of(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
-		s->proc.exe, BW_PS_EXE);
-	s->proc.file = (__u64)f;
-	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
-	s->proc.start = BPF_CORE_READ(p, group_leader, start_time);
-	s->proc.exec_seq = BPF_CORE_READ(p, self_exec_id);
-	proc = bpf_map_lookup_elem(&proc_map, &tgid);
-	if (proc)
-		__builtin_memcpy(proc, &s->proc, sizeof(*proc));
-	else
-		bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
+	s->key = SCRATCH_TASK;
+	err = proc_resolve(s, p, BPF_CORE_READ(bprm, file));
+	barrier_var(err);
 	return 0;
 }
 

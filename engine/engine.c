@@ -412,8 +412,7 @@ int engine_seed_procs(struct bw_engine *e)
 	return n;
 }
 
-const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a,
-				char *buf, size_t len)
+const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a)
 {
 	struct bw_engine *e = ctx;
 	/* multiplicative hash: neighbouring pids and exec counters must not
@@ -438,8 +437,6 @@ const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a,
 			c->exe[n] = 0;
 		}
 	}
-	(void)buf;
-	(void)len;
 	return c->known ? c->exe : NULL;
 }
 

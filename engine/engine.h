@@ -78,10 +78,9 @@ int engine_seed_procs(struct bw_engine *e);
 /*
  * An ancestor's executable from the process table when the entry is still
  * that exec id's (for struct bw_log's anc_exe; ctx is the engine).  The
- * string lives in the engine's cache until the next call; buf is unused.
+ * string lives in the engine's cache until the next call.
  */
-const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a,
-				char *buf, size_t len);
+const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a);
 /*
  * Make cp the live policy: built completely in the inactive slot, then
  * switched with one atomic store.  On error the live policy is unchanged.

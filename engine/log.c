@@ -651,14 +651,14 @@ static const char *method_name(unsigned int m)
 static void ancestors_json(struct bw_log *l, const struct bw_event *e)
 {
 	struct json *j = &l->j;
-	char id[64], exe[BW_PATH_LEN];
+	char id[64];
 
 	json_key(j, "ancestors");
 	json_arr_begin(j);
 	for (uint32_t i = 0; i < e->nanc && i < BW_ANCESTORS; i++) {
 		const struct bw_ancestor *a = &e->anc[i];
 		const char *x = l->anc_exe ?
-			l->anc_exe(l->anc_exe_ctx, a, exe, sizeof(exe)) : NULL;
+			l->anc_exe(l->anc_exe_ctx, a) : NULL;
 
 		json_obj_begin(j);
 		json_ku64(j, "pid", a->pid);

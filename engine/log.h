@@ -70,8 +70,7 @@ struct bw_log {
 	bool torn;		/* the file ended with a torn line when opened */
 	/* names an ancestor's executable from its exec id (the engine's
 	 * process table); NULL or returning NULL: "exe":null */
-	const char *(*anc_exe)(void *ctx, const struct bw_ancestor *a,
-			       char *buf, size_t len);
+	const char *(*anc_exe)(void *ctx, const struct bw_ancestor *a);
 	void *anc_exe_ctx;
 };
 
