@@ -589,12 +589,23 @@ static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
 	return bpf_map_lookup_elem(&def_map, &k);
 }
 
+/* May the dimension's value map hold a value of filter bit h? */
+static __always_inline bool maybe_named(__u32 slot, __u32 cls, __u32 dim,
+					__u32 h)
+{
+	struct bw_bitmap *f = def_bitmap(slot, cls, BW_DEF_FILTER(dim));
+
+	return !f || (f->w[(h >> 6) & (BW_BITMAP_WORDS - 1)] & (1ULL << (h & 63)));
+}
+
 static __noinline int and_num(struct scratch *s, __u32 slot, __u32 cls,
 			      __u32 dim, __u64 val)
 {
 	struct bw_num_key k = { .slot = slot, .cls = cls, .dim = dim, .val = val };
-	struct bw_bitmap *m = bpf_map_lookup_elem(&num_map, &k);
+	struct bw_bitmap *m = NULL;
 
+	if (maybe_named(slot, cls, dim, bw_filter_num(val)))
+		m = bpf_map_lookup_elem(&num_map, &k);
 	if (!m)
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
@@ -614,7 +625,9 @@ static __noinline int and_str(struct scratch *s, __u32 slot, __u32 cls,
 	k->pad = 0;
 	__builtin_memset(k->s, 0, sizeof(k->s));
 	bpf_probe_read_kernel_str(k->s, sizeof(k->s), str);
-	m = bpf_map_lookup_elem(&str_map, k);
+	m = NULL;
+	if (maybe_named(slot, cls, dim, bw_filter_str((const __u32 *)k->s)))
+		m = bpf_map_lookup_elem(&str_map, k);
 	if (!m)
 		m = def_bitmap(slot, cls, dim);
 	if (!m)

@@ -271,7 +271,15 @@ enum bw_guard {
 #define BW_DEF_ALL	(BW_NDIM + 1)	/* every rule of the class */
 /* per path slot: the rules an unresolved path matches (BW_PF_UNRESOLVED) */
 #define BW_DEF_UNRESOLVED(ps) (BW_NDIM + 2 + (ps))
-#define BW_DEF_PER_CLASS (BW_NDIM + 2 + BW_NPS)
+/*
+ * per number or name dimension: a one-hash filter of the values its value
+ * map holds (bit bw_filter_*() of the value set when an entry may exist):
+ * a clear bit sends the hook to the default bitmap without the hash map
+ * lookup, which is most of a decision's cost when no rule names the
+ * subject.  Cgroup ids (resolved late) and paths (prefixes) have none.
+ */
+#define BW_DEF_FILTER(d) (BW_NDIM + 2 + BW_NPS + (d))
+#define BW_DEF_PER_CLASS (2 * BW_NDIM + 2 + BW_NPS)
 #define BW_DEF_ENTRIES	(BW_SLOTS * BW_NCLASS * BW_DEF_PER_CLASS)
 #define bw_def_index(slot, cls, d) \
 	(((slot) * BW_NCLASS + (cls)) * BW_DEF_PER_CLASS + (d))
@@ -279,6 +287,28 @@ enum bw_guard {
 #define bw_rule_index(slot, cls, i) \
 	(((slot) * BW_NCLASS + (cls)) * BW_MAX_RULES + (i))
 #define bw_meta_index(slot, cls) ((slot) * BW_NCLASS + (cls))
+
+/* The filter's bits are a struct bw_bitmap's: 2^BW_FILTER_SHIFT. */
+#define BW_FILTER_SHIFT	12
+
+/* Fibonacci hashing: the top bits of the product mix every input bit. */
+static inline __u32 bw_filter_mix(__u64 v)
+{
+	return (__u32)((v * 0x9e3779b97f4a7c15ULL) >> (64 - BW_FILTER_SHIFT));
+}
+
+static inline __u32 bw_filter_num(__u64 v)
+{
+	return bw_filter_mix(v);
+}
+
+/* Of a name as the str map's key holds it: BW_COMM_LEN bytes, NUL-padded. */
+static inline __u32 bw_filter_str(const __u32 w[BW_COMM_LEN / 4])
+{
+	__u64 lo = w[0] | (__u64)w[1] << 32, hi = w[2] | (__u64)w[3] << 32;
+
+	return bw_filter_mix(lo ^ (hi * 0xc2b2ae3d27d4eb4fULL));
+}
 
 /* Capacities of the value maps (entries over both slots). */
 #define BW_NUM_ENTRIES	65536
@@ -432,6 +462,8 @@ struct bw_proc {
 
 #ifndef __VMLINUX_H__
 _Static_assert(sizeof(struct bw_path_key) == 260, "LPM key size");
+_Static_assert(BW_COMM_LEN == 16, "bw_filter_str hashes four words");
+_Static_assert((1 << BW_FILTER_SHIFT) == BW_BITMAP_WORDS * 64, "filter bits");
 _Static_assert(sizeof(struct bw_subject) % 8 == 0, "subject padding");
 _Static_assert(sizeof(struct bw_event) % 8 == 0, "event padding");
 _Static_assert(sizeof(struct bw_bitmap) == 512, "bitmap size");

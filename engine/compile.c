@@ -297,6 +297,30 @@ static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 	}
 }
 
+/* The filter bit of a name, hashed as the kernel hashes its str map key. */
+static uint32_t filter_bit_str(const char *v)
+{
+	struct bw_str_key k = { 0 };
+	uint32_t w[BW_COMM_LEN / 4];
+
+	strncpy(k.s, v, sizeof(k.s) - 1);
+	memcpy(w, k.s, sizeof(w));
+	return bw_filter_str(w);
+}
+
+/* Set the bit of every value the dimension's value map will hold. */
+static void compile_filter(struct bw_compiled *cp, int cls, int dim,
+			   const struct valset *vs)
+{
+	struct bw_bitmap *f = &cp->defs[cls][BW_DEF_FILTER(dim)];
+
+	if (dim == BW_DIM_CGROUP || bw_dim_kind(dim) == BW_KIND_PATH)
+		return;
+	for (size_t i = 0; i < vs->n; i++)
+		bm_set(f, bw_dim_kind(dim) == BW_KIND_STR ?
+		       filter_bit_str(vs->strs[i]) : bw_filter_num(vs->nums[i]));
+}
+
 /* The entries of one dimension; they take the value set's strings. */
 static void compile_dim(struct bw_compiled *cp, int cls, int dim,
 			const struct bw_rule **rules, size_t n,
@@ -306,6 +330,7 @@ static void compile_dim(struct bw_compiled *cp, int cls, int dim,
 	struct named_rules nr;
 
 	compile_defaults(cp, cls, dim, rules, n, &unconstrained);
+	compile_filter(cp, cls, dim, vs);
 	named_rules_build(&nr, vs, rules, n, dim);
 	for (size_t i = 0; i < vs->n; i++) {
 		struct cp_entry *e = entry_new(cp, cls, dim);
@@ -550,9 +575,18 @@ static bool path_entry_matches(const struct cp_entry *e, const char *path)
 static const struct cp_entry *lookup(const struct bw_compiled *cp, int cls,
 				     int dim, const struct bw_values *v)
 {
+	const struct bw_bitmap *f = &cp->defs[cls][BW_DEF_FILTER(dim)];
 	const struct cp_entry *best = NULL;
 	size_t best_len = 0;
+	uint32_t h;
 
+	/* the kernel's filter first: a clear bit means no entry, as there */
+	if (dim != BW_DIM_CGROUP && bw_dim_kind(dim) != BW_KIND_PATH) {
+		h = bw_dim_kind(dim) == BW_KIND_NUM ? bw_filter_num(v->num[dim]) :
+		    filter_bit_str(v->str[dim] ? v->str[dim] : "");
+		if (!(f->w[h / 64] & (1ULL << (h % 64))))
+			return NULL;
+	}
 	for (size_t i = 0; i < cp->nentries; i++) {
 		const struct cp_entry *e = &cp->entries[i];
 
