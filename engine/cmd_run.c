@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -582,6 +583,10 @@ static int apply_setup(struct run_ctx *r, struct bw_setup *st)
 			r->eng.unresolved_cgroups, r->eng.unresolved_cgroups == 1 ? "" : "s",
 			r->eng.unresolved_cgroups == 1 ? "es" : "");
 	log_policy(r, cp, cp->owned);
+	/* from here on records only name the rules: what they match on is
+	 * in the kernel's maps, and its heap goes back to the system */
+	rules_drop_matches(cp->owned);
+	malloc_trim(0);
 	return 0;
 }
 
@@ -980,11 +985,17 @@ int do_run(int argc, char **argv, struct bw_opts *o)
 		{ "ready-file", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_ctx *r = xcalloc(1, sizeof(*r));
+	struct run_ctx *r;
 	struct diag d = { 0 };
 	struct sigaction sa = { 0 };
 	int c, err, ret = 1;
 
+	/* One malloc arena: a reload compiles on its own thread, and a thread
+	 * arena's top is never given back by malloc_trim(); the daemon's
+	 * memory after a reload must be what it was after the start. */
+	if (!mallopt(M_ARENA_MAX, 1))
+		out_err("warning: mallopt(M_ARENA_MAX) failed: a reload may keep its memory");
+	r = xcalloc(1, sizeof(*r));
 	while ((c = getopt_long(argc, argv, ARGS_COMMON_SHORT "l:m:", opts, NULL)) != -1) {
 		if (c == 'h') {
 			do_help(stdout);

@@ -603,11 +603,45 @@ static void match_free(struct bw_match *m, int dim)
 	memset(m, 0, sizeof(*m));
 }
 
+static void rule_drop_matches(struct bw_rule *r)
+{
+	for (int dim = 0; r->dims && dim < BW_NDIM; dim++)
+		match_free(&r->dims[dim], dim);
+	free(r->dims);
+	r->dims = NULL;
+}
+
 static void rule_free(struct bw_rule *r)
 {
 	free(r->name);
-	for (int dim = 0; dim < BW_NDIM; dim++)
-		match_free(&r->dims[dim], dim);
+	rule_drop_matches(r);
+}
+
+/*
+ * The names are packed into one block too: left where they were, among
+ * the freed matches, they would pin most of the heap's pages.
+ */
+void rules_drop_matches(struct bw_ruleset *rs)
+{
+	size_t total = 0;
+	char *p;
+
+	if (rs->name_block)
+		return;
+	for (size_t i = 0; i < rs->n; i++) {
+		rule_drop_matches(&rs->rules[i]);
+		total += strlen(rs->rules[i].name) + 1;
+	}
+	key_index_free(&rs->names);
+	p = rs->name_block = xmalloc(total ? total : 1);
+	for (size_t i = 0; i < rs->n; i++) {
+		size_t len = strlen(rs->rules[i].name) + 1;
+
+		memcpy(p, rs->rules[i].name, len);
+		free(rs->rules[i].name);
+		rs->rules[i].name = p;
+		p += len;
+	}
 }
 
 /* Where a rule name was first defined, if anywhere. */
@@ -689,6 +723,7 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 	int err = 0, c;
 
 	memset(r, 0, sizeof(*r));
+	r->dims = xcalloc(BW_NDIM, sizeof(*r->dims));
 	r->name = xstrdup(sec->name);
 	r->file = file;
 	r->line = sec->line;
@@ -1300,8 +1335,12 @@ int rules_finish(struct bw_ruleset *rs, struct diag *d)
 
 void rules_free(struct bw_ruleset *rs)
 {
-	for (size_t i = 0; i < rs->n; i++)
+	for (size_t i = 0; i < rs->n; i++) {
+		if (rs->name_block)
+			rs->rules[i].name = NULL;
 		rule_free(&rs->rules[i]);
+	}
+	free(rs->name_block);
 	free(rs->rules);
 	for (size_t i = 0; i < rs->nfiles; i++)
 		free(rs->files[i]);

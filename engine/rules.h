@@ -36,7 +36,8 @@ struct bw_rule {
 	bool log;		/* write a record when this rule decides */
 	int err_no;		/* syscall deny: errno returned (default EPERM) */
 	int index;		/* position within its class, in precedence order */
-	struct bw_match dims[BW_NDIM];
+	/* BW_NDIM of them; NULL once rules_drop_matches() has run */
+	struct bw_match *dims;
 };
 
 struct bw_ruleset {
@@ -46,6 +47,7 @@ struct bw_ruleset {
 	char **files;
 	size_t nfiles;
 	struct key_index names;	/* rule name -> position in rules */
+	char *name_block;	/* the names, packed by rules_drop_matches() */
 };
 
 /*
@@ -61,6 +63,12 @@ int rules_load_path(struct bw_ruleset *rs, const char *path, struct diag *d);
 int rules_finish(struct bw_ruleset *rs, struct diag *d);
 
 void rules_free(struct bw_ruleset *rs);
+/*
+ * Free what rules match on, keeping what names them (name, file, line,
+ * class, action): for a policy whose tables are in the kernel, where
+ * records only name their rules.  Nothing may match the rules after it.
+ */
+void rules_drop_matches(struct bw_ruleset *rs);
 
 /*
  * Does rule r accept this value in dimension dim?  The compiler and

@@ -1209,8 +1209,10 @@ static void test_unreachable_as_pairwise(void **state)
 static struct bw_rule one_dim(int dim, bool negate, size_t n, char **strs,
 			      uint64_t *nums)
 {
-	struct bw_rule r = { 0 };
+	static struct bw_match dims[BW_NDIM];	/* one rule at a time */
+	struct bw_rule r = { .dims = dims };
 
+	memset(dims, 0, sizeof(dims));
 	r.dims[dim] = (struct bw_match){ .set = true, .negate = negate, .n = n };
 	if (strs)
 		r.dims[dim].strs = strs;
@@ -1222,7 +1224,8 @@ static struct bw_rule one_dim(int dim, bool negate, size_t n, char **strs,
 static void test_accepts_unset_and_nums(void **state)
 {
 	uint64_t uids[] = { 0, 1000 }, access[] = { 2, 3 };
-	struct bw_rule r = { 0 };
+	struct bw_match none[BW_NDIM] = { 0 };
+	struct bw_rule r = { .dims = none };
 
 	(void)state;
 	for (int dim = 0; dim < BW_NDIM; dim++)

@@ -592,8 +592,9 @@ static void test_profile_hash(void **state)
 static void test_profile_refuses_split_arch(void **state)
 {
 	uint64_t nums[] = { BW_SC_ID(BW_SC_X86_64, 63) };	/* uname, x86_64 only */
+	struct bw_match dims[BW_NDIM] = { 0 };
 	struct bw_rule r = { .name = "split", .cls = BW_CLASS_SYSCALL,
-			     .action = BW_ACT_DENY, .err_no = EPERM };
+			     .action = BW_ACT_DENY, .err_no = EPERM, .dims = dims };
 	struct bw_ruleset rs = { .rules = &r, .n = 1 };
 	struct bw_sc_profile p;
 	char err[256] = "";
