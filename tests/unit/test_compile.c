@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "compile.h"
+#include "compile_ref.h"
 
 static uint64_t rng_state;
 
@@ -133,35 +134,6 @@ static void random_event(struct bw_values *v)
 	v->str[BW_DIM_EXEC_PATH] = PICK(ev_paths);
 }
 
-static bool rule_matches(const struct bw_rule *r, const struct bw_values *v)
-{
-	for (int d = 0; d < BW_NDIM; d++) {
-		const char *s = d == BW_DIM_CGROUP ? v->cgroup_path : v->str[d];
-
-		if (!rule_dim_accepts(r, d, v->num[d], s))
-			return false;
-	}
-	return true;
-}
-
-/* First-match evaluation, rule by rule: the reference. */
-static uint32_t naive_decide(const struct bw_ruleset *rs, int cls,
-			     const struct bw_values *v, uint32_t *audit_rule)
-{
-	*audit_rule = BW_NO_RULE;
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct bw_rule *r = &rs->rules[i];
-
-		if ((int)r->cls != cls || !rule_matches(r, v))
-			continue;
-		if (r->action != BW_ACT_AUDIT)
-			return r->index;
-		if (*audit_rule == BW_NO_RULE)
-			*audit_rule = r->index;
-	}
-	return BW_NO_RULE;
-}
-
 /*
  * Every entry's bitmap as the compiler used to fill it, asking each rule
  * of the class with rule_dim_accepts(): the reference for the compiler,
@@ -171,15 +143,9 @@ static void check_entries(const struct bw_compiled *cp, uint64_t seed)
 {
 	for (size_t i = 0; i < cp->nentries; i++) {
 		const struct cp_entry *e = &cp->entries[i];
-		struct bw_bitmap want = { 0 };
+		struct bw_bitmap want;
 
-		for (uint32_t k = 0; k < cp->meta[e->cls].nrules; k++) {
-			const struct bw_rule *r = cp->rule[e->cls][k];
-
-			if (!r->dims[e->dim].set ||
-			    rule_dim_accepts(r, e->dim, e->num, e->str))
-				bm_set(&want, r->index);
-		}
+		ref_entry_bitmap(cp, e, &want);
 		if (memcmp(&want, &e->bm, sizeof(want)))
 			fail_msg("seed %llu: entry %zu (class %d, key %s, value %s) has another bitmap",
 				 (unsigned long long)seed, i, e->cls, bw_dim_key(e->dim),
@@ -208,7 +174,7 @@ static int check_random(uint64_t seed, int nrules, int nevents)
 		int cls = rnd(BW_NCLASS);
 
 		random_event(&v);
-		want = naive_decide(&rs, cls, &v, &want_audit);
+		want = ref_decide(&rs, cls, &v, &want_audit);
 		got = compiled_decide(cp, cls, &v, &got_audit);
 		if (want != got || want_audit != got_audit)
 			fail_msg("seed %llu event %d class %d: reference rule %u audit %u, compiled rule %u audit %u",
