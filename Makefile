@@ -45,7 +45,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all deps build-deps test-deps run test unit-test host-test vm-test \
-	bench clean install check-rules
+	bench clean install check-rules fuzz fuzz-build fuzz-test
 
 all: $(OUTPUT)/bulwark
 
@@ -140,9 +140,46 @@ test: test-deps
 	$(Q)status=0; \
 	$(MAKE) --no-print-directory unit-test || status=1; \
 	$(MAKE) --no-print-directory host-test || status=1; \
+	$(MAKE) --no-print-directory fuzz-test || status=1; \
 	$(MAKE) --no-print-directory vm-test || status=1; \
 	tests/summary $(OUTPUT)/results || status=1; \
 	exit $$status
+
+# ---- fuzzing ----
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c, docs/fuzzing.md) link the
+# engine's library objects built by clang with the fuzzer's coverage and
+# ASan/UBSan, kept in $(OUTPUT)/fuzz/obj apart from the other builds.
+# `make fuzz FUZZ_SECONDS=N` runs each target N seconds on its corpus;
+# fuzz-test (in `make test`) runs each briefly and replays the crash
+# reproducers in tests/fuzz/regress/NAME/.
+FUZZ_SECONDS	?= 60
+FUZZ_TEST_SECONDS ?= 12
+FUZZ_NAMES	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS	:= $(patsubst %,$(OUTPUT)/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_OBJS	:= $(patsubst engine/%.c,$(OUTPUT)/fuzz/obj/%.o,$(ENGINE_LIB_SRCS))
+FUZZ_CFLAGS	:= -O1 -g -std=c11 -D_GNU_SOURCE $(WARN) -DBW_VERSION=\"$(VERSION)\" \
+		   -iquote engine -iquote bpf -iquote $(OUTPUT) $(SAN_FLAGS)
+
+$(OUTPUT)/fuzz/obj:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/fuzz/obj/%.o: engine/%.c engine/*.h bpf/*.h $(SKELS) | $(OUTPUT)/fuzz/obj
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/unit/compile_ref.h $(FUZZ_OBJS)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -iquote tests/fuzz -iquote tests/unit \
+		$< $(FUZZ_OBJS) $(LIBS) -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh --seconds $(FUZZ_SECONDS) --keep $(OUTPUT)/fuzz $(FUZZ_NAMES)
+
+fuzz-test: $(FUZZ_BINS)
+	$(Q)tests/run-suite fuzz tests/fuzz/run.sh --seconds $(FUZZ_TEST_SECONDS) \
+		$(OUTPUT)/fuzz $(FUZZ_NAMES)
 
 check-rules: $(OUTPUT)/bulwark
 	$(Q)$(OUTPUT)/bulwark check --config policies/default.conf
