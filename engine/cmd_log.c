@@ -325,12 +325,26 @@ static void audit_value(const char *v)
 		printf("%02X", *c);
 }
 
-/* One field; *n counts the fields written, for the separating spaces. */
+/* Letters, digits and '_': all the writer uses in a field name. */
+static bool audit_name_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+/*
+ * One field; *n counts the fields written, for the separating spaces.
+ * A name the audit grammar cannot carry (only a forged record has one)
+ * is left out: escaped, it could still forge a field or break the line.
+ */
 static void audit_field(int *n, const char *prefix, const char *key,
 			struct json_object *v)
 {
 	if (!v || json_object_is_type(v, json_type_object) ||
-	    json_object_is_type(v, json_type_array))
+	    json_object_is_type(v, json_type_array) ||
+	    !audit_name_ok(prefix) || !audit_name_ok(key))
 		return;
 	printf("%s%s%s=", (*n)++ ? " " : "", prefix, key);
 	if (json_object_is_type(v, json_type_string))
