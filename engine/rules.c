@@ -158,19 +158,22 @@ void rule_path_prefixes_of(const char *x, size_t len,
 		dir[len] = '/';
 		fn(ctx, dir, len + 1);
 	}
-	if ((len > mlen && !memcmp(x, BW_MEMFD_PREFIX, mlen)) ||
-	    (len == mlen - 1 && !memcmp(x, BW_MEMFD_PREFIX, len)))
+	if (len > mlen && !memcmp(x, BW_MEMFD_PREFIX, mlen))
 		fn(ctx, BW_MEMFD_PREFIX, mlen);
 }
 
-/* A prefix "/usr/bin/" accepts what is below it and "/usr/bin" itself. */
+/*
+ * A prefix "/usr/bin/" accepts what is below it and "/usr/bin" itself;
+ * "memfd:" only memfds, not "memfd".
+ */
 static bool path_accepts(const char *v, const char *s)
 {
 	size_t len = strlen(v);
 
 	if (is_prefix(v))
 		return !strncmp(s, v, len) ||
-		       (strlen(s) == len - 1 && !strncmp(s, v, len - 1));
+		       (v[len - 1] == '/' && strlen(s) == len - 1 &&
+			!strncmp(s, v, len - 1));
 	return !strcmp(s, v);
 }
 

@@ -580,6 +580,10 @@ static void test_memfd_paths(void **state)
 	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
 	v.str[BW_DIM_EXEC_PATH] = "/memfd:payload";
 	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	/* memfd: is no directory: "memfd" is not below it (found by fuzzing) */
+	v.str[BW_DIM_EXEC_PATH] = "memfd";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	assert_int_equal(ref_decide(&c.rs, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
 	free_compiled(&c);
 }
 
