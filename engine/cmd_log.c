@@ -173,8 +173,9 @@ static int parse_when(const char *s, int64_t *out)
 		}
 		free(num);
 		n *= unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400;
-		*out = ((int64_t)time(NULL) - (int64_t)n) * 1000000000LL;
-		return 0;
+		/* ns fit an int64_t from 1677 to 2262 */
+		return __builtin_mul_overflow((int64_t)time(NULL) - (int64_t)n,
+					      1000000000LL, out) ? -1 : 0;
 	}
 	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (!end)
@@ -188,7 +189,9 @@ static int parse_when(const char *s, int64_t *out)
 	}
 	if (*end && strcmp(end, "Z"))
 		return -1;
-	*out = (int64_t)timegm(&tm) * 1000000000LL + frac;
+	if (__builtin_mul_overflow((int64_t)timegm(&tm), 1000000000LL, out) ||
+	    __builtin_add_overflow(*out, frac, out))
+		return -1;
 	return 0;
 }
 
