@@ -1307,5 +1307,6 @@ fi
 # ---- hostile program names through exec records, the log, the table, replay ----
 mkdir -p "$T/hostile-names"
 sh "$(dirname "$0")/hostile.sh" "$BW" "$T/hostile-names"
+sh "$(dirname "$0")/storm.sh" "$BW" "$T/exec-storm"
 
 exit 0
