@@ -1,0 +1,786 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The decision side of bulwark's kernel programs, shared by every hook in
+ * bulwark.bpf.c: the policy maps, the per-CPU scratch area, the subject
+ * read lazily, classify() over the bitmaps and decide(), which writes the
+ * record.  Only bulwark.bpf.c includes it: the maps are that object's.
+ *
+ * Rules are classified with bit vectors: every match dimension maps a
+ * value to the bitmap of rules accepting it (or to the dimension's default
+ * bitmap when no rule names the value).  ANDing one bitmap per dimension
+ * and taking the lowest set bit gives the first matching rule, at a cost
+ * that does not depend on the number of rules.
+ */
+#ifndef BULWARK_POLICY_BPF_H
+#define BULWARK_POLICY_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "events.h"
+#include "common.bpf.h"
+#include "container.bpf.h"
+#include "ident.bpf.h"
+
+#define EPERM		1
+#define MS_REMOUNT	32
+#define MS_BIND		4096
+#define MS_MOVE		8192
+#define SHM_RDONLY	010000
+#define SI_USER		0
+#define SI_QUEUE	-1
+#define SI_TKILL	-6
+
+/* Generation of the live policy; 0 = none.  Written by the engine with a
+ * single aligned 64-bit store, which is what makes a policy switch atomic. */
+volatile __u64 active_gen;
+/* tgid of the engine, so its own activity is never decided on. */
+const volatile __u32 engine_tgid;
+/* LSM programs are live: syscall denies in guarded calls are theirs. */
+const volatile __u32 lsm_enforcing;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_NUM_ENTRIES);
+	__type(key, struct bw_num_key);
+	__type(value, struct bw_bitmap);
+} num_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_STR_ENTRIES);
+	__type(key, struct bw_str_key);
+	__type(value, struct bw_bitmap);
+} str_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_PATH_ENTRIES);
+	__type(key, struct bw_path_key);
+	__type(value, struct bw_bitmap);
+} path_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_DEF_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct bw_bitmap);
+} def_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_RULE_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct bw_rule_info);
+} rule_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_SLOTS * BW_NCLASS);
+	__type(key, __u32);
+	__type(value, struct bw_class_meta);
+} meta_map SEC(".maps");
+
+/* Per (slot, arch, number): BW_SC_RULES and BW_SC_GUARD bits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_SC_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u32);
+} sc_map SEC(".maps");
+
+/* Executable of every process, by tgid (struct bw_proc, events.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct bw_proc);
+} proc_map SEC(".maps");
+
+/* Container of each cgroup (ids are never reused), by cgroup id. */
+struct ctr_slot {
+	char id[BW_CONTAINER_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct ctr_slot);
+} ctr_cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+/* Records that could not be written to the ring buffer, per class. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BW_LOST_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_map SEC(".maps");
+
+#define PW_SIZE		4096	/* PATH_MAX: the longest path resolved */
+#define PW_STEPS	8192	/* components, mount crossings, mount lookups */
+#define PW_SB_MOUNTS	256	/* mounts of a superblock examined */
+
+/* Scratch slots: the second is for hooks that may run in interrupt
+ * context on top of another program (file_send_sigiotask). */
+#define SCRATCH_TASK	0
+#define SCRATCH_IRQ	1
+
+/* Subject values already read for this decision (scratch.have). */
+#define HAVE_COMM	1
+#define HAVE_EXE	2
+#define HAVE_PCOMM	4
+#define HAVE_CONTAINER	8
+#define HAVE_PATH	16	/* exec: the file's path (lazy_file) */
+
+struct scratch {
+	struct bw_bitmap acc;
+	struct bw_event ev;
+	struct bw_path_key pkey;
+	struct bw_str_key skey;
+	struct bw_proc proc;
+	struct file *lazy_file;	/* exec: resolved only if a rule or record needs it */
+	__u32 have;		/* HAVE_* */
+	__u32 nw;		/* bitmap words in use: (rules of the class + 63) / 64 */
+	__u32 key;		/* this scratch's slot (SCRATCH_*) */
+	char buf[PW_SIZE + 256];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+/* Inode number of the initial mount namespace (of PID 1), set by the
+ * engine; paths are resolved as seen from there.  0: as the mount seen. */
+const volatile __u32 host_mntns;
+
+#include "path.bpf.h"
+
+/* ---- subject ---- */
+
+/*
+ * The subject's executable: mm->exe_file, resolved exactly.  The path is
+ * kept per process with the file it came from (set at exec, inherited at
+ * fork), and resolved again when exe_file is another file (a process
+ * older than the engine, PR_SET_MM_EXE_FILE).
+ */
+/*
+ * Resolve file f, the executable of task t, into the process table entry
+ * of t (s->proc, then proc_map): its path, the file and t's exec id.
+ */
+static __noinline int proc_resolve(struct scratch *s, struct task_struct *t,
+				   struct file *f)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+
+	path_walk(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
+		  s->proc.exe, PW_HOW(s->key, BW_PS_EXE, 0));
+	s->proc.file = (__u64)f;
+	s->proc.start = BPF_CORE_READ(t, group_leader, start_time);
+	s->proc.exec_seq = BPF_CORE_READ(t, self_exec_id);
+	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
+	return bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
+}
+
+static __noinline int fill_exe(struct scratch *s)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct bw_subject *sj = &s->ev.subj;
+	struct file *f = BPF_CORE_READ(t, mm, exe_file);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct bw_proc *proc;
+	int err;
+
+	s->have |= HAVE_EXE;
+	if (!f)
+		return 0;	/* a kernel thread: no exe */
+	s->ev.flags |= BW_F_EXE_KNOWN;
+	proc = bpf_map_lookup_elem(&proc_map, &tgid);
+	if (proc && proc->file == (__u64)f) {
+		bpf_probe_read_kernel_str(sj->exe, sizeof(sj->exe), proc->exe);
+		s->ev.pflags[BW_PS_EXE] = proc->pflags;
+		return 0;
+	}
+	err = proc_resolve(s, t, f);
+	/* keep the result: clang drops r0 of an unused one, and the verifier
+	 * then refuses the subprogram's leftover stack pointer */
+	barrier_var(err);
+	bpf_probe_read_kernel_str(sj->exe, sizeof(sj->exe), s->proc.exe);
+	return 1;
+}
+
+/*
+ * The subject is read lazily: classify() reads only what the class's rules
+ * constrain, cheapest first, and fill_record_subject() the rest once a
+ * record is to be written.
+ */
+static __always_inline void subj_comm(struct scratch *s)
+{
+	if (s->have & HAVE_COMM)
+		return;
+	s->have |= HAVE_COMM;
+	bpf_get_current_comm(s->ev.subj.id.comm, sizeof(s->ev.subj.id.comm));
+}
+
+static __always_inline void subj_pcomm(struct scratch *s)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent = BPF_CORE_READ(t, real_parent);
+
+	if (s->have & HAVE_PCOMM)
+		return;
+	s->have |= HAVE_PCOMM;
+	bpf_probe_read_kernel(s->ev.subj.pcomm, sizeof(s->ev.subj.pcomm),
+			      &parent->comm);
+}
+
+/* The container, from the cgroup: computed once per cgroup. */
+static __always_inline int subj_container(struct scratch *s)
+{
+	__u64 cgid = bpf_get_current_cgroup_id();
+	struct ctr_slot *c;
+	int found;
+
+	if (s->have & HAVE_CONTAINER)
+		return 0;
+	s->have |= HAVE_CONTAINER;
+	c = bpf_map_lookup_elem(&ctr_cache, &cgid);
+	if (c) {
+		__builtin_memcpy(s->ev.subj.container, c->id, sizeof(c->id));
+		return 1;
+	}
+	found = container_of_task((struct task_struct *)bpf_get_current_task(),
+				  s->ev.subj.container);
+	/* keep the return value: clang drops r0 of an unused result, and the
+	 * verifier then refuses the subprogram's leftover stack pointer */
+	barrier_var(found);
+	bpf_map_update_elem(&ctr_cache, &cgid, s->ev.subj.container, BPF_ANY);
+	return found;
+}
+
+static __always_inline void subj_exe(struct scratch *s)
+{
+	int n;
+
+	if (s->have & HAVE_EXE)
+		return;
+	n = fill_exe(s);
+	barrier_var(n);
+}
+
+/* exec: the path of the file being run or mapped, on first need. */
+static __noinline int exec_path(struct scratch *s)
+{
+	struct file *f = s->lazy_file;
+
+	if ((s->have & HAVE_PATH) || !f)
+		return 0;
+	s->have |= HAVE_PATH;
+	return path_walk(s, BPF_CORE_READ(f, f_path.dentry),
+			 BPF_CORE_READ(f, f_path.mnt), s->ev.exec.path,
+			 PW_HOW(s->key, BW_PS_PATH, 0));
+}
+
+/* Everything a record says about its subject, once it will be written. */
+static __always_inline int fill_record_subject(struct scratch *s)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct bw_subject *sj = &s->ev.subj;
+	int n;
+
+	tr_ident_fill_task(&sj->id, t, 0);
+	s->have |= HAVE_COMM;
+	sj->euid = BPF_CORE_READ(t, cred, euid.val);
+	sj->pad = 0;
+	sj->pad2 = 0;
+	subj_pcomm(s);
+	n = subj_container(s);
+	barrier_var(n);
+	subj_exe(s);
+	if (s->ev.cls == BW_CLASS_EXEC) {
+		n = exec_path(s);
+		barrier_var(n);
+	}
+	return 0;
+}
+
+/* ---- classification ---- */
+
+/*
+ * acc &= m over the first nw words (the class's rules; the rest are 0);
+ * 1 when a rule is left in acc, 0 when none is.
+ */
+static __noinline int bm_and(struct bw_bitmap *acc, struct bw_bitmap *m,
+			     __u32 nw)
+{
+	__u64 any = 0;
+
+	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+		if (i >= nw)
+			break;
+		acc->w[i] &= m->w[i];
+		any |= acc->w[i];
+	}
+	return any != 0;
+}
+
+static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
+						    __u32 dim)
+{
+	__u32 k = bw_def_index(slot, cls, dim);
+
+	return bpf_map_lookup_elem(&def_map, &k);
+}
+
+/* May the dimension's value map hold a value of filter bit h? */
+static __always_inline bool maybe_named(__u32 slot, __u32 cls, __u32 dim,
+					__u32 h)
+{
+	struct bw_bitmap *f = def_bitmap(slot, cls, BW_DEF_FILTER(dim));
+
+	return !f || (f->w[(h >> 6) & (BW_BITMAP_WORDS - 1)] & (1ULL << (h & 63)));
+}
+
+static __noinline int and_num(struct scratch *s, __u32 slot, __u32 cls,
+			      __u32 dim, __u64 val)
+{
+	struct bw_num_key k = { .slot = slot, .cls = cls, .dim = dim, .val = val };
+	struct bw_bitmap *m = NULL;
+
+	if (maybe_named(slot, cls, dim, bw_filter_num(val)))
+		m = bpf_map_lookup_elem(&num_map, &k);
+	if (!m)
+		m = def_bitmap(slot, cls, dim);
+	if (!m)
+		return -1;
+	return bm_and(&s->acc, m, s->nw);
+}
+
+static __noinline int and_str(struct scratch *s, __u32 slot, __u32 cls,
+			      __u32 dim, const char *str)
+{
+	struct bw_str_key *k = &s->skey;
+	struct bw_bitmap *m;
+
+	k->slot = slot;
+	k->cls = cls;
+	k->dim = dim;
+	k->pad = 0;
+	__builtin_memset(k->s, 0, sizeof(k->s));
+	bpf_probe_read_kernel_str(k->s, sizeof(k->s), str);
+	m = NULL;
+	if (maybe_named(slot, cls, dim, bw_filter_str((const __u32 *)k->s)))
+		m = bpf_map_lookup_elem(&str_map, k);
+	if (!m)
+		m = def_bitmap(slot, cls, dim);
+	if (!m)
+		return -1;
+	return bm_and(&s->acc, m, s->nw);
+}
+
+static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
+			       __u32 dim, const char *path)
+{
+	struct bw_path_key *k = &s->pkey;
+	__u32 ps = bw_path_slot(dim);
+	struct bw_bitmap *m;
+
+	/* unknown: every rule on the key but allow rules and exceptions */
+	if (s->ev.pflags[ps] & BW_PF_UNRESOLVED) {
+		m = def_bitmap(slot, cls, BW_DEF_UNRESOLVED(ps));
+		if (!m)
+			return -1;
+		return bm_and(&s->acc, m, s->nw);
+	}
+
+	/* Bytes after the NUL never take part in a match: every entry's
+	 * prefix ends at or before its own NUL. */
+	k->prefixlen = BW_PATH_KEY_HDR_BITS + BW_PATH_LEN * 8;
+	k->slot = slot;
+	k->cls = cls;
+	k->dim = dim;
+	k->pad = 0;
+	bpf_probe_read_kernel_str(k->path, sizeof(k->path), path);
+	m = bpf_map_lookup_elem(&path_map, k);
+	if (!m)
+		m = def_bitmap(slot, cls, dim);
+	if (!m)
+		return -1;
+	return bm_and(&s->acc, m, s->nw);
+}
+
+/* The deepest cgroup ancestor that some rule names decides the dimension. */
+static __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
+{
+	struct bw_num_key k = { .slot = slot, .cls = cls, .dim = BW_DIM_CGROUP };
+	struct bw_bitmap *m = NULL, *hit;
+
+	for (int level = 0; level < BW_CGROUP_LEVELS; level++) {
+		k.val = bpf_get_current_ancestor_cgroup_id(level);
+		if (!k.val)
+			break;
+		hit = bpf_map_lookup_elem(&num_map, &k);
+		if (hit)
+			m = hit;
+	}
+	if (!m)
+		m = def_bitmap(slot, cls, BW_DIM_CGROUP);
+	if (!m)
+		return -1;
+	return bm_and(&s->acc, m, s->nw);
+}
+
+#define HAS(mask, d) ((mask) & (1u << (d)))
+
+/* AND the bitmap of dimension d's value v, if some rule constrains d, and
+ * leave as soon as no rule is left */
+#define AND(kind, d, v) do {						\
+	if (HAS(mask, d)) {						\
+		r = and_##kind(s, slot, cls, d, v);			\
+		if (r <= 0)						\
+			return r;					\
+	}								\
+} while (0)
+
+/*
+ * AND into s->acc one bitmap per dimension some rule of the class
+ * constrains: first the event's own values, in hand, then the subject's
+ * from the cheapest to read to the dearest, each read only when needed.
+ * 1 when some rule is left, 0 as soon as none is, -1 on a map error.
+ */
+static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
+				    __u32 mask)
+{
+	struct bw_event *e = &s->ev;
+	struct bw_subject *sj = &e->subj;
+	__u64 ug;
+	int r;
+
+	switch (cls) {
+	case BW_CLASS_CAPABLE:
+		AND(num, BW_DIM_CAP, e->cap.cap);
+		break;
+	case BW_CLASS_IPC:
+		AND(num, BW_DIM_IPC_KIND, e->ipc.kind);
+		AND(num, BW_DIM_IPC_ACCESS, e->ipc.access);
+		AND(num, BW_DIM_IPC_OWNER, e->ipc.uid);
+		break;
+	case BW_CLASS_MOUNT:
+		AND(num, BW_DIM_MNT_OP, e->mnt.op);
+		AND(str, BW_DIM_MNT_FSTYPE, e->mnt.fstype);
+		AND(path, BW_DIM_MNT_SOURCE, e->mnt.source);
+		AND(path, BW_DIM_MNT_TARGET, e->mnt.target);
+		break;
+	case BW_CLASS_SIGNAL:
+		AND(num, BW_DIM_SIG, e->sig.sig);
+		AND(num, BW_DIM_SIG_TUID, e->sig.target_uid);
+		AND(num, BW_DIM_SIG_SAMEUSER, e->sig.same_user);
+		AND(str, BW_DIM_SIG_TCOMM, e->sig.target_comm);
+		break;
+	case BW_CLASS_SYSCALL:
+		AND(num, BW_DIM_SYSCALL, e->sc.id);
+		break;
+	}
+	if (HAS(mask, BW_DIM_UID) || HAS(mask, BW_DIM_GID)) {
+		ug = bpf_get_current_uid_gid();
+		AND(num, BW_DIM_UID, (__u32)ug);
+		AND(num, BW_DIM_GID, ug >> 32);
+	}
+	if (HAS(mask, BW_DIM_COMM)) {
+		subj_comm(s);
+		AND(str, BW_DIM_COMM, sj->id.comm);
+	}
+	if (cls == BW_CLASS_EXEC && HAS(mask, BW_DIM_EXEC_PATH)) {
+		r = exec_path(s);
+		barrier_var(r);
+		AND(path, BW_DIM_EXEC_PATH, e->exec.path);
+	}
+	if (HAS(mask, BW_DIM_EXE)) {
+		subj_exe(s);
+		AND(path, BW_DIM_EXE, sj->exe);
+	}
+	if (HAS(mask, BW_DIM_PCOMM)) {
+		subj_pcomm(s);
+		AND(str, BW_DIM_PCOMM, sj->pcomm);
+	}
+	if (HAS(mask, BW_DIM_CONTAINER)) {
+		r = subj_container(s);
+		barrier_var(r);
+		AND(str, BW_DIM_CONTAINER, sj->container);
+	}
+	if (HAS(mask, BW_DIM_CGROUP)) {
+		r = and_cgroup(s, slot, cls);
+		if (r <= 0)
+			return r;
+	}
+	return 1;
+}
+
+/* de Bruijn sequence: bit index without branches the verifier must walk */
+static const __u8 debruijn_pos[64] = {
+	0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4,
+	62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5,
+	63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11,
+	46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6,
+};
+
+/* Index of the lowest set bit, or BW_NO_RULE. */
+static __noinline __u32 lowest_bit(struct bw_bitmap *b, __u32 nw)
+{
+	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+		if (i >= nw)
+			break;
+		__u64 w = b->w[i];
+
+		if (!w)
+			continue;
+		w &= -w;
+		return i * 64 + debruijn_pos[((w * 0x03f79d71b4cb0a89ULL) >> 58) & 63];
+	}
+	return BW_NO_RULE;
+}
+
+static __always_inline struct bw_rule_info *rule_info(__u32 slot, __u32 cls,
+						      __u32 idx)
+{
+	__u32 k = bw_rule_index(slot, cls, idx & (BW_MAX_RULES - 1));
+
+	return bpf_map_lookup_elem(&rule_map, &k);
+}
+
+/* Up to BW_ANCESTORS processes above the subject, for the record. */
+static __noinline int fill_ancestry(struct scratch *s)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct bw_event *e = &s->ev;
+	__u32 n = 0;
+
+	t = BPF_CORE_READ(t, group_leader, real_parent);
+	for (int i = 0; i < BW_ANCESTORS; i++) {
+		struct bw_ancestor *a = &e->anc[i];
+		__u32 tgid;
+
+		if (!t)
+			break;
+		tgid = BPF_CORE_READ(t, tgid);
+		if (!tgid)
+			break;
+		a->pid = tgid;
+		a->exec_seq = BPF_CORE_READ(t, self_exec_id);
+		a->start = BPF_CORE_READ(t, group_leader, start_time);
+		bpf_probe_read_kernel(a->comm, sizeof(a->comm), &t->comm);
+		n++;
+		if (tgid == 1)
+			break;
+		t = BPF_CORE_READ(t, real_parent);
+	}
+	e->nanc = n;
+	e->pad3 = 0;
+	return n;
+}
+
+/* A record ends with its class's part of the union: smaller records, more
+ * of them in the ring. */
+static __always_inline __u64 event_size(__u32 cls)
+{
+	switch (cls) {
+	case BW_CLASS_CAPABLE:
+		return BW_EVENT_SIZE(cap);
+	case BW_CLASS_IPC:
+		return BW_EVENT_SIZE(ipc);
+	case BW_CLASS_SIGNAL:
+		return BW_EVENT_SIZE(sig);
+	case BW_CLASS_EXEC:
+		return BW_EVENT_SIZE(exec);
+	case BW_CLASS_SYSCALL:
+		return BW_EVENT_SIZE(sc);
+	default:
+		return sizeof(struct bw_event);
+	}
+}
+
+static __always_inline void emit(struct scratch *s)
+{
+	__u32 cls = s->ev.cls;
+	__u64 *lost;
+
+	if (bpf_ringbuf_output(&events, &s->ev, event_size(cls), 0) == 0)
+		return;
+	lost = bpf_map_lookup_elem(&lost_map, &cls);
+	if (lost)
+		(*lost)++;
+}
+
+/* How decide() is called. */
+#define DEC_LSM		1	/* from an LSM hook: a deny is enforced */
+#define DEC_GUARD	2	/* deny/kill only: a syscall's guarding LSM hook,
+				 * or a second way to the same effect (mmap) */
+#define DEC_GUARDED	4	/* sys_enter of a call an LSM guard decides */
+
+/*
+ * Decide on the event prepared in s->ev.  Returns the value for the LSM
+ * hook: -EPERM (or a syscall rule's errno) for an enforced deny, else 0.
+ */
+static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
+			     __u32 how)
+{
+	__u32 enforced = how & DEC_LSM, method = BW_METH_NONE;
+	__s32 err_no = 0;
+	struct bw_class_meta *meta;
+	struct bw_rule_info *ri;
+	struct bw_bitmap *all;
+	__u32 mk = bw_meta_index(slot, cls), first, rule;
+	struct bw_event *e = &s->ev;
+	int ret = 0;
+
+	meta = bpf_map_lookup_elem(&meta_map, &mk);
+	all = def_bitmap(slot, cls, BW_DEF_ALL);
+	if (!meta || !all)
+		return 0;
+	/* words of the bitmaps that hold the class's rules */
+	s->nw = (meta->nrules + 63) / 64;
+	if (s->nw > BW_BITMAP_WORDS)
+		s->nw = BW_BITMAP_WORDS;
+	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+		if (i >= s->nw)
+			break;
+		s->acc.w[i] = all->w[i];
+	}
+	if (classify(s, slot, cls & 7, meta->dim_mask) <= 0)
+		return 0;
+	first = lowest_bit(&s->acc, s->nw);
+	if (first == BW_NO_RULE)
+		return 0;
+	ri = rule_info(slot, cls, first);
+	if (!ri)
+		return 0;
+	e->audit_rule = BW_NO_RULE;
+	rule = first;
+	if (ri->action == BW_ACT_AUDIT) {
+		struct bw_bitmap *dec = def_bitmap(slot, cls, BW_DEF_DECISIVE);
+
+		e->audit_rule = first;
+		if (!dec)
+			return 0;
+		first = bm_and(&s->acc, dec, s->nw);
+		/* keep the result: clang drops r0 of an unused one, and the
+		 * verifier then refuses the subprogram's leftover stack pointer */
+		barrier_var(first);
+		rule = lowest_bit(&s->acc, s->nw);
+		ri = rule == BW_NO_RULE ? NULL : rule_info(slot, cls, rule);
+	}
+
+	e->type = BW_REC_DECISION;
+	e->cls = cls;
+	e->ts = bpf_ktime_get_boot_ns();
+	e->rule = rule;
+	e->flags |= enforced ? BW_F_ENFORCED : 0;
+	if (!ri) {
+		if (how & DEC_GUARD)
+			return 0;	/* sys_enter logged it */
+		e->decision = BW_DEC_AUDIT;
+		e->rule = e->audit_rule;
+		e->audit_rule = BW_NO_RULE;
+		method = BW_METH_AUDIT;
+	} else if (ri->action == BW_ACT_DENY || ri->action == BW_ACT_KILL) {
+		__u32 kill = ri->action == BW_ACT_KILL;
+		__u32 live = meta->mode == BW_MODE_ENFORCE;
+
+		if (how & DEC_GUARDED)
+			return 0;	/* the guarding LSM hook decides */
+		if (enforced && live) {
+			e->decision = kill ? BW_DEC_KILL : BW_DEC_DENY;
+			method = kill ? BW_METH_LSM_KILL : BW_METH_LSM;
+			ret = cls == BW_CLASS_SYSCALL ? -(ri->err_no & 4095) : -EPERM;
+		} else if (kill && live) {
+			/* at sys_enter: the process dies, the call still runs */
+			e->decision = BW_DEC_KILL;
+			method = BW_METH_ENTRY_KILL;
+		} else {
+			e->decision = kill ? BW_DEC_WOULD_KILL : BW_DEC_WOULD_DENY;
+			method = BW_METH_AUDIT;
+		}
+		if (kill && live)
+			bpf_send_signal(9);
+		err_no = ri->err_no;
+	} else {
+		if (how & DEC_GUARD)
+			return 0;
+		e->decision = BW_DEC_ALLOW;
+		if (!ri->log && e->audit_rule == BW_NO_RULE)
+			return 0;
+	}
+	/* only syscall records carry these; the union is another's otherwise */
+	if (cls == BW_CLASS_SYSCALL) {
+		e->sc.method = method;
+		e->sc.err_no = err_no;
+	}
+	e->ret = ret;
+	if (!(e->flags & BW_F_NOAUDIT) || e->decision == BW_DEC_AUDIT) {
+		int n = fill_record_subject(s);
+
+		barrier_var(n);
+		n = fill_ancestry(s);
+		barrier_var(n);
+		emit(s);
+	}
+	return ret;
+}
+
+/*
+ * Common entry: is there a live policy with rules for this class, and
+ * is the caller someone we decide on?  Returns the scratch area with the
+ * record's header set (the subject is read later, as classify() needs
+ * it), or NULL to let the operation through untouched.
+ */
+static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
+						__u64 cap, __u32 scratch_key)
+{
+	struct bw_class_meta *meta;
+	struct scratch *s;
+	__u64 gen = active_gen;
+	__u32 mk;
+
+	if (!gen)
+		return NULL;
+	if (engine_tgid && (bpf_get_current_pid_tgid() >> 32) == engine_tgid)
+		return NULL;
+	*slot = gen & 1;
+	mk = bw_meta_index(*slot, cls);
+	meta = bpf_map_lookup_elem(&meta_map, &mk);
+	if (!meta || !meta->nrules)
+		return NULL;
+	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->fast_mask & (1ULL << cap))))
+		return NULL;
+	s = bpf_map_lookup_elem(&scratch_map, &scratch_key);
+	if (!s)
+		return NULL;
+	/* The header only: the subject is read as it is needed, the record
+	 * filled when one is written, and each hook sets its event's part. */
+	__builtin_memset(&s->ev, 0, offsetof(struct bw_event, subj));
+	s->ev.generation = gen;
+	s->ev.cls = cls;
+	s->have = 0;
+	s->key = scratch_key;
+	s->lazy_file = NULL;
+	return s;
+}
+
+static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u64 cap)
+{
+	return begin_on(cls, slot, cap, SCRATCH_TASK);
+}
+
+#endif
