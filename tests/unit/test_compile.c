@@ -587,6 +587,26 @@ static void test_memfd_paths(void **state)
 	free_compiled(&c);
 }
 
+/* "/" holds every path, and is no directory of "" (found by fuzzing). */
+static void test_root_prefix(void **state)
+{
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	compile_text(&c, "[root]\nevent = exec\naction = deny\npath = /\n");
+	v.str[BW_DIM_EXEC_PATH] = "/usr/bin/x";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 0);
+	v.str[BW_DIM_EXEC_PATH] = "/";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 0);
+	assert_int_equal(ref_decide(&c.rs, BW_CLASS_EXEC, &v, &audit), 0);
+	v.str[BW_DIM_EXEC_PATH] = "";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	assert_int_equal(ref_decide(&c.rs, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	free_compiled(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_path_unresolved_closed),
 		cmocka_unit_test(test_path_head),
 		cmocka_unit_test(test_memfd_paths),
+		cmocka_unit_test(test_root_prefix),
 		cmocka_unit_test(test_path_bitmaps),
 		cmocka_unit_test(test_capacity_before_compile),
 		cmocka_unit_test(test_drop_entries),
