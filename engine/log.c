@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -59,12 +60,53 @@ static void announce(const struct bw_log *l, const char *what)
 	syslog(LOG_DAEMON | LOG_WARNING, "audit log %s: %s", l->path, what);
 }
 
+/* Said on stderr and to syslog, and the open refused with err. */
+static int refuse(const struct bw_log *l, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int refuse(const struct bw_log *l, int err, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	announce(l, msg);
+	free(msg);
+	return err;
+}
+
+/*
+ * What the engine may append to, checked on the open file (no race with
+ * the path): a regular file with one link, or a character device or FIFO
+ * (/dev/null, a terminal), owned by root or the engine's user.  A second
+ * hard link could be any file of the same filesystem (/etc/shadow): its
+ * owner and mode say nothing about who put the link there.
+ */
+static int check_file(const struct bw_log *l, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode) && !S_ISCHR(st->st_mode) && !S_ISFIFO(st->st_mode))
+		return refuse(l, -EINVAL, "is not a regular file (%s): refused",
+			      S_ISBLK(st->st_mode) ? "a block device" :
+			      S_ISSOCK(st->st_mode) ? "a socket" :
+			      S_ISDIR(st->st_mode) ? "a directory" : "another type");
+	if (S_ISREG(st->st_mode) && st->st_nlink > 1)
+		return refuse(l, -EMLINK, "has %lu hard links: refused, another name of it "
+			      "could be any file (remove the other links, or the file)",
+			      (unsigned long)st->st_nlink);
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return refuse(l, -EPERM, "is owned by uid %u, neither root nor the engine's "
+			      "user: refused, left as it is", (unsigned int)st->st_uid);
+	return 0;
+}
+
 /*
  * Open the log for appending, never through a symbolic link (O_NOFOLLOW:
- * ELOOP, the engine refuses); a regular file is narrowed to 0600 only
- * when it is ours.  A log that does not end with a newline (a torn last
- * record: flush = none and kill -9) gets one first, so that the next
- * record starts a line of its own.
+ * ELOOP, the engine refuses), never a file with other hard links or of
+ * another owner (check_file); a regular file is narrowed to 0600.  A log
+ * that does not end with a newline (a torn last record: flush = none and
+ * kill -9) gets one first, so that the next record starts a line of its
+ * own.
  */
 static int open_file(struct bw_log *l)
 {
@@ -81,21 +123,17 @@ static int open_file(struct bw_log *l)
 			announce(l, "is a symbolic link: refused, its target left alone");
 		return err;
 	}
-	if (fstat(fd, &st)) {
-		err = -errno;
+	if (fstat(fd, &st) ? (err = -errno) : (err = check_file(l, &st))) {
 		close(fd);
 		return err;
 	}
 	/* an existing log keeps its contents, not a wider mode; a device or
-	 * a FIFO (/dev/stdout) is written as it is */
-	if (S_ISREG(st.st_mode) && st.st_mode & 0077) {
-		if (st.st_uid != geteuid()) {
-			announce(l, "is owned by another user: its mode is left as it is");
-		} else if (fchmod(fd, 0600)) {
-			err = -errno;
-			close(fd);
-			return err;
-		}
+	 * a FIFO (/dev/null) is written as it is */
+	if (S_ISREG(st.st_mode) && st.st_mode & 0077 && st.st_uid == geteuid() &&
+	    fchmod(fd, 0600)) {
+		err = -errno;
+		close(fd);
+		return err;
 	}
 	l->torn = false;
 	if (S_ISREG(st.st_mode) && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
@@ -114,31 +152,63 @@ static int open_file(struct bw_log *l)
 	return 0;
 }
 
-/*
- * Warn when others can write to the log's directory: they could plant or
- * replace files there (the engine never follows a link at its own files).
- * Others means world-writable without the sticky bit, or group-writable
- * by a group other than root's.
- */
-static void check_dir(const struct bw_log *l)
+/* Can a user other than root and the engine's write to the directory st? */
+static bool others_write(const struct stat *st)
 {
-	char *dir = xstrdup(l->path), *slash = strrchr(dir, '/');
+	return (st->st_uid != 0 && st->st_uid != geteuid()) || st->st_mode & S_IWOTH ||
+	       (st->st_mode & S_IWGRP && st->st_gid != 0);
+}
+
+/*
+ * The log's directory and every directory above it must be writable by
+ * root (or the engine's user) only: whoever else can write there can
+ * remove the log, or put a link or a file of their own where the engine
+ * opens, rotates or compresses it.  Others means an owner other than root
+ * or the engine's user, world-writable, or group-writable by a group
+ * other than root's.  Refused, with one exception: a directory with the
+ * sticky bit (/tmp) is accepted with a warning, since others can neither
+ * remove nor rename the engine's files there, and what they plant at its
+ * names is refused (check_file) or replaced (rotation).
+ */
+static int check_dir(const struct bw_log *l)
+{
+	char *dir = xstrdup(l->path), *slash = strrchr(dir, '/'), *real;
 	struct stat st;
-	char *msg;
+	int err = 0;
 
 	if (slash)
 		*(slash == dir ? slash + 1 : slash) = 0;
-	if (!stat(slash ? dir : ".", &st) &&
-	    ((st.st_mode & S_IWOTH && !(st.st_mode & S_ISVTX)) ||
-	     (st.st_mode & S_IWGRP && st.st_gid != 0))) {
-		msg = xasprintf("its directory %s is writable by others (mode %04o, "
-				"group %u): make it writable by root only",
-				slash ? dir : ".", (unsigned int)(st.st_mode & 07777),
-				(unsigned int)st.st_gid);
-		announce(l, msg);
-		free(msg);
-	}
+	real = realpath(slash ? dir : ".", NULL);
 	free(dir);
+	if (!real)
+		return 0;	/* opening the log says why */
+	/* the directory itself, then each one above it, up to / */
+	for (bool self = true; !err; self = false) {
+		const char *what = self ? "its directory" : "the directory above it";
+
+		if (!stat(real, &st) && others_write(&st)) {
+			if (st.st_mode & S_ISVTX && (st.st_uid == 0 || st.st_uid == geteuid())) {
+				if (self)
+					refuse(l, 0, "warning: its directory %s is writable by others "
+					       "(mode %04o) with the sticky bit: accepted, but a "
+					       "file planted at the log's name stops the logging; "
+					       "make it writable by root only", real,
+					       (unsigned int)(st.st_mode & 07777));
+			} else {
+				err = refuse(l, -EPERM, "%s %s is writable by others (mode %04o, "
+					     "owner %u, group %u): refused; make it owned and "
+					     "writable by root only", what, real,
+					     (unsigned int)(st.st_mode & 07777),
+					     (unsigned int)st.st_uid, (unsigned int)st.st_gid);
+			}
+		}
+		if (!strcmp(real, "/"))
+			break;
+		slash = strrchr(real, '/');
+		slash[slash == real] = 0;	/* "/a/b" -> "/a" -> "/" */
+	}
+	free(real);
+	return err;
 }
 
 int log_open(struct bw_log *l, const char *path)
@@ -161,8 +231,9 @@ int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg)
 	if (err)
 		return err;
 	l->path = xstrdup(path);
-	check_dir(l);
-	err = open_file(l);
+	err = check_dir(l);
+	if (!err)
+		err = open_file(l);
 	if (err) {
 		free(l->path);
 		l->path = NULL;

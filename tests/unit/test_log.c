@@ -766,6 +766,104 @@ static void test_log_no_follow_torn(void **state)
 	assert_int_equal(system(buf), 0);
 }
 
+/*
+ * Hard links and owners: a log that is a second name of another file is
+ * refused, whoever owns it; so is a log of another user (root only: the
+ * chown); rotation never writes into a file linked at its names.
+ */
+static void test_log_links_owner(void **state)
+{
+	char dir[] = "/tmp/bw-links-XXXXXX", path[256], other[300], name[300], buf[64];
+	struct bw_log l;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	snprintf(other, sizeof(other), "%s/shadow", dir);
+	f = fopen(other, "w");
+	assert_non_null(f);
+	fputs("precious\n", f);
+	fclose(f);
+	assert_int_equal(chmod(other, 0640), 0);
+
+	/* a hard link at the log path: refused, the other file untouched */
+	assert_int_equal(link(other, path), 0);
+	assert_int_equal(log_open(&l, path), -EMLINK);
+	file_text(other, buf, sizeof(buf));
+	assert_string_equal(buf, "precious\n");
+	assert_int_equal(stat(other, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	unlink(path);
+
+	if (geteuid() == 0) {
+		/* another user's log: refused, its mode left */
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fclose(f);
+		assert_int_equal(chmod(path, 0644), 0);
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(log_open(&l, path), -EPERM);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0644);
+		assert_int_equal(st.st_size, 0);
+		unlink(path);
+	}
+
+	/* links planted at audit.log.1.gz and audit.log.rotating: the
+	 * rotation renames or replaces them, never writes through them */
+	assert_int_equal(log_open(&l, path), 0);
+	snprintf(name, sizeof(name), "%s.1.gz", path);
+	assert_int_equal(link(other, name), 0);
+	snprintf(name, sizeof(name), "%s.rotating", path);
+	assert_int_equal(link(other, name), 0);
+	log_begin(&l, "x", 0);
+	assert_int_equal(log_end(&l), 0);
+	assert_int_equal(log_rotate(&l), 0);
+	file_text(other, buf, sizeof(buf));
+	assert_string_equal(buf, "precious\n");
+	snprintf(name, sizeof(name), "%s.1.gz", path);
+	assert_int_equal(stat(name, &st), 0);
+	assert_int_equal(st.st_nlink, 1);
+	log_close(&l);
+	snprintf(buf, sizeof(buf), "rm -rf %s", dir);
+	assert_int_equal(system(buf), 0);
+}
+
+/*
+ * The log's directory: refused when others can write to it (or to one
+ * above it), accepted with the sticky bit.
+ */
+static void test_log_dir_writable(void **state)
+{
+	char dir[] = "/tmp/bw-dir-XXXXXX", sub[64], path[128], cmd[64];
+	struct bw_log l;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(path, sizeof(path), "%s/audit.log", sub);
+	assert_int_equal(mkdir(sub, 0755), 0);
+
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_int_equal(log_open(&l, path), -EPERM);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(chmod(sub, 01777), 0);
+	assert_int_equal(log_open(&l, path), 0);
+	log_close(&l);
+	unlink(path);
+	/* a directory above, world-writable without the sticky bit */
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(log_open(&l, path), -EPERM);
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_int_equal(log_open(&l, path), 0);
+	log_close(&l);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -783,6 +881,8 @@ int main(void)
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_log_no_follow_torn),
+		cmocka_unit_test(test_log_links_owner),
+		cmocka_unit_test(test_log_dir_writable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
