@@ -113,6 +113,13 @@ int write_file_replace(const char *path, const void *buf, size_t len, mode_t mod
 	if (!lstat(tmp, &st) && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
 		unlink(tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0 && errno == EEXIST) {
+		/* something not removed (a directory) or planted again since:
+		 * a name of our own instead, created O_EXCL too */
+		free(tmp);
+		tmp = xasprintf("%s.tmp.XXXXXX", path);
+		fd = mkostemp(tmp, O_CLOEXEC);
+	}
 	if (fd < 0) {
 		err = -errno;
 		free(tmp);
