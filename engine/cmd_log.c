@@ -576,77 +576,53 @@ static void on_follow_signal(int sig)
 	follow_stop = 1;
 }
 
-/* Process the whole lines available in f; a partial last line waits. */
-static void follow_drain(FILE *f, const char *path, struct log_reader *r)
+/* A record of -f: shown at once. */
+static int show_now(void *ctx, struct json_object *o, const char *line)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	int ret = show(ctx, o, line);
 
-	while ((n = getline(&line, &cap, f)) > 0) {
-		struct json_object *o;
-		const char *why;
-
-		if (line[n - 1] != '\n') {
-			/* the writer is mid-line: read it again next time */
-			fseeko(f, -(off_t)n, SEEK_CUR);
-			break;
-		}
-		line[n - 1] = 0;
-		o = log_parse_line(line, (size_t)n - 1, &why);
-		if (o)
-			show(r, o, line);
-		else
-			out_err("log: %s: %s, skipped", path, why);
-		json_object_put(o);
-		fflush(stdout);
-	}
-	clearerr(f);
-	free(line);
+	fflush(stdout);
+	return ret;
 }
 
 /*
  * -f: read the log from its start, then keep reading as it grows, and
  * across rotations: when the path names another file (or a shorter one),
- * finish the old one, then go on with the new one from its start.
+ * finish the old one (a line it ends with unfinished is reported as
+ * truncated), then go on with the new one from its start.  Lines are
+ * checked, limited and numbered as by log_read_file(); a line the writer
+ * is still writing waits.
  */
 static int follow(const char *path, struct log_reader *r)
 {
 	struct sigaction sa = { 0 };
-	struct stat st, now;
-	FILE *f = fopen(path, "r");
+	struct log_tail *t = log_tail_open(path), *next;
+	int ret = 0;
 
-	if (!f || fstat(fileno(f), &st)) {
-		out_err("log: cannot follow %s: %s", path, strerror(errno));
-		if (f)
-			fclose(f);
+	if (!t) {
+		out_err("log: cannot follow %s", path);
 		return 1;
 	}
 	sa.sa_handler = on_follow_signal;
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
 		out_err("log: cannot catch SIGINT: %s", strerror(errno));
-		fclose(f);
+		log_tail_close(t, false, NULL, NULL, NULL);
 		return 1;
 	}
 	while (!follow_stop) {
-		follow_drain(f, path, r);
+		if (log_tail_read(t, show_now, r, &r->skipped_bad) < 0) {
+			ret = 1;
+			break;
+		}
 		usleep(200 * 1000);
-		if (stat(path, &now))
-			continue;	/* between rename and re-creation */
-		if (now.st_ino != st.st_ino || now.st_size < ftello(f)) {
-			FILE *next = fopen(path, "r");
-
-			follow_drain(f, path, r);
-			if (!next)
-				continue;
-			fclose(f);
-			f = next;
-			if (fstat(fileno(f), &st))
-				out_err("log: %s: %s", path, strerror(errno));
+		if (log_tail_moved(t) && (next = log_tail_open(path))) {
+			if (log_tail_close(t, true, show_now, r, &r->skipped_bad) < 0)
+				ret = 1;
+			t = next;
 		}
 	}
-	fclose(f);
-	return 0;
+	log_tail_close(t, false, NULL, NULL, NULL);
+	return ret;
 }
 
 static void do_help(FILE *out)

@@ -30,6 +30,8 @@ struct lreader {
 	size_t have, pos;
 	char *line;		/* LOG_LINE_MAX + 1 */
 	size_t len;		/* of the line; beyond LOG_LINE_MAX only counted */
+	bool hold;		/* -f: the next lr_next() goes on with this line */
+	uint64_t total;		/* bytes read (after inflating) */
 };
 
 enum lr_res { LR_LINE, LR_LONG, LR_PARTIAL, LR_RUNAWAY, LR_EOF, LR_ERROR };
@@ -42,6 +44,7 @@ static int lr_fill(struct lreader *lr)
 	if (n < 0)
 		return -1;
 	lr->have = (size_t)n;
+	lr->total += (uint64_t)n;
 	lr->pos = 0;
 	return n > 0;
 }
@@ -62,7 +65,9 @@ static void lr_take(struct lreader *lr, const char *p, size_t n)
  */
 static enum lr_res lr_next(struct lreader *lr)
 {
-	lr->len = 0;
+	if (!lr->hold)
+		lr->len = 0;
+	lr->hold = false;
 	for (;;) {
 		char *nl;
 		size_t n;
@@ -309,20 +314,18 @@ char *log_escape_dup(const char *s)
 	return buf;
 }
 
-/* Open path for reading as plain or gzip; *regular tells a regular file. */
-static gzFile open_log(const char *path, bool *regular)
+/* Open path for reading as plain or gzip; *st is the file's. */
+static gzFile open_log(const char *path, struct stat *st)
 {
-	struct stat st;
 	gzFile gz;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || fstat(fd, &st)) {
+	if (fd < 0 || fstat(fd, st)) {
 		out_err("log: cannot open %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
 	}
-	*regular = S_ISREG(st.st_mode);
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
 		out_err("log: cannot open %s: %s", path, strerror(errno ? errno : ENOMEM));
@@ -335,15 +338,30 @@ struct read_state {
 	const char *path;
 	unsigned long lineno;
 	unsigned long bad_run;	/* malformed lines in a row */
+	unsigned long bad_lines;	/* in all, and their bytes */
+	uint64_t bad_bytes;
 	bool regular;
 	uint64_t *bad;
 };
 
-/* Report and count one malformed line; -1 when a non-regular file has had too many. */
-static int bad_line(struct read_state *s, const char *msg)
+/*
+ * Report and count one malformed line of len bytes; -1 when a non-regular
+ * file has had too many in a row, or compressed input too many in all.
+ */
+static int bad_line(struct read_state *s, struct lreader *lr, const char *msg)
 {
 	out_err("log: %s:%lu: %s, skipped", s->path, s->lineno, msg);
 	(*s->bad)++;
+	s->bad_lines++;
+	s->bad_bytes += lr->len + 1;
+	/* a .gz bomb: a small file of junk that inflates without end */
+	if ((s->bad_lines > LOG_GZ_BAD_MAX || s->bad_bytes > LOG_RUNAWAY_MAX) &&
+	    !gzdirect(lr->gz)) {
+		out_err("log: %s: more than %d malformed lines or %d MiB of them in compressed "
+			"input: not a log, stopped reading it", s->path, LOG_GZ_BAD_MAX,
+			LOG_RUNAWAY_MAX >> 20);
+		return -1;
+	}
 	if (!s->regular && ++s->bad_run >= LOG_BAD_RUN_MAX) {
 		out_err("log: %s: %d malformed lines in a row from a file that is not a "
 			"regular file: stopped reading it", s->path, LOG_BAD_RUN_MAX);
@@ -366,15 +384,30 @@ static int handle_line(struct read_state *s, struct lreader *lr, enum lr_res res
 		snprintf(msg, sizeof(msg), res == LR_LONG ?
 			 "line longer than the 1 MiB limit (%zu bytes)" :
 			 "truncated line (%zu bytes without a newline)", lr->len);
-		return bad_line(s, msg);
+		return bad_line(s, lr, msg);
 	}
 	o = log_parse_line(lr->line, lr->len, &why);
 	if (!o)
-		return bad_line(s, why);
+		return bad_line(s, lr, why);
 	s->bad_run = 0;
 	ret = fn(ctx, o, lr->line);
 	json_object_put(o);
 	return ret;
+}
+
+/* The end of a file that cannot be read on: said; -1. */
+static int read_failed(struct read_state *s, struct lreader *lr, enum lr_res res)
+{
+	int err;
+
+	if (res == LR_RUNAWAY) {
+		out_err("log: %s:%lu: no newline in %d MiB: not a log, stopped reading it",
+			s->path, s->lineno + 1, LOG_RUNAWAY_MAX >> 20);
+		(*s->bad)++;
+	} else {
+		out_err("log: %s: read error: %s", s->path, gzerror(lr->gz, &err));
+	}
+	return -1;
 }
 
 int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
@@ -382,24 +415,19 @@ int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
 	struct read_state s = { .path = path, .bad = bad };
 	struct lreader lr = { 0 };
 	enum lr_res res = LR_EOF;
-	int ret = 0, err;
+	struct stat st;
+	int ret = 0;
 
-	lr.gz = open_log(path, &s.regular);
+	lr.gz = open_log(path, &st);
 	if (!lr.gz)
 		return -1;
+	s.regular = S_ISREG(st.st_mode);
 	lr.chunk = xmalloc(CHUNK_BYTES);
 	lr.line = xmalloc(LOG_LINE_MAX + 1);
 	while (!ret && (res = lr_next(&lr)) != LR_EOF && res != LR_ERROR && res != LR_RUNAWAY)
 		ret = handle_line(&s, &lr, res, fn, ctx);
-	if (!ret && res == LR_RUNAWAY) {
-		out_err("log: %s:%lu: no newline in %d MiB: not a log, stopped reading it",
-			path, s.lineno + 1, LOG_RUNAWAY_MAX >> 20);
-		(*bad)++;
-		ret = -1;
-	} else if (!ret && res == LR_ERROR) {
-		out_err("log: %s: read error: %s", path, gzerror(lr.gz, &err));
-		ret = -1;
-	}
+	if (!ret && (res == LR_RUNAWAY || res == LR_ERROR))
+		ret = read_failed(&s, &lr, res);
 	gzclose(lr.gz);
 	free(lr.line);
 	free(lr.chunk);
@@ -430,6 +458,88 @@ int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
 		return ret;
 	r = log_read_file(path, fn, ctx, bad);
 	return r ? r : ret;
+}
+
+/* -f: one file read as it grows, with the reader's limits and line numbers. */
+struct log_tail {
+	struct read_state s;
+	struct lreader lr;
+	struct stat st;		/* of the file opened */
+	char *path;
+};
+
+struct log_tail *log_tail_open(const char *path)
+{
+	struct log_tail *t = xcalloc(1, sizeof(*t));
+
+	t->lr.gz = open_log(path, &t->st);
+	if (!t->lr.gz) {
+		free(t);
+		return NULL;
+	}
+	t->path = xstrdup(path);
+	t->s.path = t->path;
+	t->s.regular = S_ISREG(t->st.st_mode);
+	t->lr.chunk = xmalloc(CHUNK_BYTES);
+	t->lr.line = xmalloc(LOG_LINE_MAX + 1);
+	return t;
+}
+
+int log_tail_read(struct log_tail *t, log_record_fn fn, void *ctx, uint64_t *bad)
+{
+	t->s.bad = bad;
+	for (;;) {
+		enum lr_res res = lr_next(&t->lr);
+		int ret;
+
+		switch (res) {
+		case LR_PARTIAL:
+			/* the writer is in the middle of it: go on with it next time */
+			t->lr.hold = true;
+			/* fall through */
+		case LR_EOF:
+			gzclearerr(t->lr.gz);	/* read on once the file grows */
+			return 0;
+		case LR_RUNAWAY:
+		case LR_ERROR:
+			return read_failed(&t->s, &t->lr, res);
+		default:
+			ret = handle_line(&t->s, &t->lr, res, fn, ctx);
+			if (ret)
+				return ret;
+		}
+	}
+}
+
+bool log_tail_moved(const struct log_tail *t)
+{
+	struct stat now;
+
+	if (stat(t->path, &now))
+		return false;	/* between a rename and the new file */
+	return now.st_ino != t->st.st_ino || now.st_dev != t->st.st_dev ||
+	       (S_ISREG(now.st_mode) && (uint64_t)now.st_size < t->lr.total);
+}
+
+int log_tail_close(struct log_tail *t, bool finished, log_record_fn fn, void *ctx,
+		   uint64_t *bad)
+{
+	int ret = 0;
+
+	if (!t)
+		return 0;
+	if (finished) {
+		ret = log_tail_read(t, fn, ctx, bad);
+		/* a line the file ended with, never finished: torn */
+		if (!ret && t->lr.hold)
+			ret = handle_line(&t->s, &t->lr, LR_PARTIAL, fn, ctx);
+	}
+	gzclose(t->lr.gz);
+	free(t->lr.line);
+	free(t->lr.chunk);
+	free(t->path);
+	free(t);
+	return ret;
 }
 
 struct json_object *json_get(struct json_object *o, const char *path)

@@ -3,6 +3,7 @@
 #define BULWARK_LOGREAD_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,11 @@
 /* A file that is not a regular file (a FIFO, a device) is given up after
  * this many malformed lines in a row (/dev/urandom). */
 #define LOG_BAD_RUN_MAX 1000
+/* Compressed input is given up after this many malformed lines in all, or
+ * LOG_RUNAWAY_MAX bytes of them: a small .gz of junk can inflate without
+ * end (a .gz bomb), a rotation the engine wrote has a torn line at most
+ * where it was killed. */
+#define LOG_GZ_BAD_MAX 1000
 
 /* Called for every well-formed record; a positive result stops the reading. */
 typedef int (*log_record_fn)(void *ctx, struct json_object *o, const char *line);
@@ -29,6 +35,23 @@ int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
 int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
 /* path.N.gz ... path.1.gz, then path: the log and its rotations, oldest first. */
 int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
+
+/*
+ * -f: one file read as it grows.  log_tail_read() hands every whole line
+ * (checked and numbered as by log_read_file) to fn and keeps a line still
+ * being written for the next call; -1 when the file cannot be read on
+ * (LOG_RUNAWAY_MAX, LOG_BAD_RUN_MAX, LOG_GZ_BAD_MAX, a read error), else
+ * the callback's last result.  log_tail_moved(): the path names another
+ * file now, or the file is shorter than what was read (rotated,
+ * truncated).  log_tail_close() with finished reads the rest first and
+ * reports a line left without its newline as truncated.
+ */
+struct log_tail;
+struct log_tail *log_tail_open(const char *path);
+int log_tail_read(struct log_tail *t, log_record_fn fn, void *ctx, uint64_t *bad);
+bool log_tail_moved(const struct log_tail *t);
+int log_tail_close(struct log_tail *t, bool finished, log_record_fn fn, void *ctx,
+		   uint64_t *bad);
 
 /*
  * One line (without its newline) as a record: one JSON object, blanks at

@@ -275,6 +275,108 @@ static void test_read_all_goes_on(void **state)
 	free(log);
 }
 
+/*
+ * A .gz bomb: junk that inflates without end is given up after
+ * LOG_GZ_BAD_MAX malformed lines, valid records between them or not; the
+ * same lines in a plain file are all read.
+ */
+static void test_read_gz_bomb(void **state)
+{
+	struct seen s = { 0 };
+	uint64_t bad = 0;
+	char *path, *plain;
+	gzFile gz;
+	FILE *f;
+
+	assert_true(asprintf(&path, "%s/bomb.log.gz", (char *)*state) > 0);
+	assert_true(asprintf(&plain, "%s/junk.log", (char *)*state) > 0);
+	gz = gzopen(path, "wb9");
+	f = fopen(plain, "w");
+	assert_non_null(gz);
+	assert_non_null(f);
+	for (int i = 0; i < LOG_GZ_BAD_MAX + 5; i++) {
+		assert_true(gzputs(gz, "{\"type\":\"a\"}\n\n") > 0);
+		fputs("{\"type\":\"a\"}\n\n", f);
+	}
+	assert_int_equal(gzclose(gz), Z_OK);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(log_read_file(path, collect, &s, &bad), -1);
+	assert_int_equal(bad, LOG_GZ_BAD_MAX + 1);
+	assert_int_equal(s.n, LOG_GZ_BAD_MAX + 1);
+	s.n = 0;
+	bad = 0;
+	assert_int_equal(log_read_file(plain, collect, &s, &bad), 0);
+	assert_int_equal(bad, LOG_GZ_BAD_MAX + 5);
+	assert_int_equal(s.n, LOG_GZ_BAD_MAX + 5);
+	free(plain);
+	free(path);
+}
+
+static void append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * -f: a line written in halves is one record; an overlong line is
+ * skipped whole even when it comes in pieces; a moved file is finished
+ * with its torn last line counted, and the new one read from its start.
+ */
+static void test_tail(void **state)
+{
+	struct seen s = { 0 };
+	uint64_t bad = 0;
+	char *path = tu_write(*state, "audit.log", "{\"type\":\"a\"}\n{\"ty"), *moved;
+	struct log_tail *t = log_tail_open(path), *next;
+	char *run = malloc(LOG_LINE_MAX);
+
+	assert_non_null(t);
+	assert_non_null(run);
+	assert_int_equal(log_tail_read(t, collect, &s, &bad), 0);
+	assert_int_equal(s.n, 1);
+	append(path, "pe\":\"b\"}\n");
+	assert_int_equal(log_tail_read(t, collect, &s, &bad), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.types[1], "b");
+	assert_int_equal(bad, 0);
+	assert_false(log_tail_moved(t));
+
+	/* 2 MiB of x in two pieces, then a record: one bad line */
+	memset(run, 'x', LOG_LINE_MAX - 1);
+	run[LOG_LINE_MAX - 1] = 0;
+	append(path, run);
+	assert_int_equal(log_tail_read(t, collect, &s, &bad), 0);
+	append(path, run);
+	assert_int_equal(log_tail_read(t, collect, &s, &bad), 0);
+	assert_int_equal(bad, 0);
+	append(path, "\n{\"type\":\"c\"}\n{\"type\":\"torn");
+	assert_int_equal(log_tail_read(t, collect, &s, &bad), 0);
+	assert_int_equal(bad, 1);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.types[2], "c");
+
+	/* rotated: the old file is finished, its torn line reported */
+	assert_true(asprintf(&moved, "%s.1", path) > 0);
+	assert_int_equal(rename(path, moved), 0);
+	free(tu_write(*state, "audit.log", "{\"type\":\"new\"}\n"));
+	assert_true(log_tail_moved(t));
+	next = log_tail_open(path);
+	assert_non_null(next);
+	assert_int_equal(log_tail_close(t, true, collect, &s, &bad), 0);
+	assert_int_equal(bad, 2);
+	assert_int_equal(log_tail_read(next, collect, &s, &bad), 0);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.types[3], "new");
+	assert_int_equal(log_tail_close(next, false, NULL, NULL, NULL), 0);
+	free(moved);
+	free(run);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +391,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_gzip, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_read_missing, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_read_all_goes_on, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_read_gz_bomb, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_tail, tu_setup, tu_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
