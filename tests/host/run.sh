@@ -1116,7 +1116,7 @@ fi
 if [ "$(id -u)" = 0 ]; then
 	S="$T/own"
 	mkdir -p "$S"
-	chmod 0777 "$S"		# writable by others, no sticky bit: warned
+	chmod 1777 "$S"		# writable by others, sticky: warned (without it: refused, logfiles.sh)
 	printf '[audit-urg]\nevent = signal\naction = audit\nsignal = SIGURG\ntarget_comm = bwownnever\n' >"$S/o.rules"
 	printf 'precious\n' >"$S/target"
 	chmod 0644 "$S/target"
@@ -1307,6 +1307,8 @@ fi
 # ---- hostile program names through exec records, the log, the table, replay ----
 mkdir -p "$T/hostile-names"
 sh "$(dirname "$0")/hostile.sh" "$BW" "$T/hostile-names"
+# ---- the log's files: .gz bombs, -f, hard links, directory, planted links ----
+sh "$(dirname "$0")/logfiles.sh" "$BW" "$T/logfiles"
 sh "$(dirname "$0")/storm.sh" "$BW" "$T/exec-storm"
 
 exit 0
