@@ -113,6 +113,7 @@ static void usage(void)
 		"       bwtest kill-burst N PID SIG | raw-burst N | getppid-burst N\n"
 		"       bwtest exec-burst N PROG [ARGS...]\n"
 		"       bwtest pidns-raw-socket\n"
+		"       bwtest jsoncheck FILE | textcheck FILE\n"
 		"       bwtest setuid-burst N | chown-burst N PATH | shmget-burst N KEY\n"
 		"       bwtest kill0-burst N PID | mount-burst N DIR | open-burst N PATH\n"
 		"       bwtest chroot DIR | chroot32 DIR | uname | getppid | sequence\n"
@@ -1053,6 +1054,281 @@ static int do_sigio(const char *pid_s, const char *sig_s)
 	return ok();
 }
 
+/*
+ * ---- Checks of files for the hostile group (tests/vm/hostile.sh): the
+ * VM has no JSON reader, so a strict one is here.
+ */
+
+/* Length of the valid UTF-8 sequence (RFC 3629) at s (n bytes left), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 :
+		     s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+struct jp {
+	const unsigned char *p, *end;
+	const char *why;
+};
+
+static int jp_fail(struct jp *j, const char *why)
+{
+	if (!j->why)
+		j->why = why;
+	return -1;
+}
+
+static void jp_ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r'))
+		j->p++;
+}
+
+static int jp_hex4(struct jp *j, unsigned int *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++, j->p++) {
+		int c = j->p < j->end ? *j->p : -1;
+
+		if (c >= '0' && c <= '9')
+			*v = *v * 16 + (unsigned int)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			*v = *v * 16 + (unsigned int)((c | 0x20) - 'a' + 10);
+		else
+			return jp_fail(j, "bad \\u escape");
+	}
+	return 0;
+}
+
+/* A string: no raw control byte, valid UTF-8, known escapes, paired surrogates. */
+static int jp_string(struct jp *j)
+{
+	unsigned int u, lo;
+
+	j->p++;
+	while (j->p < j->end && *j->p != '"') {
+		if (*j->p < 0x20)
+			return jp_fail(j, "raw control byte in a string");
+		if (*j->p >= 0x80) {
+			size_t n = utf8_len(j->p, (size_t)(j->end - j->p));
+
+			if (!n)
+				return jp_fail(j, "invalid UTF-8");
+			j->p += n;
+			continue;
+		}
+		if (*j->p++ != '\\')
+			continue;
+		if (j->p == j->end)
+			return jp_fail(j, "escape at the end");
+		if (strchr("\"\\/bfnrt", *j->p) && *j->p) {
+			j->p++;
+			continue;
+		}
+		if (*j->p++ != 'u')
+			return jp_fail(j, "unknown escape");
+		if (jp_hex4(j, &u))
+			return -1;
+		if (u >= 0xdc00 && u <= 0xdfff)
+			return jp_fail(j, "lone low surrogate");
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u')
+				return jp_fail(j, "lone high surrogate");
+			j->p += 2;
+			if (jp_hex4(j, &lo) || lo < 0xdc00 || lo > 0xdfff)
+				return jp_fail(j, "lone high surrogate");
+		}
+	}
+	if (j->p == j->end)
+		return jp_fail(j, "unterminated string");
+	j->p++;
+	return 0;
+}
+
+static int jp_number(struct jp *j)
+{
+	const unsigned char *start;
+
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p == j->end || *j->p < '0' || *j->p > '9')
+		return jp_fail(j, "bad number");
+	if (*j->p == '0')
+		j->p++;
+	else
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	if (j->p < j->end && *j->p == '.') {
+		start = ++j->p;
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+		if (j->p == start)
+			return jp_fail(j, "bad fraction");
+	}
+	if (j->p < j->end && (*j->p | 0x20) == 'e') {
+		j->p++;
+		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		start = j->p;
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+		if (j->p == start)
+			return jp_fail(j, "bad exponent");
+	}
+	return 0;
+}
+
+static int jp_value(struct jp *j, int depth)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	char close;
+
+	if (depth > 64)
+		return jp_fail(j, "nested too deep");
+	jp_ws(j);
+	if (j->p == j->end)
+		return jp_fail(j, "value missing");
+	if (*j->p == '"')
+		return jp_string(j);
+	if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))
+		return jp_number(j);
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(words[i]);
+
+		if ((size_t)(j->end - j->p) >= n && !memcmp(j->p, words[i], n)) {
+			j->p += n;
+			return 0;
+		}
+	}
+	if (*j->p != '{' && *j->p != '[')
+		return jp_fail(j, "not a JSON value");
+	close = *j->p == '{' ? '}' : ']';
+	j->p++;
+	jp_ws(j);
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		return 0;
+	}
+	for (;;) {
+		if (close == '}') {
+			jp_ws(j);
+			if (j->p == j->end || *j->p != '"')
+				return jp_fail(j, "member name missing");
+			if (jp_string(j))
+				return -1;
+			jp_ws(j);
+			if (j->p == j->end || *j->p++ != ':')
+				return jp_fail(j, "':' missing");
+		}
+		if (jp_value(j, depth + 1))
+			return -1;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			return 0;
+		}
+		return jp_fail(j, "',' or end missing");
+	}
+}
+
+/* Every line of FILE one JSON object, strict UTF-8, nothing after it. */
+static int do_jsoncheck(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long n = 0, bad = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!f)
+		return fail("fopen");
+	while ((len = getline(&line, &cap, f)) > 0) {
+		struct jp j = { (unsigned char *)line, (unsigned char *)line + len, NULL };
+
+		n++;
+		if (line[len - 1] != '\n')
+			j.why = "no newline at the end";
+		else
+			j.end--;
+		jp_ws(&j);
+		if (!j.why && (j.p == j.end || *j.p != '{'))
+			j.why = "not an object";
+		if (!j.why && !jp_value(&j, 0)) {
+			jp_ws(&j);
+			if (j.p != j.end)
+				j.why = "data after the object";
+		}
+		if (j.why && bad++ < 5)
+			printf("bad=line %lu: %s at byte %ld\n", n, j.why,
+			       (long)(j.p - (unsigned char *)line));
+	}
+	free(line);
+	fclose(f);
+	printf("lines=%lu\n", n);
+	if (bad) {
+		printf("result=BAD\n");
+		return 1;
+	}
+	return ok();
+}
+
+/* Text shown to people: lines, no raw control byte but newlines, valid UTF-8. */
+static int do_textcheck(const char *path)
+{
+	unsigned long lines = 0, ctl = 0, badutf8 = 0;
+	FILE *f = fopen(path, "r");
+	unsigned char *buf = NULL;
+	size_t len = 0, n;
+
+	if (!f)
+		return fail("fopen");
+	do {
+		buf = realloc(buf, len + 65536);
+		if (!buf)
+			return fail("realloc");
+		n = fread(buf + len, 1, 65536, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	for (size_t i = 0; i < len; i += n) {
+		n = 1;
+		if (buf[i] == '\n') {
+			lines++;
+		} else if (buf[i] < 0x20 || buf[i] == 0x7f) {
+			ctl++;
+		} else if (buf[i] >= 0x80) {
+			n = utf8_len(buf + i, len - i);
+			if (!n) {
+				badutf8++;
+				n = 1;
+			} else if (buf[i] == 0xc2 && buf[i + 1] < 0xa0) {
+				ctl++;	/* C1 controls */
+			}
+		}
+	}
+	free(buf);
+	printf("lines=%lu\ncontrol=%lu\ninvalid_utf8=%lu\n", lines, ctl, badutf8);
+	if (ctl || badutf8) {
+		printf("result=BAD\n");
+		return 1;
+	}
+	return ok();
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -1079,6 +1355,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "ok") && argc == 2)
 		return ok();
+	if (!strcmp(cmd, "jsoncheck") && argc == 3)
+		return do_jsoncheck(argv[2]);
+	if (!strcmp(cmd, "textcheck") && argc == 3)
+		return do_textcheck(argv[2]);
 	if (!strcmp(cmd, "fork-exec") && argc >= 3)
 		return do_fork_exec(argv + 2);	/* prints the child's pid */
 

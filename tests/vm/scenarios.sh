@@ -968,6 +968,11 @@ solo tracers-list
 . /bwvm/bypass.sh
 bypass_groups
 
+# ---- hostile names through exec, mount and signal records, the log, the
+# table and replay (hostile.sh, rules/hostile.rules; issue 11)
+. /bwvm/hostile.sh
+hostile_groups
+
 # ---- libbpf-tools: Debian's opensnoop, mountsnoop, sigsnoop and capable
 # beside bulwark's on one workload (libbpf-tools.sh)
 . /bwvm/libbpf-tools.sh
