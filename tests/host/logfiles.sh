@@ -28,7 +28,7 @@ chmod 0700 "$D"
 # 100 million empty lines: 100 MB inflated from ~100 KB
 head -c 100000000 /dev/zero | tr '\0' '\n' | gzip -9 >"$D/nl.log.gz"
 t0=$(date +%s)
-out=$(timeout 60 "$BW" log "$D/nl.log.gz" 2>&1); rc=$?
+out=$(timeout -k 5 60 "$BW" log "$D/nl.log.gz" 2>&1); rc=$?
 s=$(($(date +%s) - t0))
 if [ $rc -eq 1 ] && [ $s -le 20 ] &&
    echo "$out" | grep -q "nl.log.gz:1000: not a JSON object, skipped" &&
@@ -53,7 +53,7 @@ fi
 # one endless line: 300 MB of zeros without a newline, from ~300 KB
 head -c 300000000 /dev/zero | gzip -9 >"$D/zero.log.gz"
 t0=$(date +%s)
-out=$(timeout 60 "$BW" log "$D/zero.log.gz" 2>&1); rc=$?
+out=$(timeout -k 5 60 "$BW" log "$D/zero.log.gz" 2>&1); rc=$?
 s=$(($(date +%s) - t0))
 if [ $rc -eq 1 ] && [ $s -le 10 ] &&
    echo "$out" | grep -q "zero.log.gz:1: no newline in 16 MiB: not a log, stopped reading it"; then
@@ -69,7 +69,7 @@ long=$(head -c 2000000 /dev/zero | tr '\0' x)
 { i=0; while [ $i -lt 40 ]; do echo "$long"; i=$((i + 1)); done; echo '{"type":"never"}'; } |
 	gzip >"$D/longs.log.gz"
 out=$("$BW" log --json "$D/long.log.gz" 2>"$D/long.err"); rc=$?
-out2=$(timeout 60 "$BW" log --json "$D/longs.log.gz" 2>"$D/longs.err"); rc2=$?
+out2=$(timeout -k 5 60 "$BW" log --json "$D/longs.log.gz" 2>"$D/longs.err"); rc2=$?
 if [ $rc -eq 0 ] && [ "$(echo "$out" | tr '\n' ' ')" = '{"type":"a"} {"type":"b"} ' ] &&
    grep -q "long.log.gz:2: line longer than the 1 MiB limit (2000000 bytes), skipped" "$D/long.err" &&
    grep -q "long.log.gz:3: line longer than the 1 MiB limit" "$D/long.err" &&
@@ -101,6 +101,9 @@ mv "$F" "$F.1"
 printf '{"type":"new"}\nnewbad\n' >"$F"	# the new file: 1, 2
 sleep 1.5
 kill -INT $fpid
+i=0
+while kill -0 $fpid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill -KILL $fpid 2>/dev/null	# SIGINT not heeded: the test fails
 wait $fpid; rc=$?
 if [ $rc -eq 0 ] &&
    [ "$(tr '\n' ' ' <"$D/f.out")" = '{"type":"a"} {"type":"b"} {"type":"c"} {"type":"d"} {"type":"new"} ' ] &&
@@ -110,7 +113,7 @@ else
 	fail log-follow-lines-numbered "exit $rc: $(tr '\n' ' ' <"$D/f.out") / $(cat "$D/f.err")"
 fi
 # endless input under -f: given up as by the reader, bounded
-out=$(timeout 30 "$BW" log -f /dev/zero 2>&1); rc=$?
+out=$(timeout -k 5 30 "$BW" log -f /dev/zero 2>&1); rc=$?
 if [ $rc -eq 1 ] && echo "$out" | grep -q "/dev/zero:1: no newline in 16 MiB: not a log, stopped reading it"; then
 	pass log-follow-endless-line
 else
@@ -158,7 +161,7 @@ stop() { kill -TERM $EPID; wait $EPID; }
 # refused DIR: the engine must exit non-zero without a ready file
 refused() {
 	conf "$1"
-	out=$(timeout 60 "$BW" run --config "$D/o.conf" --ready-file "$1/ready" 2>&1); rc=$?
+	out=$(timeout -k 5 60 "$BW" run --config "$D/o.conf" --ready-file "$1/ready" 2>&1); rc=$?
 	[ $rc -ne 0 ] && [ ! -e "$1/ready" ]
 }
 printf 'precious\n' >"$D/precious"
