@@ -9,7 +9,7 @@
  * --format auditd, the table under filters, or replay against a fixed rule
  * set.  Bit 3 gzips the file, bit 5 then cuts the gzip stream short (at
  * the parameter's share of it), and bit 4 repeats the file up to
- * (parameter + 1) * 16 KiB (at most 50,000 lines), for lines and files
+ * (parameter + 1) * 4 KiB (at most 50,000 lines), for lines and files
  * past the reader's limits (a small input can make a gzip bomb).  Raw
  * gzip input is read as gzip.
  *
@@ -27,7 +27,7 @@
 #include "cli.h"
 #include "fuzz.h"
 
-#define REPEAT_UNIT (16 * 1024)
+#define REPEAT_UNIT (4 * 1024)
 #define MAX_LINES 50000
 #define EXPLAIN_ID "4242-1f00-1"
 
