@@ -12,9 +12,11 @@
 #include <time.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/membarrier.h>
 
 #include "args.h"
 #include "cli.h"
@@ -954,15 +956,37 @@ static void rings_empty(struct run_ctx *r, int64_t ns)
 }
 
 /*
- * Stopping: what the rings hold is written for up to a second; what a
- * storm that goes on leaves after that is counted, and said in lost
- * records, so that every record taken from the kernel is written or
- * counted.  Then the final losses, metrics and everything pending.
+ * Every program detached, the decisions' and the tracers': no record is
+ * made after this.  One that was running meanwhile finishes its record
+ * inside an RCU read-side section, which membarrier(MEMBARRIER_CMD_GLOBAL)
+ * waits out (synchronize_rcu()); where it cannot, a pause far longer than
+ * any program runs.
+ */
+static void detach_all(struct run_ctx *r)
+{
+	engine_detach(&r->eng);
+	if (r->sct.skel)
+		sct_unlink(&r->sct);
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
+		if (r->tr[i].inst.skel)
+			tr_unlink(&r->tr[i].inst);
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(100 * 1000);
+}
+
+/*
+ * Stopping: what the rings hold is written for up to a second; then the
+ * programs are detached, and what they made meanwhile is written for up
+ * to another second; what is left after that is counted, and said in
+ * lost records.  So every record the kernel made is written or counted.
+ * Then the final losses, metrics and everything pending.
  */
 static void finish(struct run_ctx *r)
 {
 	reload_abandon(r);
 	rings_empty(r, STOP_DRAIN_NS);
+	detach_all(r);
+	rings_empty(r, STOP_DRAIN_NS);	/* no record comes after these */
 	for (size_t i = 0; i < r->nrings; i++)
 		r->ring[i].counting = true;
 	rings_empty(r, STOP_DRAIN_NS);

@@ -696,10 +696,16 @@ int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
 	return 0;
 }
 
-void engine_close(struct bw_engine *e)
+void engine_detach(struct bw_engine *e)
 {
 	for (int i = 0; i < e->nlinks; i++)
 		bpf_link__destroy(e->links[i]);
+	e->nlinks = 0;
+}
+
+void engine_close(struct bw_engine *e)
+{
+	engine_detach(e);
 	if (e->skel)
 		bulwark_bpf__destroy(e->skel);
 	for (int s = 0; s < BW_SLOTS; s++) {

@@ -99,6 +99,8 @@ int engine_lost_per_cpu(const struct bw_engine *e, uint32_t cls, uint64_t **vals
 /* Runs, run time (needs kernel.bpf_stats_enabled) and size of program i. */
 int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
 		      uint64_t *run_ns, uint32_t *insns);
+/* Every program detached; the maps stay readable until engine_close. */
+void engine_detach(struct bw_engine *e);
 void engine_close(struct bw_engine *e);
 
 const char *prog_state_name(enum prog_state s);

@@ -95,9 +95,15 @@ uint64_t sct_lost(const struct sct *t)
 	return percpu_counter_sum(bpf_map__fd(t->skel->maps.tr_lost), 0);
 }
 
-void sct_close(struct sct *t)
+void sct_unlink(struct sct *t)
 {
 	bpf_link__destroy(t->link);
+	t->link = NULL;
+}
+
+void sct_close(struct sct *t)
+{
+	sct_unlink(t);
 	syscall_bpf__destroy(t->skel);
 	memset(t, 0, sizeof(*t));
 }

@@ -32,6 +32,8 @@ int sct_probe(char *err, size_t errlen);
 int sct_events_fd(const struct sct *t);
 /* Records lost in the kernel (ring buffer full) so far. */
 uint64_t sct_lost(const struct sct *t);
+/* Detached; its ring and loss counter stay until sct_close. */
+void sct_unlink(struct sct *t);
 void sct_close(struct sct *t);
 /* The fields of one record, as JSON members (for the log and -j). */
 void sct_event_json(struct json *j, const struct sct_event *e);

@@ -59,13 +59,18 @@ static bool prog_in(const char *name, const char *list)
 	return false;
 }
 
-static void tr_detach(struct tr_inst *t)
+void tr_unlink(struct tr_inst *t)
 {
 	for (size_t i = 0; i < t->nlinks; i++)
 		bpf_link__destroy(t->links[i]);
 	free(t->links);
 	t->links = NULL;
 	t->nlinks = 0;
+}
+
+static void tr_detach(struct tr_inst *t)
+{
+	tr_unlink(t);
 	if (t->skel)
 		t->d->skel_destroy(t->skel);
 	t->skel = NULL;

@@ -105,6 +105,8 @@ int tr_open_via(struct tr_inst *t, const struct tracer_desc *d,
 		char *err, size_t errlen);
 int tr_events_fd(const struct tr_inst *t);
 uint64_t tr_lost(const struct tr_inst *t);
+/* Its programs detached; its ring and loss counter stay until tr_close. */
+void tr_unlink(struct tr_inst *t);
 void tr_close(struct tr_inst *t);
 
 /* The whole record as JSON members: identity, then the tracer's fields. */
