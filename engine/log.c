@@ -185,15 +185,23 @@ static int check_dir(const struct bw_log *l)
 	/* the directory itself, then each one above it, up to / */
 	for (bool self = true; !err; self = false) {
 		const char *what = self ? "its directory" : "the directory above it";
+		bool ours;
 
 		if (!stat(real, &st) && others_write(&st)) {
-			if (st.st_mode & S_ISVTX && (st.st_uid == 0 || st.st_uid == geteuid())) {
+			ours = st.st_uid == 0 || st.st_uid == geteuid();
+			if (st.st_mode & S_ISVTX && ours) {
 				if (self)
 					refuse(l, 0, "warning: its directory %s is writable by others "
 					       "(mode %04o) with the sticky bit: accepted, but a "
 					       "file planted at the log's name stops the logging; "
 					       "make it writable by root only", real,
 					       (unsigned int)(st.st_mode & 07777));
+			} else if (!self && ours && !(st.st_mode & S_IWOTH)) {
+				/* a distribution's /var/log (Ubuntu: root:syslog 0775) */
+				refuse(l, 0, "warning: the directory above it %s is writable by "
+				       "group %u (mode %04o): accepted, but its members could "
+				       "replace the log's directory", real,
+				       (unsigned int)st.st_gid, (unsigned int)(st.st_mode & 07777));
 			} else {
 				err = refuse(l, -EPERM, "%s %s is writable by others (mode %04o, "
 					     "owner %u, group %u): refused; make it owned and "

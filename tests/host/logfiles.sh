@@ -10,7 +10,8 @@
 #   - a log that is a hard link, owned by another user: refused; hard links
 #     planted at the rotation's names: left alone
 #   - the log's directory (or one above it) writable by others: refused;
-#     world-writable with the sticky bit: a warning
+#     world-writable with the sticky bit, or a directory above it writable
+#     by another group: a warning
 #   - symlinks and directories planted at the status, metrics and ready
 #     files and at their .tmp names: not followed, the engine starts
 #   logfiles.sh BULWARK DIR
@@ -252,6 +253,23 @@ if refused "$W/sub" && echo "$out" | grep -q "audit log $W/sub/audit.log: the di
 else
 	fail log-dir-parent-writable-refused "exit $rc: $out"
 fi
+# a directory above, group-writable by another group (Ubuntu's /var/log is
+# root:syslog 0775): a warning, and the engine runs
+chmod 0775 "$W"
+chgrp 65534 "$W"
+if start "$W/sub"; then
+	stop
+	if grep -q "audit log $W/sub/audit.log: warning: the directory above it $W is writable by group 65534 (mode 0775): accepted" "$D/run.err" &&
+	   grep -q '"type":"stop"' "$W/sub/audit.log"; then
+		pass log-dir-parent-group-warned
+	else
+		fail log-dir-parent-group-warned "$(head -c 600 "$D/run.err")"
+	fi
+else
+	fail log-dir-parent-group-warned "engine not ready: $(head -c 600 "$D/run.err")"
+	kill $EPID 2>/dev/null
+fi
+chgrp 0 "$W"
 # world-writable with the sticky bit (/tmp): a warning, and the engine runs
 chmod 1777 "$W"
 if start "$W"; then
