@@ -16,6 +16,7 @@ BUILD_DEPS	:= gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev \
 TEST_DEPS	:= libcmocka-dev qemu-system-x86 busybox-static cpio \
 		   libclang-rt-14-dev auditd jq procps
 
+DEPFLAGS	= -MMD -MP
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CFLAGS		?= -O2 -g
 CFLAGS		+= -std=c11 -D_GNU_SOURCE $(WARN) -DBW_VERSION=\"$(VERSION)\" \
@@ -45,7 +46,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all deps build-deps test-deps run test unit-test host-test vm-test \
-	bench clean install check-rules fuzz fuzz-build fuzz-test
+	bench clean install check-rules lint fuzz fuzz-build fuzz-test
 
 all: $(OUTPUT)/bulwark
 
@@ -76,9 +77,9 @@ deps: test-deps
 $(OUTPUT) $(OUTPUT)/asan $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h | $(OUTPUT)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
@@ -90,13 +91,15 @@ ENGINE_OBJS	:= $(patsubst engine/%.c,$(OUTPUT)/%.o,$(ENGINE_SRCS))
 ASAN_OBJS	:= $(patsubst engine/%.c,$(OUTPUT)/asan/%.o,$(ENGINE_SRCS))
 ASAN_LIB_OBJS	:= $(filter-out $(OUTPUT)/asan/main.o,$(ASAN_OBJS))
 
-$(OUTPUT)/%.o: engine/%.c engine/*.h bpf/*.h $(SKELS) | $(OUTPUT)
+# Each object depends on the headers it includes (-MMD -MP: the .d files
+# beside the objects); the skeletons must exist before any is compiled.
+$(OUTPUT)/%.o: engine/%.c | $(OUTPUT) $(SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(OUTPUT)/asan/%.o: engine/%.c engine/*.h bpf/*.h $(SKELS) | $(OUTPUT)/asan
+$(OUTPUT)/asan/%.o: engine/%.c | $(OUTPUT)/asan $(SKELS)
 	$(call msg,CC-ASAN,$@)
-	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(OUTPUT)/bulwark: $(ENGINE_OBJS)
 	$(call msg,LINK,$@)
@@ -111,7 +114,7 @@ UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC-TEST,$@)
-	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -iquote tests/unit $< $(ASAN_LIB_OBJS) \
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -iquote tests/unit $< $(ASAN_LIB_OBJS) \
 		$(LIBS) -lcmocka -o $@
 
 # Helper for the VM tests: static, so it runs in a busybox initramfs.
@@ -163,9 +166,9 @@ FUZZ_CFLAGS	:= -O1 -g -std=c11 -D_GNU_SOURCE $(WARN) -DBW_VERSION=\"$(VERSION)\"
 $(OUTPUT)/fuzz/obj:
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/fuzz/obj/%.o: engine/%.c engine/*.h bpf/*.h $(SKELS) | $(OUTPUT)/fuzz/obj
+$(OUTPUT)/fuzz/obj/%.o: engine/%.c | $(OUTPUT)/fuzz/obj $(SKELS)
 	$(call msg,CC-FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/unit/compile_ref.h $(FUZZ_OBJS)
 	$(call msg,FUZZ,$@)
@@ -180,6 +183,22 @@ fuzz: $(FUZZ_BINS)
 fuzz-test: $(FUZZ_BINS)
 	$(Q)tests/run-suite fuzz tests/fuzz/run.sh --seconds $(FUZZ_TEST_SECONDS) \
 		$(OUTPUT)/fuzz $(FUZZ_NAMES)
+
+# Every header compiles on its own (what it uses, it includes).
+LINT_BPF_HDRS	:= $(wildcard bpf/*.bpf.h)
+LINT_C_HDRS	:= $(filter-out $(LINT_BPF_HDRS),$(wildcard engine/*.h bpf/*.h))
+lint: $(SKELS)
+	$(Q)status=0; \
+	for h in $(LINT_C_HDRS); do \
+		$(CC) $(CFLAGS) -Wno-unused-function -fsyntax-only -x c $$h || { echo "lint: $$h"; status=1; }; \
+	done; \
+	for h in $(LINT_BPF_HDRS); do \
+		$(CLANG) $(BPF_CFLAGS) -Wno-unused-function -fsyntax-only -x c $$h || { echo "lint: $$h"; status=1; }; \
+	done; \
+	[ $$status = 0 ] && echo "  LINT    $(words $(LINT_C_HDRS) $(LINT_BPF_HDRS)) headers compile on their own"; \
+	exit $$status
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/asan/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/fuzz/obj/*.d)
 
 check-rules: $(OUTPUT)/bulwark
 	$(Q)$(OUTPUT)/bulwark check --config policies/default.conf

@@ -3,6 +3,11 @@
 #ifndef BULWARK_COMMON_BPF_H
 #define BULWARK_COMMON_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
 #define BW_TS_COMPAT	0x0002		/* thread_info.status: a 32-bit syscall */
 #define BW_X32_BIT	0x40000000u
 

@@ -24,6 +24,12 @@
 #ifndef BULWARK_CONTAINER_BPF_H
 #define BULWARK_CONTAINER_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "common.bpf.h"
+
 #include "container_ids.h"
 
 #define CTR_MASK	(BW_CTR_NAME_BUF - 1)

@@ -6,6 +6,12 @@
 #ifndef BULWARK_IDENT_BPF_H
 #define BULWARK_IDENT_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "trace.h"
+
 /* The pid namespace t lives in (not the one its children will get). */
 static __always_inline __u32 tr_pidns_of(struct task_struct *t)
 {

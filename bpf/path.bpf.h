@@ -2,12 +2,13 @@
 /*
  * The path walk of bulwark's LSM programs: a path resolved exactly, as
  * seen from the initial mount namespace, into a per-CPU buffer, or
- * flagged as cut or unresolved (docs/rules.md, "Paths").  Included by
- * policy.bpf.h, after the maps and the scratch area it uses.
+ * flagged as cut or unresolved (docs/rules.md, "Paths"), in the per-CPU
+ * scratch area.
  */
 #ifndef BULWARK_PATH_BPF_H
 #define BULWARK_PATH_BPF_H
 
+#include "maps.bpf.h"
 
 enum walk_state {
 	W_PATH = 0,	/* components and mount crossings towards the root */

@@ -7,6 +7,10 @@
 #ifndef BULWARK_TRACE_BPF_H
 #define BULWARK_TRACE_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "trace.h"
 #include "common.bpf.h"
 #include "container.bpf.h"

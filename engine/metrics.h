@@ -2,6 +2,7 @@
 #ifndef BULWARK_METRICS_H
 #define BULWARK_METRICS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "events.h"

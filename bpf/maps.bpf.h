@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The state bulwark's LSM programs share: the globals the engine sets,
+ * the policy maps (docs/design.md), the process table, the record ring
+ * and the per-CPU scratch area a decision is built in.  The maps are
+ * bulwark.bpf.c's: only that object includes this (via policy.bpf.h).
+ */
+#ifndef BULWARK_MAPS_BPF_H
+#define BULWARK_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "events.h"
+#include "common.bpf.h"
+#include "container.bpf.h"
+#include "ident.bpf.h"
+
+#define EPERM		1
+#define MS_REMOUNT	32
+#define MS_BIND		4096
+#define MS_MOVE		8192
+#define SHM_RDONLY	010000
+#define SI_USER		0
+#define SI_QUEUE	-1
+#define SI_TKILL	-6
+
+/* Generation of the live policy; 0 = none.  Written by the engine with a
+ * single aligned 64-bit store, which is what makes a policy switch atomic. */
+volatile __u64 active_gen;
+/* tgid of the engine, so its own activity is never decided on. */
+const volatile __u32 engine_tgid;
+/* LSM programs are live: syscall denies in guarded calls are theirs. */
+const volatile __u32 lsm_enforcing;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_NUM_ENTRIES);
+	__type(key, struct bw_num_key);
+	__type(value, struct bw_bitmap);
+} num_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_STR_ENTRIES);
+	__type(key, struct bw_str_key);
+	__type(value, struct bw_bitmap);
+} str_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, BW_PATH_ENTRIES);
+	__type(key, struct bw_path_key);
+	__type(value, struct bw_bitmap);
+} path_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_DEF_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct bw_bitmap);
+} def_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_RULE_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct bw_rule_info);
+} rule_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_SLOTS * BW_NCLASS);
+	__type(key, __u32);
+	__type(value, struct bw_class_meta);
+} meta_map SEC(".maps");
+
+/* Per (slot, arch, number): BW_SC_RULES and BW_SC_GUARD bits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BW_SC_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u32);
+} sc_map SEC(".maps");
+
+/* Executable of every process, by tgid (struct bw_proc, events.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct bw_proc);
+} proc_map SEC(".maps");
+
+/* Container of each cgroup (ids are never reused), by cgroup id. */
+struct ctr_slot {
+	char id[BW_CONTAINER_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct ctr_slot);
+} ctr_cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+/* Records that could not be written to the ring buffer, per class. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BW_LOST_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_map SEC(".maps");
+
+#define PW_SIZE		4096	/* PATH_MAX: the longest path resolved */
+#define PW_STEPS	8192	/* components, mount crossings, mount lookups */
+#define PW_SB_MOUNTS	256	/* mounts of a superblock examined */
+
+/* Scratch slots: the second is for hooks that may run in interrupt
+ * context on top of another program (file_send_sigiotask). */
+#define SCRATCH_TASK	0
+#define SCRATCH_IRQ	1
+
+/* Subject values already read for this decision (scratch.have). */
+#define HAVE_COMM	1
+#define HAVE_EXE	2
+#define HAVE_PCOMM	4
+#define HAVE_CONTAINER	8
+#define HAVE_PATH	16	/* exec: the file's path (lazy_file) */
+
+struct scratch {
+	struct bw_bitmap acc;
+	struct bw_event ev;
+	struct bw_path_key pkey;
+	struct bw_str_key skey;
+	struct bw_proc proc;
+	struct file *lazy_file;	/* exec: resolved only if a rule or record needs it */
+	__u32 have;		/* HAVE_* */
+	__u32 nw;		/* bitmap words in use: (rules of the class + 63) / 64 */
+	__u32 key;		/* this scratch's slot (SCRATCH_*) */
+	char buf[PW_SIZE + 256];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+/* Inode number of the initial mount namespace (of PID 1), set by the
+ * engine; paths are resolved as seen from there.  0: as the mount seen. */
+const volatile __u32 host_mntns;
+
+#endif
