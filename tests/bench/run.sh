@@ -21,6 +21,8 @@ if [ "${1:-}" = --report ]; then
 	tr -d '\r' <"$2" | grep -E '^(BENCH:|PASS: vm/|FAIL: vm/|INFO: bench)' >"$out"
 else
 	[ $# -eq 2 ] || { echo "usage: $0 BULWARK BWTEST | --report CONSOLE_LOG" >&2; exit 2; }
+	# the matrix takes 10-15 minutes of TCG time on an idle host
+	BW_VM_TIMEOUT=${BW_VM_TIMEOUT:-1800} \
 	BW_VM_SCENARIOS=bench BW_VM_LOG=${BW_VM_LOG:-/tmp/bulwark-bench-console.log} \
 		tests/vm/run.sh "$1" "$2" | tee "$out"
 fi
@@ -99,7 +101,13 @@ BEGIN {
 	plab["kill0"] = "kill(pid,0) task_kill"; plab["mount"] = "mount+umount sb_(u)mount"
 	plab["open"] = "open+close (control)"; plab["getppid"] = "getppid() sys_enter"
 	plab["exec"] = "fork+exec bprm_check, mmap"
-	split("r10 r4096 sysu10 sys10 sys4096 audit10 tracer", cfo, " ")
+	ncfo = split("floor r10 r4096 sysu10 sys10 sys4096 audit10 tracer auditd-nomatch auditd-match opensnoop execsnoop", cfo, " ")
+	cl["floor"] = "rules of another class only"
+	cl["auditd-nomatch"] = "auditd, rule matching nothing"; cl["auditd-match"] = "auditd, rule matching bwtest"
+	cl["opensnoop"] = "libbpf-tools opensnoop (filtered)"; cl["execsnoop"] = "libbpf-tools execsnoop (filtered)"
+	# not bulwark engines: no BPF programs or stop record of ours
+	split("tracer auditd-nomatch auditd-match opensnoop execsnoop", t, " ")
+	for (i in t) noeng[t[i]] = 1
 	cl["r10"] = "10 rules/class"; cl["r4096"] = "4,096 rules/class"
 	cl["sysu10"] = "10 syscall rules (uname)"; cl["sys10"] = "10 syscall rules (getppid)"
 	cl["sys4096"] = "4,096 syscall rules (getppid)"; cl["audit10"] = "10 matching audit rules/class"
@@ -132,7 +140,7 @@ BEGIN {
 /^INFO: bench: runs/ { sub(/^INFO: bench: /, ""); nline = $0 }
 END {
 	for (i = 1; i <= 9; i++) if (opo[i] in have) ops[++no] = opo[i]
-	for (i = 1; i <= 7; i++) if (cfo[i] in hc) cfgs[++nc] = cfo[i]
+	for (i = 1; i <= ncfo; i++) if (cfo[i] in hc) cfgs[++nc] = cfo[i]
 	if (!no) exit
 	# the no-engine rounds (none-K) before and after each configuration
 	# (older logs: none at the start, none2 at the end)
@@ -203,9 +211,9 @@ END {
 	printf "Each cell: ns per run of the program, × runs per operation, over the measured runs; programs\n"
 	printf "that ran at least once per two operations.\n\n"
 	printf "| operation | program |"
-	for (j = 1; j <= nc; j++) if (cfgs[j] != "tracer") printf " %s |", cl[cfgs[j]]
+	for (j = 1; j <= nc; j++) if (!(cfgs[j] in noeng)) printf " %s |", cl[cfgs[j]]
 	printf "\n|---|---|"
-	for (j = 1; j <= nc; j++) if (cfgs[j] != "tracer") printf "---|"
+	for (j = 1; j <= nc; j++) if (!(cfgs[j] in noeng)) printf "---|"
 	printf "\n"
 	for (i = 1; i <= no; i++) {
 		o = ops[i]
@@ -229,7 +237,7 @@ END {
 			printf "| %s | %s |", lab[o], p
 			for (j = 1; j <= nc; j++) {
 				c = cfgs[j]
-				if (c == "tracer") continue
+				if ((c in noeng)) continue
 				if ((o, c, p) in pns) printf " %s ×%s |", ns(pns[o, c, p]), prpc[o, c, p]
 				else printf " – |"
 			}
@@ -239,16 +247,16 @@ END {
 	printf "\nBPF time per operation: the sum of runs × ns over those programs, and in brackets that time as a\n"
 	printf "share of the operation without an engine (the part of the ratio the programs themselves account for).\n\n"
 	printf "| operation |"
-	for (j = 1; j <= nc; j++) if (cfgs[j] != "tracer") printf " %s |", cl[cfgs[j]]
+	for (j = 1; j <= nc; j++) if (!(cfgs[j] in noeng)) printf " %s |", cl[cfgs[j]]
 	printf "\n|---|"
-	for (j = 1; j <= nc; j++) if (cfgs[j] != "tracer") printf "---|"
+	for (j = 1; j <= nc; j++) if (!(cfgs[j] in noeng)) printf "---|"
 	printf "\n"
 	for (i = 1; i <= no; i++) {
 		o = ops[i]
 		printf "| %s |", lab[o]
 		for (j = 1; j <= nc; j++) {
 			c = cfgs[j]
-			if (c == "tracer") continue
+			if ((c in noeng)) continue
 			if ((o, c) in med) printf " %s (%+.0f%%) |", ns(bpf[o, c]), 100 * bpf[o, c] / b[o, c]
 			else printf " – |"
 		}
@@ -261,9 +269,9 @@ END {
 	printf "\nThe stop record of each engine: runs and ns per run of every program that ran, over the engine'"'"'s\n"
 	printf "whole life (all the operations above, the warm-up runs, the shell and the engine itself).\n\n"
 	printf "| program |"
-	for (j = 1; j <= nc; j++) if (cfgs[j] != "tracer") printf " %s |", cl[cfgs[j]]
+	for (j = 1; j <= nc; j++) if (!(cfgs[j] in noeng)) printf " %s |", cl[cfgs[j]]
 	printf "\n|---|"
-	for (j = 1; j <= nc; j++) if (cfgs[j] != "tracer") printf "---|"
+	for (j = 1; j <= nc; j++) if (!(cfgs[j] in noeng)) printf "---|"
 	printf "\n"
 	for (k = 1; k <= nsp; k++) {
 		p = spl[k]
@@ -273,7 +281,7 @@ END {
 		printf "| %s |", p
 		for (j = 1; j <= nc; j++) {
 			c = cfgs[j]
-			if (c == "tracer") continue
+			if ((c in noeng)) continue
 			if (sruns[c, p] > 0) printf " %d × %s |", sruns[c, p], ns(sns[c, p] / sruns[c, p])
 			else printf " – |"
 		}
@@ -283,7 +291,7 @@ END {
 	printf "\n## Configurations\n\n| configuration | rules | start to ready | peak RSS | decision records | lost |\n|---|---|---|---|---|---|\n"
 	for (j = 1; j <= nc; j++) {
 		c = cfgs[j]
-		if (c == "tracer") continue
+		if ((c in noeng)) continue
 		printf "| %s | %s | %s s | %.1f MiB | %s | %s |\n", cl[c], crules[c], cstart[c], crss[c] / 1024, cdec[c], clost[c] == "" ? "–" : clost[c]
 	}
 	if (("setuid", "audit10") in rec) {

@@ -250,6 +250,8 @@ prog_stats() {	# prog_stats LOG PROG
 #   gen DIR sys-uname COUNT | sys-getppid COUNT   syscall rules
 #   gen DIR audit 10        audit rules matching bwtest in every class
 #   gen DIR raw COUNT       capable rules for cap_net_raw only (as before)
+#   gen DIR floor COUNT     exec rules only: the other classes' hooks run
+#                           and leave at once (the floor of a hook)
 gen() {
 	rm -rf "$1"
 	mkdir -p "$1"
@@ -278,6 +280,8 @@ gen() {
 				rule("amnt" i, "mount", "audit", "operation = mount, umount\ncomm = bwtest\n")
 				rule("aexe" i, "exec", "audit", "path = /bin/bulwark\ncomm = bwtest\n")
 				rule("asys" i, "syscall", "audit", "syscall = getppid\ncomm = bwtest\n")
+			} else if (kind == "floor") {
+				rule("exe" i, "exec", "deny", "path = /nonexistent/" i "/\n")
 			} else if (kind == "raw") {
 				rule("r" i, "capable", "deny", "capability = cap_net_raw\ncomm = nomatch" i "\n")
 			}
@@ -316,6 +320,80 @@ engine_down() {	# engine_down CFG: SIGTERM, and the log's stop record
 	sed 's/^/bw-stderr: /' $T/$1.err | tail -n 5
 }
 
+# Peers, for contrast: Debian's auditd with one syscall rule for the
+# calls of the operations (matching nothing, or every call of bwtest, as
+# bulwark's audit rules match on comm), and Debian's libbpf-tools
+# opensnoop and execsnoop filtering everything out in the kernel.  Their
+# output goes to files; the libbpf tools print a header once attached.
+AUDIT_CALLS="-S setuid -S chown -S fchownat -S shmget -S kill -S mount -S umount2 -S getppid -S execve -S openat"
+LBT_STDBUF=$(cat /bwvm/libbpf-tools.stdbuf 2>/dev/null)
+peer_up() {	# peer_up CFG: sets EPID; false, with a note, when it cannot start
+	local i=0 f
+	EPID=
+	case $1 in
+	auditd-*)
+		if [ -e /bwvm/auditd.why ]; then
+			fail_note "$1: $(cat /bwvm/auditd.why)"
+			return 1
+		fi
+		if ! /sbin/auditd >$T/auditd.err 2>&1; then
+			fail_note "$1: auditd did not start: $(head -c 300 $T/auditd.err)"
+			return 1
+		fi
+		# Debian's default rules (audit.rules): a backlog of 8192 records,
+		# and a task waits up to a minute when it is full (nothing lost)
+		auditctl -b 8192 --backlog_wait_time 60000 -f 1 >/dev/null 2>&1
+		f="exe=/nonexistent"
+		[ "$1" = auditd-nomatch ] || f="exe=/bin/bwtest"
+		# shellcheck disable=SC2086
+		while ! auditctl -a always,exit -F arch=b64 $AUDIT_CALLS -F $f >$T/auditctl.err 2>&1; do
+			i=$((i + 1))
+			if [ $i -gt 50 ]; then
+				fail_note "$1: auditctl: $(head -c 300 $T/auditctl.err)"
+				return 1
+			fi
+			sleep 0.2
+		done
+		EPID=$(cat /var/run/auditd.pid 2>/dev/null)
+		;;
+	opensnoop|execsnoop)
+		if [ -s /bwvm/libbpf-tools.why ]; then
+			fail_note "$1: $(cat /bwvm/libbpf-tools.why)"
+			return 1
+		fi
+		f="-p 1"
+		[ "$1" = opensnoop ] || f="-u 200001"
+		# shellcheck disable=SC2086
+		TZ=UTC0 LD_PRELOAD=$LBT_STDBUF _STDBUF_O=L /usr/sbin/$1 $f >$T/peer.out 2>$T/peer.err &
+		EPID=$!
+		while ! grep -Eq '^(PID|COMM|PCOMM|TIME) ' $T/peer.out; do
+			i=$((i + 1))
+			if [ $i -gt 900 ] || ! kill -0 $EPID 2>/dev/null; then
+				fail_note "$1: not attached: $(head -c 300 $T/peer.err)"
+				return 1
+			fi
+			sleep 0.2
+		done
+		;;
+	esac
+}
+
+peer_down() {	# peer_down CFG
+	case $1 in
+	auditd-*)
+		auditctl -D >/dev/null 2>&1
+		echo "INFO: bench: $1: audit.log $(wc -l </var/log/audit/audit.log 2>/dev/null) lines, auditctl -s: $(auditctl -s 2>&1 | tr '\n' ' ')"
+		kill -TERM "$EPID" 2>/dev/null
+		while kill -0 "$EPID" 2>/dev/null; do sleep 0.2; done
+		rm -f /var/log/audit/audit.log*
+		;;
+	*)
+		kill -INT "$EPID" 2>/dev/null
+		wait "$EPID"
+		;;
+	esac
+}
+
 # bench_cfg CFG [RULES [audit]]: every operation with no engine (no RULES)
 # or with an engine holding RULES; "tracer" runs the syscall tracer
 # instead.  With "audit", the records written and lost per operation too.
@@ -324,6 +402,11 @@ bench_cfg() {
 	EPID=
 	START_CS=0
 	: >$T/$cfg.lines
+	case $cfg in
+	auditd-*|opensnoop|execsnoop)
+		peer_up $cfg || return
+		;;
+	esac
 	if [ "$cfg" = tracer ]; then
 		$BW trace syscall -c nomatch -d 3600 >/dev/null 2>$T/tracer.err &
 		EPID=$!
@@ -361,6 +444,11 @@ bench_cfg() {
 		fi
 	done
 	MAXN=
+	case $cfg in
+	auditd-*|opensnoop|execsnoop)
+		peer_down $cfg
+		;;
+	esac
 	if [ "$cfg" = tracer ]; then
 		kill -INT $EPID
 		wait $EPID
@@ -418,6 +506,7 @@ gen $T/sysu10 sys-uname 10
 gen $T/sys10 sys-getppid 10
 gen $T/sys4096 sys-getppid 4096
 gen $T/audit10 audit 10
+gen $T/floor floor 1
 gen $T/one raw 1
 gen $T/many raw 4096
 
@@ -465,6 +554,23 @@ bench_cfg audit10 $T/audit10 audit
 bench_cfg none-7
 bench_cfg tracer
 bench_cfg none-8
+bench_cfg floor $T/floor
+bench_cfg none-9
+bench_cfg auditd-nomatch
+bench_cfg none-10
+# every call of bwtest writes a record: as few as with bulwark's audit rules
+MAXN=$AUDIT_MAX
+bench_cfg auditd-match
+bench_cfg none-11
+# the libbpf tools: only the operations whose syscalls they trace
+ALL_OPS=$OPS
+OPS="open exec"
+bench_cfg opensnoop
+OPS="exec"
+bench_cfg execsnoop
+OPS="open exec"
+bench_cfg none-12
+OPS=$ALL_OPS
 t1=$(now_cs)
 echo "INFO: bench: the matrix took $(((t1 - t0) / 100)) s"
 

@@ -138,7 +138,7 @@ say "kernel: $kernel_desc"
 # ---- Debian's libbpf-tools (the libbpf-tools group runs them beside ours)
 
 lbt_pkg=libbpf-tools
-lbt_tools="opensnoop mountsnoop sigsnoop capable"
+lbt_tools="opensnoop mountsnoop sigsnoop capable execsnoop"
 # Debian's tools block-buffer stdout into a file; the VM preloads
 # coreutils' libstdbuf (what stdbuf -oL does) to see their header at once.
 lbt_stdbuf=/usr/libexec/coreutils/libstdbuf.so
@@ -203,7 +203,7 @@ get_libbpf_tools() {
 		lbt_why="cannot extract $lbt_tools from $lbt_pkg $ver (${deb:-no .deb downloaded})"
 		return
 	fi
-	# Keep only the four tools and the licence (the package has 60).
+	# Keep only our tools and the licence (the package has 60).
 	rm -rf "$dir"
 	mkdir -p "$dir/usr/sbin" "$dir/usr/share/doc"
 	for t in $lbt_tools; do
@@ -216,7 +216,7 @@ get_libbpf_tools() {
 }
 
 case ${BW_VM_SCENARIOS:-scenarios} in
-scenarios)
+scenarios|bench)
 	get_libbpf_tools
 	if [ -n "$lbt_dir" ]; then
 		say "$lbt_pkg: $lbt_desc"
@@ -302,6 +302,30 @@ add_libbpf_tools() {
 	echo "$lbt_stdbuf" >"$root/bwvm/libbpf-tools.stdbuf"
 }
 
+# Debian's auditd and auditctl for the bench's contrast (make bench only):
+# the host's (the auditd package is a test dependency) with their
+# libraries and Debian's default auditd.conf, logging to /var/log/audit.
+add_auditd() {
+	local t
+	for t in /sbin/auditd /sbin/auditctl; do
+		if [ ! -x "$t" ] || ! install -D -m 0755 "$t" "$root$t" || ! copy_libs "$t"; then
+			echo "$t (package auditd): ${lib_why:-not found}" >"$root/bwvm/auditd.why"
+			return
+		fi
+	done
+	mkdir -p "$root/etc/audit/plugins.d" "$root/var/log/audit" "$root/var/run"
+	if [ -r /etc/audit/auditd.conf ]; then
+		# the initramfs has no group adm, and no users or groups for
+		# the ENRICHED format to look up on every record
+		sed -e 's/^log_group.*/log_group = root/' \
+		    -e 's/^log_format.*/log_format = RAW/' /etc/audit/auditd.conf \
+			>"$root/etc/audit/auditd.conf"
+	else
+		printf 'log_file = /var/log/audit/audit.log\nflush = INCREMENTAL_ASYNC\nfreq = 50\n' \
+			>"$root/etc/audit/auditd.conf"
+	fi
+}
+
 build_initramfs() {
 	local a
 	mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,mnt,root,run,rules,bwvm,opt/bw} \
@@ -324,6 +348,7 @@ build_initramfs() {
 	done
 	ln -s busybox "$root/bin/bwlt-open"
 	add_libbpf_tools
+	[ "${BW_VM_SCENARIOS:-}" != bench ] || add_auditd
 	install -m 0644 "$here/libbpf-tools.sh" "$root/bwvm/libbpf-tools.sh"
 	install -m 0644 "$here/bypass.sh" "$root/bwvm/bypass.sh"
 	install -m 0644 "$here/hostile.sh" "$root/bwvm/hostile.sh"
