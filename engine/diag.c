@@ -12,6 +12,11 @@ void diag_add(struct diag *d, const char *file, int line, enum diag_sev sev,
 	struct diag_item *it;
 	va_list ap;
 
+	if (sev == DIAG_ERROR && diag_full(d)) {
+		d->errors++;
+		d->dropped++;
+		return;
+	}
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->items = xreallocarray(d->items, d->cap, sizeof(*d->items));
@@ -41,6 +46,11 @@ const char *diag_format(const struct diag_item *it, char *buf, size_t len)
 	return buf;
 }
 
+bool diag_full(const struct diag *d)
+{
+	return d->errors >= DIAG_MAX_ERRORS;
+}
+
 const char *diag_sev_name(enum diag_sev sev)
 {
 	switch (sev) {
@@ -56,6 +66,9 @@ void diag_print(const struct diag *d, FILE *out)
 
 	for (size_t i = 0; i < d->n; i++)
 		fprintf(out, "%s\n", diag_format(&d->items[i], buf, sizeof(buf)));
+	if (diag_full(d))
+		fprintf(out, "stopped after %d errors (%zu more not shown): the rest was not checked\n",
+			DIAG_MAX_ERRORS, d->dropped);
 }
 
 void diag_free(struct diag *d)

@@ -40,6 +40,30 @@ static int read_all(int fd, char *buf, size_t size, size_t *got)
 	return 0;
 }
 
+/* What a file that is not a regular one is, for the message. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
+/*
+ * Only a regular file of at most INI_FILE_MAX bytes is read, and the check
+ * comes before the open: opening a device can block or act (a tape
+ * rewinds), a FIFO with no writer blocks.  A symbolic link is followed to
+ * what it names.  The open itself is O_NONBLOCK and checked again with
+ * fstat, for a file replaced in between; at most st_size bytes are read,
+ * whatever the file grows to meanwhile.
+ */
 static int read_file(const char *path, char **out, struct diag *d)
 {
 	struct stat st;
@@ -47,19 +71,33 @@ static int read_file(const char *path, char **out, struct diag *d)
 	char *buf;
 	int fd;
 
-	/* O_NONBLOCK: a FIFO must not hang the open; it is refused below */
+	if (stat(path, &st)) {
+		diag_err(d, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_err(d, path, 0, "not a regular file (%s)", file_kind(st.st_mode));
+		return -1;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		diag_err(d, path, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		diag_err(d, path, 0, "not a regular file");
+	if (fstat(fd, &st)) {
+		diag_err(d, path, 0, "cannot read: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_err(d, path, 0, "not a regular file (%s, put there while it was opened)",
+			 file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
 	if (st.st_size > INI_FILE_MAX) {
-		diag_err(d, path, 0, "file larger than %d bytes", INI_FILE_MAX);
+		diag_err(d, path, 0, "file larger than %d bytes (%lld bytes)",
+			 INI_FILE_MAX, (long long)st.st_size);
 		close(fd);
 		return -1;
 	}
@@ -189,6 +227,7 @@ static void add_section(struct ini_file *f, const char *name, size_t len,
 	}
 	f->sections[f->nsections].name = xstrndup(name, len);
 	f->sections[f->nsections].line = line;
+	f->sections[f->nsections].nkeys = 0;
 	f->nsections++;
 }
 
@@ -283,6 +322,13 @@ static int scan_key(struct ini_file *f, const char *p, size_t len, int line,
 		diag_err(d, f->path, line, "key outside any section");
 		return -1;
 	}
+	/* said at the first key too many, the others refused with it */
+	if (++f->sections[f->nsections - 1].nkeys > INI_KEYS_MAX) {
+		if (f->sections[f->nsections - 1].nkeys == INI_KEYS_MAX + 1)
+			diag_err(d, f->path, line, "more than %d keys in one section",
+				 INI_KEYS_MAX);
+		return -1;
+	}
 	for (nlen = sep; nlen && is_space(p[nlen - 1]); nlen--)
 		;
 	add_key(f, p, nlen, line);
@@ -341,6 +387,14 @@ int ini_scan(struct ini_file *f, const char *path, const char *what,
 		} else if (scan_line(f, p + skip, len - skip, line, what, d)) {
 			err = -1;
 		}
+		if (f->nsections > INI_SECTIONS_MAX) {
+			diag_err(d, path, line,
+				 "more than %d sections in one file: the rest is not read",
+				 INI_SECTIONS_MAX);
+			return -1;
+		}
+		if (err && diag_full(d))
+			return -1;
 		p = nl ? nl + 1 : p + raw;
 	}
 	return err;

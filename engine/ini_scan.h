@@ -44,10 +44,15 @@ void key_index_free(struct key_index *t);
 #define INI_SECTION_MAX 49	/* longest section name inih keeps */
 #define INI_LINE_MAX 198	/* longest line inih reads whole */
 #define INI_FILE_MAX (1 << 20)
+/* Above the 24,576 rules the kernel holds (rules.c checks): ends a runaway scan. */
+#define INI_SECTIONS_MAX 32768
+/* A rule has 26 keys at most, a policy section fewer. */
+#define INI_KEYS_MAX 256
 
 struct ini_section {
 	char *name;
 	int line;
+	int nkeys;
 };
 
 struct ini_key {

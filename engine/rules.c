@@ -36,8 +36,9 @@ enum vtype {
 	V_SYSCALL,
 };
 
-#define SUBJECT (-1)
+#define SUBJECT BW_CLASS_SUBJECT
 
+/* The rule keys: bpf/events.h's table of dimensions, in its order. */
 static const struct keydef {
 	const char *key;
 	int dim;
@@ -45,28 +46,12 @@ static const struct keydef {
 	enum vtype type;
 	bool neg_ok;
 } keydefs[] = {
-	{ "comm", BW_DIM_COMM, SUBJECT, V_NAME, true },
-	{ "exe", BW_DIM_EXE, SUBJECT, V_PATH, true },
-	{ "uid", BW_DIM_UID, SUBJECT, V_UID, true },
-	{ "gid", BW_DIM_GID, SUBJECT, V_GID, true },
-	{ "parent_comm", BW_DIM_PCOMM, SUBJECT, V_NAME, true },
-	{ "cgroup", BW_DIM_CGROUP, SUBJECT, V_CGROUP, true },
-	{ "container", BW_DIM_CONTAINER, SUBJECT, V_CONTAINER, false },
-	{ "capability", BW_DIM_CAP, BW_CLASS_CAPABLE, V_CAP, true },
-	{ "ipc_kind", BW_DIM_IPC_KIND, BW_CLASS_IPC, V_IPC_KIND, false },
-	{ "access", BW_DIM_IPC_ACCESS, BW_CLASS_IPC, V_IPC_ACCESS, false },
-	{ "owner_uid", BW_DIM_IPC_OWNER, BW_CLASS_IPC, V_UID, true },
-	{ "operation", BW_DIM_MNT_OP, BW_CLASS_MOUNT, V_MOUNT_OP, false },
-	{ "fstype", BW_DIM_MNT_FSTYPE, BW_CLASS_MOUNT, V_NAME, true },
-	{ "source", BW_DIM_MNT_SOURCE, BW_CLASS_MOUNT, V_SOURCE, true },
-	{ "target", BW_DIM_MNT_TARGET, BW_CLASS_MOUNT, V_PATH, true },
-	{ "signal", BW_DIM_SIG, BW_CLASS_SIGNAL, V_SIGNAL, true },
-	{ "target_comm", BW_DIM_SIG_TCOMM, BW_CLASS_SIGNAL, V_NAME, true },
-	{ "target_uid", BW_DIM_SIG_TUID, BW_CLASS_SIGNAL, V_UID, true },
-	{ "same_user", BW_DIM_SIG_SAMEUSER, BW_CLASS_SIGNAL, V_YESNO, false },
-	{ "path", BW_DIM_EXEC_PATH, BW_CLASS_EXEC, V_PATH, true },
-	{ "syscall", BW_DIM_SYSCALL, BW_CLASS_SYSCALL, V_SYSCALL, true },
+#define KEYDEF_(name, key, cls, kind, vt, neg, field) \
+	{ key, BW_DIM_##name, BW_CLASS_##cls, V_##vt, neg },
+	BW_DIMENSIONS(KEYDEF_)
+#undef KEYDEF_
 };
+_Static_assert(sizeof(keydefs) / sizeof(keydefs[0]) == BW_NDIM, "a key per dimension");
 
 static const char *const class_names[BW_NCLASS] = {
 	"capable", "ipc", "mount", "signal", "exec", "syscall",
@@ -834,6 +819,11 @@ static void append_rule(struct bw_ruleset *rs, struct bw_rule *r)
 		rs->rules = xreallocarray(rs->rules, rs->cap, sizeof(*rs->rules));
 	}
 	r->index = rs->per_class[r->cls]++;
+	if (r->index > BW_MAX_RULES) {
+		/* over capacity, an error already: counted, not kept */
+		rule_free(r);
+		return;
+	}
 	rs->rules[rs->n] = *r;
 	key_index_put(&rs->names, r->name, strlen(r->name), rs->n);
 	rs->n++;
@@ -846,21 +836,42 @@ static const char *add_file(struct bw_ruleset *rs, const char *path)
 	return rs->files[rs->nfiles++];
 }
 
+/* Every rule the kernel can hold fits in the sections of one file. */
+_Static_assert(INI_SECTIONS_MAX >= BW_MAX_RULES * BW_NCLASS, "sections per file");
+
 static int load_file(struct bw_ruleset *rs, const char *path, struct diag *d)
 {
-	const char *file = add_file(rs, path);
 	struct file_ctx c = { 0 };
+	const char *file;
 	struct ini_file f;
 	int err, scan_err;
 
+	/* past a bound, what follows is not read (said once, where it was hit) */
+	if (diag_full(d) || rs->bytes > RULES_BYTES_MAX)
+		return -1;
+	if (rs->nfiles >= RULES_FILES_MAX) {
+		diag_err(d, path, 0, "more than %d rule files: not read",
+			 RULES_FILES_MAX);
+		return -1;
+	}
+	file = add_file(rs, path);
 	err = ini_scan(&f, file, "rule name", d);
+	if (f.text) {
+		rs->bytes += strlen(f.text);
+		if (rs->bytes > RULES_BYTES_MAX) {
+			diag_err(d, file, 0,
+				 "the rule files together are larger than %d bytes: this file and those after it are not read",
+				 RULES_BYTES_MAX);
+			err = -1;
+		}
+	}
 	if (!err) {
 		c.raw = xcalloc(f.nsections ? f.nsections : 1, sizeof(*c.raw));
 		err = ini_parse_scanned(&f, collect_kv, &c, d);
 	}
 	scan_err = err;
 	/* every bad rule of the file is reported, not only the first */
-	for (size_t i = 0; !scan_err && i < f.nsections; i++) {
+	for (size_t i = 0; !scan_err && i < f.nsections && !diag_full(d); i++) {
 		const struct bw_rule *prev = find_rule(rs, f.sections[i].name);
 		struct bw_rule r;
 
@@ -898,35 +909,48 @@ static int cmp_natural(const void *a, const void *b)
 
 static int load_dir(struct bw_ruleset *rs, const char *path, struct diag *d)
 {
+	size_t left = RULES_FILES_MAX - rs->nfiles, n = 0;
 	char **names = NULL;
-	size_t n = 0;
 	struct dirent *de;
 	DIR *dir = opendir(path);
+	bool refused = false;
 	int err = 0;
 
 	if (!dir) {
 		diag_err(d, path, 0, "cannot open directory: %s", strerror(errno));
 		return -1;
 	}
+	/* the names are kept up to the files left to read, the rest counted */
 	while ((de = readdir(dir))) {
 		size_t len = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || len < 7 ||
 		    strcmp(de->d_name + len - 6, ".rules"))
 			continue;
-		names = xreallocarray(names, n + 1, sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
+		if (n++ >= left)
+			continue;
+		names = xreallocarray(names, n, sizeof(*names));
+		names[n - 1] = xstrdup(de->d_name);
 	}
 	closedir(dir);
 	if (!n) {
 		diag_warn(d, path, 0, "no *.rules files in this directory");
 		return 0;
 	}
-	qsort(names, n, sizeof(*names), cmp_natural);
+	if (n > left) {
+		diag_err(d, path, 0,
+			 "%zu *.rules files: a policy may have at most %d rule files (%zu read before this directory); none of these is read",
+			 n, RULES_FILES_MAX, rs->nfiles);
+		n = left;
+		refused = true;
+		err = -1;
+	} else {
+		qsort(names, n, sizeof(*names), cmp_natural);
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *full = xasprintf("%s/%s", path, names[i]);
 
-		if (load_file(rs, full, d))
+		if (!refused && load_file(rs, full, d))
 			err = -1;
 		free(full);
 		free(names[i]);
@@ -939,6 +963,8 @@ int rules_load_path(struct bw_ruleset *rs, const char *path, struct diag *d)
 {
 	struct stat st;
 
+	if (diag_full(d))
+		return -1;
 	if (stat(path, &st)) {
 		diag_err(d, path, 0, "cannot read: %s", strerror(errno));
 		return -1;

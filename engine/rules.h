@@ -46,6 +46,7 @@ struct bw_ruleset {
 	size_t per_class[BW_NCLASS];
 	char **files;
 	size_t nfiles;
+	size_t bytes;		/* read from rule files, against RULES_BYTES_MAX */
 	struct key_index names;	/* rule name -> position in rules */
 	char *name_block;	/* the names, packed by rules_drop_matches() */
 };
@@ -56,7 +57,14 @@ struct bw_ruleset {
  * Problems are added to `d` with file and line.  Returns 0 when no error
  * was found, -1 otherwise; the ruleset then holds what parsed cleanly and
  * must not be deployed.
+ *
+ * Bounds (docs/rules.md, "Limits"): one ruleset reads at most
+ * RULES_FILES_MAX files and RULES_BYTES_MAX bytes (a directory with more
+ * *.rules files than are left is refused before any is read), and keeps
+ * at most one rule past BW_MAX_RULES per class: more only counts.
  */
+#define RULES_FILES_MAX 4096
+#define RULES_BYTES_MAX (16 << 20)
 int rules_load_path(struct bw_ruleset *rs, const char *path, struct diag *d);
 
 /* Checks that span files: capacity, unreachable rules.  Call after all loads. */
