@@ -1307,6 +1307,7 @@ fi
 # ---- hostile program names through exec records, the log, the table, replay ----
 mkdir -p "$T/hostile-names"
 sh "$(dirname "$0")/hostile.sh" "$BW" "$T/hostile-names"
+sh "$(dirname "$0")/limits.sh" "$BW" "$T/limits"
 # ---- the log's files: .gz bombs, -f, hard links, directory, planted links ----
 sh "$(dirname "$0")/logfiles.sh" "$BW" "$T/logfiles"
 sh "$(dirname "$0")/storm.sh" "$BW" "$T/exec-storm"
