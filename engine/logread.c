@@ -31,7 +31,6 @@ struct lreader {
 	char *line;		/* LOG_LINE_MAX + 1 */
 	size_t len;		/* of the line; beyond LOG_LINE_MAX only counted */
 	bool hold;		/* -f: the next lr_next() goes on with this line */
-	uint64_t total;		/* bytes read (after inflating) */
 };
 
 enum lr_res { LR_LINE, LR_LONG, LR_PARTIAL, LR_RUNAWAY, LR_EOF, LR_ERROR };
@@ -44,7 +43,6 @@ static int lr_fill(struct lreader *lr)
 	if (n < 0)
 		return -1;
 	lr->have = (size_t)n;
-	lr->total += (uint64_t)n;
 	lr->pos = 0;
 	return n > 0;
 }
@@ -517,8 +515,9 @@ bool log_tail_moved(const struct log_tail *t)
 
 	if (stat(t->path, &now))
 		return false;	/* between a rename and the new file */
+	/* gzoffset: the bytes of the file read, compressed or not */
 	return now.st_ino != t->st.st_ino || now.st_dev != t->st.st_dev ||
-	       (S_ISREG(now.st_mode) && (uint64_t)now.st_size < t->lr.total);
+	       (S_ISREG(now.st_mode) && now.st_size < gzoffset(t->lr.gz));
 }
 
 int log_tail_close(struct log_tail *t, bool finished, log_record_fn fn, void *ctx,
