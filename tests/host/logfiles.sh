@@ -113,6 +113,14 @@ if [ $rc -eq 0 ] &&
 else
 	fail log-follow-lines-numbered "exit $rc: $(tr '\n' ' ' <"$D/f.out") / $(cat "$D/f.err")"
 fi
+# a followed .gz is read once, not taken for a truncated file and read again
+printf '{"type":"a"}\n{"type":"b"}\n' | gzip >"$D/f.log.gz"
+out=$(timeout -k 2 2 "$BW" log --json -f "$D/f.log.gz" 2>&1)
+if [ "$(echo "$out" | tr '\n' ' ')" = '{"type":"a"} {"type":"b"} ' ]; then
+	pass log-follow-gz-once
+else
+	fail log-follow-gz-once "$(echo "$out" | head -6 | tr '\n' ' ')"
+fi
 # endless input under -f: given up as by the reader, bounded
 out=$(timeout -k 5 30 "$BW" log -f /dev/zero 2>&1); rc=$?
 if [ $rc -eq 1 ] && echo "$out" | grep -q "/dev/zero:1: no newline in 16 MiB: not a log, stopped reading it"; then
