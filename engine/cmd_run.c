@@ -29,7 +29,6 @@
 #include "syscall.h"
 #include "syscalls.h"
 #include "tracers.h"
-#include "trace_syscall.h"
 #include "util.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -117,8 +116,6 @@ struct reload_job {
 
 struct run_ctx {
 	struct bw_engine eng;
-	struct sct sct;		/* the syscall tracer, when the policy asks */
-	uint64_t sct_lost_seen;
 	struct run_tracer {	/* the [tracers] of engine/tracers.h */
 		struct run_ctx *r;
 		struct tr_inst inst;
@@ -162,23 +159,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 	metrics_count(&r->metrics, ev.cls, ev.decision,
 		      cp && ev.rule < BW_MAX_RULES && cp->rule[ev.cls][ev.rule] ?
 		      cp->rule[ev.cls][ev.rule]->name : NULL);
-	return 0;
-}
-
-/* How each syscall rule is carried out here: never claim what is not. */
-/* A syscall tracer record: audit context around the decisions. */
-static int handle_sct(void *ctx, void *data, size_t size)
-{
-	struct run_ctx *r = ctx;
-	struct sct_event e;
-	struct json *j;
-
-	if (size < sizeof(e))
-		return 0;
-	memcpy(&e, data, sizeof(e));
-	j = log_begin(&r->log, "syscall", e.h.ts);
-	sct_event_json(j, &e);
-	log_end(&r->log);
 	return 0;
 }
 
@@ -300,8 +280,6 @@ static int rings_wait(struct run_ctx *r, int timeout_ms)
 	return err;
 }
 
-static int start_syscall_tracer(struct run_ctx *r);
-
 /* A tracer record: audit context, with the exec id of who did it. */
 static int handle_tracer(void *ctx, void *data, size_t size)
 {
@@ -331,29 +309,48 @@ static void snap_end(void *ctx)
 	log_end(&t->r->log);
 }
 
+/* Tracer i loaded, attached and read, with the policy's settings for it. */
+static int open_tracer(struct run_ctx *r, size_t i, char *err, size_t errlen)
+{
+	const struct tracer_desc *d = tracer_table[i];
+	const struct bw_policy *p = &r->st.policy;
+	struct tr_filter f = { .self_tgid = getpid() };
+	struct run_tracer *t = &r->tr[i];
+	void *cfg = d->config ? d->config(p->tracer_mode[i], p->tracer_arg[i]) : NULL;
+	int ret;
+
+	t->r = r;
+	ret = tr_open_cfg(&t->inst, d, &f, false, NULL, cfg, err, errlen);
+	free(cfg);
+	if (ret)
+		return ret;
+	ret = add_ring(r, tr_events_fd(&t->inst), d->name, handle_tracer, t);
+	if (ret) {
+		snprintf(err, errlen, "cannot read its ring buffer: %s", strerror(-ret));
+		tr_close(&t->inst);
+	}
+	return ret;
+}
+
 /*
  * One tracer of the policy's [tracers].  One that cannot run here is
  * reported (stderr and a "tracer" record saying why) and the engine goes
- * on without it: context is lost, not enforcement.
+ * on without it: context is lost, not enforcement.  A required one (the
+ * syscall tracer, a setting of its own) stops the engine instead.
  */
-static void start_tracer(struct run_ctx *r, size_t i)
+static int start_tracer(struct run_ctx *r, size_t i)
 {
 	const struct tracer_desc *d = tracer_table[i];
-	struct tr_filter f = { .self_tgid = getpid() };
 	struct run_tracer *t = &r->tr[i];
 	struct json *j;
 	char err[512];
 	int ret;
 
-	t->r = r;
-	ret = tr_open(&t->inst, d, &f, false, err, sizeof(err));
-	if (!ret) {
-		ret = add_ring(r, tr_events_fd(&t->inst), d->name, handle_tracer, t);
-		if (ret) {
-			snprintf(err, sizeof(err), "cannot read its ring buffer: %s",
-				 strerror(-ret));
-			tr_close(&t->inst);
-		}
+	ret = open_tracer(r, i, err, sizeof(err));
+	if (d->required) {
+		if (ret)
+			out_err("the %s tracer did not start: %s", d->name, err);
+		return ret;
 	}
 	j = log_begin(&r->log, "tracer", 0);
 	json_kstr(j, "tracer", d->name);
@@ -368,44 +365,15 @@ static void start_tracer(struct run_ctx *r, size_t i)
 
 		d->snapshot(&e);
 	}
+	return 0;
 }
 
 static int start_tracers(struct run_ctx *r)
 {
 	for (size_t i = 0; i < tracer_count && i < ARRAY_SIZE(r->tr); i++)
-		if (tracer_table[i] && (r->st.policy.tracers_on & (1u << i)))
-			start_tracer(r, i);
-	return start_syscall_tracer(r);
-}
-
-static int start_syscall_tracer(struct run_ctx *r)
-{
-	const struct bw_policy *p = &r->st.policy;
-	struct sct_opts so = { .count = p->trace_syscall == BW_TRACE_FIRST };
-	char err[256];
-	int ret;
-
-	if (p->trace_syscall == BW_TRACE_OFF)
-		return 0;
-	if (p->trace_syscall_filter) {
-		char *copy = xstrdup(p->trace_syscall_filter), *vals[256];
-		size_t n = split_list(copy, vals, 256);
-
-		for (size_t i = 0; i < n; i++)
-			syscall_resolve(vals[i], &so.ids, &so.nids);
-		free(copy);
-	}
-	ret = sct_open(&r->sct, &so, err, sizeof(err));
-	free(so.ids);
-	if (ret) {
-		out_err("the syscall tracer did not start: %s", err);
-		return ret;
-	}
-	ret = add_ring(r, sct_events_fd(&r->sct), "syscall", handle_sct, r);
-	if (ret) {
-		out_err("cannot read the syscall tracer: %s", strerror(-ret));
-		return ret;
-	}
+		if (tracer_table[i] && r->st.policy.tracer_mode[i] &&
+		    start_tracer(r, i))
+			return -1;
 	return 0;
 }
 
@@ -536,8 +504,6 @@ static void check_lost(struct run_ctx *r)
 
 	engine_lost(&r->eng, delta, total);
 	memcpy(r->lost_total, total, sizeof(r->lost_total));
-	if (r->sct.skel)
-		tracer_lost(r, "syscall", sct_lost(&r->sct), &r->sct_lost_seen);
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
 		if (r->tr[i].inst.skel)
 			tracer_lost(r, r->tr[i].inst.d->name, tr_lost(&r->tr[i].inst),
@@ -720,7 +686,7 @@ static void tracers_status_json(const struct run_ctx *r, struct json *j)
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
 		const struct run_tracer *t = &r->tr[i];
 
-		if (!t->inst.skel && !t->error)
+		if ((!t->inst.skel && !t->error) || (t->inst.d && t->inst.d->required))
 			continue;
 		json_key(j, t->inst.skel ? t->inst.d->name : tracer_table[i]->name);
 		json_obj_begin(j);
@@ -965,8 +931,6 @@ static void rings_empty(struct run_ctx *r, int64_t ns)
 static void detach_all(struct run_ctx *r)
 {
 	engine_detach(&r->eng);
-	if (r->sct.skel)
-		sct_unlink(&r->sct);
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
 		if (r->tr[i].inst.skel)
 			tr_unlink(&r->tr[i].inst);
@@ -1156,8 +1120,6 @@ out:
 		ring_buffer__free(r->ring[i].rb);
 	if (r->epfd >= 0)
 		close(r->epfd);
-	if (r->sct.skel)
-		sct_close(&r->sct);
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
 		tr_close(&r->tr[i].inst);
 		free(r->tr[i].error);

@@ -5,22 +5,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "trace_syscall.h"
 #include "tracers.h"
 #include "util.h"
-
-/* The tracer with a command of its own (options beyond the shared ones). */
-static const struct tracer {
-	const char *name;
-	const char *mechanism;
-	const char *summary;
-	int (*run)(int argc, char **argv, bool json);
-	int (*probe)(char *err, size_t errlen);	/* load and attach, then detach */
-} own[] = {
-	{ "syscall", "raw_tp raw_syscalls/sys_enter",
-	  "system calls, filtered in the kernel; --count for first use and totals",
-	  do_trace_syscall, sct_probe },
-};
 
 static void do_help(FILE *out)
 {
@@ -31,8 +17,6 @@ static void do_help(FILE *out)
 		if (tracer_table[i])
 			fprintf(out, "  %-11s %s\n", tracer_table[i]->name,
 				tracer_table[i]->summary);
-	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
-		fprintf(out, "  %-11s %s\n", own[i].name, own[i].summary);
 }
 
 /* One tracer of --list: it works (with mechanism), or error says why not. */
@@ -80,13 +64,6 @@ static int do_list(bool json)
 			 ret ? NULL : t.via->mechanism);
 		tr_close(&t);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
-		char err[512];
-		int ret = own[i].probe(err, sizeof(err));
-
-		failed += ret != 0;
-		list_row(json ? &j : NULL, own[i].name, ret ? err : NULL, own[i].mechanism);
-	}
 	if (json) {
 		json_arr_end(&j);
 		json_write_line(&j, stdout);
@@ -108,9 +85,6 @@ int do_trace(int argc, char **argv, struct bw_opts *o)
 	d = tracer_find(argv[1]);
 	if (d)
 		return tr_command(d, argc - 1, argv + 1, o->json);
-	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
-		if (!strcmp(argv[1], own[i].name))
-			return own[i].run(argc - 1, argv + 1, o->json);
 	out_err("trace: unknown tracer '%s' (bulwark trace --list)", argv[1]);
 	return 2;
 }

@@ -24,7 +24,7 @@
 #include "engine.h"
 #include "kernel.h"
 #include "syscalls.h"
-#include "tracer.h"
+#include "tracers.h"
 #include "util.h"
 
 static const struct prog_status prog_table[] = {

@@ -6,13 +6,11 @@
 #include "ini_scan.h"
 #include "policy.h"
 #include "tracers.h"
-#include "syscalls.h"
 #include "util.h"
 
 #define DEFAULT_RULES "/etc/bulwark/rules.d"
 #define DEFAULT_LOG "/var/log/bulwark/audit.log"
 #define MAX_RULE_PATHS 64
-#define MAX_FILTER 256		/* names and groups in syscall_filter */
 /* The decision ring buffer: a power of two the kernel maps in pages. */
 #define LOG_BUFFER_DEFAULT (4ULL << 20)
 #define LOG_BUFFER_MIN (64ULL << 10)
@@ -152,27 +150,55 @@ static void log_key(struct policy_ctx *c, const struct ini_file *f,
 	c->err = -1;
 }
 
-static bool on_off(struct policy_ctx *c, const struct ini_file *f,
-		   const struct ini_key *k, const char *name, const char *value)
+/* `NAME = VALUE` of tracer i: one of its values (tracer_mode_parse). */
+static void tracer_mode(struct policy_ctx *c, const struct ini_file *f,
+			const struct ini_key *k, size_t i, const char *value)
 {
-	if (strcmp(value, "on") && strcmp(value, "off")) {
-		diag_err(c->d, f->path, k->line, "bad value '%s' for %s (on, off)",
-			 value, name);
-		c->err = -1;
+	int mode = tracer_mode_parse(tracer_table[i], value);
+	size_t n, used = 0;
+	const char *const *m = tracer_modes(tracer_table[i], &n);
+	char list[128] = "";
+
+	if (mode >= 0) {
+		c->p->tracer_mode[i] = mode;
+		return;
 	}
-	return !strcmp(value, "on");
+	for (size_t v = 0; v < n && used < sizeof(list); v++)
+		used += snprintf(list + used, sizeof(list) - used, "%s%s", v ? ", " : "", m[v]);
+	diag_err(c->d, f->path, k->line, "bad value '%s' for %s (%s)", value,
+		 tracer_table[i]->name, list);
+	c->err = -1;
 }
 
+/* The argument key of tracer i (syscall_filter), checked by the tracer. */
+static void tracer_arg(struct policy_ctx *c, const struct ini_file *f,
+		       const struct ini_key *k, size_t i, const char *value)
+{
+	if (tracer_table[i]->arg_check(value, c->d, f->path, k->line))
+		c->err = -1;
+	free(c->p->tracer_arg[i]);
+	c->p->tracer_arg[i] = xstrdup(value);
+}
+
+/* The keys of [tracers]: those with values of their own, then the on/off ones. */
 static void unknown_tracer(struct policy_ctx *c, const struct ini_file *f,
 			   const struct ini_key *k, const char *name)
 {
-	char known[256] = "syscall, syscall_filter";
-	size_t n = strlen(known);
+	char known[256] = "";
+	size_t n = 0;
 
-	for (size_t i = 0; i < tracer_count && n < sizeof(known); i++)
-		if (tracer_table[i])
-			n += snprintf(known + n, sizeof(known) - n, ", %s",
-				      tracer_table[i]->name);
+	for (int own = 1; own >= 0; own--) {
+		for (size_t i = 0; i < tracer_count && n < sizeof(known); i++) {
+			const struct tracer_desc *d = tracer_table[i];
+
+			if (!d || !d->modes != !own)
+				continue;
+			n += snprintf(known + n, sizeof(known) - n, "%s%s",
+				      n ? ", " : "", d->name);
+			if (d->arg_key && n < sizeof(known))
+				n += snprintf(known + n, sizeof(known) - n, ", %s", d->arg_key);
+		}
+	}
 	diag_err(c->d, f->path, k->line, "unknown key '%s' in [tracers] (%s)", name, known);
 	c->err = -1;
 }
@@ -180,54 +206,17 @@ static void unknown_tracer(struct policy_ctx *c, const struct ini_file *f,
 static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 		       const struct ini_key *k, const char *name, const char *value)
 {
-	struct bw_policy *p = c->p;
-	uint64_t *ids = NULL;
-	size_t n = 0;
-
-	if (!strcmp(name, "syscall")) {
-		if (!strcmp(value, "off"))
-			p->trace_syscall = BW_TRACE_OFF;
-		else if (!strcmp(value, "all"))
-			p->trace_syscall = BW_TRACE_ALL;
-		else if (!strcmp(value, "first"))
-			p->trace_syscall = BW_TRACE_FIRST;
-		else {
-			diag_err(c->d, f->path, k->line,
-				 "bad value '%s' for syscall (off, all, first)", value);
-			c->err = -1;
-		}
-		return;
-	}
-	if (!strcmp(name, "syscall_filter")) {
-		char *copy = xstrdup(value), *vals[MAX_FILTER + 1];
-		size_t nv = split_list(copy, vals, MAX_FILTER + 1);
-
-		if (!nv || nv > MAX_FILTER) {
-			diag_err(c->d, f->path, k->line,
-				 "syscall_filter takes 1 to %d names and groups", MAX_FILTER);
-			c->err = -1;
-		}
-		for (size_t i = 0; i < nv && i < MAX_FILTER; i++) {
-			if (syscall_resolve(vals[i], &ids, &n)) {
-				diag_err(c->d, f->path, k->line,
-					 "unknown syscall or group '%s'", vals[i]);
-				c->err = -1;
-			}
-		}
-		free(ids);
-		free(copy);
-		free(p->trace_syscall_filter);
-		p->trace_syscall_filter = xstrdup(value);
-		return;
-	}
 	for (size_t i = 0; i < tracer_count; i++) {
-		if (!tracer_table[i] || strcmp(name, tracer_table[i]->name))
-			continue;
-		if (on_off(c, f, k, name, value))
-			p->tracers_on |= 1u << i;
-		else
-			p->tracers_on &= ~(1u << i);
-		return;
+		const struct tracer_desc *d = tracer_table[i];
+
+		if (d && !strcmp(name, d->name)) {
+			tracer_mode(c, f, k, i, value);
+			return;
+		}
+		if (d && d->arg_key && !strcmp(name, d->arg_key)) {
+			tracer_arg(c, f, k, i, value);
+			return;
+		}
 	}
 	unknown_tracer(c, f, k, name);
 }
@@ -423,7 +412,8 @@ void policy_free(struct bw_policy *p)
 	free(p->log);
 	free(p->status);
 	free(p->file);
-	free(p->trace_syscall_filter);
+	for (size_t i = 0; i < BW_TRACERS_MAX; i++)
+		free(p->tracer_arg[i]);
 	free(p->metrics_path);
 	memset(p, 0, sizeof(*p));
 }

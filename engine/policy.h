@@ -10,6 +10,8 @@
 
 enum { BW_LSM_REFUSE = 0, BW_LSM_AUDIT };
 
+#define BW_TRACERS_MAX 32	/* rows of the tracer table a policy can set */
+
 /* The policy file: engine settings (docs/rules.md, "Policy file"). */
 struct bw_policy {
 	char *file;		/* NULL when built from defaults */
@@ -19,10 +21,10 @@ struct bw_policy {
 	char *log;
 	char *status;		/* the engine's status file, for `bulwark status` */
 	int on_lsm_missing;
-	/* [tracers]: the syscall tracer as audit context */
-	int trace_syscall;	/* BW_TRACE_OFF, _ALL, _FIRST */
-	char *trace_syscall_filter;	/* names and groups, or NULL: all */
-	unsigned int tracers_on;	/* bit i: tracer_table[i] (engine/tracers.h) */
+	/* [tracers], per tracer_table[i] (engine/tracers.h): its mode
+	 * (tracer_mode_parse: 0 is off) and its argument key's value, or NULL */
+	unsigned char tracer_mode[BW_TRACERS_MAX];
+	char *tracer_arg[BW_TRACERS_MAX];
 	/* [log] */
 	unsigned long long log_max_size;	/* 0: no rotation */
 	unsigned int log_keep;
@@ -35,8 +37,6 @@ struct bw_policy {
 	char *metrics_path;
 	unsigned int metrics_interval;
 };
-
-enum { BW_TRACE_OFF = 0, BW_TRACE_ALL, BW_TRACE_FIRST };
 
 void policy_defaults(struct bw_policy *p);
 /* 0 when the file is valid; problems go to d. Defaults fill absent keys. */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `bulwark trace syscall`, and the syscall tracer the daemon can run. */
+/*
+ * The syscall tracer: a row of the tracer table with settings of its own
+ * (syscalls by name or group, the counting mode) and a command of its own.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -14,109 +17,121 @@
 #include "syscall.skel.h"
 #include "syscall.h"
 #include "cli.h"
+#include "ini_scan.h"
 #include "log.h"
 #include "syscalls.h"
-#include "trace_syscall.h"
 #include "tracers.h"
-#include "tracer.h"
 #include "util.h"
 #include "kernel.h"
 
-int sct_open(struct sct *t, const struct sct_opts *o, char *err, size_t errlen)
-{
-	int ret, fd;
+#define MAX_FILTER 256		/* names and groups in syscall_filter */
 
-	memset(t, 0, sizeof(*t));
-	t->skel = syscall_bpf__open();
-	if (!t->skel) {
-		snprintf(err, errlen, "cannot open the syscall tracer: %s", strerror(errno));
-		return -errno;
-	}
-	t->skel->rodata->tr_filt.self_tgid = getpid();
-	t->skel->rodata->tr_filt.tgid = o->pid;
-	t->skel->rodata->tr_filt.cgroup_id = o->cgroup_id;
-	t->skel->rodata->count_mode = o->count;
-	if (o->comm) {
-		t->skel->rodata->tr_filt.filter_comm = 1;
-		strncpy(t->skel->rodata->tr_filt.comm, o->comm, TR_COMM_LEN - 1);
-	}
-	t->skel->rodata->filter_ids = o->nids > 0;
-	ret = syscall_bpf__load(t->skel);
-	if (ret) {
-		snprintf(err, errlen, "loading the syscall tracer failed: %s", strerror(-ret));
-		goto fail;
-	}
-	fd = bpf_map__fd(t->skel->maps.ids);
-	for (size_t i = 0; i < o->nids; i++) {
-		uint32_t k = BW_SC_ARCH(o->ids[i]) * 1024 + (BW_SC_NR(o->ids[i]) & 1023);
+extern const struct tracer_desc syscall_tracer;
+
+/* `syscall =` in [tracers] */
+enum { SCT_OFF, SCT_ALL, SCT_FIRST };
+static const char *const modes[] = { "off", "all", "first", NULL };
+
+/* What the tracer records besides the shared filter (struct tr_filter). */
+struct sct_cfg {
+	bool count;		/* first use per process only, plus totals */
+	size_t nids;		/* none: every syscall */
+	const uint64_t *ids;	/* canonical ids */
+};
+
+static void sct_rodata(void *skel, const void *cfg)
+{
+	const struct sct_cfg *c = cfg;
+	struct syscall_bpf *s = skel;
+
+	s->rodata->count_mode = c && c->count;
+	s->rodata->filter_ids = c && c->nids > 0;
+}
+
+/* The syscalls asked for, into the ids map. */
+static int sct_maps(void *skel, const void *cfg)
+{
+	const struct sct_cfg *c = cfg;
+	int fd = bpf_map__fd(((struct syscall_bpf *)skel)->maps.ids);
+
+	for (size_t i = 0; c && i < c->nids; i++) {
+		uint32_t k = BW_SC_ARCH(c->ids[i]) * 1024 + (BW_SC_NR(c->ids[i]) & 1023);
 		uint8_t one = 1;
 
-		if (BW_SC_ARCH(o->ids[i]) >= BW_SC_NARCH)
+		if (BW_SC_ARCH(c->ids[i]) >= BW_SC_NARCH)
 			continue;
-		if (bpf_map_update_elem(fd, &k, &one, BPF_ANY)) {
-			ret = -errno;
-			snprintf(err, errlen, "filling the syscall filter failed: %s",
-				 strerror(-ret));
-			goto fail;
-		}
-	}
-	t->link = bpf_program__attach(t->skel->progs.sct_enter);
-	if (!t->link) {
-		ret = -errno;
-		snprintf(err, errlen, "attaching raw_syscalls/sys_enter failed: %s",
-			 strerror(-ret));
-		goto fail;
+		if (bpf_map_update_elem(fd, &k, &one, BPF_ANY))
+			return -errno;
 	}
 	return 0;
-fail:
-	syscall_bpf__destroy(t->skel);
-	t->skel = NULL;
-	return ret;
 }
 
-int sct_probe(char *err, size_t errlen)
+/* syscall_filter in [tracers]: 1 to MAX_FILTER known names and groups. */
+static int sct_arg_check(const char *arg, struct diag *d, const char *file, int line)
 {
-	struct sct_opts so = { 0 };
-	struct sct t;
-	int ret = sct_open(&t, &so, err, errlen);
+	char *copy = xstrdup(arg), *vals[MAX_FILTER + 1];
+	size_t nv = split_list(copy, vals, MAX_FILTER + 1), n = 0;
+	uint64_t *ids = NULL;
+	int err = 0;
 
-	if (!ret)
-		sct_close(&t);
-	return ret;
+	if (!nv || nv > MAX_FILTER) {
+		diag_err(d, file, line, "syscall_filter takes 1 to %d names and groups",
+			 MAX_FILTER);
+		err = -1;
+	}
+	for (size_t i = 0; i < nv && i < MAX_FILTER; i++) {
+		if (syscall_resolve(vals[i], &ids, &n)) {
+			diag_err(d, file, line, "unknown syscall or group '%s'", vals[i]);
+			err = -1;
+		}
+	}
+	free(ids);
+	free(copy);
+	return err;
 }
 
-int sct_events_fd(const struct sct *t)
+/* The daemon's settings as one block, the ids after the struct. */
+static void *sct_config(unsigned int mode, const char *arg)
 {
-	return bpf_map__fd(t->skel->maps.tr_events);
+	struct sct_cfg *c;
+	uint64_t *ids = NULL, *copy;
+	size_t n = 0;
+
+	if (arg) {
+		char *list = xstrdup(arg), *vals[MAX_FILTER];
+		size_t nv = split_list(list, vals, MAX_FILTER);
+
+		for (size_t i = 0; i < nv; i++)
+			syscall_resolve(vals[i], &ids, &n);
+		free(list);
+	}
+	c = xmalloc(sizeof(*c) + n * sizeof(*ids));
+	copy = (uint64_t *)(c + 1);
+	if (n)
+		memcpy(copy, ids, n * sizeof(*ids));
+	free(ids);
+	*c = (struct sct_cfg){ .count = mode == SCT_FIRST, .nids = n, .ids = copy };
+	return c;
 }
 
-uint64_t sct_lost(const struct sct *t)
+static void sct_json(struct json *j, const void *rec)
 {
-	return percpu_counter_sum(bpf_map__fd(t->skel->maps.tr_lost), 0);
-}
-
-void sct_unlink(struct sct *t)
-{
-	bpf_link__destroy(t->link);
-	t->link = NULL;
-}
-
-void sct_close(struct sct *t)
-{
-	sct_unlink(t);
-	syscall_bpf__destroy(t->skel);
-	memset(t, 0, sizeof(*t));
-}
-
-void sct_event_json(struct json *j, const struct sct_event *e)
-{
+	const struct sct_event *e = rec;
 	char name[64];
 
-	tr_ident_json(j, &e->h);
 	json_kstr(j, "syscall", syscall_name(e->id, name, sizeof(name)));
 	json_ku64(j, "nr", BW_SC_NR(e->id) & ~SCT_X32_BIT);
 	if (e->first)
 		json_kbool(j, "first_use", true);
+}
+
+static void sct_row(FILE *out, const void *rec)
+{
+	const struct sct_event *e = rec;
+	char name[64];
+
+	fprintf(out, "%s%s", syscall_name(e->id, name, sizeof(name)),
+		e->first ? " (first use)" : "");
 }
 
 /* ---- the standalone command ---- */
@@ -133,7 +148,7 @@ static int print_event(void *ctx, void *data, size_t size)
 {
 	struct trace_ctx *c = ctx;
 	struct sct_event e;
-	char tbuf[64], name[64];
+	char tbuf[64];
 
 	if (size < sizeof(e))
 		return 0;
@@ -144,13 +159,14 @@ static int print_event(void *ctx, void *data, size_t size)
 		json_reset(&c->j);
 		json_obj_begin(&c->j);
 		json_kstr(&c->j, "time", tbuf);
-		sct_event_json(&c->j, &e);
+		tr_record_json(&c->j, &syscall_tracer, &e);
 		json_obj_end(&c->j);
 		json_write_line(&c->j, stdout);
 		return 0;
 	}
-	printf("%-12.12s %-7u %-7u %-16.16s %s%s\n", tbuf + 11, e.h.pid, e.h.ppid, e.h.comm,
-	       syscall_name(e.id, name, sizeof(name)), e.first ? " (first use)" : "");
+	printf("%-12.12s %-7u %-7u %-16.16s ", tbuf + 11, e.h.pid, e.h.ppid, e.h.comm);
+	sct_row(stdout, &e);
+	putchar('\n');
 	return 0;
 }
 
@@ -161,9 +177,9 @@ static int cmp_count(const void *a, const void *b)
 	return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0;
 }
 
-static void print_totals(const struct sct *t, bool json)
+static void print_totals(const struct tr_inst *t, bool json)
 {
-	int fd = bpf_map__fd(t->skel->maps.totals);
+	int fd = bpf_map__fd(((struct syscall_bpf *)t->skel)->maps.totals);
 	uint64_t key, next, (*rows)[2] = NULL;
 	size_t n = 0;
 	void *cur = NULL;
@@ -223,7 +239,16 @@ static void do_help(FILE *out)
 		"                       and totals per syscall at the end\n");
 }
 
-int do_trace_syscall(int argc, char **argv, bool json)
+/* What `bulwark trace syscall` was asked for. */
+struct sct_args {
+	struct tracer_opts to;
+	struct tr_filter f;
+	struct sct_cfg cfg;
+	uint64_t *ids;		/* cfg.ids, owned */
+};
+
+/* Its options; 0 to go on, else the command's exit status + 1. */
+static int sct_parse(int argc, char **argv, struct sct_args *a)
 {
 	static const struct option opts[] = {
 		TRACER_LONG_OPTS,
@@ -232,78 +257,124 @@ int do_trace_syscall(int argc, char **argv, bool json)
 		{ "cgroup", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tracer_opts to = { .json = json };
-	struct sct_opts so = { 0 };
-	struct trace_ctx c = { 0 };
-	struct ring_buffer *rb = NULL;
-	char err[256];
-	struct sct t;
-	int ch, ret = 1;
+	unsigned long long cg;
+	int ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, TRACER_SHORT_OPTS "s:", opts, NULL)) != -1) {
-		int r = tracer_common_opt(ch, optarg, &to, "trace syscall");
+		int r = tracer_common_opt(ch, optarg, &a->to, "trace syscall");
 
 		if (r < 0)
-			goto out;
+			return 2;
 		if (r == 0)
 			continue;
 		if (ch == 's') {
-			if (syscall_resolve(optarg, &so.ids, &so.nids)) {
+			if (syscall_resolve(optarg, &a->ids, &a->cfg.nids)) {
 				out_err("trace syscall: unknown syscall or group '%s'", optarg);
-				goto out;
+				return 2;
 			}
 		} else if (ch == 'C') {
-			so.count = true;
+			a->cfg.count = true;
 		} else if (ch == 'G') {
-			unsigned long long cg;
-
 			if (cgroup_id_of_path(optarg, &cg)) {
 				out_err("trace syscall: no cgroup %s under the cgroup2 mount", optarg);
-				goto out;
+				return 2;
 			}
-			so.cgroup_id = cg;
+			a->f.cgroup_id = cg;
 		} else if (ch == 'h') {
 			do_help(stdout);
-			ret = 0;
-			goto out;
+			return 1;
 		} else {
 			do_help(stderr);
-			ret = 2;
-			goto out;
+			return 3;
 		}
 	}
-	so.pid = to.pid;
-	so.comm = to.comm;
-	c.json = to.json;
-	c.count = so.count;
-	if (sct_open(&t, &so, err, sizeof(err))) {
-		out_err("trace syscall: %s", err);
-		goto out;
+	a->cfg.ids = a->ids;
+	a->f.tgid = a->to.pid;
+	if (a->to.comm) {
+		a->f.filter_comm = 1;
+		strncpy(a->f.comm, a->to.comm, TR_COMM_LEN - 1);
 	}
-	rb = ring_buffer__new(sct_events_fd(&t), print_event, &c, NULL);
+	return 0;
+}
+
+/* Attached: print until stopped, then the totals and what was lost. */
+static int sct_trace(const struct tr_inst *t, struct trace_ctx *c,
+		     unsigned long long duration)
+{
+	struct ring_buffer *rb;
+	int ret;
+
+	rb = ring_buffer__new(tr_events_fd(t), print_event, c, NULL);
 	if (!rb) {
 		out_err("trace syscall: cannot open the ring buffer: %s", strerror(errno));
-		goto close;
+		return 1;
 	}
-	c.boot_to_real = tracer_boot_to_real();
-	json_init(&c.j);
-	if (!c.json)
+	c->boot_to_real = tracer_boot_to_real();
+	json_init(&c->j);
+	if (!c->json)
 		printf("%-12s %-7s %-7s %-16s %s\n", "TIME", "PID", "PPID", "COMM", "SYSCALL");
-	ret = tracer_loop(rb, to.duration);
+	ret = tracer_loop(rb, duration);
 	if (ret)
 		out_err("trace syscall: reading the ring buffer failed: %s", strerror(-ret));
-	if (c.count)
-		print_totals(&t, c.json);
-	if (sct_lost(&t))
+	if (c->count)
+		print_totals(t, c->json);
+	if (tr_lost(t))
 		out_err("trace syscall: lost %llu records (ring buffer full)",
-			(unsigned long long)sct_lost(&t));
-	ret = ret ? 1 : 0;
-	json_free(&c.j);
-close:
+			(unsigned long long)tr_lost(t));
+	json_free(&c->j);
 	ring_buffer__free(rb);
-	sct_close(&t);
-out:
-	free(so.ids);
+	return ret ? 1 : 0;
+}
+
+static int sct_command(const struct tracer_desc *d, int argc, char **argv, bool json)
+{
+	struct sct_args a = { .to = { .json = json }, .f = { .self_tgid = getpid() } };
+	struct trace_ctx c = { 0 };
+	struct tr_inst t;
+	char err[512];
+	int ret;
+
+	ret = sct_parse(argc, argv, &a);
+	if (ret) {
+		free(a.ids);
+		return ret - 1;
+	}
+	c.json = a.to.json;
+	c.count = a.cfg.count;
+	if (tr_open_cfg(&t, d, &a.f, false, NULL, &a.cfg, err, sizeof(err))) {
+		out_err("trace syscall: %s", err);
+		free(a.ids);
+		return 1;
+	}
+	ret = sct_trace(&t, &c, a.to.duration);
+	tr_close(&t);
+	free(a.ids);
 	return ret;
 }
+
+static const struct tr_variant variants[] = {
+	{ "raw_tp raw_syscalls/sys_enter", "sct_enter" },
+	{ NULL },
+};
+
+TRACER_SKEL(syscall)
+
+const struct tracer_desc syscall_tracer = {
+	.name = "syscall",
+	.summary = "system calls, filtered in the kernel; --count for first use and totals",
+	.variants = variants,
+	.rec_size = sizeof(struct sct_event),
+	TRACER_SKEL_OPS(syscall),
+	.json = sct_json,
+	.columns = "SYSCALL",
+	.row = sct_row,
+	.modes = modes,
+	.arg_key = "syscall_filter",
+	.arg_check = sct_arg_check,
+	.config = sct_config,
+	.set_rodata = sct_rodata,
+	.set_maps = sct_maps,
+	.command = sct_command,
+	.required = true,
+};

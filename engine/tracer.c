@@ -10,7 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
-#include "tracer.h"
+#include "tracers.h"
 #include "util.h"
 
 int tracer_common_opt(int c, const char *arg, struct tracer_opts *o,

@@ -14,7 +14,7 @@
 #include "container.h"
 #include "kernel.h"
 #include "log.h"
-#include "tracer.h"
+#include "policy.h"
 #include "tracers.h"
 #include "util.h"
 
@@ -31,13 +31,45 @@ TRACER(opensnoop);
 TRACER(mountsnoop);
 TRACER(sigsnoop);
 TRACER(seccomp);
+TRACER(syscall);
 #undef TRACER
 
 const struct tracer_desc *const tracer_table[] = {
 	&process_tracer, &ipc_tracer, &capable_tracer, &container_tracer,
 	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer, &seccomp_tracer,
+	&syscall_tracer,
 };
 const size_t tracer_count = ARRAY_SIZE(tracer_table);
+_Static_assert(ARRAY_SIZE(tracer_table) <= BW_TRACERS_MAX,
+	       "struct bw_policy holds BW_TRACERS_MAX tracers' settings");
+
+const char *const *tracer_modes(const struct tracer_desc *d, size_t *n)
+{
+	static const char *const on_off[] = { "on", "off", NULL };
+	const char *const *m = d->modes ? d->modes : on_off;
+
+	for (*n = 0; m[*n]; (*n)++)
+		;
+	return m;
+}
+
+int tracer_mode_parse(const struct tracer_desc *d, const char *value)
+{
+	size_t n;
+	const char *const *m = tracer_modes(d, &n);
+	int mode = 1;
+
+	if (!strcmp(value, "off"))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(m[i], "off"))
+			continue;
+		if (!strcmp(m[i], value))
+			return mode;
+		mode++;
+	}
+	return -1;
+}
 
 const struct tracer_desc *tracer_find(const char *name)
 {
@@ -102,7 +134,7 @@ static bool lsm_unusable(struct bpf_object *obj)
 }
 
 static int load_and_attach(struct tr_inst *t, struct bpf_object *obj,
-			   const char **stage)
+			   const void *cfg, const char **stage)
 {
 	struct bpf_program *prog;
 	int ret;
@@ -110,6 +142,9 @@ static int load_and_attach(struct tr_inst *t, struct bpf_object *obj,
 	*stage = "load";
 	ret = bpf_object__load(obj);
 	if (ret)
+		return ret;
+	*stage = "map set-up";
+	if (t->d->set_maps && (ret = t->d->set_maps(t->skel, cfg)))
 		return ret;
 	*stage = "attach";
 	bpf_object__for_each_program(prog, obj) {
@@ -127,7 +162,7 @@ static int load_and_attach(struct tr_inst *t, struct bpf_object *obj,
 }
 
 static int try_variant(struct tr_inst *t, const struct tr_variant *v,
-		       const struct tr_filter *f, const char **stage)
+		       const struct tr_filter *f, const void *cfg, const char **stage)
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
@@ -140,6 +175,8 @@ static int try_variant(struct tr_inst *t, const struct tr_variant *v,
 		return -errno;
 	obj = t->d->skel_obj(t->skel);
 	*t->d->skel_filter(t->skel) = *f;
+	if (t->d->set_rodata)
+		t->d->set_rodata(t->skel, cfg);
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, prog_in(bpf_program__name(prog), v->progs));
 	if (lsm_unusable(obj)) {
@@ -147,7 +184,7 @@ static int try_variant(struct tr_inst *t, const struct tr_variant *v,
 		return -EOPNOTSUPP;
 	}
 	old = libbpf_set_print(quiet_print);
-	ret = load_and_attach(t, obj, stage);
+	ret = load_and_attach(t, obj, cfg, stage);
 	libbpf_set_print(old);
 	return ret;
 }
@@ -162,6 +199,13 @@ int tr_open_via(struct tr_inst *t, const struct tracer_desc *d,
 		const struct tr_filter *f, bool alt, const char *via,
 		char *err, size_t errlen)
 {
+	return tr_open_cfg(t, d, f, alt, via, NULL, err, errlen);
+}
+
+int tr_open_cfg(struct tr_inst *t, const struct tracer_desc *d,
+		const struct tr_filter *f, bool alt, const char *via,
+		const void *cfg, char *err, size_t errlen)
+{
 	size_t used = 0;
 	int ret = -ENOENT;
 
@@ -173,7 +217,7 @@ int tr_open_via(struct tr_inst *t, const struct tracer_desc *d,
 
 		if (v->alt != alt || (via && strncmp(v->mechanism, via, strlen(via))))
 			continue;
-		ret = try_variant(t, v, f, &stage);
+		ret = try_variant(t, v, f, cfg, &stage);
 		if (!ret) {
 			t->via = v;
 			return 0;
@@ -408,6 +452,8 @@ int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json)
 	char err[512];
 	int ret;
 
+	if (d->command)
+		return d->command(d, argc, argv, json);
 	ret = tr_parse(d, argc, argv, &to, &f, &alt, &p.timestamps, &via);
 	if (ret)
 		return ret - 1;

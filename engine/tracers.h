@@ -12,11 +12,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "diag.h"
 #include "json.h"
 #include "trace.h"
 
 struct bpf_object;
 struct bpf_link;
+struct ring_buffer;
+struct tracer_desc;
 
 /* One way to attach a tracer: a mechanism name and its programs. */
 struct tr_variant {
@@ -61,6 +64,26 @@ struct tracer_desc {
 	const char *mode_help;
 	/* -h text for options of the tracer's own; NULL: none */
 	const char *notes;
+
+	/*
+	 * Optional, for a tracer with settings of its own (syscall).  cfg is
+	 * what config() made of them, NULL without.
+	 */
+	/* `NAME =` in [tracers]: its values, "off" among them; NULL: on, off */
+	const char *const *modes;
+	/* a second key in [tracers], NAME's argument, checked by arg_check */
+	const char *arg_key;
+	int (*arg_check)(const char *arg, struct diag *d, const char *file, int line);
+	/* the daemon: the settings of [tracers] as cfg (freed with free()) */
+	void *(*config)(unsigned int mode, const char *arg);
+	/* between open and load: its read-only data; after load: its maps */
+	void (*set_rodata)(void *skel, const void *cfg);
+	int (*set_maps)(void *skel, const void *cfg);
+	/* `bulwark trace NAME`, when its options and output are its own */
+	int (*command)(const struct tracer_desc *d, int argc, char **argv, bool json);
+	/* the daemon: a setting rather than context: one that cannot start
+	 * stops the engine; no tracer record, no status entry */
+	bool required;
 };
 
 /*
@@ -82,6 +105,10 @@ struct tracer_desc {
 extern const struct tracer_desc *const tracer_table[];
 extern const size_t tracer_count;
 const struct tracer_desc *tracer_find(const char *name);
+/* The values of `NAME =` in [tracers] for d, and their number. */
+const char *const *tracer_modes(const struct tracer_desc *d, size_t *n);
+/* The mode VALUE means: 0 for off, the others 1, 2... in their order; or -1. */
+int tracer_mode_parse(const struct tracer_desc *d, const char *value);
 
 /* A loaded, attached tracer. */
 struct tr_inst {
@@ -103,6 +130,10 @@ int tr_open(struct tr_inst *t, const struct tracer_desc *d,
 int tr_open_via(struct tr_inst *t, const struct tracer_desc *d,
 		const struct tr_filter *f, bool alt, const char *via,
 		char *err, size_t errlen);
+/* The same, with the tracer's own settings (d->config's, or its command's). */
+int tr_open_cfg(struct tr_inst *t, const struct tracer_desc *d,
+		const struct tr_filter *f, bool alt, const char *via,
+		const void *cfg, char *err, size_t errlen);
 int tr_events_fd(const struct tr_inst *t);
 uint64_t tr_lost(const struct tr_inst *t);
 /* Its programs detached; its ring and loss counter stay until tr_close. */
@@ -114,5 +145,40 @@ void tr_record_json(struct json *j, const struct tracer_desc *d, const void *rec
 
 /* `bulwark trace NAME ...` for a tracer of the table. */
 int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json);
+
+/* ---- what every standalone tracer shares (engine/tracer.c) ---- */
+
+/* The options every tracer takes, parsed once. */
+struct tracer_opts {
+	uint32_t pid;			/* -p */
+	const char *comm;		/* -c */
+	unsigned long long duration;	/* -d, seconds; 0 = until SIGINT */
+	int json;			/* -j */
+};
+
+/*
+ * Parse -p, -c, -d, -j, -h.  Returns 0 when the option was one of them,
+ * 1 when it is not, -1 on a bad value (reported).
+ */
+int tracer_common_opt(int c, const char *arg, struct tracer_opts *o,
+		      const char *who);
+#define TRACER_LONG_OPTS \
+	{ "pid", required_argument, NULL, 'p' }, \
+	{ "comm", required_argument, NULL, 'c' }, \
+	{ "duration", required_argument, NULL, 'd' }, \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "help", no_argument, NULL, 'h' }
+#define TRACER_SHORT_OPTS "p:c:d:jh"
+
+/* Sum over CPUs of a per-CPU u64 counter (loss counters); 0 if unreadable. */
+uint64_t percpu_counter_sum(int map_fd, uint32_t key);
+/* The per-CPU values themselves: *vals (caller frees), their count, or -errno. */
+int percpu_counter_values(int map_fd, uint32_t key, uint64_t **vals);
+
+/* CLOCK_REALTIME - CLOCK_BOOTTIME now, ns: record times to wall clock. */
+int64_t tracer_boot_to_real(void);
+
+/* Poll until SIGINT/SIGTERM or the duration; 0, or -errno. */
+int tracer_loop(struct ring_buffer *rb, unsigned long long duration);
 
 #endif

@@ -29,6 +29,22 @@ static unsigned int tracer_bit(const char *name)
 	return 0;
 }
 
+static size_t tracer_index(const char *name)
+{
+	return (size_t)__builtin_ctz(tracer_bit(name));
+}
+
+/* The tracers [tracers] turned on, as tracer_bit()s. */
+static unsigned int tracers_on(const struct bw_policy *p)
+{
+	unsigned int on = 0;
+
+	for (size_t i = 0; i < tracer_count; i++)
+		if (p->tracer_mode[i])
+			on |= 1u << i;
+	return on;
+}
+
 #define DEFAULT_RULES "/etc/bulwark/rules.d"
 #define DEFAULT_LOG "/var/log/bulwark/audit.log"
 
@@ -138,9 +154,10 @@ static void test_other_sections(void **state)
 	snprintf(want, sizeof(want), "%s/m.prom", (char *)*state);
 	assert_string_equal(l.p.metrics_path, want);
 	assert_int_equal(l.p.metrics_interval, 30);
-	assert_int_equal(l.p.trace_syscall, BW_TRACE_FIRST);
-	assert_string_equal(l.p.trace_syscall_filter, "getppid, @mount");
-	assert_int_equal(l.p.tracers_on, tracer_bit("seccomp") | tracer_bit("process"));
+	assert_int_equal(l.p.tracer_mode[tracer_index("syscall")], 2);	/* first */
+	assert_string_equal(l.p.tracer_arg[tracer_index("syscall")], "getppid, @mount");
+	assert_int_equal(tracers_on(&l.p) & ~tracer_bit("syscall"),
+			 tracer_bit("seccomp") | tracer_bit("process"));
 	assert_int_equal(l.p.log_max_size, 8 << 20);
 	assert_int_equal(l.p.log_keep, 3);
 	assert_int_equal(l.p.log_flush, 2);
