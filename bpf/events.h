@@ -28,6 +28,8 @@ enum bw_class {
 	BW_CLASS_SYSCALL,
 	BW_NCLASS,
 };
+/* the "class" of the subject's dimensions, which every class has */
+#define BW_CLASS_SUBJECT (-1)
 
 enum bw_action {
 	BW_ACT_NONE = 0,
@@ -59,54 +61,63 @@ enum bw_method {
 };
 
 /*
- * Match dimensions.  Subject dimensions apply to every class; the others
- * belong to one class each.  Each dimension stores its values in one of
- * three maps, given by bw_dim_kind().
+ * Match dimensions, described once: one row per dimension,
+ *
+ *   X(NAME, rule key, class, kind, value type, `!` allowed, record field)
+ *
+ * NAME makes BW_DIM_NAME; the class is the BW_CLASS_* the key belongs to,
+ * or SUBJECT (every class); the kind is the value map (NUM, STR, PATH;
+ * cgroups are entered by id in the number map); the value type is how
+ * the rule parser reads a value (engine/rules.c, V_*); the record field
+ * is the JSON path in a decision record that carries the value the
+ * kernel classified on (engine/log.c writes it, `bulwark replay` reads
+ * it back; cgroup has none: records carry the cgroup id, not its path).
+ * From this table come the enum, bw_dim_kind(), the rule parser's keys
+ * and replay's reader; classify() in bpf/policy.bpf.h stays written by
+ * hand for the verifier, and a unit test checks it against the table.
  */
+#define BW_DIMENSIONS(X)							\
+	X(COMM, "comm", SUBJECT, STR, NAME, 1, "subject.comm")			\
+	X(EXE, "exe", SUBJECT, PATH, PATH, 1, "subject.exe")			\
+	X(UID, "uid", SUBJECT, NUM, UID, 1, "subject.uid")			\
+	X(GID, "gid", SUBJECT, NUM, GID, 1, "subject.gid")			\
+	X(PCOMM, "parent_comm", SUBJECT, STR, NAME, 1, "subject.parent_comm")	\
+	X(CGROUP, "cgroup", SUBJECT, NUM, CGROUP, 1, NULL)			\
+	X(CONTAINER, "container", SUBJECT, STR, CONTAINER, 0, "subject.container") \
+	X(CAP, "capability", CAPABLE, NUM, CAP, 1, "capable.cap")		\
+	X(IPC_KIND, "ipc_kind", IPC, NUM, IPC_KIND, 0, "ipc.kind")		\
+	X(IPC_ACCESS, "access", IPC, NUM, IPC_ACCESS, 0, "ipc.access")		\
+	X(IPC_OWNER, "owner_uid", IPC, NUM, UID, 1, "ipc.owner_uid")		\
+	X(MNT_OP, "operation", MOUNT, NUM, MOUNT_OP, 0, "mount.op")		\
+	X(MNT_FSTYPE, "fstype", MOUNT, STR, NAME, 1, "mount.fstype")		\
+	X(MNT_SOURCE, "source", MOUNT, PATH, SOURCE, 1, "mount.source")		\
+	X(MNT_TARGET, "target", MOUNT, PATH, PATH, 1, "mount.target")		\
+	X(SIG, "signal", SIGNAL, NUM, SIGNAL, 1, "signal.sig")			\
+	X(SIG_TCOMM, "target_comm", SIGNAL, STR, NAME, 1, "signal.target_comm")	\
+	X(SIG_TUID, "target_uid", SIGNAL, NUM, UID, 1, "signal.target_uid")	\
+	X(SIG_SAMEUSER, "same_user", SIGNAL, NUM, YESNO, 0, "signal.same_user")	\
+	X(EXEC_PATH, "path", EXEC, PATH, PATH, 1, "exec.path")			\
+	X(SYSCALL, "syscall", SYSCALL, NUM, SYSCALL, 1, "syscall.nr")
+
+#define BW_DIM_ENUM_(name, key, cls, kind, vt, neg, field) BW_DIM_##name,
 enum bw_dim {
-	BW_DIM_COMM = 0,	/* str */
-	BW_DIM_EXE,		/* path */
-	BW_DIM_UID,		/* num */
-	BW_DIM_GID,		/* num */
-	BW_DIM_PCOMM,		/* str */
-	BW_DIM_CGROUP,		/* num: cgroup id of a listed ancestor */
-	BW_DIM_CONTAINER,	/* str: short id, "" when not in a container */
-	BW_DIM_CAP,		/* num */
-	BW_DIM_IPC_KIND,	/* num: enum bw_ipc_kind */
-	BW_DIM_IPC_ACCESS,	/* num: BW_IPC_READ|BW_IPC_WRITE mask */
-	BW_DIM_IPC_OWNER,	/* num: owner uid */
-	BW_DIM_MNT_OP,		/* num: enum bw_mount_op */
-	BW_DIM_MNT_FSTYPE,	/* str */
-	BW_DIM_MNT_SOURCE,	/* path */
-	BW_DIM_MNT_TARGET,	/* path */
-	BW_DIM_SIG,		/* num */
-	BW_DIM_SIG_TCOMM,	/* str */
-	BW_DIM_SIG_TUID,	/* num */
-	BW_DIM_SIG_SAMEUSER,	/* num: 0 or 1 */
-	BW_DIM_EXEC_PATH,	/* path */
-	BW_DIM_SYSCALL,		/* num: (arch << 32) | number */
+	BW_DIMENSIONS(BW_DIM_ENUM_)
 	BW_NDIM,
 };
+#undef BW_DIM_ENUM_
 
 enum bw_dim_kind { BW_KIND_NUM = 0, BW_KIND_STR, BW_KIND_PATH };
 
 static inline int bw_dim_kind(int dim)
 {
+#define BW_DIM_KIND_(name, key, cls, kind, vt, neg, field) \
+	case BW_DIM_##name: return BW_KIND_##kind;
 	switch (dim) {
-	case BW_DIM_COMM:
-	case BW_DIM_PCOMM:
-	case BW_DIM_CONTAINER:
-	case BW_DIM_MNT_FSTYPE:
-	case BW_DIM_SIG_TCOMM:
-		return BW_KIND_STR;
-	case BW_DIM_EXE:
-	case BW_DIM_MNT_SOURCE:
-	case BW_DIM_MNT_TARGET:
-	case BW_DIM_EXEC_PATH:
-		return BW_KIND_PATH;
+	BW_DIMENSIONS(BW_DIM_KIND_)
 	default:
 		return BW_KIND_NUM;
 	}
+#undef BW_DIM_KIND_
 }
 
 enum bw_ipc_kind {

@@ -13,8 +13,7 @@
 #include "cli.h"
 #include "json.h"
 #include "logread.h"
-#include "names.h"
-#include "syscalls.h"
+#include "replay.h"
 #include "util.h"
 
 struct replay {
@@ -45,151 +44,18 @@ static const char *action_outcome(int action)
 	}
 }
 
-static int lookup_name(const char *s, int (*fn)(const char *))
+/* The values of record o; -1 (reported when a field has the wrong type): not replayable. */
+static int values_of(struct json_object *o, int cls, struct bw_values *v)
 {
-	return s ? fn(s) : -1;
-}
+	const char *wrong;
 
-static uint64_t ipc_access_mask(const char *s)
-{
-	if (!s)
+	if (!record_values(o, cls, v, &wrong))
 		return 0;
-	return (strstr(s, "read") ? BW_IPC_READ : 0) | (strstr(s, "write") ? BW_IPC_WRITE : 0);
-}
-
-/*
- * The fields a decision is replayed from.  A field of the wrong type makes
- * the record not replayable (reported once, with the field), never a
- * value read as absent: a wrong type is not a different outcome.
- */
-struct fields {
-	struct json_object *o;
-	const char *wrong;	/* the first field of the wrong type */
-};
-
-static struct json_object *field(struct fields *f, const char *path, enum json_type want)
-{
-	struct json_object *v = json_get(f->o, path);
-
-	if (!v || json_object_is_type(v, want))
-		return v;
-	if (!f->wrong)
-		f->wrong = path;
-	return NULL;
-}
-
-static const char *str_field(struct fields *f, const char *path)
-{
-	struct json_object *v = field(f, path, json_type_string);
-
-	return v ? json_object_get_string(v) : NULL;
-}
-
-static long long int_field(struct fields *f, const char *path, long long dflt)
-{
-	struct json_object *v = field(f, path, json_type_int);
-
-	return v ? json_object_get_int64(v) : dflt;
-}
-
-static bool bool_field(struct fields *f, const char *path)
-{
-	return json_object_get_boolean(field(f, path, json_type_boolean));
-}
-
-/* BW_PF_* of a path value from its KEY_truncated / KEY_unresolved. */
-static uint8_t path_flags(struct fields *f, const char *key)
-{
-	char k[64];
-	uint8_t pf = 0;
-
-	snprintf(k, sizeof(k), "%s_truncated", key);
-	if (bool_field(f, k))
-		pf |= BW_PF_CUT;
-	snprintf(k, sizeof(k), "%s_unresolved", key);
-	if (bool_field(f, k))
-		pf |= BW_PF_UNRESOLVED;
-	return pf;
-}
-
-static void class_values(struct fields *f, int cls, struct bw_values *v)
-{
-	int n;
-
-	switch (cls) {
-	case BW_CLASS_CAPABLE:
-		v->num[BW_DIM_CAP] = int_field(f, "capable.cap", 64);
-		break;
-	case BW_CLASS_IPC:
-		n = lookup_name(str_field(f, "ipc.kind"), ipc_kind_from_string);
-		v->num[BW_DIM_IPC_KIND] = n < 0 ? BW_IPC_UNKNOWN : n;
-		v->num[BW_DIM_IPC_ACCESS] = ipc_access_mask(str_field(f, "ipc.access"));
-		v->num[BW_DIM_IPC_OWNER] = int_field(f, "ipc.owner_uid", (uint32_t)-1);
-		break;
-	case BW_CLASS_MOUNT:
-		n = lookup_name(str_field(f, "mount.op"), mount_op_from_string);
-		v->num[BW_DIM_MNT_OP] = n < 0 ? 0 : n;
-		v->str[BW_DIM_MNT_FSTYPE] = str_field(f, "mount.fstype");
-		v->str[BW_DIM_MNT_SOURCE] = str_field(f, "mount.source");
-		v->str[BW_DIM_MNT_TARGET] = str_field(f, "mount.target");
-		v->pflags[BW_PS_SOURCE] = path_flags(f, "mount.source");
-		v->pflags[BW_PS_PATH] = path_flags(f, "mount.target");
-		break;
-	case BW_CLASS_SIGNAL:
-		v->num[BW_DIM_SIG] = int_field(f, "signal.sig", -1);
-		v->str[BW_DIM_SIG_TCOMM] = str_field(f, "signal.target_comm");
-		v->num[BW_DIM_SIG_TUID] = int_field(f, "signal.target_uid", -1);
-		v->num[BW_DIM_SIG_SAMEUSER] = bool_field(f, "signal.same_user");
-		break;
-	case BW_CLASS_EXEC:
-		v->str[BW_DIM_EXEC_PATH] = str_field(f, "exec.path");
-		v->pflags[BW_PS_PATH] = path_flags(f, "exec.path");
-		break;
-	}
-}
-
-/* The syscall id of a syscall record; -1 when it has none. */
-static int syscall_value(struct fields *f, struct bw_values *v)
-{
-	static const char *const arches[] = { "x86_64", "i386", "x32" };
-	const char *arch = str_field(f, "syscall.arch");
-	int n = -1;
-
-	for (int a = 0; arch && a < 3; a++)
-		if (!strcmp(arch, arches[a]))
-			n = a;
-	if (n < 0)
-		return -1;
-	v->num[BW_DIM_SYSCALL] = BW_SC_ID(n, int_field(f, "syscall.nr", 0) |
-				 (n == BW_SC_X32 ? 0x40000000 : 0));
-	return 0;
-}
-
-/* The values the kernel classified on, from a decision record; -1: not replayable. */
-static int record_values(struct json_object *o, int cls, struct bw_values *v)
-{
-	struct fields f = { .o = o };
-
-	memset(v, 0, sizeof(*v));
-	v->str[BW_DIM_COMM] = str_field(&f, "subject.comm");
-	v->str[BW_DIM_EXE] = str_field(&f, "subject.exe");
-	v->pflags[BW_PS_EXE] = path_flags(&f, "subject.exe");
-	v->str[BW_DIM_PCOMM] = str_field(&f, "subject.parent_comm");
-	v->str[BW_DIM_CONTAINER] = str_field(&f, "subject.container");
-	if (!v->str[BW_DIM_CONTAINER])
-		v->str[BW_DIM_CONTAINER] = "";
-	v->num[BW_DIM_UID] = int_field(&f, "subject.uid", -1);
-	v->num[BW_DIM_GID] = int_field(&f, "subject.gid", -1);
-	if (cls == BW_CLASS_SYSCALL && syscall_value(&f, v))
-		return -1;
-	class_values(&f, cls, v);
-	if (f.wrong) {
+	if (wrong)
 		out_err("replay: the %s decision record of %s: field %s has the wrong type, "
 			"not replayable", json_get_str(o, "event"),
-			json_get_str(o, "time") ? json_get_str(o, "time") : "no time", f.wrong);
-		return -1;
-	}
-	return 0;
+			json_get_str(o, "time") ? json_get_str(o, "time") : "no time", wrong);
+	return -1;
 }
 
 static void report(struct replay *r, struct json_object *o, const char *was,
@@ -246,7 +112,7 @@ static int replay_record(void *ctx, struct json_object *o, const char *line)
 	event = json_get_str(o, "event");
 	cls = event ? bw_class_from_name(event) : -1;
 	/* cgroup paths are not in records: such rules cannot be replayed */
-	if (cls < 0 || record_values(o, cls, &v) ||
+	if (cls < 0 || values_of(o, cls, &v) ||
 	    (r->cp->meta[cls].dim_mask & (1u << BW_DIM_CGROUP))) {
 		r->unreplayable++;
 		return 0;
