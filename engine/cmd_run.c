@@ -26,6 +26,7 @@
 #include "names.h"
 #include "ini_scan.h"
 #include "privs.h"
+#include "status.h"
 #include "syscall.h"
 #include "syscalls.h"
 #include "tracers.h"
@@ -677,90 +678,88 @@ static void write_metrics(struct run_ctx *r)
 			r->st.policy.metrics_path, strerror(-err));
 }
 
-/* The status file `bulwark status` reads, rewritten every second. */
 /* The [tracers] of the policy: attached (how, records lost) or failed (why). */
-static void tracers_status_json(const struct run_ctx *r, struct json *j)
+static void tracers_status(const struct run_ctx *r, struct bw_status *s)
 {
-	json_key(j, "tracers");
-	json_obj_begin(j);
+	s->tracers = xcalloc(ARRAY_SIZE(r->tr), sizeof(*s->tracers));
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
 		const struct run_tracer *t = &r->tr[i];
+		struct bw_status_tracer *st = &s->tracers[s->ntracers];
 
 		if ((!t->inst.skel && !t->error) || (t->inst.d && t->inst.d->required))
 			continue;
-		json_key(j, t->inst.skel ? t->inst.d->name : tracer_table[i]->name);
-		json_obj_begin(j);
-		json_kstr(j, "state", t->inst.skel ? "attached" : "failed");
-		if (t->inst.skel) {
-			json_kstr(j, "mechanism", t->inst.via->mechanism);
-			json_ku64(j, "lost", t->lost_seen);
-		} else {
-			json_kstr(j, "error", t->error);
-		}
-		json_obj_end(j);
+		st->name = t->inst.skel ? t->inst.d->name : tracer_table[i]->name;
+		st->attached = t->inst.skel != NULL;
+		st->mechanism = t->inst.skel ? t->inst.via->mechanism : NULL;
+		st->lost = t->lost_seen;
+		st->error = t->error;
+		s->ntracers++;
 	}
-	json_obj_end(j);
 }
 
-static void write_status(struct run_ctx *r)
+static void engine_status(const struct run_ctx *r, struct bw_status *s)
 {
 	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
+
+	s->pid = getpid();
+	s->updated = time(NULL);
+	s->enforcing = r->eng.enforcing;
+	s->reason = r->eng.why;
+	s->generation = r->eng.generation;
+	if (cp) {
+		s->has_policy = true;
+		s->policy_hash = cp->hash;
+		s->rules = cp->nrules;
+		s->mode = cp->mode == BW_MODE_AUDIT ? "audit" : "enforce";
+	}
+	s->decisions = r->decisions;
+	s->progs = xcalloc(r->eng.nprogs + 1, sizeof(*s->progs));
+	for (int i = 0; i < r->eng.nprogs; i++)
+		if (r->eng.progs[i].state != PROG_OFF)
+			s->progs[s->nprogs++] = (struct bw_status_prog){
+				r->eng.progs[i].prog, prog_state_name(r->eng.progs[i].state) };
+}
+
+static void log_status(const struct run_ctx *r, struct bw_status *s)
+{
+	s->log.path = r->log.path;
+	s->log.records = r->log.records;
+	s->log.bytes = r->log.bytes;
+	s->log.write_errors = r->log.write_errors;
+	s->log.unwritten = r->log.unwritten_total;
+	s->log.state = r->log.stopped ? "stopped" : r->log.suspended ? "suspended" : "writing";
+	s->log.rotations = r->log.rotations;
+	for (int c = 0; c < BW_NCLASS; c++) {
+		int n = engine_lost_per_cpu(&r->eng, c, &s->lost[c].per_cpu);
+
+		s->lost[c].present = true;
+		s->lost[c].total = r->lost_total[c];
+		s->lost[c].ncpu = n > 0 ? (size_t)n : 0;
+	}
+}
+
+/* The status file `bulwark status` reads, rewritten every second. */
+static void write_status(struct run_ctx *r)
+{
 	const char *path = r->st.policy.status;
-	struct json j;
+	struct bw_status s = { 0 };
 	int err;
 
 	if (!path)
 		return;
-	json_init(&j);
-	json_obj_begin(&j);
-	json_ku64(&j, "pid", getpid());
-	json_ki64(&j, "updated", (int64_t)time(NULL));
-	json_kbool(&j, "enforcing", r->eng.enforcing);
-	if (!r->eng.enforcing)
-		json_kstr(&j, "reason", r->eng.why);
-	json_ku64(&j, "generation", r->eng.generation);
-	if (cp) {
-		json_kstr(&j, "policy_hash", cp->hash);
-		json_ku64(&j, "rules", cp->nrules);
-		json_kstr(&j, "mode", cp->mode == BW_MODE_AUDIT ? "audit" : "enforce");
-	}
-	json_ku64(&j, "decisions", r->decisions);
-	json_key(&j, "log");
-	json_obj_begin(&j);
-	json_kstr(&j, "path", r->log.path);
-	json_ku64(&j, "records", r->log.records);
-	json_ku64(&j, "bytes", r->log.bytes);
-	json_ku64(&j, "write_errors", r->log.write_errors);
-	json_ku64(&j, "unwritten", r->log.unwritten_total);
-	json_kstr(&j, "state", r->log.stopped ? "stopped" : r->log.suspended ? "suspended" : "writing");
-	json_ku64(&j, "rotations", r->log.rotations);
-	json_obj_end(&j);
-	json_key(&j, "lost");
-	json_obj_begin(&j);
-	for (int c = 0; c < BW_NCLASS; c++) {
-		json_key(&j, bw_class_name(c));
-		json_obj_begin(&j);
-		json_ku64(&j, "total", r->lost_total[c]);
-		per_cpu_json(&j, &r->eng, c);
-		json_obj_end(&j);
-	}
-	json_obj_end(&j);
-	tracers_status_json(r, &j);
-	json_key(&j, "programs");
-	json_obj_begin(&j);
-	for (int i = 0; i < r->eng.nprogs; i++)
-		if (r->eng.progs[i].state != PROG_OFF)
-			json_kstr(&j, r->eng.progs[i].prog, prog_state_name(r->eng.progs[i].state));
-	json_obj_end(&j);
-	json_obj_end(&j);
-	json_newline(&j);
-	err = write_file_replace(path, j.buf, j.len, 0644);
+	engine_status(r, &s);
+	log_status(r, &s);
+	tracers_status(r, &s);
+	err = status_write(path, &s);
 	if (err) {
 		if (!r->status_err_said)
 			out_err("writing the status file %s failed: %s", path, strerror(-err));
 		r->status_err_said = true;
 	}
-	json_free(&j);
+	for (int c = 0; c < BW_NCLASS; c++)
+		free(s.lost[c].per_cpu);
+	free(s.tracers);
+	free(s.progs);
 }
 
 static int write_ready_file(const char *path)

@@ -11,6 +11,8 @@
 #include "args.h"
 #include "cli.h"
 #include "logread.h"
+#include "rules.h"
+#include "status.h"
 #include "util.h"
 
 static void do_help(FILE *out)
@@ -24,66 +26,66 @@ static void do_help(FILE *out)
 		"Exit status 0 when the engine runs, 1 when it does not.\n");
 }
 
-/* The tracers the policy turned on: how each attached, or why it could not. */
-static void print_tracers(struct json_object *tr)
+static const char *or_q(const char *s)
 {
-	if (!tr)
-		return;
-	json_object_object_foreach(tr, name, v) {
-		const char *state = json_get_str(v, "state");
+	return s ? s : "?";
+}
 
-		if (state && !strcmp(state, "attached"))
-			printf("tracer     %s: %s, %lld lost\n", name,
-			       json_get_str(v, "mechanism") ? json_get_str(v, "mechanism") : "?",
-			       json_get_int(v, "lost", 0));
+/* The tracers the policy turned on: how each attached, or why it could not. */
+static void print_tracers(const struct bw_status *s)
+{
+	for (size_t i = 0; i < s->ntracers; i++) {
+		const struct bw_status_tracer *t = &s->tracers[i];
+
+		if (t->attached)
+			printf("tracer     %s: %s, %llu lost\n", t->name, or_q(t->mechanism),
+			       (unsigned long long)t->lost);
 		else
-			printf("tracer     %s: FAILED: %s\n", name,
-			       json_get_str(v, "error") ? json_get_str(v, "error") : "?");
+			printf("tracer     %s: FAILED: %s\n", t->name, or_q(t->error));
 	}
 }
 
-static void print_status(struct json_object *o, bool running)
+/* Records lost per class, and per CPU where there were some. */
+static void print_lost(const struct bw_status *s)
 {
-	struct json_object *lost = json_get(o, "lost");
-
-	printf("engine     pid %lld, %s (status of %lld s ago)\n", json_get_int(o, "pid", -1),
-	       running ? "running" : "NOT RUNNING", (long long)time(NULL) -
-	       json_get_int(o, "updated", 0));
-	printf("enforcing  %s\n", json_object_get_boolean(json_get(o, "enforcing")) ? "yes" :
-	       json_get_str(o, "reason") ? json_get_str(o, "reason") : "no");
-	printf("policy     generation %lld, %lld rules, %s mode, hash %s\n",
-	       json_get_int(o, "generation", 0), json_get_int(o, "rules", 0),
-	       json_get_str(o, "mode") ? json_get_str(o, "mode") : "?",
-	       json_get_str(o, "policy_hash") ? json_get_str(o, "policy_hash") : "?");
-	printf("decisions  %lld\n", json_get_int(o, "decisions", 0));
-	printf("log        %s: %s, %lld records, %lld bytes, %lld write errors, "
-	       "%lld unwritten, %lld rotations\n",
-	       json_get_str(o, "log.path") ? json_get_str(o, "log.path") : "?",
-	       json_get_str(o, "log.state") ? json_get_str(o, "log.state") : "?",
-	       json_get_int(o, "log.records", 0), json_get_int(o, "log.bytes", 0),
-	       json_get_int(o, "log.write_errors", 0), json_get_int(o, "log.unwritten", 0),
-	       json_get_int(o, "log.rotations", 0));
 	printf("lost       ");
-	json_object_object_foreach(lost, cls, v) {
-		struct json_object *pc = json_get(v, "per_cpu");
-
-		printf("%s %lld", cls, json_get_int(v, "total", 0));
-		if (json_get_int(v, "total", 0)) {
+	for (int c = 0; c < BW_NCLASS; c++) {
+		if (!s->lost[c].present)
+			continue;
+		printf("%s %llu", bw_class_name(c), (unsigned long long)s->lost[c].total);
+		if (s->lost[c].total) {
 			printf(" (per CPU:");
-			for (size_t i = 0; pc && i < json_object_array_length(pc); i++)
-				printf(" %s", json_object_get_string(json_object_array_get_idx(pc, i)));
+			for (size_t i = 0; i < s->lost[c].ncpu; i++)
+				printf(" %llu", (unsigned long long)s->lost[c].per_cpu[i]);
 			printf(")");
 		}
 		printf("  ");
 	}
 	printf("\n");
-	print_tracers(json_get(o, "tracers"));
+}
+
+static void print_status(const struct bw_status *s, bool running)
+{
+	printf("engine     pid %lld, %s (status of %lld s ago)\n", s->pid,
+	       running ? "running" : "NOT RUNNING", (long long)time(NULL) - s->updated);
+	printf("enforcing  %s\n", s->enforcing ? "yes" : s->reason ? s->reason : "no");
+	printf("policy     generation %llu, %llu rules, %s mode, hash %s\n",
+	       (unsigned long long)s->generation, (unsigned long long)s->rules,
+	       or_q(s->mode), or_q(s->policy_hash));
+	printf("decisions  %llu\n", (unsigned long long)s->decisions);
+	printf("log        %s: %s, %llu records, %llu bytes, %llu write errors, "
+	       "%llu unwritten, %llu rotations\n", or_q(s->log.path), or_q(s->log.state),
+	       (unsigned long long)s->log.records, (unsigned long long)s->log.bytes,
+	       (unsigned long long)s->log.write_errors, (unsigned long long)s->log.unwritten,
+	       (unsigned long long)s->log.rotations);
+	print_lost(s);
+	print_tracers(s);
 }
 
 int do_status(int argc, char **argv, struct bw_opts *o)
 {
 	static const struct option opts[] = { ARGS_COMMON_LONG, { NULL, 0, NULL, 0 } };
-	struct json_object *st;
+	struct bw_status st;
 	struct bw_policy p;
 	struct diag d = { 0 };
 	bool running;
@@ -105,18 +107,17 @@ int do_status(int argc, char **argv, struct bw_opts *o)
 		out_err("status: cannot read the policy file");
 		goto out;
 	}
-	st = json_object_from_file(p.status);
-	if (!st) {
+	if (status_read(p.status, &st)) {
 		out_err("status: no status in %s: is the engine running?", p.status);
 		goto out;
 	}
-	pid = (pid_t)json_get_int(st, "pid", 0);
+	pid = st.pid > 0 ? (pid_t)st.pid : 0;
 	running = pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 	if (o->json)
-		puts(json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN));
+		puts(json_object_to_json_string_ext(st.raw, JSON_C_TO_STRING_PLAIN));
 	else
-		print_status(st, running);
-	json_object_put(st);
+		print_status(&st, running);
+	status_free(&st);
 	ret = running ? 0 : 1;
 out:
 	policy_free(&p);
