@@ -831,7 +831,10 @@ static void append_rule(struct bw_ruleset *rs, struct bw_rule *r)
 
 static const char *add_file(struct bw_ruleset *rs, const char *path)
 {
-	rs->files = xreallocarray(rs->files, rs->nfiles + 1, sizeof(*rs->files));
+	/* doubled when full (0 or a power of two): not a copy per file */
+	if (!(rs->nfiles & (rs->nfiles - 1)))
+		rs->files = xreallocarray(rs->files, rs->nfiles ? 2 * rs->nfiles : 1,
+					  sizeof(*rs->files));
 	rs->files[rs->nfiles] = xstrdup(path);
 	return rs->files[rs->nfiles++];
 }
@@ -909,7 +912,7 @@ static int cmp_natural(const void *a, const void *b)
 
 static int load_dir(struct bw_ruleset *rs, const char *path, struct diag *d)
 {
-	size_t left = RULES_FILES_MAX - rs->nfiles, n = 0;
+	size_t left = RULES_FILES_MAX - rs->nfiles, n = 0, cap = 0;
 	char **names = NULL;
 	struct dirent *de;
 	DIR *dir = opendir(path);
@@ -929,7 +932,10 @@ static int load_dir(struct bw_ruleset *rs, const char *path, struct diag *d)
 			continue;
 		if (n++ >= left)
 			continue;
-		names = xreallocarray(names, n, sizeof(*names));
+		if (n > cap) {
+			cap = cap ? 2 * cap : 64;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
 		names[n - 1] = xstrdup(de->d_name);
 	}
 	closedir(dir);
