@@ -20,7 +20,7 @@ fail() { echo "FAIL: host/$1: $2"; }
 skip() { echo "SKIP: host/$1: $2"; }
 
 TMO=30			# seconds: only to catch a hang, not a timing test
-if ldd "$BW" 2>/dev/null | grep -q libasan; then
+if ldd "$BW" 2>/dev/null | grep -q libasan || grep -aq __asan_init "$BW"; then
 	ASAN=1
 	RSS_MAX=400000	# KB: ASan's shadow and quarantine included
 else
