@@ -213,7 +213,11 @@ int gid_from_string(const char *s, uint32_t *out)
 	return id_from_string(s, out, true);
 }
 
-#define ERRNO_MAX 4095	/* the kernel's MAX_ERRNO */
+/*
+ * The kernel takes up to MAX_ERRNO (4095), libseccomp's SCMP_ACT_ERRNO
+ * one less: bulwark exec and seccomp export must carry what a rule says.
+ */
+#define ERRNO_MAX 4094
 
 int errno_from_string(const char *s)
 {

@@ -20,7 +20,7 @@ int mount_op_from_string(const char *s);
 const char *mount_op_name(unsigned int op);
 const char *mount_via_name(unsigned int via);
 const char *exec_op_name(unsigned int op);
-/* errno: EPERM or a number 1..4095 */
+/* errno: EPERM or a number 1..4094 */
 int errno_from_string(const char *s);
 const char *errno_name(int e, char *buf, size_t len);
 const char *errno_symbol(int e);	/* "ENOENT", or NULL when unknown */

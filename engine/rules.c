@@ -776,7 +776,7 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 				err = -1;
 			} else if (e < 0) {
 				diag_err(d, file, kv->line,
-					 "bad errno '%s' (a name like EACCES, or 1 to 4095)", kv->value);
+					 "bad errno '%s' (a name like EACCES, or 1 to 4094)", kv->value);
 				err = -1;
 			} else {
 				r->err_no = e;

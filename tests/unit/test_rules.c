@@ -486,6 +486,8 @@ static const struct {
 	{ R("mount", "deny") "operation = remountx\n", 4, "unknown operation 'remountx'" },
 	{ R("exec", "deny") "no equals sign\n", 4, "expected 'key = value'" },
 	{ R("exec", "deny") "errno = EACCES\n", 4, "errno applies to syscall deny rules only" },
+	/* libseccomp refuses 4095 (found by fuzzing the seccomp export) */
+	{ R("syscall", "deny") "errno = 4095\n", 4, "bad errno '4095' (a name like EACCES, or 1 to 4094)" },
 	{ R("exec", "deny") "[]\n", 4, "empty rule name" },
 	{ R("exec", "deny") "[x\n", 4, "section header without ']'" },
 	{ R("exec", "deny") "[x] y\n", 4, "text after ']'" },
