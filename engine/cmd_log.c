@@ -17,6 +17,7 @@
 #include "container.h"
 #include "json.h"
 #include "logread.h"
+#include "loop.h"
 #include "util.h"
 
 struct log_filter {
@@ -568,14 +569,6 @@ static void print_explain(struct log_reader *r)
 	free(r->kept);
 }
 
-static volatile sig_atomic_t follow_stop;
-
-static void on_follow_signal(int sig)
-{
-	(void)sig;
-	follow_stop = 1;
-}
-
 /* A record of -f: shown at once. */
 static int show_now(void *ctx, struct json_object *o, const char *line)
 {
@@ -593,36 +586,50 @@ static int show_now(void *ctx, struct json_object *o, const char *line)
  * checked, limited and numbered as by log_read_file(); a line the writer
  * is still writing waits.
  */
+struct follow {
+	const char *path;
+	struct log_tail *t;
+	struct log_reader *r;
+	int ret;
+};
+
+/* What was added, a pause, and the next file once the path names another. */
+static int follow_step(void *ctx)
+{
+	struct follow *fw = ctx;
+	struct log_tail *next;
+
+	if (log_tail_read(fw->t, show_now, fw->r, &fw->r->skipped_bad) < 0) {
+		fw->ret = 1;
+		return 1;
+	}
+	usleep(200 * 1000);
+	if (log_tail_moved(fw->t) && (next = log_tail_open(fw->path))) {
+		if (log_tail_close(fw->t, true, show_now, fw->r, &fw->r->skipped_bad) < 0)
+			fw->ret = 1;
+		fw->t = next;
+	}
+	return 0;
+}
+
 static int follow(const char *path, struct log_reader *r)
 {
-	struct sigaction sa = { 0 };
-	struct log_tail *t = log_tail_open(path), *next;
-	int ret = 0;
+	struct follow fw = { .path = path, .t = log_tail_open(path), .r = r };
+	int err;
 
-	if (!t) {
+	if (!fw.t) {
 		out_err("log: cannot follow %s", path);
 		return 1;
 	}
-	sa.sa_handler = on_follow_signal;
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
-		out_err("log: cannot catch SIGINT: %s", strerror(errno));
-		log_tail_close(t, false, NULL, NULL, NULL);
+	err = loop_signals(LOOP_SIG_STOP);
+	if (err) {
+		out_err("log: cannot catch SIGINT: %s", strerror(-err));
+		log_tail_close(fw.t, false, NULL, NULL, NULL);
 		return 1;
 	}
-	while (!follow_stop) {
-		if (log_tail_read(t, show_now, r, &r->skipped_bad) < 0) {
-			ret = 1;
-			break;
-		}
-		usleep(200 * 1000);
-		if (log_tail_moved(t) && (next = log_tail_open(path))) {
-			if (log_tail_close(t, true, show_now, r, &r->skipped_bad) < 0)
-				ret = 1;
-			t = next;
-		}
-	}
-	log_tail_close(t, false, NULL, NULL, NULL);
-	return ret;
+	loop_run(follow_step, &fw, 0);
+	log_tail_close(fw.t, false, NULL, NULL, NULL);
+	return fw.ret;
 }
 
 static void do_help(FILE *out)

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "loop.h"
 #include "tracers.h"
 #include "util.h"
 
@@ -51,33 +52,29 @@ int64_t tracer_boot_to_real(void)
 	return (rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
 }
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
+/* One look at the ring: 100 ms at most, as libbpf-tools' loops. */
+static int poll_step(void *rb)
 {
-	(void)sig;
-	stop = 1;
+	int n = ring_buffer__poll(rb, 100);
+
+	if (n < 0 && n != -EINTR)
+		return n;
+	fflush(stdout);
+	return 0;
 }
 
 int tracer_loop(struct ring_buffer *rb, unsigned long long duration)
 {
-	struct sigaction sa = { 0 };
 	time_t end = duration ? time(NULL) + (time_t)duration : 0;
+	int ret;
 
-	stop = 0;
 	/* on stderr, so that scripts can wait until the programs are attached */
 	fprintf(stderr, "bulwark: tracing (Ctrl-C to stop)\n");
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	loop_signals(LOOP_SIG_STOP);
 	fflush(stdout);
-	while (!stop && (!end || time(NULL) < end)) {
-		int n = ring_buffer__poll(rb, 100);
-
-		if (n < 0 && n != -EINTR)
-			return n;
-		fflush(stdout);
-	}
+	ret = loop_run(poll_step, rb, end);
+	if (ret)
+		return ret;
 	ring_buffer__consume(rb);
 	fflush(stdout);
 	return 0;
