@@ -44,6 +44,8 @@ static void print_json(const struct diag *d, const struct bw_setup *st)
 	/* past DIAG_MAX_ERRORS errors: some not in problems, the rest unread */
 	json_kbool(&j, "stopped", diag_full(d));
 	json_ku64(&j, "errors_not_shown", d->dropped);
+	json_key(&j, "policy");
+	policy_json(&st->policy, &j);
 	json_key(&j, "rules");
 	json_obj_begin(&j);
 	for (int c = 0; c < BW_NCLASS; c++)

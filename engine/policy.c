@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <libgen.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ini_scan.h"
+#include "json.h"
 #include "policy.h"
 #include "tracers.h"
 #include "util.h"
@@ -75,79 +78,231 @@ static bool power_of_two(unsigned long long v)
 	return v && !(v & (v - 1));
 }
 
-static void log_key(struct policy_ctx *c, const struct ini_file *f,
-		    const struct ini_key *k, const char *name, const char *value)
+/*
+ * The keys of [engine], [log] and [metrics], described once: what a value
+ * may be, where it goes in struct bw_policy, and the help that errors,
+ * `check --json` and docs/rules.md show ([tracers] keys come from the
+ * tracer table).
+ */
+enum pk_type {
+	PK_ENUM,	/* one of names[], stored as its index (an int) */
+	PK_UINT,	/* min..max */
+	PK_SIZE,	/* bytes with K, M, G suffixes, min..max */
+	PK_PATH,	/* a file, made absolute against the policy file's directory */
+	PK_PATHS,	/* a list of them, min..max entries */
+};
+
+#define PK_ZERO_OK	1	/* 0 besides min..max */
+#define PK_POW2		2	/* a power of two */
+#define PK_PERCENT	4	/* a trailing '%' is allowed */
+
+struct policy_key {
+	const char *section, *key;
+	enum pk_type type;
+	size_t offset, size;	/* of the member in struct bw_policy */
+	unsigned long long min, max;
+	const char *const *names;
+	unsigned int flags;
+	const char *help;
+};
+
+#define PK_AT(m) offsetof(struct bw_policy, m), sizeof(((struct bw_policy *)0)->m)
+
+static const char *const modes[] = { "enforce", "audit", NULL };
+static const char *const lsm_missing[] = { "refuse", "audit", NULL };
+static const char *const flushes[] = { "none", "incremental", "sync", NULL };
+static const char *const full_actions[] = { "keep", "suspend", "stop", NULL };
+
+static const struct policy_key policy_keys[] = {
+	{ "engine", "mode", PK_ENUM, PK_AT(mode), 0, 0, modes, 0,
+	  "enforce, audit" },
+	{ "engine", "rules", PK_PATHS, PK_AT(rules), 1, MAX_RULE_PATHS, NULL, 0,
+	  "rule files or directories, comma-separated, at most 64" },
+	{ "engine", "log", PK_PATH, PK_AT(log), 0, 0, NULL, 0, "a file" },
+	{ "engine", "status", PK_PATH, PK_AT(status), 0, 0, NULL, 0, "a file" },
+	{ "engine", "on_lsm_missing", PK_ENUM, PK_AT(on_lsm_missing), 0, 0, lsm_missing, 0,
+	  "refuse, audit" },
+	{ "log", "max_size", PK_SIZE, PK_AT(log_max_size), 4096, ~0ULL, NULL, PK_ZERO_OK,
+	  "0, or at least 4096 bytes; K, M, G suffixes" },
+	{ "log", "keep", PK_UINT, PK_AT(log_keep), 1, 1000, NULL, 0, "1 to 1000" },
+	{ "log", "flush", PK_ENUM, PK_AT(log_flush), 0, 0, flushes, 0,
+	  "none, incremental, sync" },
+	{ "log", "freq", PK_UINT, PK_AT(log_freq), 1, 100000, NULL, 0, "1 to 100000" },
+	{ "log", "disk_full_action", PK_ENUM, PK_AT(log_full_action), 0, 0, full_actions, 0,
+	  "keep, suspend, stop" },
+	{ "log", "space_left", PK_UINT, PK_AT(log_space_left), 0, 99, NULL, PK_PERCENT,
+	  "0 to 99, percent" },
+	{ "log", "buffer", PK_SIZE, PK_AT(log_buffer), LOG_BUFFER_MIN, LOG_BUFFER_MAX, NULL,
+	  PK_POW2, "a power of two from 64K to 1G, e.g. 4M, 16M" },
+	{ "metrics", "path", PK_PATH, PK_AT(metrics_path), 0, 0, NULL, 0, "a file" },
+	{ "metrics", "interval", PK_UINT, PK_AT(metrics_interval), 1, 86400, NULL, 0,
+	  "1 to 86400 seconds" },
+};
+
+static void *member(struct bw_policy *p, const struct policy_key *pk)
 {
-	static const char *const flushes[] = { "none", "incremental", "sync" };
+	return (char *)p + pk->offset;
+}
+
+/* A number into a member of the key's width. */
+static void set_number(struct bw_policy *p, const struct policy_key *pk,
+		       unsigned long long v)
+{
+	void *m = member(p, pk);
+
+	if (pk->size == sizeof(unsigned long long))
+		*(unsigned long long *)m = v;
+	else
+		*(unsigned int *)m = (unsigned int)v;
+}
+
+static int set_paths(struct policy_ctx *c, const struct policy_key *pk, const char *value)
+{
 	struct bw_policy *p = c->p;
+	char *copy = xstrdup(value), *vals[MAX_RULE_PATHS + 1];
+	size_t n = split_list(copy, vals, MAX_RULE_PATHS + 1);
+
+	if (n < pk->min || n > pk->max) {
+		free(copy);
+		return -1;
+	}
+	for (size_t i = 0; i < p->nrules; i++)
+		free(p->rules[i]);
+	p->rules = xreallocarray(p->rules, n, sizeof(*p->rules));
+	for (size_t i = 0; i < n; i++)
+		p->rules[i] = resolve(c, vals[i]);
+	p->nrules = n;
+	free(copy);
+	return 0;
+}
+
+/* Parse value into the key's member; -1 when it is not a value of the key. */
+static int set_key(struct policy_ctx *c, const struct policy_key *pk, const char *value)
+{
 	unsigned long long v;
-	int i;
+	char *num;
+	int err;
 
-	if (!strcmp(name, "max_size")) {
-		if (!parse_size(value, &v) && (v == 0 || v >= 4096)) {
-			p->log_max_size = v;
-			return;
-		}
-	} else if (!strcmp(name, "keep")) {
-		if (!parse_u64(value, 1000, &v) && v >= 1) {
-			p->log_keep = v;
-			return;
-		}
-	} else if (!strcmp(name, "flush")) {
-		for (i = 0; i < 3; i++) {
-			if (!strcmp(value, flushes[i])) {
-				p->log_flush = i;
-				return;
+	switch (pk->type) {
+	case PK_ENUM:
+		for (int i = 0; pk->names[i]; i++) {
+			if (!strcmp(value, pk->names[i])) {
+				*(int *)member(c->p, pk) = i;
+				return 0;
 			}
 		}
-	} else if (!strcmp(name, "disk_full_action")) {
-		static const char *const acts[] = { "keep", "suspend", "stop" };
+		return -1;
+	case PK_UINT:
+	case PK_SIZE:
+		num = xstrdup(value);
+		if (pk->flags & PK_PERCENT && *num && num[strlen(num) - 1] == '%')
+			num[strlen(num) - 1] = 0;
+		err = pk->type == PK_SIZE ? parse_size(num, &v) : parse_u64(num, pk->max, &v);
+		free(num);
+		if (err || (v == 0 && !(pk->flags & PK_ZERO_OK) && pk->min) ||
+		    (v && (v < pk->min || v > pk->max)) ||
+		    (pk->flags & PK_POW2 && !power_of_two(v)))
+			return -1;
+		set_number(c->p, pk, v);
+		return 0;
+	case PK_PATH:
+		if (!*value)
+			return -1;
+		free(*(char **)member(c->p, pk));
+		*(char **)member(c->p, pk) = resolve(c, value);
+		return 0;
+	case PK_PATHS:
+		return set_paths(c, pk, value);
+	}
+	return -1;
+}
 
-		for (i = 0; i < 3; i++) {
-			if (!strcmp(value, acts[i])) {
-				p->log_full_action = i;
-				return;
-			}
-		}
-	} else if (!strcmp(name, "space_left")) {
-		char *pct = xstrdup(value);
-		size_t len = strlen(pct);
+static const struct policy_key *find_key(const char *section, const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(policy_keys); i++)
+		if (!strcmp(policy_keys[i].section, section) && !strcmp(policy_keys[i].key, key))
+			return &policy_keys[i];
+	return NULL;
+}
 
-		if (len && pct[len - 1] == '%')
-			pct[len - 1] = 0;
-		if (!parse_u64(pct, 99, &v)) {
-			p->log_space_left = v;
-			free(pct);
-			return;
-		}
-		free(pct);
-	} else if (!strcmp(name, "freq")) {
-		if (!parse_u64(value, 100000, &v) && v >= 1) {
-			p->log_freq = v;
-			return;
-		}
-	} else if (!strcmp(name, "buffer")) {
-		if (!parse_size(value, &v) && power_of_two(v) &&
-		    v >= LOG_BUFFER_MIN && v <= LOG_BUFFER_MAX) {
-			p->log_buffer = v;
-			return;
-		}
-	} else {
-		diag_err(c->d, f->path, k->line,
-			 "unknown key '%s' in [log] (max_size, keep, flush, freq, "
-			 "disk_full_action, space_left, buffer)", name);
-		c->err = -1;
+static void unknown_key(struct policy_ctx *c, const struct ini_file *f,
+			const struct ini_key *k, const char *section, const char *name)
+{
+	char known[256] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(policy_keys) && n < sizeof(known); i++)
+		if (!strcmp(policy_keys[i].section, section))
+			n += snprintf(known + n, sizeof(known) - n, "%s%s", n ? ", " : "",
+				      policy_keys[i].key);
+	diag_err(c->d, f->path, k->line, "unknown key '%s' in [%s] (%s)", name, section, known);
+	c->err = -1;
+}
+
+/* A key of [engine], [log] or [metrics]. */
+static void table_key(struct policy_ctx *c, const struct ini_file *f,
+		      const struct ini_key *k, const char *name, const char *value)
+{
+	const char *section = f->sections[k->section].name;
+	const struct policy_key *pk = find_key(section, name);
+
+	if (!pk) {
+		unknown_key(c, f, k, section, name);
 		return;
 	}
-	diag_err(c->d, f->path, k->line, "bad value '%s' for %s%s", value, name,
-		 !strcmp(name, "max_size") ? " (0, or at least 4096 bytes; K, M, G suffixes)" :
-		 !strcmp(name, "keep") ? " (1 to 1000)" :
-		 !strcmp(name, "flush") ? " (none, incremental, sync)" :
-		 !strcmp(name, "disk_full_action") ? " (keep, suspend, stop)" :
-		 !strcmp(name, "space_left") ? " (0 to 99, percent)" :
-		 !strcmp(name, "buffer") ? " (a power of two from 64K to 1G, e.g. 4M, 16M)" :
-		 " (1 to 100000)");
-	c->err = -1;
+	if (set_key(c, pk, value)) {
+		diag_err(c->d, f->path, k->line, "bad value '%s' for %s (%s)", value, name,
+			 pk->help);
+		c->err = -1;
+	}
+}
+
+void policy_json(const struct bw_policy *p, struct json *j)
+{
+	json_obj_begin(j);
+	for (size_t i = 0; i < ARRAY_SIZE(policy_keys); i++) {
+		const struct policy_key *pk = &policy_keys[i];
+		const void *m = (const char *)p + pk->offset;
+		char key[64];
+
+		snprintf(key, sizeof(key), "%s.%s", pk->section, pk->key);
+		json_key(j, key);
+		switch (pk->type) {
+		case PK_ENUM:
+			json_str(j, pk->names[*(const int *)m]);
+			break;
+		case PK_UINT:
+		case PK_SIZE:
+			json_u64(j, pk->size == sizeof(unsigned long long) ?
+				 *(const unsigned long long *)m : *(const unsigned int *)m);
+			break;
+		case PK_PATH:
+			if (*(char *const *)m)
+				json_str(j, *(char *const *)m);
+			else
+				json_null(j);
+			break;
+		case PK_PATHS:
+			json_arr_begin(j);
+			for (size_t r = 0; r < p->nrules; r++)
+				json_str(j, p->rules[r]);
+			json_arr_end(j);
+			break;
+		}
+	}
+	json_obj_end(j);
+}
+
+size_t policy_key_count(void)
+{
+	return ARRAY_SIZE(policy_keys);
+}
+
+void policy_key_at(size_t i, const char **section, const char **key, const char **help)
+{
+	*section = policy_keys[i].section;
+	*key = policy_keys[i].key;
+	*help = policy_keys[i].help;
 }
 
 /* `NAME = VALUE` of tracer i: one of its values (tracer_mode_parse). */
@@ -221,35 +376,14 @@ static void tracer_key(struct policy_ctx *c, const struct ini_file *f,
 	unknown_tracer(c, f, k, name);
 }
 
-static void metrics_key(struct policy_ctx *c, const struct ini_file *f,
-			const struct ini_key *k, const char *name, const char *value)
-{
-	struct bw_policy *p = c->p;
-	unsigned long long v;
-
-	if (!strcmp(name, "path") && *value) {
-		free(p->metrics_path);
-		p->metrics_path = resolve(c, value);
-	} else if (!strcmp(name, "interval") && !parse_u64(value, 86400, &v) && v) {
-		p->metrics_interval = v;
-	} else {
-		diag_err(c->d, f->path, k->line, "bad [metrics] setting %s = '%s' "
-			 "(path = FILE, interval = 1 to 86400 seconds)", name, value);
-		c->err = -1;
-	}
-}
-
-static void engine_key(struct policy_ctx *c, const struct ini_file *f,
-		       const struct ini_key *k, const char *name, const char *value);
-
 static const struct {
 	const char *name;
 	void (*fn)(struct policy_ctx *c, const struct ini_file *f,
 		   const struct ini_key *k, const char *name, const char *value);
 } sections[] = {
-	{ "engine", engine_key },
-	{ "log", log_key },
-	{ "metrics", metrics_key },
+	{ "engine", table_key },
+	{ "log", table_key },
+	{ "metrics", table_key },
 	{ "tracers", tracer_key },
 };
 
@@ -322,61 +456,6 @@ static void check_empty_sections(struct policy_ctx *c, const struct ini_file *f)
 		if (!used[i] && find_section(f->sections[i].name) < 0)
 			unknown_section(c, f, f->sections[i].line, f->sections[i].name);
 	free(used);
-}
-
-static void engine_key(struct policy_ctx *c, const struct ini_file *f,
-		       const struct ini_key *k, const char *name, const char *value)
-{
-	struct bw_policy *p = c->p;
-
-	if (!strcmp(name, "mode")) {
-		if (!strcmp(value, "enforce"))
-			p->mode = BW_MODE_ENFORCE;
-		else if (!strcmp(value, "audit"))
-			p->mode = BW_MODE_AUDIT;
-		else
-			goto bad;
-	} else if (!strcmp(name, "on_lsm_missing")) {
-		if (!strcmp(value, "refuse"))
-			p->on_lsm_missing = BW_LSM_REFUSE;
-		else if (!strcmp(value, "audit"))
-			p->on_lsm_missing = BW_LSM_AUDIT;
-		else
-			goto bad;
-	} else if (!strcmp(name, "log")) {
-		if (!*value)
-			goto bad;
-		free(p->log);
-		p->log = resolve(c, value);
-	} else if (!strcmp(name, "status")) {
-		if (!*value)
-			goto bad;
-		free(p->status);
-		p->status = resolve(c, value);
-	} else if (!strcmp(name, "rules")) {
-		char *copy = xstrdup(value), *vals[MAX_RULE_PATHS + 1];
-		size_t n = split_list(copy, vals, MAX_RULE_PATHS + 1);
-
-		if (!n || n > MAX_RULE_PATHS) {
-			free(copy);
-			goto bad;
-		}
-		for (size_t i = 0; i < p->nrules; i++)
-			free(p->rules[i]);
-		p->rules = xreallocarray(p->rules, n, sizeof(*p->rules));
-		for (size_t i = 0; i < n; i++)
-			p->rules[i] = resolve(c, vals[i]);
-		p->nrules = n;
-		free(copy);
-	} else {
-		diag_err(c->d, f->path, k->line,
-			 "unknown key '%s' (mode, rules, log, status, on_lsm_missing)", name);
-		c->err = -1;
-	}
-	return;
-bad:
-	diag_err(c->d, f->path, k->line, "bad value '%s' for %s", value, name);
-	c->err = -1;
 }
 
 int policy_load(struct bw_policy *p, const char *path, struct diag *d)

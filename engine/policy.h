@@ -43,4 +43,11 @@ void policy_defaults(struct bw_policy *p);
 int policy_load(struct bw_policy *p, const char *path, struct diag *d);
 void policy_free(struct bw_policy *p);
 
+struct json;
+/* The settings as an object, "SECTION.KEY": value ([tracers] apart). */
+void policy_json(const struct bw_policy *p, struct json *j);
+/* The table of settings: its size, and row i's section, key and help. */
+size_t policy_key_count(void);
+void policy_key_at(size_t i, const char **section, const char **key, const char **help);
+
 #endif

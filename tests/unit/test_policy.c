@@ -204,7 +204,7 @@ static const struct {
 	{ "[tracers]\nsyscall = some\n", 2, "bad value 'some' for syscall" },
 	{ "[tracers]\nsyscall_filter = getppid, nosuchcall\n", 2,
 	  "unknown syscall or group 'nosuchcall'" },
-	{ "[metrics]\ninterval = 0\n", 2, "bad [metrics] setting interval = '0'" },
+	{ "[metrics]\ninterval = 0\n", 2, "bad value '0' for interval (1 to 86400 seconds)" },
 	/* the INI traps, as in rule files */
 	{ "[engine]\nmode = enforce            ; enforce | audit\n", 2,
 	  "';' starts a comment here" },
@@ -295,9 +295,35 @@ static void test_missing_file(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tu_setup, tu_teardown)
 
+/* docs/rules.md lists every policy key with the values the parser takes. */
+static void test_keys_documented(void **state)
+{
+	FILE *f = fopen("docs/rules.md", "r");
+	char *doc = calloc(1, 1 << 20), row[512];
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(doc);
+	n = fread(doc, 1, (1 << 20) - 1, f);
+	doc[n] = 0;
+	fclose(f);
+	assert_true(policy_key_count() >= 14);
+	for (size_t i = 0; i < policy_key_count(); i++) {
+		const char *section, *key, *help;
+
+		policy_key_at(i, &section, &key, &help);
+		snprintf(row, sizeof(row), "| `[%s]` | `%s` | %s |\n", section, key, help);
+		if (!strstr(doc, row))
+			fail_msg("docs/rules.md has no row %s", row);
+	}
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys_documented),
 		T(test_defaults),
 		T(test_values),
 		T(test_other_sections),
