@@ -1,0 +1,973 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon (`bulwark run`): start (policy, programs, log, tracers,
+ * privileges dropped), the main loop over the ring buffers, reload on
+ * SIGHUP (compiled on a thread), a once-a-second tick (losses, status,
+ * metrics), and stop (everything the kernel made written or counted).
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/membarrier.h>
+
+#include "args.h"
+#include "cli.h"
+#include "daemon.h"
+#include "engine.h"
+#include "log.h"
+#include "loop.h"
+#include "metrics.h"
+#include "names.h"
+#include "privs.h"
+#include "rings.h"
+#include "status.h"
+#include "syscall.h"
+#include "syscalls.h"
+#include "tracers.h"
+#include "util.h"
+
+#define STOP_DRAIN_NS (1000 * 1000000LL)	/* writing what is left at stop */
+
+/* SIGHUP: the rules are loaded and compiled on a thread of their own. */
+struct reload_job {
+	pthread_t thread;
+	bool running;		/* the main thread's view: joined or not */
+	bool again;		/* SIGHUP while one was running */
+	atomic_bool done;	/* set by the thread as its last act */
+	const struct bw_opts *o;
+	struct bw_setup next;
+	struct diag d;
+	int err;
+};
+
+struct daemon {
+	struct bw_engine eng;
+	struct daemon_tracer {	/* the [tracers] of engine/tracers.h */
+		struct daemon *r;
+		struct tr_inst inst;
+		uint64_t lost_seen;
+		char *error;	/* why it could not start, for the status file */
+	} tr[BW_TRACERS_MAX];
+	struct rings rings;	/* the decisions' first */
+	time_t tick_last;	/* the second of the last tick */
+	uint64_t unread[BW_NCLASS];	/* decisions left unwritten at stop */
+	uint32_t ring_bytes;	/* the decision ring buffer as the kernel made it */
+	struct reload_job reload;
+	struct metrics metrics;
+	bool status_err_said;
+	uint64_t lost_total[BW_NCLASS];
+	time_t metrics_due;
+	struct bw_log log;
+	struct bw_setup st;
+	const struct bw_opts *o;
+	uint64_t decisions;
+};
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct daemon *r = ctx;
+	const struct bw_compiled *cp;
+	struct bw_event ev;
+
+	/* copy first: the ring buffer slot is reused once we return; a
+	 * record carries only its class's part of the union */
+	if (size < BW_EVENT_MIN)
+		return 0;
+	if (size < sizeof(ev))
+		memset((char *)&ev + size, 0, sizeof(ev) - size);
+	memcpy(&ev, data, size < sizeof(ev) ? size : sizeof(ev));
+	if (ev.type != BW_REC_DECISION || ev.cls >= BW_NCLASS)
+		return 0;
+	r->decisions++;
+	cp = engine_policy_of(&r->eng, ev.generation);
+	log_decision(&r->log, &ev, cp);
+	metrics_count(&r->metrics, ev.cls, ev.decision,
+		      cp && ev.rule < BW_MAX_RULES && cp->rule[ev.cls][ev.rule] ?
+		      cp->rule[ev.cls][ev.rule]->name : NULL);
+	return 0;
+}
+
+/* A decision left in the ring at stop: counted by its class. */
+static void count_decision(void *ctx, const void *data, size_t size)
+{
+	const struct bw_event *e = data;
+	struct daemon *r = ctx;
+
+	if (size >= BW_EVENT_MIN && e->type == BW_REC_DECISION && e->cls < BW_NCLASS)
+		r->unread[e->cls]++;
+}
+
+/* A tracer record: audit context, with the exec id of who did it. */
+static int handle_tracer(void *ctx, void *data, size_t size)
+{
+	struct daemon_tracer *t = ctx;
+	const struct tr_ident *h = data;
+	struct json *j;
+
+	if (size < t->inst.d->rec_size || (t->inst.d->keep && !t->inst.d->keep(data)))
+		return 0;
+	j = log_begin(&t->r->log, t->inst.d->name, h->ts);
+	tr_record_json(j, t->inst.d, data);
+	log_end(&t->r->log);
+	return 0;
+}
+
+static struct json *snap_begin(void *ctx)
+{
+	struct daemon_tracer *t = ctx;
+
+	return log_begin(&t->r->log, t->inst.d->name, 0);
+}
+
+static void snap_end(void *ctx)
+{
+	struct daemon_tracer *t = ctx;
+
+	log_end(&t->r->log);
+}
+
+/* Tracer i loaded, attached and read, with the policy's settings for it. */
+static int open_tracer(struct daemon *r, size_t i, char *err, size_t errlen)
+{
+	const struct tracer_desc *d = tracer_table[i];
+	const struct bw_policy *p = &r->st.policy;
+	struct tr_filter f = { .self_tgid = getpid() };
+	struct daemon_tracer *t = &r->tr[i];
+	void *cfg = d->config ? d->config(p->tracer_mode[i], p->tracer_arg[i]) : NULL;
+	int ret;
+
+	t->r = r;
+	ret = tr_open_cfg(&t->inst, d, &f, false, NULL, cfg, err, errlen);
+	free(cfg);
+	if (ret)
+		return ret;
+	ret = rings_add(&r->rings, tr_events_fd(&t->inst), d->name, handle_tracer, t);
+	if (ret) {
+		snprintf(err, errlen, "cannot read its ring buffer: %s", strerror(-ret));
+		tr_close(&t->inst);
+	}
+	return ret;
+}
+
+/*
+ * One tracer of the policy's [tracers].  One that cannot run here is
+ * reported (stderr and a "tracer" record saying why) and the engine goes
+ * on without it: context is lost, not enforcement.  A required one (the
+ * syscall tracer, a setting of its own) stops the engine instead.
+ */
+static int start_tracer(struct daemon *r, size_t i)
+{
+	const struct tracer_desc *d = tracer_table[i];
+	struct daemon_tracer *t = &r->tr[i];
+	struct json *j;
+	char err[512];
+	int ret;
+
+	ret = open_tracer(r, i, err, sizeof(err));
+	if (d->required) {
+		if (ret)
+			out_err("the %s tracer did not start: %s", d->name, err);
+		return ret;
+	}
+	j = log_begin(&r->log, "tracer", 0);
+	json_kstr(j, "tracer", d->name);
+	json_kstr(j, "state", ret ? "failed" : "attached");
+	json_kstr(j, ret ? "error" : "mechanism", ret ? err : t->inst.via->mechanism);
+	log_end(&r->log);
+	if (ret) {
+		out_err("the %s tracer cannot run here: %s", d->name, err);
+		t->error = xstrdup(err);
+	} else if (d->snapshot) {
+		struct tr_emit e = { NULL, snap_begin, snap_end, t };
+
+		d->snapshot(&e);
+	}
+	return 0;
+}
+
+static int start_tracers(struct daemon *r)
+{
+	for (size_t i = 0; i < tracer_count && i < ARRAY_SIZE(r->tr); i++)
+		if (tracer_table[i] && r->st.policy.tracer_mode[i] &&
+		    start_tracer(r, i))
+			return -1;
+	return 0;
+}
+
+static void log_syscall_methods(struct daemon *r, struct json *j,
+				const struct bw_compiled *cp)
+{
+	char buf[512];
+
+	if (!cp->meta[BW_CLASS_SYSCALL].nrules)
+		return;
+	json_key(j, "syscall_methods");
+	json_obj_begin(j);
+	for (uint32_t i = 0; i < cp->meta[BW_CLASS_SYSCALL].nrules; i++) {
+		const struct bw_rule *rule = cp->rule[BW_CLASS_SYSCALL][i];
+
+		json_kstr(j, rule->name, syscall_rule_method(rule, r->eng.guards,
+							     r->eng.enforcing, buf,
+							     sizeof(buf)));
+	}
+	json_obj_end(j);
+}
+
+static void log_policy(struct daemon *r, const struct bw_compiled *cp,
+		       const struct bw_ruleset *rs)
+{
+	struct json *j = log_begin(&r->log, "policy", 0);
+
+	json_ku64(j, "generation", cp->generation);
+	json_kstr(j, "hash", cp->hash);
+	json_kstr(j, "mode", cp->mode == BW_MODE_AUDIT ? "audit" : "enforce");
+	json_ku64(j, "rules", rs->n);
+	json_key(j, "per_event");
+	json_obj_begin(j);
+	for (int c = 0; c < BW_NCLASS; c++)
+		json_ku64(j, bw_class_name(c), cp->meta[c].nrules);
+	json_obj_end(j);
+	json_key(j, "files");
+	json_arr_begin(j);
+	for (size_t i = 0; i < rs->nfiles; i++)
+		json_str(j, rs->files[i]);
+	json_arr_end(j);
+	log_syscall_methods(r, j, cp);
+	log_end(&r->log);
+}
+
+static void log_start(struct daemon *r)
+{
+	struct json *j = log_begin(&r->log, "start", 0);
+
+	json_kstr(j, "version", BW_VERSION);
+	json_ku64(j, "pid", getpid());
+	json_kbool(j, "enforcing", r->eng.enforcing);
+	if (!r->eng.enforcing)
+		json_kstr(j, "reason", r->eng.why);
+	json_ku64(j, "buffer", r->ring_bytes);
+	if (r->log.torn)	/* a newline was added to end it */
+		json_kbool(j, "torn_line", true);
+	json_key(j, "programs");
+	json_obj_begin(j);
+	for (int i = 0; i < r->eng.nprogs; i++) {
+		const struct prog_status *p = &r->eng.progs[i];
+
+		if (p->state != PROG_OFF)
+			json_kstr(j, p->prog, prog_state_name(p->state));
+	}
+	json_obj_end(j);
+	log_end(&r->log);
+}
+
+/* Per program: runs and time in it (kernel.bpf_stats_enabled=1), size. */
+static void log_prog_stats(struct json *j, const struct bw_engine *e)
+{
+	json_key(j, "programs");
+	json_obj_begin(j);
+	for (int i = 0; i < e->nprogs; i++) {
+		uint64_t runs, ns;
+		uint32_t insns;
+
+		if (e->progs[i].state != PROG_ATTACHED ||
+		    engine_prog_stats(e, i, &runs, &ns, &insns))
+			continue;
+		json_key(j, e->progs[i].prog);
+		json_obj_begin(j);
+		json_ku64(j, "runs", runs);
+		json_ku64(j, "run_ns", ns);
+		json_ku64(j, "insns", insns);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+/* "per_cpu": the loss counters of each CPU, totals since the start. */
+static void per_cpu_json(struct json *j, const struct bw_engine *e, int cls)
+{
+	uint64_t *vals;
+	int n = engine_lost_per_cpu(e, cls, &vals);
+
+	json_key(j, "per_cpu");
+	json_arr_begin(j);
+	for (int c = 0; c < n; c++)
+		json_u64(j, vals[c]);
+	json_arr_end(j);
+	free(vals);
+}
+
+/* A tracer's kernel-side losses since the last look, as a lost record. */
+static void tracer_lost(struct daemon *r, const char *what, uint64_t total,
+			uint64_t *seen)
+{
+	struct json *j;
+
+	if (total == *seen)
+		return;
+	out_err("lost %llu %s records (ring buffer full)",
+		(unsigned long long)(total - *seen), what);
+	j = log_begin(&r->log, "lost", 0);
+	json_kstr(j, "event", what);
+	json_kstr(j, "where", "kernel");
+	json_ku64(j, "count", total - *seen);
+	json_ku64(j, "total", total);
+	log_end(&r->log);
+	*seen = total;
+}
+
+static void check_lost(struct daemon *r)
+{
+	uint64_t delta[BW_NCLASS], total[BW_NCLASS];
+
+	engine_lost(&r->eng, delta, total);
+	memcpy(r->lost_total, total, sizeof(r->lost_total));
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
+		if (r->tr[i].inst.skel)
+			tracer_lost(r, r->tr[i].inst.d->name, tr_lost(&r->tr[i].inst),
+				    &r->tr[i].lost_seen);
+	for (int c = 0; c < BW_NCLASS; c++) {
+		struct json *j;
+
+		if (!delta[c])
+			continue;
+		out_err("lost %llu %s records (ring buffer full), %llu in all",
+			(unsigned long long)delta[c], bw_class_name(c),
+			(unsigned long long)total[c]);
+		j = log_begin(&r->log, "lost", 0);
+		json_kstr(j, "event", bw_class_name(c));
+		json_kstr(j, "where", "kernel");
+		json_ku64(j, "count", delta[c]);
+		json_ku64(j, "total", total[c]);
+		per_cpu_json(j, &r->eng, c);
+		log_end(&r->log);
+	}
+}
+
+/*
+ * Hand the compiled policy to the engine together with the rules it
+ * names, so that records of an older generation can still name theirs.
+ */
+static int apply_setup(struct daemon *r, struct bw_setup *st)
+{
+	struct bw_compiled *cp = st->compiled;
+	int err;
+
+	cp->owned = xmalloc(sizeof(*cp->owned));
+	*cp->owned = st->rules;
+	err = engine_apply(&r->eng, cp);
+	if (err) {
+		st->rules = *cp->owned;
+		free(cp->owned);
+		cp->owned = NULL;
+		return err;
+	}
+	memset(&st->rules, 0, sizeof(st->rules));
+	st->compiled = NULL;
+	if (r->eng.unresolved_cgroups)
+		out_err("warning: %u cgroup%s named by the rules do%s not exist; until a reload they match nothing",
+			r->eng.unresolved_cgroups, r->eng.unresolved_cgroups == 1 ? "" : "s",
+			r->eng.unresolved_cgroups == 1 ? "es" : "");
+	log_policy(r, cp, cp->owned);
+	/* from here on records only name the rules: what they match on is
+	 * in the kernel's maps, and its heap goes back to the system */
+	rules_drop_matches(cp->owned);
+	malloc_trim(0);
+	return 0;
+}
+
+/*
+ * SIGHUP: the same load, check and compile as at start, on a thread of
+ * its own so that records keep flowing meanwhile; it touches nothing but
+ * the job.  The main loop makes the result live (or reports it): all or
+ * nothing, as before.
+ */
+static void *reload_work(void *arg)
+{
+	struct reload_job *job = arg;
+
+	job->err = setup_load(&job->next, job->o, &job->d);
+	atomic_store(&job->done, true);
+	return NULL;
+}
+
+static void reload_apply(struct daemon *r, struct reload_job *job)
+{
+	int err;
+
+	diag_print(&job->d, stderr);
+	diag_free(&job->d);
+	if (job->err) {
+		out_err("reload: the new rules have errors (above); the live policy (generation %llu) stays",
+			(unsigned long long)r->eng.generation);
+	} else if ((err = apply_setup(r, &job->next))) {
+		out_err("reload: writing the policy maps failed: %s; the live policy (generation %llu) stays",
+			strerror(-err), (unsigned long long)r->eng.generation);
+	} else {
+		out_info(r->o, "policy generation %llu live",
+			 (unsigned long long)r->eng.generation);
+	}
+	setup_free(&job->next);
+}
+
+static void reload_start(struct daemon *r)
+{
+	struct reload_job *job = &r->reload;
+	sigset_t all, old;
+	int err, merr;
+
+	if (job->running) {
+		job->again = true;	/* the files may have changed since it read them */
+		return;
+	}
+	memset(&job->d, 0, sizeof(job->d));
+	job->o = r->o;
+	job->err = 0;
+	atomic_store(&job->done, false);
+	/* signals are for the main thread: they end its wait */
+	sigfillset(&all);
+	merr = pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&job->thread, NULL, reload_work, job);
+	if (!merr && (merr = pthread_sigmask(SIG_SETMASK, &old, NULL)))
+		out_err("reload: restoring the signal mask failed: %s", strerror(merr));
+	if (err) {
+		out_err("reload: cannot start a thread (%s); compiling in the main loop",
+			strerror(err));
+		reload_work(job);
+		reload_apply(r, job);
+		return;
+	}
+	job->running = true;
+}
+
+/* A reload that has finished goes live, or is reported. */
+static void reload_poll(struct daemon *r)
+{
+	struct reload_job *job = &r->reload;
+	int err;
+
+	if (!job->running || !atomic_load(&job->done))
+		return;
+	err = pthread_join(job->thread, NULL);
+	if (err)
+		out_err("reload: joining its thread failed: %s", strerror(err));
+	job->running = false;
+	reload_apply(r, job);
+	if (job->again) {
+		job->again = false;
+		reload_start(r);
+	}
+}
+
+/* Stopping: a reload still compiling is waited for, then dropped. */
+static void reload_abandon(struct daemon *r)
+{
+	struct reload_job *job = &r->reload;
+	int err;
+
+	if (!job->running)
+		return;
+	err = pthread_join(job->thread, NULL);
+	if (err)
+		out_err("reload: joining its thread failed: %s", strerror(err));
+	job->running = false;
+	diag_free(&job->d);
+	setup_free(&job->next);
+	out_info(r->o, "stopping: the reload in progress was dropped");
+}
+
+static void write_metrics(struct daemon *r)
+{
+	struct metrics_extra x = {
+		.lost = r->lost_total,
+		.log_bytes = r->log.bytes,
+		.log_records = r->log.records,
+		.log_errors = r->log.write_errors,
+		.generation = r->eng.generation,
+	};
+	int err;
+
+	if (!r->st.policy.metrics_path)
+		return;
+	err = metrics_write(&r->metrics, &x, r->st.policy.metrics_path);
+	if (err)
+		out_err("writing the metrics file %s failed: %s",
+			r->st.policy.metrics_path, strerror(-err));
+}
+
+/* The [tracers] of the policy: attached (how, records lost) or failed (why). */
+static void tracers_status(const struct daemon *r, struct bw_status *s)
+{
+	s->tracers = xcalloc(ARRAY_SIZE(r->tr), sizeof(*s->tracers));
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
+		const struct daemon_tracer *t = &r->tr[i];
+		struct bw_status_tracer *st = &s->tracers[s->ntracers];
+
+		if ((!t->inst.skel && !t->error) || (t->inst.d && t->inst.d->required))
+			continue;
+		st->name = t->inst.skel ? t->inst.d->name : tracer_table[i]->name;
+		st->attached = t->inst.skel != NULL;
+		st->mechanism = t->inst.skel ? t->inst.via->mechanism : NULL;
+		st->lost = t->lost_seen;
+		st->error = t->error;
+		s->ntracers++;
+	}
+}
+
+static void engine_status(const struct daemon *r, struct bw_status *s)
+{
+	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
+
+	s->pid = getpid();
+	s->updated = time(NULL);
+	s->enforcing = r->eng.enforcing;
+	s->reason = r->eng.why;
+	s->generation = r->eng.generation;
+	if (cp) {
+		s->has_policy = true;
+		s->policy_hash = cp->hash;
+		s->rules = cp->nrules;
+		s->mode = cp->mode == BW_MODE_AUDIT ? "audit" : "enforce";
+	}
+	s->decisions = r->decisions;
+	s->progs = xcalloc(r->eng.nprogs + 1, sizeof(*s->progs));
+	for (int i = 0; i < r->eng.nprogs; i++)
+		if (r->eng.progs[i].state != PROG_OFF)
+			s->progs[s->nprogs++] = (struct bw_status_prog){
+				r->eng.progs[i].prog, prog_state_name(r->eng.progs[i].state) };
+}
+
+static void log_status(const struct daemon *r, struct bw_status *s)
+{
+	s->log.path = r->log.path;
+	s->log.records = r->log.records;
+	s->log.bytes = r->log.bytes;
+	s->log.write_errors = r->log.write_errors;
+	s->log.unwritten = r->log.unwritten_total;
+	s->log.state = r->log.stopped ? "stopped" : r->log.suspended ? "suspended" : "writing";
+	s->log.rotations = r->log.rotations;
+	for (int c = 0; c < BW_NCLASS; c++) {
+		int n = engine_lost_per_cpu(&r->eng, c, &s->lost[c].per_cpu);
+
+		s->lost[c].present = true;
+		s->lost[c].total = r->lost_total[c];
+		s->lost[c].ncpu = n > 0 ? (size_t)n : 0;
+	}
+}
+
+/* The status file `bulwark status` reads, rewritten every second. */
+static void write_status(struct daemon *r)
+{
+	const char *path = r->st.policy.status;
+	struct bw_status s = { 0 };
+	int err;
+
+	if (!path)
+		return;
+	engine_status(r, &s);
+	log_status(r, &s);
+	tracers_status(r, &s);
+	err = status_write(path, &s);
+	if (err) {
+		if (!r->status_err_said)
+			out_err("writing the status file %s failed: %s", path, strerror(-err));
+		r->status_err_said = true;
+	}
+	for (int c = 0; c < BW_NCLASS; c++)
+		free(s.lost[c].per_cpu);
+	free(s.tracers);
+	free(s.progs);
+}
+
+static int write_ready_file(const char *path)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+
+	return write_file_replace(path, buf, (size_t)n, 0644);
+}
+
+/*
+ * engine_load, meant to size the decision ring buffer as [log] buffer says.
+ * That takes engine.c setting the map's size between open and load, which
+ * it cannot do yet: until it can, the object's 4 MiB stays, and
+ * check_ring_size() says so when the policy asks for another size.
+ */
+static int load_engine(struct daemon *r, bool want_lsm)
+{
+	return engine_load_sized(&r->eng, want_lsm, r->o->verbose,
+				 (uint32_t)r->st.policy.log_buffer);
+}
+
+/* The ring's size as the kernel made it, said when it is not [log] buffer. */
+static void check_ring_size(struct daemon *r)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(engine_events_fd(&r->eng), &info, &len)) {
+		out_err("cannot read the decision ring buffer's size: %s", strerror(errno));
+		return;
+	}
+	r->ring_bytes = info.max_entries;
+	if (r->ring_bytes != r->st.policy.log_buffer)
+		out_err("warning: the decision ring buffer is %u KiB, not the %llu KiB of [log] buffer",
+			r->ring_bytes >> 10, r->st.policy.log_buffer >> 10);
+}
+
+static int start_engine(struct daemon *r)
+{
+	int err;
+
+	err = load_engine(r, true);
+	if (err == -ENOTSUP) {
+		out_err("cannot enforce: %s", r->eng.why);
+		if (r->eng.libbpf_err[0])
+			out_err("libbpf said: %s", r->eng.libbpf_err);
+		if (r->st.policy.on_lsm_missing != BW_LSM_AUDIT) {
+			out_err("refusing to start (on_lsm_missing = refuse in %s); "
+				"set on_lsm_missing = audit to run audit-only",
+				r->st.policy.file ? r->st.policy.file : "the policy");
+			return -1;
+		}
+		char why[sizeof(r->eng.why)];
+
+		memcpy(why, r->eng.why, sizeof(why));
+		out_err("running AUDIT-ONLY with tracepoints: records are marked \"enforced\":false and nothing is denied");
+		err = load_engine(r, false);
+		memcpy(r->eng.why, why, sizeof(why));
+	}
+	if (err) {
+		out_err("%s", r->eng.why);
+		return -1;
+	}
+	check_ring_size(r);
+	err = engine_attach(&r->eng);
+	for (int i = 0; i < r->eng.nprogs; i++) {
+		const struct prog_status *p = &r->eng.progs[i];
+
+		if (p->state == PROG_FAILED)
+			out_err("attaching %s (%s) failed: %s", p->prog, p->hook,
+				strerror(-p->err));
+		else if (p->state == PROG_MISSING && p->role != ROLE_LSM)
+			out_info(r->o, "%s: %s not in this kernel, skipped",
+				 p->prog, p->hook);
+	}
+	if (err) {
+		out_err("not every enforcement program attached; exiting");
+		return -1;
+	}
+	/* Processes older than the engine: named as ancestors from /proc;
+	 * as subjects their exe is resolved in the kernel (mm->exe_file). */
+	err = engine_seed_procs(&r->eng);
+	if (err < 0)
+		out_err("reading /proc for running processes failed: %s", strerror(-err));
+	return 0;
+}
+
+/*
+ * Once a second, as Redis' serverCron: losses into lost records, the
+ * log's clock and free space, the status file, and metrics when due.
+ */
+static void daemon_tick(struct daemon *r)
+{
+	check_lost(r);
+	log_sync_clock(&r->log);
+	log_check_space(&r->log);
+	write_status(r);
+	if (r->tick_last >= r->metrics_due) {
+		write_metrics(r);
+		r->metrics_due = r->tick_last + r->st.policy.metrics_interval;
+	}
+}
+
+/* Between turns of the rings: signals, reloads, the once-a-second tick. */
+static void housekeeping(struct daemon *r)
+{
+	if (loop_take(LOOP_SIG_HUP))
+		reload_start(r);
+	reload_poll(r);
+	if (loop_take(LOOP_SIG_USR1)) {
+		int err = log_rotate(&r->log);
+
+		if (err)
+			out_err("rotating %s failed: %s", r->log.path, strerror(-err));
+	}
+	if (time(NULL) != r->tick_last) {
+		r->tick_last = time(NULL);
+		daemon_tick(r);
+	}
+}
+
+/* A turn of every ring; 0, or -1 when one could not be read (said). */
+static int read_rings(struct daemon *r, bool *more)
+{
+	const char *which;
+	int err = rings_turn(&r->rings, more, &which);
+
+	if (err)
+		out_err("reading the %s ring buffer failed: %s", which, strerror(-err));
+	return err ? -1 : 0;
+}
+
+/* One turn of the main loop: the rings, the work between, a wait. */
+static int loop_step(void *ctx)
+{
+	struct daemon *r = ctx;
+	bool more;
+	int err;
+
+	if (read_rings(r, &more))
+		return -1;
+	log_batch_end(&r->log);
+	housekeeping(r);
+	if (more || loop_stopping())
+		return 0;
+	err = rings_wait(&r->rings, 200);
+	if (err)
+		out_err("waiting for records failed: %s", strerror(-err));
+	return err ? -1 : 0;
+}
+
+/* Records left unwritten at stop, in lost records ("where":"stop"). */
+static void unread_lost(struct daemon *r, const char *event, uint64_t n)
+{
+	struct json *j;
+
+	if (!n)
+		return;
+	out_err("stopping: %llu %s records left unwritten (counted in a lost record)",
+		(unsigned long long)n, event);
+	j = log_begin(&r->log, "lost", 0);
+	json_kstr(j, "event", event);
+	json_kstr(j, "where", "stop");
+	json_ku64(j, "count", n);
+	log_end(&r->log);
+}
+
+/* Turns of every ring until none has records left or ns have passed. */
+static void drain(struct daemon *r, int64_t ns)
+{
+	const char *which;
+	int err = rings_empty(&r->rings, ns, &which);
+
+	if (err)
+		out_err("reading the %s ring buffer failed: %s", which, strerror(-err));
+}
+
+/*
+ * Every program detached, the decisions' and the tracers': no record is
+ * made after this.  One that was running meanwhile finishes its record
+ * inside an RCU read-side section, which membarrier(MEMBARRIER_CMD_GLOBAL)
+ * waits out (synchronize_rcu()); where it cannot, a pause far longer than
+ * any program runs.
+ */
+static void detach_all(struct daemon *r)
+{
+	engine_detach(&r->eng);
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
+		if (r->tr[i].inst.skel)
+			tr_unlink(&r->tr[i].inst);
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(100 * 1000);
+}
+
+/*
+ * Stopping: what the rings hold is written for up to a second; then the
+ * programs are detached, and what they made meanwhile is written for up
+ * to another second; what is left after that is counted, and said in
+ * lost records.  So every record the kernel made is written or counted.
+ * Then the final losses, metrics and everything pending.
+ */
+static void finish(struct daemon *r)
+{
+	reload_abandon(r);
+	drain(r, STOP_DRAIN_NS);
+	detach_all(r);
+	drain(r, STOP_DRAIN_NS);	/* no record comes after these */
+	for (size_t i = 0; i < r->rings.n; i++)
+		r->rings.ring[i].counting = true;
+	drain(r, STOP_DRAIN_NS);
+	for (int c = 0; c < BW_NCLASS; c++)
+		unread_lost(r, bw_class_name(c), r->unread[c]);
+	for (size_t i = 0; i < r->rings.n; i++)
+		if (r->rings.ring[i].name)
+			unread_lost(r, r->rings.ring[i].name, r->rings.ring[i].unread);
+	check_lost(r);
+	log_flush(&r->log);
+	write_metrics(r);
+}
+
+/* The audit log, as [log] says. */
+static int open_log(struct daemon *r)
+{
+	const struct bw_policy *p = &r->st.policy;
+	struct log_cfg lc = {
+		.max_size = p->log_max_size,
+		.keep = p->log_keep,
+		.flush = p->log_flush,
+		.freq = p->log_freq,
+		.full_action = p->log_full_action,
+		.space_left = p->log_space_left,
+	};
+	int err = log_open_cfg(&r->log, p->log, &lc);
+
+	if (err) {
+		out_err("cannot open the audit log %s: %s", p->log, strerror(-err));
+		return -1;
+	}
+	r->log.anc_exe = engine_ancestor_exe;
+	r->log.anc_exe_ctx = &r->eng;
+	log_start(r);
+	return 0;
+}
+
+/* The decisions' ring buffer first, then the tracers'. */
+static int start_reading(struct daemon *r)
+{
+	int err = rings_init(&r->rings);
+
+	if (!err)
+		err = rings_add(&r->rings, engine_events_fd(&r->eng), NULL, handle_event, r);
+	if (err) {
+		out_err("cannot open the ring buffer: %s", strerror(-err));
+		return -1;
+	}
+	r->rings.ring[0].count = count_decision;	/* ring 0: the decisions' */
+	return start_tracers(r);
+}
+
+/* The status file's directory while we may (/run/bulwark), then privileges. */
+static int drop_privileges(struct daemon *r)
+{
+	const char *what = "";
+	int err;
+
+	if (r->st.policy.status) {
+		char *dir = xstrdup(r->st.policy.status), *slash = strrchr(dir, '/');
+
+		if (slash && slash != dir) {
+			*slash = 0;
+			mkdir(dir, 0755);
+		}
+		free(dir);
+	}
+	err = privs_drop_all(&what);
+	if (err)
+		out_err("dropping privileges failed (%s): %s", what, strerror(-err));
+	return err ? -1 : 0;
+}
+
+/* Ready: what the engine said so far is in the file, then the ready file. */
+static int announce(struct daemon *r)
+{
+	int err = log_flush(&r->log);
+
+	if (err)
+		out_err("writing the audit log %s failed: %s", r->st.policy.log,
+			strerror(-err));
+	if (r->o->ready_file && (err = write_ready_file(r->o->ready_file))) {
+		out_err("cannot write the ready file %s: %s", r->o->ready_file,
+			strerror(-err));
+		return -1;
+	}
+	out_info(r->o, "%s: %zu rules live (generation %llu), logging to %s",
+		 r->eng.enforcing ? "enforcing" : "AUDIT-ONLY",
+		 engine_policy_of(&r->eng, r->eng.generation)->nrules,
+		 (unsigned long long)r->eng.generation,
+		 r->st.policy.log);
+	return 0;
+}
+
+static int daemon_start(struct daemon *r)
+{
+	struct diag d = { 0 };
+	int err;
+
+	if (geteuid() != 0)
+		out_err("run: not root; loading BPF programs will most likely fail");
+	err = setup_load(&r->st, r->o, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (err) {
+		out_err("run: the policy has errors; nothing was loaded");
+		return -1;
+	}
+	if (start_engine(r) || open_log(r))
+		return -1;
+	err = apply_setup(r, &r->st);
+	if (err) {
+		out_err("writing the policy maps failed: %s", strerror(-err));
+		return -1;
+	}
+	if (start_reading(r))
+		return -1;
+	loop_signals(LOOP_SIG_STOP | LOOP_SIG_HUP | LOOP_SIG_USR1);
+	if (drop_privileges(r))
+		return -1;
+	return announce(r);
+}
+
+/* Stopped: the last records, the stop record. */
+static void daemon_stop(struct daemon *r)
+{
+	struct json *j;
+
+	finish(r);
+	j = log_begin(&r->log, "stop", 0);
+	json_ku64(j, "decisions", r->decisions);
+	json_ku64(j, "write_errors", r->log.write_errors);
+	json_ku64(j, "unwritten", r->log.unwritten_total);
+	log_prog_stats(j, &r->eng);
+	log_end(&r->log);
+	out_info(r->o, "stopped: %llu decision records", (unsigned long long)r->decisions);
+}
+
+static void daemon_free(struct daemon *r)
+{
+	if (r->o->ready_file)
+		unlink(r->o->ready_file);
+	rings_free(&r->rings);
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
+		tr_close(&r->tr[i].inst);
+		free(r->tr[i].error);
+	}
+	engine_close(&r->eng);
+	if (r->log.path)
+		log_close(&r->log);
+	metrics_free(&r->metrics);
+	setup_free(&r->st);
+	free(r);
+}
+
+int daemon_run(const struct bw_opts *o)
+{
+	struct daemon *r;
+	int ret = 1;
+
+	/* One malloc arena: a reload compiles on its own thread, and a thread
+	 * arena's top is never given back by malloc_trim(); the daemon's
+	 * memory after a reload must be what it was after the start. */
+	if (!mallopt(M_ARENA_MAX, 1))
+		out_err("warning: mallopt(M_ARENA_MAX) failed: a reload may keep its memory");
+	r = xcalloc(1, sizeof(*r));
+	r->o = o;
+	r->rings.epfd = -1;
+	if (!daemon_start(r)) {
+		r->tick_last = time(NULL);
+		ret = loop_run(loop_step, r, 0) ? 1 : 0;
+		daemon_stop(r);
+	}
+	daemon_free(r);
+	return ret;
+}
