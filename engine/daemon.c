@@ -625,11 +625,11 @@ static void check_ring_size(struct daemon *r)
 			r->ring_bytes >> 10, r->st.policy.log_buffer >> 10);
 }
 
-static int start_engine(struct daemon *r)
+/* The LSM programs, or as on_lsm_missing says the audit-only ones. */
+static int load_programs(struct daemon *r)
 {
-	int err;
+	int err = load_engine(r, true);
 
-	err = load_engine(r, true);
 	if (err == -ENOTSUP) {
 		out_err("cannot enforce: %s", r->eng.why);
 		if (r->eng.libbpf_err[0])
@@ -651,8 +651,14 @@ static int start_engine(struct daemon *r)
 		out_err("%s", r->eng.why);
 		return -1;
 	}
-	check_ring_size(r);
-	err = engine_attach(&r->eng);
+	return 0;
+}
+
+/* Every program attached, or the engine does not start; each failure said. */
+static int attach_programs(struct daemon *r)
+{
+	int err = engine_attach(&r->eng);
+
 	for (int i = 0; i < r->eng.nprogs; i++) {
 		const struct prog_status *p = &r->eng.progs[i];
 
@@ -667,6 +673,18 @@ static int start_engine(struct daemon *r)
 		out_err("not every enforcement program attached; exiting");
 		return -1;
 	}
+	return 0;
+}
+
+static int start_engine(struct daemon *r)
+{
+	int err;
+
+	if (load_programs(r))
+		return -1;
+	check_ring_size(r);
+	if (attach_programs(r))
+		return -1;
 	/* Processes older than the engine: named as ancestors from /proc;
 	 * as subjects their exe is resolved in the kernel (mm->exe_file). */
 	err = engine_seed_procs(&r->eng);
