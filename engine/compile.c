@@ -105,7 +105,8 @@ static void valset_add_str(struct valset *vs, struct key_index *seen,
 /*
  * Values to enter for one dimension, distinct and sorted.  A prefix
  * "/a/b/" also yields the exact entry "/a/b" (the directory itself),
- * which a rule naming the prefix accepts too.
+ * which a rule naming the prefix accepts too; "/a//" yields none: "/a/"
+ * would be a prefix entry.
  */
 static void collect_values(const struct bw_rule **rules, size_t n, int dim,
 			   struct valset *vs)
@@ -124,7 +125,7 @@ static void collect_values(const struct bw_rule **rules, size_t n, int dim,
 
 			valset_add_str(vs, &seen, m->strs[k], len);
 			if (bw_dim_kind(dim) == BW_KIND_PATH && len > 1 &&
-			    m->strs[k][len - 1] == '/')
+			    m->strs[k][len - 1] == '/' && m->strs[k][len - 2] != '/')
 				valset_add_str(vs, &seen, m->strs[k], len - 1);
 		}
 	}

@@ -138,7 +138,7 @@ void rule_path_prefixes_of(const char *x, size_t len,
 	for (size_t j = 0; j + 1 < len; j++)
 		if (x[j] == '/')
 			fn(ctx, x, j + 1);
-	if (len && len + 1 < sizeof(dir)) {
+	if (len && x[len - 1] != '/' && len + 1 < sizeof(dir)) {
 		memcpy(dir, x, len);
 		dir[len] = '/';
 		fn(ctx, dir, len + 1);
@@ -148,8 +148,9 @@ void rule_path_prefixes_of(const char *x, size_t len,
 }
 
 /*
- * A prefix "/usr/bin/" accepts what is below it and "/usr/bin" itself;
- * "/" only paths, not ""; "memfd:" only memfds, not "memfd".
+ * A prefix "/usr/bin/" accepts what is below it and "/usr/bin" itself,
+ * which must be no prefix ("/a//" does not accept "/a/"); "/" only
+ * paths, not ""; "memfd:" only memfds, not "memfd".
  */
 static bool path_accepts(const char *v, const char *s)
 {
@@ -157,8 +158,8 @@ static bool path_accepts(const char *v, const char *s)
 
 	if (is_prefix(v))
 		return !strncmp(s, v, len) ||
-		       (len > 1 && v[len - 1] == '/' && strlen(s) == len - 1 &&
-			!strncmp(s, v, len - 1));
+		       (len > 1 && v[len - 1] == '/' && v[len - 2] != '/' &&
+			strlen(s) == len - 1 && !strncmp(s, v, len - 1));
 	return !strcmp(s, v);
 }
 

@@ -607,6 +607,25 @@ static void test_root_prefix(void **state)
 	free_compiled(&c);
 }
 
+/* "/a//" is a prefix of "/a//x" only: its "directory" "/a/" is no prefix (fuzzing). */
+static void test_double_slash_prefix(void **state)
+{
+	static const char *const heads[] = { "/usr/bin/su//x", "/usr/bin/su/x", "/usr/bin/su/" };
+	static const uint32_t want[] = { 0, BW_NO_RULE, BW_NO_RULE };
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	compile_text(&c, "[dd]\nevent = exec\naction = deny\npath = /usr/bin/su//\n");
+	for (size_t i = 0; i < 3; i++) {
+		v.str[BW_DIM_EXEC_PATH] = heads[i];
+		assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), want[i]);
+		assert_int_equal(ref_decide(&c.rs, BW_CLASS_EXEC, &v, &audit), want[i]);
+	}
+	free_compiled(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_path_head),
 		cmocka_unit_test(test_memfd_paths),
 		cmocka_unit_test(test_root_prefix),
+		cmocka_unit_test(test_double_slash_prefix),
 		cmocka_unit_test(test_path_bitmaps),
 		cmocka_unit_test(test_capacity_before_compile),
 		cmocka_unit_test(test_drop_entries),
