@@ -116,6 +116,23 @@ static __always_inline __u32 current_syscall(__u32 *arch)
 }
 
 /*
+ * Every mount hook's start: the scratch area with the mount part of the
+ * record cleared and its operation and way in set; NULL when no mount
+ * rule can apply.
+ */
+static __always_inline struct scratch *mount_begin(__u32 *slot, __u32 op, __u32 via)
+{
+	struct scratch *s = begin(BW_CLASS_MOUNT, slot, 0);
+
+	if (!s)
+		return NULL;
+	__builtin_memset(&s->ev.mnt, 0, sizeof(s->ev.mnt));
+	s->ev.mnt.op = op;
+	s->ev.mnt.via = via;
+	return s;
+}
+
+/*
  * mount_setattr(2) changes a mount's flags (read-only among them) with no
  * LSM hook of its own; its first check is may_mount(), CAP_SYS_ADMIN over
  * the caller's mount namespace, which runs here.  Decided as a remount
@@ -126,12 +143,9 @@ static __always_inline int mount_setattr_decide(void)
 	struct scratch *s;
 	__u32 slot;
 
-	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	s = mount_begin(&slot, BW_MNT_REMOUNT, BW_MVIA_MOUNT_SETATTR);
 	if (!s)
 		return 0;
-	__builtin_memset(&s->ev.mnt, 0, sizeof(s->ev.mnt));
-	s->ev.mnt.op = BW_MNT_REMOUNT;
-	s->ev.mnt.via = BW_MVIA_MOUNT_SETATTR;
 	s->ev.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
 	return decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
 }
@@ -239,12 +253,10 @@ int BPF_PROG(bw_sb_mount, const char *dev_name, const struct path *path,
 
 	if (ret)
 		return ret;
-	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	s = mount_begin(&slot, mount_op(flags), BW_MVIA_MOUNT);
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->op = mount_op(flags);
 	ev->flags = flags;
 	if (type)
 		bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype), type);
@@ -276,13 +288,10 @@ int BPF_PROG(bw_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
 	nr = current_syscall(&arch);
 	if (nr == (arch == 1 ? NR_MOUNT_32 : NR_MOUNT_64))
 		return 0;
-	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	s = mount_begin(&slot, BW_MNT_REMOUNT, BW_MVIA_FSCONFIG);
 	if (!s)
 		return 0;
 	ev = &s->ev.mnt;
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->op = BW_MNT_REMOUNT;
-	ev->via = BW_MVIA_FSCONFIG;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
 				  BPF_CORE_READ(sb, s_type, name));
 	path_walk(s, BPF_CORE_READ(sb, s_root), NULL, ev->target,
@@ -300,13 +309,10 @@ int BPF_PROG(bw_move_mount, const struct path *from_path,
 
 	if (ret)
 		return ret;
-	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	s = mount_begin(&slot, BW_MNT_MOVE, BW_MVIA_MOVE_MOUNT);
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->op = BW_MNT_MOVE;
-	ev->via = BW_MVIA_MOVE_MOUNT;
 	path_of_path(s, from_path, ev->source, BW_PS_SOURCE);
 	path_of_path(s, to_path, ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
@@ -321,13 +327,10 @@ int BPF_PROG(bw_sb_umount, struct vfsmount *mnt, int flags, int ret)
 
 	if (ret)
 		return ret;
-	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	s = mount_begin(&slot, BW_MNT_UMOUNT, BW_MVIA_UMOUNT);
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->op = BW_MNT_UMOUNT;
-	ev->via = BW_MVIA_UMOUNT;
 	ev->flags = flags;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
 				  BPF_CORE_READ(mnt, mnt_sb, s_type, name));
@@ -345,13 +348,10 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 
 	if (ret)
 		return ret;
-	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	s = mount_begin(&slot, BW_MNT_PIVOT_ROOT, BW_MVIA_PIVOT_ROOT);
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->op = BW_MNT_PIVOT_ROOT;
-	ev->via = BW_MVIA_PIVOT_ROOT;
 	path_of_path(s, old_path, ev->source, BW_PS_SOURCE);
 	path_of_path(s, new_path, ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
@@ -659,12 +659,10 @@ static __always_inline int mount_audit(__u32 op, const char *src,
 	struct scratch *s;
 	__u32 slot;
 
-	s = begin(BW_CLASS_MOUNT, &slot, 0);
+	s = mount_begin(&slot, op, BW_MVIA_MOUNT);
 	if (!s)
 		return 0;
 	ev = &s->ev.mnt;
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->op = op;
 	ev->flags = flags;
 	if (src)
 		bpf_probe_read_user_str(ev->source, sizeof(ev->source), src);
