@@ -101,14 +101,14 @@ BEGIN {
 	plab["kill0"] = "kill(pid,0) task_kill"; plab["mount"] = "mount+umount sb_(u)mount"
 	plab["open"] = "open+close (control)"; plab["getppid"] = "getppid() sys_enter"
 	plab["exec"] = "fork+exec bprm_check, mmap"
-	ncfo = split("floor r10 r4096 sysu10 sys10 sys4096 audit10 tracer auditd-nomatch auditd-match opensnoop execsnoop", cfo, " ")
+	ncfo = split("floor r10 r1000 r4096 sysu10 sys10 sys4096 audit10 tracer auditd-nomatch auditd-match opensnoop execsnoop", cfo, " ")
 	cl["floor"] = "rules of another class only"
 	cl["auditd-nomatch"] = "auditd, rule matching nothing"; cl["auditd-match"] = "auditd, rule matching bwtest"
 	cl["opensnoop"] = "libbpf-tools opensnoop (filtered)"; cl["execsnoop"] = "libbpf-tools execsnoop (filtered)"
 	# not bulwark engines: no BPF programs or stop record of ours
 	split("tracer auditd-nomatch auditd-match opensnoop execsnoop", t, " ")
 	for (i in t) noeng[t[i]] = 1
-	cl["r10"] = "10 rules/class"; cl["r4096"] = "4,096 rules/class"
+	cl["r10"] = "10 rules/class"; cl["r1000"] = "1,000 rules/class"; cl["r4096"] = "4,096 rules/class"
 	cl["sysu10"] = "10 syscall rules (uname)"; cl["sys10"] = "10 syscall rules (getppid)"
 	cl["sys4096"] = "4,096 syscall rules (getppid)"; cl["audit10"] = "10 matching audit rules/class"
 	cl["tracer"] = "syscall tracer"

@@ -501,6 +501,7 @@ for op in $OPS; do
 done
 
 gen $T/hooks10 hooks 10
+gen $T/hooks1000 hooks 1000
 gen $T/hooks4096 hooks 4096
 gen $T/sysu10 sys-uname 10
 gen $T/sys10 sys-getppid 10
@@ -542,6 +543,8 @@ pooled_median() {	# pooled_median OP: of its runs in none-1 and none-2
 base=$(pooled_median raw)
 echo "BENCH: baseline rules=0 ns_per_call=$base"
 echo "BENCH: exec-baseline rules=0 ns_per_call=$(pooled_median exec)"
+bench_cfg r1000 $T/hooks1000
+bench_cfg none-2b
 bench_cfg r4096 $T/hooks4096
 bench_cfg none-3
 bench_cfg sysu10 $T/sysu10
