@@ -8,6 +8,15 @@ BW=$(realpath "$1")
 BWTEST=${2:-.output/bwtest}
 [ -x "$BWTEST" ] && BWTEST=$(realpath "$BWTEST")
 T=$(mktemp -d /tmp/bw-host.XXXXXX)
+# Two runs on one machine would see each other: the tests name their
+# programs (bwkill, bwseq, ...) and the engines they start decide on, and
+# kill, every process of the machine.  One run at a time.
+exec 9>"${TMPDIR:-/tmp}/bulwark-host-tests.lock"
+if ! flock -n 9; then
+	echo "host tests: another run holds ${TMPDIR:-/tmp}/bulwark-host-tests.lock; waiting"
+	# at most 20 minutes: a process left over by an old run keeps the lock
+	flock -w 1200 9 || echo "host tests: still held; going on beside it"
+fi
 ROOT=$(pwd)
 trap '[ -n "${BW_KEEP:-}" ] || rm -rf "$T"' EXIT
 
