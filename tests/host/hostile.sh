@@ -2,10 +2,12 @@
 # Hostile program names (run by tests/host/run.sh, as root, audit-only on a
 # kernel that refuses LSM programs): programs named with a newline, a tab,
 # quotes, a backslash, an ANSI escape, invalid and overlong UTF-8, valid
-# UTF-8 and a 250-byte name run under an exec audit rule.  Every log line
-# must be valid UTF-8 and parse as JSON, every record be one row of
-# `bulwark log`'s table with no raw control byte, and `bulwark replay`
-# must match every record to the rule that wrote it.
+# UTF-8 and a 250-byte name run under an exec audit rule; mount points of
+# those names are mounted under a mount audit rule, and processes of
+# those names send SIGURG to processes of those names under a signal audit
+# rule.  Every log line must be valid UTF-8 and parse as JSON, every
+# record be one row of `bulwark log`'s table with no raw control byte,
+# and `bulwark replay` must match every record to the rule that wrote it.
 #   hostile.sh BULWARK DIR
 set -u
 BW=$1
@@ -13,8 +15,12 @@ D=$2
 pass() { echo "PASS: host/$1"; }
 fail() { echo "FAIL: host/$1: $2"; }
 
-mkdir -p "$D/bin"
-printf '[audit-hostile]\nevent = exec\naction = audit\npath = %s/bin/\n' "$D" >"$D/h.rules"
+mkdir -p "$D/bin" "$D/mnt" "$D/sigt" "$D/sigs"
+{
+	printf '[audit-hostile]\nevent = exec\naction = audit\npath = %s/bin/\n\n' "$D"
+	printf '[audit-hostile-mount]\nevent = mount\naction = audit\ntarget = %s/mnt/\n\n' "$D"
+	printf '[audit-hostile-signal]\nevent = signal\naction = audit\nsignal = SIGURG\n'
+} >"$D/h.rules"
 printf '[engine]\nrules = %s/h.rules\nlog = %s/h.log\non_lsm_missing = audit\n' "$D" "$D" >"$D/h.conf"
 
 # the names, as printf formats
@@ -26,6 +32,12 @@ for name in 'new\nline' 'tab\there' 'quote"s' "single'q" 'back\\slash' \
 	# shellcheck disable=SC2059  # the name is the format
 	f=$(printf "$D/bin/$name")
 	cp /bin/true "$f" || { fail hostile-names "cannot create $name"; exit 0; }
+	# a mount point, a signal's target (sleep) and its sender (kill), the same name
+	# shellcheck disable=SC2059
+	mkdir "$(printf "$D/mnt/$name")" &&
+		cp /bin/sleep "$(printf "$D/sigt/$name")" &&
+		cp /bin/kill "$(printf "$D/sigs/$name")" ||
+		{ fail hostile-names "cannot create $name"; exit 0; }
 done
 
 "$BW" run --config "$D/h.conf" --ready-file "$D/ready" 2>"$D/err" &
@@ -40,6 +52,17 @@ fi
 for f in "$D"/bin/*; do
 	"$f"
 done
+# mounts in a namespace of their own: none is left behind
+unshare -m sh -c 'for m in "$1"/mnt/*; do mount -t tmpfs none "$m"; done' sh "$D"
+# SIGURG (ignored) from a hostile name to a hostile name
+for t in "$D"/sigt/*; do
+	"$t" 30 &
+	tpid=$!
+	sleep 0.1
+	"$D/sigs/${t##*/}" -URG $tpid
+	kill -KILL $tpid
+	wait $tpid 2>/dev/null
+done
 sleep 1
 kill -TERM $pid
 wait $pid
@@ -52,6 +75,18 @@ if [ "$recs" -ne "$n" ]; then
 	exit 0
 fi
 pass hostile-names
+recs=$(grep '"type":"decision"' "$D/h.log" | grep -c "\"target\":\"$D/mnt/")
+if [ "$recs" -eq "$n" ]; then
+	pass hostile-names-mount
+else
+	fail hostile-names-mount "$recs mount records for $n mounts"
+fi
+recs=$(grep '"type":"decision"' "$D/h.log" | grep '"rule":"audit-hostile-signal"' | grep -c "\"exe\":\"$D/sigs/")
+if [ "$recs" -eq "$n" ]; then
+	pass hostile-names-signal
+else
+	fail hostile-names-signal "$recs signal records from $n senders"
+fi
 
 # every line valid UTF-8 (iconv refuses anything else) and JSON (jq)
 if iconv -f UTF-8 -t UTF-8 "$D/h.log" >/dev/null 2>"$D/iconv.err"; then
@@ -71,19 +106,22 @@ if command -v jq >/dev/null; then
 	fi
 fi
 
-# the table: one row per record, no raw control byte (tab excepted: none
-# is printed raw either)
-"$BW" log --event exec "$D/h.log" >"$D/table" 2>"$D/table.err"
+# the table of each class: one row per record, no raw control byte (tab
+# excepted: none is printed raw either)
+for ev in exec mount signal; do
+	"$BW" log --event $ev "$D/h.log" >"$D/table" 2>"$D/table.err"
+	evn=$(grep '"type":"decision"' "$D/h.log" | grep -c "\"event\":\"$ev\"")
+	rows=$(grep -c . "$D/table")
+	ctl=$(LC_ALL=C tr -d '\n' <"$D/table" | LC_ALL=C tr -cd '\000-\037\177' | wc -c)
+	# a header line and one line per record, valid UTF-8, no raw control byte
+	if [ "$evn" -gt 0 ] && [ "$rows" -eq $((evn + 1)) ] && [ "$ctl" -eq 0 ] &&
+	   iconv -f UTF-8 -t UTF-8 "$D/table" >/dev/null 2>&1; then
+		pass hostile-table-rows-$ev
+	else
+		fail hostile-table-rows-$ev "$rows lines for $evn records (+1 header), $ctl raw control bytes: $(od -c "$D/table" | head -8 | tr '\n' ' ')"
+	fi
+done
 all=$(grep -c '"type":"decision"' "$D/h.log")
-rows=$(grep -c . "$D/table")
-ctl=$(LC_ALL=C tr -d '\n' <"$D/table" | LC_ALL=C tr -cd '\000-\037\177' | wc -c)
-# a header line and one line per record, valid UTF-8, no raw control byte
-if [ "$rows" -eq $((all + 1)) ] && [ "$ctl" -eq 0 ] &&
-   iconv -f UTF-8 -t UTF-8 "$D/table" >/dev/null 2>&1; then
-	pass hostile-table-rows
-else
-	fail hostile-table-rows "$rows lines for $all records (+1 header), $ctl raw control bytes: $(od -c "$D/table" | head -8 | tr '\n' ' ')"
-fi
 
 # replay: the rules that wrote the log change nothing
 out=$("$BW" replay --rules "$D/h.rules" "$D/h.log" 2>&1)
