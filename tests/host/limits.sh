@@ -28,7 +28,10 @@ else
 	RSS_MAX=150000
 fi
 TIME=/usr/bin/time
-[ -x $TIME ] || TIME=
+if [ ! -x $TIME ]; then
+	TIME=
+	echo "SKIP: host/limits-memory: /usr/bin/time not installed (Debian package time): peak RSS not checked"
+fi
 
 # bounded NAME ARGS...: bulwark ARGS under the timeout and memory bound;
 # output in $D/NAME.out, exit code in $rc, peak RSS (KB) in $rss, seconds
