@@ -287,7 +287,9 @@ enum bw_guard {
  * map holds (bit bw_filter_*() of the value set when an entry may exist):
  * a clear bit sends the hook to the default bitmap without the hash map
  * lookup, which is most of a decision's cost when no rule names the
- * subject.  Cgroup ids (resolved late) and paths (prefixes) have none.
+ * subject.  Cgroup ids are resolved when the maps are written, so the
+ * engine sets the cgroup filter's bits then; paths (prefix matches in a
+ * trie) have none.
  */
 #define BW_DEF_FILTER(d) (BW_NDIM + 2 + BW_NPS + (d))
 #define BW_DEF_PER_CLASS (2 * BW_NDIM + 2 + BW_NPS)

@@ -281,6 +281,8 @@ static __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 		k.val = bpf_get_current_ancestor_cgroup_id(level);
 		if (!k.val)
 			break;
+		if (!maybe_named(slot, cls, BW_DIM_CGROUP, bw_filter_num(k.val)))
+			continue;
 		hit = bpf_map_lookup_elem(&num_map, &k);
 		if (hit)
 			m = hit;

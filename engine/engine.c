@@ -472,8 +472,13 @@ static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
 	return err;
 }
 
+/*
+ * Write one value map entry.  Cgroups are entered by id, resolved here:
+ * the id's bit goes into *cgf, the class's cgroup filter (the compiler
+ * cannot know the ids).
+ */
 static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
-		       uint8_t slot)
+		       uint8_t slot, struct bw_bitmap *cgf)
 {
 	struct bw_path_key pk = { 0 };
 	struct bw_num_key nk = { 0 };
@@ -492,6 +497,7 @@ static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
 			if (cgroup_id_of_path(ce->str, &id))
 				return 1;	/* no such cgroup (yet): never matches */
 			nk.val = id;
+			bm_set(&cgf[ce->cls], bw_filter_num(id));
 		}
 		fd = bpf_map__fd(e->skel->maps.num_map);
 		return bpf_map_update_elem(fd, &nk, &ce->bm, BPF_ANY) ? -errno : 0;
@@ -573,6 +579,7 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	int def_fd = bpf_map__fd(e->skel->maps.def_map);
 	int rule_fd = bpf_map__fd(e->skel->maps.rule_map);
 	int meta_fd = bpf_map__fd(e->skel->maps.meta_map);
+	struct bw_bitmap cgf[BW_NCLASS] = { 0 };
 	int err;
 
 	err = clear_slot(bpf_map__fd(e->skel->maps.num_map),
@@ -587,7 +594,7 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	if (err)
 		return err;
 	for (size_t i = 0; i < cp->nentries; i++) {
-		err = write_entry(e, &cp->entries[i], slot);
+		err = write_entry(e, &cp->entries[i], slot, cgf);
 		if (err < 0)
 			return err;
 		if (err > 0)
@@ -596,8 +603,10 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
 		for (uint32_t d = 0; d < BW_DEF_PER_CLASS; d++) {
 			uint32_t k = bw_def_index(slot, cls, d);
+			const struct bw_bitmap *v = d == BW_DEF_FILTER(BW_DIM_CGROUP) ?
+						    &cgf[cls] : &cp->defs[cls][d];
 
-			if (bpf_map_update_elem(def_fd, &k, &cp->defs[cls][d], BPF_ANY))
+			if (bpf_map_update_elem(def_fd, &k, v, BPF_ANY))
 				return -errno;
 		}
 		for (uint32_t i = 0; i < cp->meta[cls].nrules; i++) {
