@@ -906,63 +906,112 @@ static int load_file(struct bw_ruleset *rs, const char *path, struct diag *d)
 	return err ? -1 : 0;
 }
 
-static int cmp_natural(const void *a, const void *b)
+/* A *.rules file of a group of directories, and the directory it is in. */
+struct dir_file {
+	char *name;
+	size_t dir;		/* index in the group: the later one wins a name */
+};
+
+static int cmp_dir_file(const void *a, const void *b)
 {
-	return natural_cmp(*(char *const *)a, *(char *const *)b);
+	const struct dir_file *x = a, *y = b;
+	int c = natural_cmp(x->name, y->name);
+
+	if (!c)
+		c = strcmp(x->name, y->name);
+	return c ? c : (x->dir > y->dir) - (x->dir < y->dir);
 }
 
-static int load_dir(struct bw_ruleset *rs, const char *path, struct diag *d)
+/*
+ * Append the *.rules files of directory paths[dir] to *files (*n of them,
+ * room for *cap), unless it has more than `left`: then it is refused as a
+ * whole, with its count.  Returns -1 on an error.
+ */
+static int list_dir(char *const *paths, size_t dir, size_t left,
+		    struct dir_file **files, size_t *n, size_t *cap,
+		    struct diag *d)
 {
-	size_t left = RULES_FILES_MAX - rs->nfiles, n = 0, cap = 0;
-	char **names = NULL;
+	const char *path = paths[dir];
+	size_t first = *n, count = 0;
 	struct dirent *de;
-	DIR *dir = opendir(path);
-	bool refused = false;
-	int err = 0;
+	DIR *dh = opendir(path);
 
-	if (!dir) {
+	if (!dh) {
 		diag_err(d, path, 0, "cannot open directory: %s", strerror(errno));
 		return -1;
 	}
 	/* the names are kept up to the files left to read, the rest counted */
-	while ((de = readdir(dir))) {
+	while ((de = readdir(dh))) {
 		size_t len = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || len < 7 ||
 		    strcmp(de->d_name + len - 6, ".rules"))
 			continue;
-		if (n++ >= left)
+		if (count++ >= left)
 			continue;
-		if (n > cap) {
-			cap = cap ? 2 * cap : 64;
-			names = xreallocarray(names, cap, sizeof(*names));
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 64;
+			*files = xreallocarray(*files, *cap, sizeof(**files));
 		}
-		names[n - 1] = xstrdup(de->d_name);
+		(*files)[*n].name = xstrdup(de->d_name);
+		(*files)[(*n)++].dir = dir;
 	}
-	closedir(dir);
-	if (!n) {
-		diag_warn(d, path, 0, "no *.rules files in this directory");
+	closedir(dh);
+	if (count <= left)
 		return 0;
-	}
-	if (n > left) {
-		diag_err(d, path, 0,
-			 "%zu *.rules files: a policy may have at most %d rule files (%zu read before this directory); none of these is read",
-			 n, RULES_FILES_MAX, rs->nfiles);
-		n = left;
-		refused = true;
-		err = -1;
-	} else {
-		qsort(names, n, sizeof(*names), cmp_natural);
-	}
-	for (size_t i = 0; i < n; i++) {
-		char *full = xasprintf("%s/%s", path, names[i]);
+	diag_err(d, path, 0,
+		 "%zu *.rules files: a policy may have at most %d rule files (%zu read before this directory); none of these is read",
+		 count, RULES_FILES_MAX, RULES_FILES_MAX - left);
+	while (*n > first)
+		free((*files)[--*n].name);
+	return -1;
+}
 
-		if (!refused && load_file(rs, full, d))
+/*
+ * Directories named one after another are read as one: their *.rules files
+ * in natural sort order of the file name, and of files with the same name
+ * only the one in the last directory (a vendor directory, then the
+ * administrator's, whose file of the same name replaces the vendor's).
+ */
+static int load_dirs(struct bw_ruleset *rs, char *const *paths, size_t ndirs,
+		     struct diag *d)
+{
+	size_t left = RULES_FILES_MAX - rs->nfiles, n = 0, cap = 0, kept = 0;
+	struct dir_file *files = NULL;
+	int err = 0;
+
+	for (size_t i = 0; i < ndirs; i++)
+		if (list_dir(paths, i, left, &files, &n, &cap, d))
+			err = -1;
+	if (!n) {
+		for (size_t i = 0; !err && i < ndirs; i++)
+			diag_warn(d, paths[i], 0, "no *.rules files in this directory");
+		return err;
+	}
+	qsort(files, n, sizeof(*files), cmp_dir_file);
+	for (size_t i = 0; i < n; i++) {
+		/* of one name, the last directory's file is the one read */
+		if (i + 1 < n && !strcmp(files[i].name, files[i + 1].name)) {
+			free(files[i].name);
+			continue;
+		}
+		files[kept++] = files[i];
+	}
+	if (kept > left) {
+		diag_err(d, paths[ndirs - 1], 0,
+			 "%zu *.rules files in %zu directories read as one: a policy may have at most %d rule files (%zu read before them); none of these is read",
+			 kept, ndirs, RULES_FILES_MAX, rs->nfiles);
+		err = -1;
+	}
+	for (size_t i = 0; i < kept; i++) {
+		char *full = xasprintf("%s/%s", paths[files[i].dir], files[i].name);
+
+		if (kept <= left && load_file(rs, full, d))
 			err = -1;
 		free(full);
-		free(names[i]);
+		free(files[i].name);
 	}
-	free(names);
+	free(files);
 	return err;
 }
 
@@ -977,8 +1026,34 @@ int rules_load_path(struct bw_ruleset *rs, const char *path, struct diag *d)
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode))
-		return load_dir(rs, path, d);
+		return load_dirs(rs, (char *const *)&path, 1, d);
 	return load_file(rs, path, d);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+int rules_load_paths(struct bw_ruleset *rs, char *const *paths, size_t n,
+		     struct diag *d)
+{
+	int err = 0;
+
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i; j < n && is_dir(paths[j]); j++)
+			;
+		if (j == i) {
+			/* a file, or a path that cannot be read: said by the one reader */
+			if (rules_load_path(rs, paths[j++], d))
+				err = -1;
+		} else if (diag_full(d) || load_dirs(rs, paths + i, j - i, d)) {
+			err = -1;
+		}
+	}
+	return err;
 }
 
 /* ---- checks across rules ---- */

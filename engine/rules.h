@@ -67,6 +67,18 @@ struct bw_ruleset {
 #define RULES_BYTES_MAX (16 << 20)
 int rules_load_path(struct bw_ruleset *rs, const char *path, struct diag *d);
 
+/*
+ * Load the paths of a policy's `rules =` (or the --rules options) in order.
+ * Directories named one after another are read as one: their *.rules files
+ * in natural sort order of the file name, and where two of them have a file
+ * of the same name, only the later directory's is read.  So
+ * `rules = /usr/lib/bulwark/rules.d, /etc/bulwark/rules.d` lets a file in
+ * /etc replace the vendor file of its name, as in systemd and augenrules
+ * (an empty file disables it).  A file in the list is read where it stands.
+ */
+int rules_load_paths(struct bw_ruleset *rs, char *const *paths, size_t n,
+		     struct diag *d);
+
 /* Checks that span files: capacity, unreachable rules.  Call after all loads. */
 int rules_finish(struct bw_ruleset *rs, struct diag *d);
 

@@ -61,9 +61,8 @@ int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d)
 		free(st->policy.log);
 		st->policy.log = xstrdup(o->log);
 	}
-	for (size_t i = 0; i < st->policy.nrules; i++)
-		if (rules_load_path(&st->rules, st->policy.rules[i], d))
-			err = -1;
+	if (rules_load_paths(&st->rules, st->policy.rules, st->policy.nrules, d))
+		err = -1;
 	if (rules_finish(&st->rules, d))
 		err = -1;
 	if (err)

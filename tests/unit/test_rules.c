@@ -417,6 +417,104 @@ static void test_duplicate_across_files(void **state)
 	free(dir);
 }
 
+/*
+ * Directories named one after another are read as one, and a file in a
+ * later one replaces the earlier one's file of the same name: vendor rules
+ * in /usr/lib/bulwark/rules.d, the administrator's in /etc/bulwark/rules.d.
+ */
+static void test_rule_dirs_override_by_name(void **state)
+{
+	struct bw_ruleset rs = { 0 };
+	struct diag d = { 0 };
+	char *vendor, *admin, *empty, *extra, *paths[3], *f[7], want[512];
+
+	assert_true(asprintf(&vendor, "%s/vendor", (char *)*state) > 0);
+	assert_true(asprintf(&admin, "%s/admin", (char *)*state) > 0);
+	assert_true(asprintf(&empty, "%s/empty", (char *)*state) > 0);
+	assert_int_equal(mkdir(vendor, 0755), 0);
+	assert_int_equal(mkdir(admin, 0755), 0);
+	assert_int_equal(mkdir(empty, 0755), 0);
+	f[0] = tu_write(vendor, "10-a.rules", "[a1]\nevent = exec\naction = deny\npath = /a\n");
+	f[1] = tu_write(vendor, "20-b.rules", "[b1]\nevent = exec\naction = deny\npath = /b\n");
+	f[2] = tu_write(vendor, "30-d.rules", "[d1]\nevent = capable\naction = audit\n");
+	/* an empty file disables the vendor's; the same rule name is no duplicate */
+	f[3] = tu_write(admin, "10-a.rules", "");
+	f[4] = tu_write(admin, "20-b.rules", "[b1]\nevent = exec\naction = audit\npath = /b\n");
+	f[5] = tu_write(admin, "15-c.rules", "[c1]\nevent = exec\naction = allow\npath = /c\n");
+	extra = f[6] = tu_write(*state, "extra.rules", "[x1]\nevent = exec\naction = audit\n");
+
+	paths[0] = vendor;
+	paths[1] = admin;
+	assert_int_equal(rules_load_paths(&rs, paths, 2, &d), 0);
+	assert_int_equal(rules_finish(&rs, &d), 0);
+	tu_expect_none(&d);
+	assert_int_equal(rs.nfiles, 4);
+	assert_string_equal(rs.files[0], f[3]);	/* natural order across both */
+	assert_string_equal(rs.files[1], f[5]);
+	assert_string_equal(rs.files[2], f[4]);
+	assert_string_equal(rs.files[3], f[2]);
+	assert_int_equal(rs.n, 3);
+	assert_string_equal(rs.rules[0].name, "c1");
+	assert_string_equal(rs.rules[1].name, "b1");
+	assert_int_equal(rs.rules[1].action, BW_ACT_AUDIT);
+	assert_ptr_equal(rs.rules[1].file, rs.files[2]);
+	assert_string_equal(rs.rules[2].name, "d1");
+	rules_free(&rs);
+	memset(&rs, 0, sizeof(rs));
+
+	/* the later directory wins, whichever it is */
+	paths[0] = admin;
+	paths[1] = vendor;
+	assert_int_equal(rules_load_paths(&rs, paths, 2, &d), 0);
+	tu_expect_none(&d);
+	assert_int_equal(rs.nfiles, 4);
+	assert_string_equal(rs.files[0], f[0]);
+	assert_string_equal(rs.files[1], f[5]);
+	assert_string_equal(rs.files[2], f[1]);
+	assert_string_equal(rule_named(&rs, "a1")->file, f[0]);
+	assert_int_equal(rule_named(&rs, "b1")->action, BW_ACT_DENY);
+	rules_free(&rs);
+	memset(&rs, 0, sizeof(rs));
+
+	/* an empty administrator's directory is no warning while the group has files */
+	paths[0] = vendor;
+	paths[1] = empty;
+	assert_int_equal(rules_load_paths(&rs, paths, 2, &d), 0);
+	tu_expect_none(&d);
+	assert_int_equal(rs.nfiles, 3);
+	rules_free(&rs);
+	memset(&rs, 0, sizeof(rs));
+
+	/* a file between directories ends the group: both 20-b.rules are read */
+	paths[0] = vendor;
+	paths[1] = extra;
+	paths[2] = admin;
+	assert_int_equal(rules_load_paths(&rs, paths, 3, &d), -1);
+	snprintf(want, sizeof(want),
+		 "duplicate rule name 'b1' (first defined at %s:1)", f[1]);
+	tu_expect_only(&d, f[4], 1, DIAG_ERROR, want);
+	assert_string_equal(rs.files[3], extra);
+	rules_free(&rs);
+	memset(&rs, 0, sizeof(rs));
+	diag_free(&d);
+	memset(&d, 0, sizeof(d));
+
+	/* no file in the whole group: each directory is said */
+	paths[0] = empty;
+	paths[1] = empty;
+	assert_int_equal(rules_load_paths(&rs, paths, 2, &d), 0);
+	assert_int_equal(d.n, 2);
+	tu_expect_item(&d, 0, empty, 0, DIAG_WARNING, "no *.rules files in this directory");
+	rules_free(&rs);
+	diag_free(&d);
+
+	for (int i = 0; i < 7; i++)
+		free(f[i]);
+	free(vendor);
+	free(admin);
+	free(empty);
+}
+
 /* ---- errors ---- */
 
 #define R(ev, act) "[r]\nevent = " ev "\naction = " act "\n"
@@ -1471,6 +1569,7 @@ int main(void)
 		T(test_keys_and_classes),
 		T(test_precedence_natural_order),
 		T(test_duplicate_across_files),
+		T(test_rule_dirs_override_by_name),
 		T(test_errors_with_lines),
 		T(test_every_bad_rule_reported),
 		T(test_hostile_names_refused),
