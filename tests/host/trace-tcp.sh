@@ -1,0 +1,188 @@
+#!/bin/sh
+# tcp on this kernel: loopback connects and accepts over IPv4 and IPv6 by a
+# helper of known pids and ports, a refused connect, a UDP connect (not
+# reported), the pid filter, and each attach method.
+BW=$1
+. "$(dirname "$0")/tracelib.sh"
+
+if [ "$(id -u)" != 0 ]; then
+	skip tcp "needs root"
+	exit 0
+fi
+CC=${CC:-cc}
+if ! "$CC" -std=c11 -Wall -Wextra -Werror -O2 -o "$TR_T/bwtcp" \
+	"$(dirname "$0")/bwtcp.c" 2>"$TR_T/cc.err"; then
+	skip tcp "cannot build the helper: $(head -c 300 "$TR_T/cc.err")"
+	exit 0
+fi
+H=$TR_T/bwtcp
+
+# serve ADDR N: a listener accepting N connections; its pid in SRV, port in PORT
+serve() {
+	rm -f "$TR_T/port"
+	"$H" serve "$1" 8 "$TR_T/port" "$2" 0 >"$TR_T/srv.out" &
+	SRV=$!
+	i=0
+	while [ ! -s "$TR_T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	PORT=$(cat "$TR_T/port" 2>/dev/null)
+}
+# client ADDR PORT: connect; its pid in CLI, its local port in CPORT
+client() {
+	"$H" connect "$1" "$2" >"$TR_T/cli.out" 2>/dev/null &
+	CLI=$!
+	wait $CLI; CRC=$?
+	CPORT=$(cat "$TR_T/cli.out")
+}
+
+# one_rec NAME FILTER CHECK: exactly one record matches FILTER, and CHECK holds
+one_rec() {
+	r=$(recs "$2")
+	if [ "$(echo "$r" | grep -c .)" = 1 ] && echo "$r" | jq -e "$3" >/dev/null; then
+		pass "$1"
+	else
+		fail "$1" "want one record with $2 and $3, got: $(echo "$r" | head -c 600)"
+	fi
+}
+
+# The workload: for each family a listener and two clients (the first
+# accepted with accept(), the second with accept4()), then a connect to the
+# listener's port once it is closed, and a UDP connect.
+workload() {
+	: >"$TR_T/expect"
+	for a in 127.0.0.1 ::1; do
+		serve $a 2
+		client $a "$PORT"; echo "$a $SRV $PORT $CLI $CPORT $CRC" >>"$TR_T/expect"
+		client $a "$PORT"; echo "$a $SRV $PORT $CLI $CPORT $CRC" >>"$TR_T/expect"
+		wait $SRV
+		cat "$TR_T/srv.out" >>"$TR_T/accepted"
+	done
+	client 127.0.0.1 "$PORT"; REFUSED=$CLI; REFUSED_RC=$CRC; REFUSED_PORT=$PORT
+	"$H" udp 127.0.0.1 9 >/dev/null
+}
+
+: >"$TR_T/accepted"
+if ! tracer_start tcp -c bwtcp; then
+	fail tcp-attach "$TR_WHY"
+	exit 0
+fi
+workload
+tracer_stop || fail tcp-stop "$TR_WHY"
+cp "$TR_OUT" "$TR_T/tp_btf.json"
+
+n=0
+while read -r a srv port cli cport crc; do
+	n=$((n + 1))
+	fam=ipv4; [ "$a" = ::1 ] && fam=ipv6
+	if [ "$crc" != 0 ] || [ -z "$cport" ]; then
+		fail "tcp-workload-$n" "client to $a port $port failed"
+		continue
+	fi
+	one_rec "tcp-connect-$fam-$n" ".direction == \"connect\" and .pid == $cli" \
+		".comm == \"bwtcp\" and .family == \"$fam\" and .saddr == \"$a\" and
+		 .daddr == \"$a\" and .dport == $port and .sport == $cport and .ret == 0 and
+		 .tid == $cli and .uid == 0 and .tracer == \"tcp\""
+	one_rec "tcp-accept-$fam-$n" ".direction == \"accept\" and .dport == $cport" \
+		".pid == $srv and .comm == \"bwtcp\" and .family == \"$fam\" and
+		 .saddr == \"$a\" and .daddr == \"$a\" and .sport == $port and .fd >= 3"
+done <"$TR_T/expect"
+# the fds the listener printed are the records' (accept, then accept4)
+if [ "$(jq -r 'select(.direction == "accept") | "\(.fd) \(.dport)"' "$TR_OUT")" = \
+     "$(cat "$TR_T/accepted")" ]; then
+	pass tcp-accept-fds
+else
+	fail tcp-accept-fds "listener: $(cat "$TR_T/accepted" | tr '\n' ' ')"
+fi
+if [ "$REFUSED_RC" = 1 ]; then
+	one_rec tcp-connect-refused ".pid == $REFUSED" \
+		".direction == \"connect\" and .dport == $REFUSED_PORT and .ret == -111 and
+		 .errno == \"ECONNREFUSED\" and .sport == null and
+		 .saddr == \"127.0.0.1\" and .daddr == \"127.0.0.1\""
+else
+	fail tcp-connect-refused "the connect to a closed port did not fail"
+fi
+# nothing else: four connects, four accepts, the refused one; no UDP
+if [ "$(nrecs true)" = 9 ]; then
+	pass tcp-exactly-these
+else
+	fail tcp-exactly-these "$(head -c 1200 "$TR_OUT")"
+fi
+
+# -p: the listener's accepts only
+serve 127.0.0.1 1
+if tracer_start tcp -p "$SRV"; then
+	client 127.0.0.1 "$PORT"
+	wait $SRV
+	tracer_stop || fail tcp-pid-stop "$TR_WHY"
+	if [ "$(nrecs true)" = 1 ] &&
+	   [ "$(nrecs ".pid == $SRV and .direction == \"accept\" and .dport == $CPORT")" = 1 ]; then
+		pass tcp-pid-filter
+	else
+		fail tcp-pid-filter "pid $SRV: $(head -c 800 "$TR_OUT")"
+	fi
+else
+	fail tcp-pid-filter "$TR_WHY"
+	kill $SRV 2>/dev/null
+fi
+
+# the tracepoint method: the same records, pids and ports apart
+if tracer_start tcp --via tracepoint -c bwtcp; then
+	: >"$TR_T/accepted"
+	workload
+	tracer_stop || fail tcp-tracepoint-stop "$TR_WHY"
+	strip='[.direction, .family, .saddr, .daddr, .ret, .errno]'
+	jq -c "$strip" "$TR_T/tp_btf.json" >"$TR_T/want"
+	jq -c "$strip" "$TR_OUT" >"$TR_T/got"
+	if [ -s "$TR_T/want" ] && cmp -s "$TR_T/want" "$TR_T/got" &&
+	   [ "$(jq -r 'select(.direction == "connect" and .ret == 0) | .sport' "$TR_OUT")" = \
+	     "$(awk '{print $5}' "$TR_T/expect")" ]; then
+		pass tcp-tracepoint
+	else
+		fail tcp-tracepoint "$(diff "$TR_T/want" "$TR_T/got" | head -c 800)"
+	fi
+else
+	fail tcp-tracepoint "$TR_WHY"
+fi
+
+# ---- in the daemon: [tracers] tcp = on ----
+: >"$TR_T/none.rules"
+cat >"$TR_T/tcp.conf" <<EOF2
+[engine]
+rules = $TR_T/none.rules
+log = $TR_T/audit.log
+on_lsm_missing = audit
+
+[tracers]
+tcp = on
+EOF2
+"$BW" run --config "$TR_T/tcp.conf" --ready-file "$TR_T/ready" 2>"$TR_T/run.err" &
+eng=$!
+i=0
+while [ ! -e "$TR_T/ready" ] && kill -0 $eng 2>/dev/null && [ $i -lt 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+if [ -e "$TR_T/ready" ]; then
+	serve 127.0.0.1 1
+	client 127.0.0.1 "$PORT"
+	wait $SRV
+	sleep 0.5
+	kill -INT $eng; wait $eng; rc=$?
+	log=$TR_T/audit.log
+	if [ $rc = 0 ] &&
+	   jq -e -s '[.[] | select(.type == "tracer" and .tracer == "tcp" and
+		.state == "attached" and (.mechanism | startswith("tp_btf ")))] | length == 1' \
+		"$log" >/dev/null &&
+	   jq -e -s "[.[] | select(.type == \"tcp\" and .direction == \"connect\" and
+		.pid == $CLI and .sport == $CPORT and .dport == $PORT)] | length == 1" \
+		"$log" >/dev/null &&
+	   jq -e -s "[.[] | select(.type == \"tcp\" and .direction == \"accept\" and
+		.pid == $SRV and .dport == $CPORT and (.exec_id | length > 0))] | length == 1" \
+		"$log" >/dev/null; then
+		pass tcp-daemon
+	else
+		fail tcp-daemon "exit $rc: $(cat "$TR_T/run.err" | head -c 300) /
+			$(grep -e tcp "$log" | head -c 800)"
+	fi
+else
+	fail tcp-daemon "engine not ready: $(cat "$TR_T/run.err")"
+	kill $eng 2>/dev/null; wait $eng
+fi
