@@ -31,6 +31,7 @@ TRACER(opensnoop);
 TRACER(mountsnoop);
 TRACER(sigsnoop);
 TRACER(tcp);
+TRACER(tcpconnlat);
 TRACER(seccomp);
 TRACER(syscall);
 #undef TRACER
@@ -38,7 +39,7 @@ TRACER(syscall);
 const struct tracer_desc *const tracer_table[] = {
 	&process_tracer, &ipc_tracer, &capable_tracer, &container_tracer,
 	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer, &tcp_tracer,
-	&seccomp_tracer, &syscall_tracer,
+	&tcpconnlat_tracer, &seccomp_tracer, &syscall_tracer,
 };
 const size_t tracer_count = ARRAY_SIZE(tracer_table);
 _Static_assert(ARRAY_SIZE(tracer_table) <= BW_TRACERS_MAX,

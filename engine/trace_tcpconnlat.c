@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpconnlat: TCP connect latency, SYN sent to connection established. */
+#include "tracers.h"
+#include "trace_tcp.h"
+#include "tcpconnlat.skel.h"
+
+static void lat_json(struct json *j, const void *rec)
+{
+	const struct tr_tcp *e = rec;
+
+	json_kstr(j, "direction", "connect");
+	tcp_ends_json(j, e);
+	json_ku64(j, "latency_us", e->latency_ns / 1000);
+}
+
+static void lat_row(FILE *out, const void *rec)
+{
+	const struct tr_tcp *e = rec;
+
+	tcp_ends_row(out, e);
+	fprintf(out, " %.3f", e->latency_ns / 1e6);
+}
+
+static const struct tr_variant variants[] = {
+	{ "tp_btf sock:inet_sock_set_state", "btf_state" },
+	{ "tracepoint sock:inet_sock_set_state", "tp_state" },
+	{ NULL },
+};
+
+TRACER_SKEL(tcpconnlat)
+
+const struct tracer_desc tcpconnlat_tracer = {
+	.name = "tcpconnlat",
+	.summary = "TCP connect latency: from the SYN sent to the connection established",
+	.variants = variants,
+	.rec_size = sizeof(struct tr_tcp),
+	TRACER_SKEL_OPS(tcpconnlat),
+	.json = lat_json,
+	.columns = TCP_ENDS_COLUMNS " LAT(ms)",
+	.row = lat_row,
+	.notes =
+	"The process is the one that called connect(); the record is written when\n"
+	"the handshake completes.  Connects that fail (refused, timed out) are not\n"
+	"reported.\n",
+};
