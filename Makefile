@@ -14,7 +14,7 @@ VERSION		:= 0.1.0
 BUILD_DEPS	:= gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev \
 		   libseccomp-dev libcap-dev libinih-dev libjson-c-dev pkg-config bpftool
 TEST_DEPS	:= libcmocka-dev qemu-system-x86 busybox-static cpio \
-		   libclang-rt-14-dev auditd jq procps time
+		   libclang-rt-14-dev auditd jq procps time lintian dpkg-dev
 
 DEPFLAGS	= -MMD -MP
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
@@ -46,7 +46,8 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all deps build-deps test-deps run test unit-test host-test vm-test \
-	bench clean install check-rules lint fuzz fuzz-build fuzz-test
+	bench clean install check-rules lint fuzz fuzz-build fuzz-test \
+	deb pkg-deps
 
 all: $(OUTPUT)/bulwark
 
@@ -222,14 +223,56 @@ bench: $(OUTPUT)/bulwark $(OUTPUT)/bwtest $(OUTPUT)/logbench
 	$(Q)tests/bench/syscall.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 	$(Q)tests/bench/run.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 
+# ---- install and package (docs/packaging.md) ----
+# `make install DESTDIR=... PREFIX=...`: the program and the vendor rules
+# under PREFIX; the policy, the administrator's rules directory, the log
+# directory and the unit where the system looks for them.  The installed
+# policy reads the vendor rules, then the administrator's: a file of the
+# same name in /etc/bulwark/rules.d replaces the vendor one.
+PREFIX		?= /usr
+SBINDIR		:= $(PREFIX)/sbin
+VENDOR_RULES	:= $(PREFIX)/lib/bulwark/rules.d
+MANDIR		:= $(PREFIX)/share/man
+DOCDIR		:= $(PREFIX)/share/doc/bulwark
+COMPLETIONDIR	:= $(PREFIX)/share/bash-completion/completions
+UNITDIR		?= /lib/systemd/system
+DEB_REVISION	?= 1
+DEB_MAINTAINER	?= bulwark maintainers <maintainers@users.noreply.b-seed-06b0b5ca.example>
+DEB_VERSION	:= $(VERSION)-$(DEB_REVISION)
+PKG_DEPS	:= dpkg-dev binutils
+
 install: $(OUTPUT)/bulwark
-	install -D -m 0755 $(OUTPUT)/bulwark $(DESTDIR)/usr/sbin/bulwark
-	install -D -m 0644 policies/default.conf $(DESTDIR)/etc/bulwark/bulwark.conf
-	install -d -m 0755 $(DESTDIR)/etc/bulwark/rules.d
-	install -m 0644 rules/*.rules $(DESTDIR)/etc/bulwark/rules.d/
-	install -D -m 0644 packaging/bulwark.service \
-		$(DESTDIR)/lib/systemd/system/bulwark.service
-	install -D -m 0644 packaging/bulwark.8 $(DESTDIR)/usr/share/man/man8/bulwark.8
+	install -D -m 0755 $(OUTPUT)/bulwark $(DESTDIR)$(SBINDIR)/bulwark
+	install -d -m 0755 $(DESTDIR)$(VENDOR_RULES) $(DESTDIR)/etc/bulwark/rules.d
+	install -m 0644 rules/*.rules $(DESTDIR)$(VENDOR_RULES)/
+	sed 's|^rules = .*|rules = $(VENDOR_RULES), /etc/bulwark/rules.d|' policies/default.conf \
+		> $(DESTDIR)/etc/bulwark/bulwark.conf.tmp
+	grep -qx 'rules = $(VENDOR_RULES), /etc/bulwark/rules.d' $(DESTDIR)/etc/bulwark/bulwark.conf.tmp
+	install -m 0644 $(DESTDIR)/etc/bulwark/bulwark.conf.tmp $(DESTDIR)/etc/bulwark/bulwark.conf
+	rm -f $(DESTDIR)/etc/bulwark/bulwark.conf.tmp
+	install -d -m 0700 $(DESTDIR)/var/log/bulwark
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/sbin/bulwark|$(SBINDIR)/bulwark|g' packaging/bulwark.service \
+		> $(DESTDIR)$(UNITDIR)/bulwark.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/bulwark.service
+	install -D -m 0644 packaging/bulwark.8 $(DESTDIR)$(MANDIR)/man8/bulwark.8
+	install -D -m 0644 packaging/bulwark.conf.5 $(DESTDIR)$(MANDIR)/man5/bulwark.conf.5
+	install -D -m 0644 packaging/bulwark.rules.5 $(DESTDIR)$(MANDIR)/man5/bulwark.rules.5
+	install -D -m 0644 packaging/bulwark.bash-completion $(DESTDIR)$(COMPLETIONDIR)/bulwark
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)
+	install -m 0644 docs/rules.md docs/log.md docs/packaging.md $(DESTDIR)$(DOCDIR)/
+
+# `make deb`: $(OUTPUT)/bulwark_$(DEB_VERSION)_ARCH.deb from an install tree,
+# with dpkg-deb (packaging/mkdeb.sh).
+pkg-deps:
+	$(call apt_install,$(PKG_DEPS))
+
+deb: $(OUTPUT)/bulwark pkg-deps
+	$(Q)rm -rf $(OUTPUT)/deb
+	$(Q)$(MAKE) --no-print-directory install OUTPUT=$(OUTPUT) DESTDIR=$(abspath $(OUTPUT))/deb/root \
+		PREFIX=/usr UNITDIR=/lib/systemd/system >/dev/null
+	$(call msg,DEB,$(OUTPUT)/bulwark_$(DEB_VERSION)_*.deb)
+	$(Q)packaging/mkdeb.sh $(OUTPUT)/deb/root $(OUTPUT) $(DEB_VERSION) '$(DEB_MAINTAINER)' >/dev/null
 
 clean:
 	rm -rf $(OUTPUT)
