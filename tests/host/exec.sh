@@ -6,7 +6,7 @@
 #   tests/host/exec.sh BULWARK
 set -u
 BW=$(realpath "$1")
-T=$(mktemp -d /tmp/bw-exec.XXXXXX)
+T=$(mktemp -d "${BW_HOST_RUN:-/tmp}/bw-exec.XXXXXX")	# under run.sh: in its run dir
 trap 'rm -rf "$T"' EXIT
 
 pass() { echo "PASS: host/$1"; }

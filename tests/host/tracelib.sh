@@ -4,7 +4,7 @@
 #   tracer_stop                 SIGINT, waits, and checks it exited 0
 #   recs FILTER                 the records jq FILTER selects, one per line
 set -u
-TR_T=$(mktemp -d /tmp/bw-trace.XXXXXX)
+TR_T=$(mktemp -d "${BW_HOST_RUN:-/tmp}/bw-trace.XXXXXX")	# under run.sh: in its run dir
 trap '[ -n "${BW_KEEP:-}" ] || rm -rf "$TR_T"' EXIT
 TR_OUT=$TR_T/out.json
 TR_ERR=$TR_T/err

@@ -1,0 +1,53 @@
+#!/bin/sh
+# Host tests of `bulwark check`, unknown commands and --help.  No root needed.
+#   sh tests/host/check.sh BULWARK [BWTEST]
+. "$(dirname "$0")/lib.sh"
+
+
+if out=$("$BW" check --config "$ROOT/policies/default.conf" 2>&1); then
+	pass check-default-policy
+else
+	fail check-default-policy "exit $?: $out"
+fi
+
+cat >"$T/bad.rules" <<'EOF'
+[ok]
+event = capable
+action = deny
+capability = cap_net_raw
+
+[bad-cap]
+event = capable
+action = deny
+capability = cap_does_not_exist
+EOF
+out=$("$BW" check --rules "$T/bad.rules" 2>&1); rc=$?
+if [ $rc -eq 1 ] && echo "$out" | grep -q "^$T/bad.rules:9: error: .*cap_does_not_exist"; then
+	pass check-reports-file-line
+else
+	fail check-reports-file-line "exit $rc, output: $out"
+fi
+
+out=$("$BW" check --json --rules "$T/bad.rules" 2>&1)
+if echo "$out" | grep -q '"valid":false' && echo "$out" | grep -q '"line":9'; then
+	pass check-json
+else
+	fail check-json "$out"
+fi
+
+out=$("$BW" frobnicate 2>&1); rc=$?
+if [ $rc -eq 2 ] && echo "$out" | grep -q "unknown command 'frobnicate'"; then
+	pass unknown-command
+else
+	fail unknown-command "exit $rc: $out"
+fi
+
+for cmd in check run version; do
+	if "$BW" $cmd --help | grep -q "Usage: bulwark $cmd"; then
+		pass "help-$cmd"
+	else
+		fail "help-$cmd" "no usage line"
+	fi
+done
+
+exit 0
