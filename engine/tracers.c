@@ -32,6 +32,7 @@ TRACER(mountsnoop);
 TRACER(sigsnoop);
 TRACER(tcp);
 TRACER(tcpconnlat);
+TRACER(oomkill);
 TRACER(seccomp);
 TRACER(syscall);
 #undef TRACER
@@ -39,7 +40,8 @@ TRACER(syscall);
 const struct tracer_desc *const tracer_table[] = {
 	&process_tracer, &ipc_tracer, &capable_tracer, &container_tracer,
 	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer, &tcp_tracer,
-	&tcpconnlat_tracer, &seccomp_tracer, &syscall_tracer,
+	&tcpconnlat_tracer, &oomkill_tracer, &seccomp_tracer,
+	&syscall_tracer,
 };
 const size_t tracer_count = ARRAY_SIZE(tracer_table);
 _Static_assert(ARRAY_SIZE(tracer_table) <= BW_TRACERS_MAX,
