@@ -1068,9 +1068,12 @@ static bool ref_path_accepts(const char *v, const char *s)
 {
 	size_t len = strlen(v);
 
+	/* the directory itself: "/a/" accepts "/a", but "/a//" not "/a/",
+	 * "/" not "" and "memfd:" not "memfd" */
 	if (ref_prefix(v))
 		return !strncmp(s, v, len) ||
-		       (strlen(s) == len - 1 && !strncmp(s, v, len - 1));
+		       (len > 1 && v[len - 1] == '/' && v[len - 2] != '/' &&
+			strlen(s) == len - 1 && !strncmp(s, v, len - 1));
 	return !strcmp(s, v);
 }
 
