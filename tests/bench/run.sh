@@ -106,8 +106,8 @@ BEGIN {
 	cl["auditd-nomatch"] = "auditd, rule matching nothing"; cl["auditd-match"] = "auditd, rule matching bwtest"
 	cl["opensnoop"] = "libbpf-tools opensnoop (filtered)"; cl["execsnoop"] = "libbpf-tools execsnoop (filtered)"
 	# not bulwark engines: no BPF programs or stop record of ours
-	split("tracer auditd-nomatch auditd-match opensnoop execsnoop", t, " ")
-	for (i in t) noeng[t[i]] = 1
+	split("tracer auditd-nomatch auditd-match opensnoop execsnoop", peers, " ")
+	for (i in peers) noeng[peers[i]] = 1
 	cl["r10"] = "10 rules/class"; cl["r1000"] = "1,000 rules/class"; cl["r4096"] = "4,096 rules/class"
 	cl["sysu10"] = "10 syscall rules (uname)"; cl["sys10"] = "10 syscall rules (getppid)"
 	cl["sys4096"] = "4,096 syscall rules (getppid)"; cl["audit10"] = "10 matching audit rules/class"
