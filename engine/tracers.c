@@ -317,6 +317,8 @@ static void tr_help(const struct tracer_desc *d, FILE *out)
 		fprintf(out, "  -x, --failed         failed calls only\n");
 	if (d->mode_opt)
 		fprintf(out, "  -%c, --%-14s %s\n", d->mode_opt, d->mode_long, d->mode_help);
+	if (d->val_opt)
+		fprintf(out, "  -%c, --%s %s\n", d->val_opt, d->val_long, d->val_help);
 	fprintf(out, "  -j, --json           JSON lines\n\nAttach methods, best first:\n");
 	for (const struct tr_variant *v = d->variants; v->mechanism; v++)
 		fprintf(out, "  %s%s\n", v->mechanism, v->alt ? "  (with -k)" : "");
@@ -345,7 +347,7 @@ static int container_filter(const struct tracer_desc *d, const char *v,
 /* Options into the filter; 0 to go on, else the command's exit status + 1. */
 static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
 		    struct tracer_opts *to, struct tr_filter *f, bool *alt, bool *ts,
-		    const char **via)
+		    const char **via, void *cfg)
 {
 	struct option opts[] = {
 		TRACER_LONG_OPTS,
@@ -355,15 +357,20 @@ static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
 		{ "timestamp", no_argument, NULL, 'T' },
 		{ "failed", no_argument, NULL, 'x' },
 		{ "via", required_argument, NULL, OPT_VIA },
-		{ d->mode_long, no_argument, NULL, d->mode_opt },
+		{ NULL, 0, NULL, 0 },	/* the tracer's own, where it has them */
+		{ NULL, 0, NULL, 0 },
 		{ NULL, 0, NULL, 0 },
 	};
+	size_t n = ARRAY_SIZE(opts) - 3;
 	char shorts[32];
 	int ch;
 
-	if (!d->mode_opt)
-		opts[ARRAY_SIZE(opts) - 2].name = NULL;
-	snprintf(shorts, sizeof(shorts), "%su:Tx%.1s", TRACER_SHORT_OPTS, &d->mode_opt);
+	if (d->mode_opt)
+		opts[n++] = (struct option){ d->mode_long, no_argument, NULL, d->mode_opt };
+	if (d->val_opt)
+		opts[n++] = (struct option){ d->val_long, required_argument, NULL, d->val_opt };
+	snprintf(shorts, sizeof(shorts), "%su:Tx%.1s%.1s%s", TRACER_SHORT_OPTS, &d->mode_opt,
+		 &d->val_opt, d->val_opt ? ":" : "");
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		unsigned long long v;
@@ -401,6 +408,9 @@ static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
 			f->failed_only = 1;
 		} else if (ch == d->mode_opt && ch) {
 			*alt = true;
+		} else if (ch == d->val_opt && ch) {
+			if (d->val_parse(optarg, cfg))
+				return 3;
 		} else if (ch == 'h') {
 			tr_help(d, stdout);
 			return 1;
@@ -454,15 +464,21 @@ int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json)
 	const char *via = NULL;
 	bool alt = false;
 	char err[512];
+	void *cfg;
 	int ret;
 
 	if (d->command)
 		return d->command(d, argc, argv, json);
-	ret = tr_parse(d, argc, argv, &to, &f, &alt, &p.timestamps, &via);
-	if (ret)
+	cfg = d->cfg_size ? xcalloc(1, d->cfg_size) : NULL;
+	ret = tr_parse(d, argc, argv, &to, &f, &alt, &p.timestamps, &via, cfg);
+	if (ret) {
+		free(cfg);
 		return ret - 1;
+	}
 	p.json = to.json;
-	if (tr_open_via(&t, d, &f, alt, via, err, sizeof(err))) {
+	ret = tr_open_cfg(&t, d, &f, alt, via, cfg, err, sizeof(err));
+	free(cfg);
+	if (ret) {
 		out_err("trace %s: cannot run on this kernel: %s", d->name, err);
 		return 1;
 	}

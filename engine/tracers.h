@@ -64,6 +64,17 @@ struct tracer_desc {
 	const char *mode_help;
 	/* -h text for options of the tracer's own; NULL: none */
 	const char *notes;
+	/*
+	 * An option with a value of the tracer's own (tcp -P PORT), for
+	 * `bulwark trace NAME` only: val_parse puts it in settings of
+	 * cfg_size bytes, zeroed, which set_rodata is given (the daemon
+	 * gives config()'s, or NULL).  val_parse reports a bad value.
+	 */
+	char val_opt;
+	const char *val_long;
+	const char *val_help;	/* its -h line: "PORT  only this port" */
+	size_t cfg_size;
+	int (*val_parse)(const char *arg, void *cfg);
 
 	/*
 	 * Optional, for a tracer with settings of its own (syscall).  cfg is
