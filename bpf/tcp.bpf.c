@@ -30,6 +30,9 @@ struct args {
 
 TR_PENDING(struct args);
 
+/* -P: only connections with this port at one end or the other; 0: all */
+const volatile __u16 filt_port = 0;
+
 static __always_inline void state(struct sock *sk, int oldstate, int newstate)
 {
 	struct args a = { .sk = sk };
@@ -77,7 +80,10 @@ static __always_inline void emit(struct sock *sk, __u32 dir, long ret,
 		__builtin_memcpy(e->saddr, at_syn->saddr, sizeof(e->saddr));
 		__builtin_memcpy(e->daddr, at_syn->daddr, sizeof(e->daddr));
 	}
-	bpf_ringbuf_submit(e, 0);
+	if (filt_port && e->sport != filt_port && e->dport != filt_port)
+		bpf_ringbuf_discard(e, 0);
+	else
+		bpf_ringbuf_submit(e, 0);
 }
 
 /* a connect that never reached SYN_SENT (UDP, an error) leaves nothing behind */

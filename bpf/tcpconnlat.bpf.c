@@ -22,6 +22,9 @@ struct {
 	__type(value, struct tr_ident);
 } started SEC(".maps");
 
+/* --min-ms: only connects that took at least this long; 0: all */
+const volatile __u64 min_ns = 0;
+
 static __always_inline void state(struct sock *sk, int oldstate, int newstate)
 {
 	struct tr_ident *h;
@@ -46,6 +49,8 @@ static __always_inline void state(struct sock *sk, int oldstate, int newstate)
 	if (newstate != TR_TCP_ESTABLISHED)
 		goto done;
 	now = bpf_ktime_get_boot_ns();
+	if (now - h->ts < min_ns)
+		goto done;
 	e = tr_reserve(sizeof(*e));
 	if (!e)
 		goto done;

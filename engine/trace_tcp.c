@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cli.h"
 #include "names.h"
 #include "tracers.h"
 #include "trace_tcp.h"
@@ -78,6 +79,24 @@ static void tcp_row(FILE *out, const void *rec)
 	fprintf(out, " %s", res);
 }
 
+/* -P PORT */
+static int port_parse(const char *arg, void *cfg)
+{
+	unsigned long long v;
+
+	if (parse_u64(arg, 65535, &v) || !v) {
+		out_err("tcp: bad port '%s' (1 to 65535)", arg);
+		return -1;
+	}
+	*(uint16_t *)cfg = v;
+	return 0;
+}
+
+static void port_rodata(void *skel, const void *cfg)
+{
+	((struct tcp_bpf *)skel)->rodata->filt_port = cfg ? *(const uint16_t *)cfg : 0;
+}
+
 static const struct tr_variant variants[] = {
 	{ "tp_btf sock:inet_sock_set_state + tracepoint syscalls:sys_{enter,exit}_connect, "
 	  "sys_exit_accept{,4}",
@@ -99,6 +118,12 @@ const struct tracer_desc tcp_tracer = {
 	.json = tcp_json,
 	.columns = "DIR     " TCP_ENDS_COLUMNS " RESULT",
 	.row = tcp_row,
+	.val_opt = 'P',
+	.val_long = "port",
+	.val_help = "PORT      only connections with this port at one end",
+	.cfg_size = sizeof(uint16_t),
+	.val_parse = port_parse,
+	.set_rodata = port_rodata,
 	.notes =
 	"A connect is reported at connect()'s exit when it started a handshake\n"
 	"(RESULT: 0, or EINPROGRESS for a non-blocking socket, or the error);\n"

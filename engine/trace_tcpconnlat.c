@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcpconnlat: TCP connect latency, SYN sent to connection established. */
+#include "cli.h"
 #include "tracers.h"
 #include "trace_tcp.h"
 #include "tcpconnlat.skel.h"
+#include "util.h"
 
 static void lat_json(struct json *j, const void *rec)
 {
@@ -19,6 +21,24 @@ static void lat_row(FILE *out, const void *rec)
 
 	tcp_ends_row(out, e);
 	fprintf(out, " %.3f", e->latency_ns / 1e6);
+}
+
+/* --min-ms MS */
+static int min_parse(const char *arg, void *cfg)
+{
+	unsigned long long v;
+
+	if (parse_u64(arg, 3600 * 1000, &v)) {
+		out_err("tcpconnlat: bad --min-ms '%s' (milliseconds)", arg);
+		return -1;
+	}
+	*(uint64_t *)cfg = v * 1000000;
+	return 0;
+}
+
+static void min_rodata(void *skel, const void *cfg)
+{
+	((struct tcpconnlat_bpf *)skel)->rodata->min_ns = cfg ? *(const uint64_t *)cfg : 0;
 }
 
 static const struct tr_variant variants[] = {
@@ -38,6 +58,12 @@ const struct tracer_desc tcpconnlat_tracer = {
 	.json = lat_json,
 	.columns = TCP_ENDS_COLUMNS " LAT(ms)",
 	.row = lat_row,
+	.val_opt = 'm',
+	.val_long = "min-ms",
+	.val_help = "MS      only connects that took at least MS ms",
+	.cfg_size = sizeof(uint64_t),
+	.val_parse = min_parse,
+	.set_rodata = min_rodata,
 	.notes =
 	"The process is the one that called connect(); the record is written when\n"
 	"the handshake completes.  Connects that fail (refused, timed out) are not\n"

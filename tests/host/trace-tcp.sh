@@ -1,7 +1,7 @@
 #!/bin/sh
 # tcp on this kernel: loopback connects and accepts over IPv4 and IPv6 by a
 # helper of known pids and ports, a refused connect, a UDP connect (not
-# reported), the pid filter, and each attach method.
+# reported), the pid and port filters, each attach method, the daemon.
 BW=$1
 . "$(dirname "$0")/tracelib.sh"
 
@@ -122,6 +122,28 @@ if tracer_start tcp -p "$SRV"; then
 else
 	fail tcp-pid-filter "$TR_WHY"
 	kill $SRV 2>/dev/null
+fi
+
+# -P: one listener's port of two: its connect and accept only
+serve 127.0.0.1 1
+SRV1=$SRV PORT1=$PORT
+serve 127.0.0.1 1
+SRV2=$SRV PORT2=$PORT
+if tracer_start tcp -P "$PORT1" -c bwtcp; then
+	client 127.0.0.1 "$PORT2"
+	client 127.0.0.1 "$PORT1"
+	wait $SRV1 $SRV2
+	tracer_stop || fail tcp-port-stop "$TR_WHY"
+	if [ "$(nrecs true)" = 2 ] &&
+	   [ "$(nrecs ".pid == $CLI and .direction == \"connect\" and .dport == $PORT1")" = 1 ] &&
+	   [ "$(nrecs ".pid == $SRV1 and .direction == \"accept\" and .sport == $PORT1")" = 1 ]; then
+		pass tcp-port-filter
+	else
+		fail tcp-port-filter "port $PORT1, not $PORT2: $(head -c 800 "$TR_OUT")"
+	fi
+else
+	fail tcp-port-filter "$TR_WHY"
+	kill $SRV1 $SRV2 2>/dev/null
 fi
 
 # the tracepoint method: the same records, pids and ports apart

@@ -3,7 +3,7 @@
 # made slow for real (its SYN dropped by a listener whose accept queue is
 # full, so that the handshake waits for the client's retransmission a
 # second later), one over IPv6, a refused one (not reported), the pid
-# filter and each attach method.
+# filter, --min-ms, each attach method and the daemon.
 BW=$1
 . "$(dirname "$0")/tracelib.sh"
 
@@ -98,6 +98,20 @@ if tracer_start tcpconnlat --via tracepoint -c bwtcp; then
 	check -tracepoint
 else
 	fail tcpconnlat-tracepoint "$TR_WHY"
+fi
+
+# --min-ms: the slow connect only
+if tracer_start tcpconnlat --min-ms 500 -c bwtcp; then
+	workload
+	tracer_stop || fail tcpconnlat-min-stop "$TR_WHY"
+	if [ "$SLOW_RC" = 0 ] && [ "$(nrecs true)" = 1 ] &&
+	   [ "$(nrecs ".pid == $SLOW and .latency_us >= 900000")" = 1 ]; then
+		pass tcpconnlat-min-ms
+	else
+		fail tcpconnlat-min-ms "slow $SLOW: $(head -c 800 "$TR_OUT")"
+	fi
+else
+	fail tcpconnlat-min-ms "$TR_WHY"
 fi
 
 # -p: one client of two
