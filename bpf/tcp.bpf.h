@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the tcp and tcpconnlat tracers share: a TCP socket's addresses and
- * ports into their record.  Include after trace.bpf.h.
+ * ports into their record.
  */
 #ifndef BULWARK_TCP_BPF_H
 #define BULWARK_TCP_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "tcp.h"
 
 #define AF_INET		2

@@ -26,7 +26,9 @@ if [ -z "$CG" ] || [ ! -d "$CG" ]; then
 	exit 0
 fi
 trap '[ -n "${BW_KEEP:-}" ] || rm -rf "$TR_T"; rmdir "$CG" 2>/dev/null' EXIT
-cp "$(command -v tail)" "$TR_T/bwhog"
+# the hog's name, of this run only: another run at the same time is not ours
+N=bwhog$$
+cp "$(command -v tail)" "$TR_T/$N"
 
 # oom NAME ARGS...: one OOM kill, traced with `trace oomkill ARGS`
 oom() {
@@ -39,7 +41,7 @@ oom() {
 	# (the shell around it, quiet, keeps it: no "Killed" in the test's output)
 	# shellcheck disable=SC2016
 	sh -c 'sh -c '\''echo $$ >"$2"; echo $$ >"$1/cgroup.procs" && exec "$3" /dev/zero'\'' \
-		sh "$1" "$2" "$3"; echo $? >"$4"' sh "$CG" "$TR_T/hog.pid" "$TR_T/bwhog" \
+		sh "$1" "$2" "$3"; echo $? >"$4"' sh "$CG" "$TR_T/hog.pid" "$TR_T/$N" \
 		"$TR_T/hog.rc" 2>/dev/null
 	hog=$(cat "$TR_T/hog.pid")
 	hog_rc=$(cat "$TR_T/hog.rc")
@@ -55,8 +57,8 @@ oom() {
 oom oomkill
 r=$(recs ".victim_pid == $hog")
 if [ "$(echo "$r" | grep -c .)" = 1 ] && echo "$r" | jq -e "
-	.tracer == \"oomkill\" and .victim_comm == \"bwhog\" and .victim_uid == 0 and
-	.pid == $hog and .comm == \"bwhog\" and
+	.tracer == \"oomkill\" and .victim_comm == \"$N\" and .victim_uid == 0 and
+	.pid == $hog and .comm == \"$N\" and
 	.anon_rss_kb > 32768 and .anon_rss_kb <= 65536 and
 	.rss_pages > 0 and .total_vm_kb >= .anon_rss_kb" >/dev/null; then
 	pass oomkill
@@ -65,10 +67,10 @@ else
 fi
 
 # the tracepoint method, and -c naming the triggering task
-oom oomkill-tracepoint --via tracepoint -c bwhog
+oom oomkill-tracepoint --via tracepoint -c "$N"
 r=$(recs true)
 if [ "$(echo "$r" | grep -c .)" = 1 ] && echo "$r" | jq -e "
-	.victim_pid == $hog and .victim_comm == \"bwhog\" and .pid == $hog and
+	.victim_pid == $hog and .victim_comm == \"$N\" and .pid == $hog and
 	.anon_rss_kb > 32768 and .anon_rss_kb <= 65536" >/dev/null; then
 	pass oomkill-tracepoint
 else
@@ -103,7 +105,7 @@ done
 if [ -e "$TR_T/ready" ]; then
 	# shellcheck disable=SC2016
 	sh -c 'sh -c '\''echo $$ >"$2"; echo $$ >"$1/cgroup.procs" && exec "$3" /dev/zero'\'' \
-		sh "$1" "$2" "$3"; echo $? >"$4"' sh "$CG" "$TR_T/hog.pid" "$TR_T/bwhog" \
+		sh "$1" "$2" "$3"; echo $? >"$4"' sh "$CG" "$TR_T/hog.pid" "$TR_T/$N" \
 		"$TR_T/hog.rc" 2>/dev/null
 	hog=$(cat "$TR_T/hog.pid")
 	sleep 0.5
@@ -114,7 +116,7 @@ if [ -e "$TR_T/ready" ]; then
 		.state == "attached" and (.mechanism | startswith("tp_btf ")))] | length == 1' \
 		"$log" >/dev/null &&
 	   jq -e -s "[.[] | select(.type == \"oomkill\" and .victim_pid == $hog and
-		.victim_comm == \"bwhog\" and .pid == $hog)] | length == 1" "$log" >/dev/null; then
+		.victim_comm == \"$N\" and .pid == $hog)] | length == 1" "$log" >/dev/null; then
 		pass oomkill-daemon
 	else
 		fail oomkill-daemon "exit $rc: $(head -c 300 "$TR_T/run.err") /

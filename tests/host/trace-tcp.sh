@@ -10,12 +10,14 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 CC=${CC:-cc}
-if ! "$CC" -std=c11 -Wall -Wextra -Werror -O2 -o "$TR_T/bwtcp" \
+# the helper's name, of this run only: another run at the same time is not ours
+N=bwtcp$$
+if ! "$CC" -std=c11 -Wall -Wextra -Werror -O2 -o "$TR_T/$N" \
 	"$(dirname "$0")/bwtcp.c" 2>"$TR_T/cc.err"; then
 	skip tcp "cannot build the helper: $(head -c 300 "$TR_T/cc.err")"
 	exit 0
 fi
-H=$TR_T/bwtcp
+H=$TR_T/$N
 
 # serve ADDR N: a listener accepting N connections; its pid in SRV, port in PORT
 serve() {
@@ -61,7 +63,7 @@ workload() {
 }
 
 : >"$TR_T/accepted"
-if ! tracer_start tcp -c bwtcp; then
+if ! tracer_start tcp -c "$N"; then
 	fail tcp-attach "$TR_WHY"
 	exit 0
 fi
@@ -78,11 +80,11 @@ while read -r a srv port cli cport crc; do
 		continue
 	fi
 	one_rec "tcp-connect-$fam-$n" ".direction == \"connect\" and .pid == $cli" \
-		".comm == \"bwtcp\" and .family == \"$fam\" and .saddr == \"$a\" and
+		".comm == \"$N\" and .family == \"$fam\" and .saddr == \"$a\" and
 		 .daddr == \"$a\" and .dport == $port and .sport == $cport and .ret == 0 and
 		 .tid == $cli and .uid == 0 and .tracer == \"tcp\""
 	one_rec "tcp-accept-$fam-$n" ".direction == \"accept\" and .dport == $cport" \
-		".pid == $srv and .comm == \"bwtcp\" and .family == \"$fam\" and
+		".pid == $srv and .comm == \"$N\" and .family == \"$fam\" and
 		 .saddr == \"$a\" and .daddr == \"$a\" and .sport == $port and .fd >= 3"
 done <"$TR_T/expect"
 # the fds the listener printed are the records' (accept, then accept4)
@@ -129,7 +131,7 @@ serve 127.0.0.1 1
 SRV1=$SRV PORT1=$PORT
 serve 127.0.0.1 1
 SRV2=$SRV PORT2=$PORT
-if tracer_start tcp -P "$PORT1" -c bwtcp; then
+if tracer_start tcp -P "$PORT1" -c "$N"; then
 	client 127.0.0.1 "$PORT2"
 	client 127.0.0.1 "$PORT1"
 	wait $SRV1 $SRV2
@@ -147,7 +149,7 @@ else
 fi
 
 # the tracepoint method: the same records, pids and ports apart
-if tracer_start tcp --via tracepoint -c bwtcp; then
+if tracer_start tcp --via tracepoint -c "$N"; then
 	: >"$TR_T/accepted"
 	workload
 	tracer_stop || fail tcp-tracepoint-stop "$TR_WHY"

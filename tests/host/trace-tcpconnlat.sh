@@ -12,12 +12,14 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 CC=${CC:-cc}
-if ! "$CC" -std=c11 -Wall -Wextra -Werror -O2 -o "$TR_T/bwtcp" \
+# the helper's name, of this run only: another run at the same time is not ours
+N=bwtcp$$
+if ! "$CC" -std=c11 -Wall -Wextra -Werror -O2 -o "$TR_T/$N" \
 	"$(dirname "$0")/bwtcp.c" 2>"$TR_T/cc.err"; then
 	skip tcpconnlat "cannot build the helper: $(head -c 300 "$TR_T/cc.err")"
 	exit 0
 fi
-H=$TR_T/bwtcp
+H=$TR_T/$N
 
 # serve ADDR BACKLOG N DELAY_MS: pid in SRV, port in PORT
 serve() {
@@ -66,7 +68,7 @@ check() {	# check SUFFIX
 		return
 	fi
 	one_rec "tcpconnlat-fast$1" ".pid == $FAST" \
-		".comm == \"bwtcp\" and .tid == $FAST and .direction == \"connect\" and
+		".comm == \"$N\" and .tid == $FAST and .direction == \"connect\" and
 		 .family == \"ipv4\" and .saddr == \"127.0.0.1\" and .daddr == \"127.0.0.1\" and
 		 .sport == $FAST_PORT and .dport == $V4_PORT and
 		 .latency_us > 0 and .latency_us < 500000 and .tracer == \"tcpconnlat\""
@@ -84,7 +86,7 @@ check() {	# check SUFFIX
 	fi
 }
 
-if ! tracer_start tcpconnlat -c bwtcp; then
+if ! tracer_start tcpconnlat -c "$N"; then
 	fail tcpconnlat-attach "$TR_WHY"
 	exit 0
 fi
@@ -92,7 +94,7 @@ workload
 tracer_stop || fail tcpconnlat-stop "$TR_WHY"
 check ""
 
-if tracer_start tcpconnlat --via tracepoint -c bwtcp; then
+if tracer_start tcpconnlat --via tracepoint -c "$N"; then
 	workload
 	tracer_stop || fail tcpconnlat-tracepoint-stop "$TR_WHY"
 	check -tracepoint
@@ -101,7 +103,7 @@ else
 fi
 
 # --min-ms: the slow connect only
-if tracer_start tcpconnlat --min-ms 500 -c bwtcp; then
+if tracer_start tcpconnlat --min-ms 500 -c "$N"; then
 	workload
 	tracer_stop || fail tcpconnlat-min-stop "$TR_WHY"
 	if [ "$SLOW_RC" = 0 ] && [ "$(nrecs true)" = 1 ] &&
