@@ -986,6 +986,7 @@ static int load_dirs(struct bw_ruleset *rs, char *const *paths, size_t ndirs,
 	if (!n) {
 		for (size_t i = 0; !err && i < ndirs; i++)
 			diag_warn(d, paths[i], 0, "no *.rules files in this directory");
+		free(files);	/* names refused by list_dir() leave it allocated */
 		return err;
 	}
 	qsort(files, n, sizeof(*files), cmp_dir_file);
