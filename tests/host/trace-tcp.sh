@@ -9,25 +9,10 @@ if [ "$(id -u)" != 0 ]; then
 	skip tcp "needs root"
 	exit 0
 fi
-CC=${CC:-cc}
-# the helper's name, of this run only: another run at the same time is not ours
-N=bwtcp$$
-if ! "$CC" -std=c11 -Wall -Wextra -Werror -O2 -o "$TR_T/$N" \
-	"$(dirname "$0")/bwtcp.c" 2>"$TR_T/cc.err"; then
-	skip tcp "cannot build the helper: $(head -c 300 "$TR_T/cc.err")"
-	exit 0
-fi
-H=$TR_T/$N
+tcp_helper tcp || exit 0
 
 # serve ADDR N: a listener accepting N connections; its pid in SRV, port in PORT
-serve() {
-	rm -f "$TR_T/port"
-	"$H" serve "$1" 8 "$TR_T/port" "$2" 0 >"$TR_T/srv.out" &
-	SRV=$!
-	i=0
-	while [ ! -s "$TR_T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	PORT=$(cat "$TR_T/port" 2>/dev/null)
-}
+serve() { tcp_serve "$1" 8 "$2" 0; }
 # client ADDR PORT: connect; its pid in CLI, its local port in CPORT
 client() {
 	"$H" connect "$1" "$2" >"$TR_T/cli.out" 2>/dev/null &

@@ -42,3 +42,26 @@ tracer_stop() {
 
 recs() { jq -c "select($1)" "$TR_OUT" 2>/dev/null; }
 nrecs() { recs "$1" | wc -l; }
+
+# tcp_helper TEST: build tests/host/bwtcp.c as H, named for this run only
+# (another run at the same time is not ours); false after a SKIP line
+tcp_helper() {
+	N=bwtcp$$
+	H=$TR_T/$N
+	if ! "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -O2 -o "$H" \
+		"$(dirname "$0")/bwtcp.c" 2>"$TR_T/cc.err"; then
+		skip "$1" "cannot build the helper: $(head -c 300 "$TR_T/cc.err")"
+		return 1
+	fi
+}
+
+# tcp_serve ADDR BACKLOG N DELAY_MS: a listener of H accepting N connections
+# (what it accepted in $TR_T/srv.out); its pid in SRV, its port in PORT
+tcp_serve() {
+	rm -f "$TR_T/port"
+	"$H" serve "$1" "$2" "$TR_T/port" "$3" "$4" >"$TR_T/srv.out" &
+	SRV=$!
+	i=0
+	while [ ! -s "$TR_T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	PORT=$(cat "$TR_T/port" 2>/dev/null)
+}
