@@ -16,6 +16,7 @@ int args_common(int c, const char *arg, struct bw_opts *o)
 		return 0;
 	case 'j':
 		o->json = true;
+		out_json_errors(true);
 		return 0;
 	case 'v':
 		o->verbose = true;

@@ -38,8 +38,12 @@ struct bw_setup {
 int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d);
 void setup_free(struct bw_setup *st);
 
-/* Report an error once: "bulwark: msg" on stderr. */
+/* Report an error once: "bulwark: msg" on stderr, or {"error":"msg"} once
+ * out_json_errors(true) has been called (-j/--json). */
 void out_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void out_json_errors(bool on);
+/* A diag's problems on stderr, as text or (-j) JSON lines. */
+void out_diag(const struct diag *d);
 void out_info(const struct bw_opts *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -105,7 +105,7 @@ static int load_profile(const char *who, struct bw_opts *o, const char *program,
 	int ret = setup_load(st, o, &d);
 
 	if (ret) {
-		diag_print(&d, stderr);
+		out_diag(&d);
 		out_err("%s: the rules have errors; nothing was done", who);
 	} else if ((ret = profile_build(p, &st->rules, program, err, sizeof(err)))) {
 		out_err("%s: %s", who, err);

@@ -720,6 +720,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 				r.auditd = true;
 			} else if (!strcmp(optarg, "json")) {
 				o->json = true;
+				out_json_errors(true);
 			} else if (strcmp(optarg, "table")) {
 				out_err("log: --format takes table, json or auditd, not '%s'", optarg);
 				return 2;
@@ -759,7 +760,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		struct diag d = { 0 };
 
 		if (policy_load(&p, o->config ? o->config : DEFAULT_CONFIG, &d)) {
-			diag_print(&d, stderr);
+			out_diag(&d);
 			out_err("log: cannot read the policy file; name the log files instead");
 			ret = 1;
 		} else {

@@ -171,7 +171,7 @@ int do_replay(int argc, char **argv, struct bw_opts *o)
 		}
 	}
 	if (setup_load(&st, o, &d)) {
-		diag_print(&d, stderr);
+		out_diag(&d);
 		out_err("replay: the candidate rules have errors");
 		goto out;
 	}

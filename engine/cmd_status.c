@@ -103,7 +103,7 @@ int do_status(int argc, char **argv, struct bw_opts *o)
 		}
 	}
 	if (policy_load(&p, o->config ? o->config : DEFAULT_CONFIG, &d)) {
-		diag_print(&d, stderr);
+		out_diag(&d);
 		out_err("status: cannot read the policy file");
 		goto out;
 	}

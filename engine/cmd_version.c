@@ -62,8 +62,10 @@ int do_version(int argc, char **argv, struct bw_opts *o)
 		       "really load and which hooks attach.\n");
 		return 0;
 	}
-	if (argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "-j")))
+	if (argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "-j"))) {
 		o->json = true;
+		out_json_errors(true);
+	}
 	probe(&s, o->verbose);
 	if (o->json) {
 		struct json j;

@@ -405,7 +405,7 @@ static void reload_apply(struct daemon *r, struct reload_job *job)
 {
 	int err;
 
-	diag_print(&job->d, stderr);
+	out_diag(&job->d);
 	diag_free(&job->d);
 	if (job->err) {
 		out_err("reload: the new rules have errors (above); the live policy (generation %llu) stays",
@@ -915,7 +915,7 @@ static int daemon_start(struct daemon *r)
 	if (geteuid() != 0)
 		out_err("run: not root; loading BPF programs will most likely fail");
 	err = setup_load(&r->st, r->o, &d);
-	diag_print(&d, stderr);
+	out_diag(&d);
 	diag_free(&d);
 	if (err) {
 		out_err("run: the policy has errors; nothing was loaded");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "json.h"
 #include "util.h"
 
 void diag_add(struct diag *d, const char *file, int line, enum diag_sev sev,
@@ -69,6 +70,24 @@ void diag_print(const struct diag *d, FILE *out)
 	if (diag_full(d))
 		fprintf(out, "stopped after %d errors (%zu more not shown): the rest was not checked\n",
 			DIAG_MAX_ERRORS, d->dropped);
+}
+
+void diag_print_json(const struct diag *d, FILE *out)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag_item *it = &d->items[i];
+		struct json j;
+
+		json_init(&j);
+		json_obj_begin(&j);
+		json_kstr(&j, "file", it->file);
+		json_ku64(&j, "line", it->line > 0 ? (uint64_t)it->line : 0);
+		json_kstr(&j, "severity", diag_sev_name(it->sev));
+		json_kstr(&j, "message", it->msg);
+		json_obj_end(&j);
+		json_write_line(&j, out);
+		json_free(&j);
+	}
 }
 
 void diag_free(struct diag *d)

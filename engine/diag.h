@@ -36,6 +36,8 @@ void diag_add(struct diag *d, const char *file, int line, enum diag_sev sev,
 /* Enough errors kept: whatever comes next is not read. */
 bool diag_full(const struct diag *d);
 void diag_print(const struct diag *d, FILE *out);
+/* One JSON object a line: file, line, severity, message (check --json's problems). */
+void diag_print_json(const struct diag *d, FILE *out);
 const char *diag_sev_name(enum diag_sev sev);
 /* Text of item i formatted as "FILE:LINE: error: msg" into buf. */
 const char *diag_format(const struct diag_item *it, char *buf, size_t len);

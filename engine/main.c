@@ -69,6 +69,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			o.json = true;
+			out_json_errors(true);
 			break;
 		case 'v':
 			o.verbose = true;

@@ -6,17 +6,50 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "util.h"
+
+/* The CLI's one output mode, set once from -j/--json: what out_err() writes. */
+static bool errors_as_json;
+
+void out_json_errors(bool on)
+{
+	errors_as_json = on;
+}
 
 void out_err(const char *fmt, ...)
 {
+	struct json j;
 	va_list ap;
+	char *msg;
 
-	fputs("bulwark: ", stderr);
+	if (!errors_as_json) {
+		fputs("bulwark: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+		return;
+	}
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
+	json_init(&j);
+	json_obj_begin(&j);
+	json_kstr(&j, "error", msg ? msg : "out of memory");
+	json_obj_end(&j);
+	json_write_line(&j, stderr);
+	json_free(&j);
+	free(msg);
+}
+
+void out_diag(const struct diag *d)
+{
+	if (errors_as_json)
+		diag_print_json(d, stderr);
+	else
+		diag_print(d, stderr);
 }
 
 void out_info(const struct bw_opts *o, const char *fmt, ...)

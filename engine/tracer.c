@@ -38,6 +38,7 @@ int tracer_common_opt(int c, const char *arg, struct tracer_opts *o,
 		return 0;
 	case 'j':
 		o->json = 1;
+		out_json_errors(true);
 		return 0;
 	}
 	return 1;

@@ -42,6 +42,21 @@ else
 	fail unknown-command "exit $rc: $out"
 fi
 
+# -j: errors are JSON too, one object a line on stderr (issue #12), and
+# without it the same errors are text
+"$BW" -j status --config "$T/none.conf" 2>"$T/jerr" >/dev/null; rc=$?
+"$BW" log --json "$T/none.log" 2>>"$T/jerr" >/dev/null
+"$BW" status --config "$T/none.conf" 2>"$T/terr" >/dev/null
+if [ $rc -eq 1 ] && [ "$(grep -c . "$T/jerr")" -ge 3 ] &&
+   jq -e -s 'all(.[]; (.error | type == "string") or (.severity == "error" and (.message | type == "string")))' \
+	"$T/jerr" >/dev/null 2>&1 &&
+   grep -q '"file":"'"$T"'/none.conf"' "$T/jerr" && grep -q '"error":"log: cannot open' "$T/jerr" &&
+   grep -q "^bulwark: status: cannot read the policy file$" "$T/terr"; then
+	pass json-errors
+else
+	fail json-errors "exit $rc; -j: $(head -c 400 "$T/jerr"); text: $(head -c 200 "$T/terr")"
+fi
+
 for cmd in check run version; do
 	if "$BW" $cmd --help | grep -q "Usage: bulwark $cmd"; then
 		pass "help-$cmd"
