@@ -86,23 +86,7 @@ else
 fi
 
 # ---- in the daemon: [tracers] oomkill = on ----
-: >"$TR_T/none.rules"
-cat >"$TR_T/oom.conf" <<EOF2
-[engine]
-rules = $TR_T/none.rules
-log = $TR_T/audit.log
-on_lsm_missing = audit
-
-[tracers]
-oomkill = on
-EOF2
-"$BW" run --config "$TR_T/oom.conf" --ready-file "$TR_T/ready" 2>"$TR_T/run.err" &
-eng=$!
-i=0
-while [ ! -e "$TR_T/ready" ] && kill -0 $eng 2>/dev/null && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-if [ -e "$TR_T/ready" ]; then
+if daemon_start oomkill; then
 	# shellcheck disable=SC2016
 	sh -c 'sh -c '\''echo $$ >"$2"; echo $$ >"$1/cgroup.procs" && exec "$3" /dev/zero'\'' \
 		sh "$1" "$2" "$3"; echo $? >"$4"' sh "$CG" "$TR_T/hog.pid" "$TR_T/$N" \

@@ -126,23 +126,7 @@ else
 fi
 
 # ---- in the daemon: [tracers] tcpconnlat = on ----
-: >"$TR_T/none.rules"
-cat >"$TR_T/lat.conf" <<EOF2
-[engine]
-rules = $TR_T/none.rules
-log = $TR_T/audit.log
-on_lsm_missing = audit
-
-[tracers]
-tcpconnlat = on
-EOF2
-"$BW" run --config "$TR_T/lat.conf" --ready-file "$TR_T/ready" 2>"$TR_T/run.err" &
-eng=$!
-i=0
-while [ ! -e "$TR_T/ready" ] && kill -0 $eng 2>/dev/null && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-if [ -e "$TR_T/ready" ]; then
+if daemon_start tcpconnlat; then
 	serve ::1 8 1 0
 	client ::1 "$PORT"
 	wait $SRV

@@ -65,3 +65,19 @@ tcp_serve() {
 	while [ ! -s "$TR_T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	PORT=$(cat "$TR_T/port" 2>/dev/null)
 }
+
+# daemon_start TRACER: the engine, audit-only and without rules, with
+# [tracers] TRACER = on, its log in $TR_T/audit.log and its stderr in
+# $TR_T/run.err; its pid in eng; true once it is ready
+daemon_start() {
+	: >"$TR_T/none.rules"
+	printf '[engine]\nrules = %s\nlog = %s\non_lsm_missing = audit\n\n[tracers]\n%s = on\n' \
+		"$TR_T/none.rules" "$TR_T/audit.log" "$1" >"$TR_T/$1.conf"
+	"$BW" run --config "$TR_T/$1.conf" --ready-file "$TR_T/ready" 2>"$TR_T/run.err" &
+	eng=$!
+	i=0
+	while [ ! -e "$TR_T/ready" ] && kill -0 $eng 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ -e "$TR_T/ready" ]
+}
