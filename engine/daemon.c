@@ -58,6 +58,8 @@ struct daemon {
 		struct tr_inst inst;
 		uint64_t lost_seen;
 		char *error;	/* why it could not start, for the status file */
+		void *cfg;	/* its settings (d->config's), for its summaries */
+		time_t summary_due;	/* a summary tracer's next summary */
 	} tr[BW_TRACERS_MAX];
 	struct rings rings;	/* the decisions' first */
 	time_t tick_last;	/* the second of the last tick */
@@ -137,6 +139,38 @@ static void snap_end(void *ctx)
 	log_end(&t->r->log);
 }
 
+static time_t summary_interval(const struct tracer_desc *d)
+{
+	return d->interval_default > TR_DAEMON_INTERVAL_MIN ? d->interval_default :
+							      TR_DAEMON_INTERVAL_MIN;
+}
+
+/* A summary tracer's sums since the last: one record, or none if nothing. */
+static void tracer_summary(struct daemon_tracer *t)
+{
+	struct tr_emit e = { NULL, snap_begin, snap_end, t };
+	int err = t->inst.d->summarize(&t->inst, t->cfg, &e, true);
+
+	if (err)
+		out_err("reading the %s tracer's maps failed: %s", t->inst.d->name,
+			strerror(-err));
+}
+
+/* The summaries that are due (all of them at stop). */
+static void tracer_summaries(struct daemon *r, bool all)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
+		struct daemon_tracer *t = &r->tr[i];
+
+		if (!t->inst.skel || !t->inst.d->summarize || (!all && now < t->summary_due))
+			continue;
+		tracer_summary(t);
+		t->summary_due = now + summary_interval(t->inst.d);
+	}
+}
+
 /* Tracer i loaded, attached and read, with the policy's settings for it. */
 static int open_tracer(struct daemon *r, size_t i, char *err, size_t errlen)
 {
@@ -149,9 +183,12 @@ static int open_tracer(struct daemon *r, size_t i, char *err, size_t errlen)
 
 	t->r = r;
 	ret = tr_open_cfg(&t->inst, d, &f, false, NULL, cfg, err, errlen);
-	free(cfg);
-	if (ret)
+	if (ret) {
+		free(cfg);
 		return ret;
+	}
+	t->cfg = cfg;
+	t->summary_due = time(NULL) + summary_interval(d);
 	ret = rings_add(&r->rings, tr_events_fd(&t->inst), d->name, handle_tracer, t);
 	if (ret) {
 		snprintf(err, errlen, "cannot read its ring buffer: %s", strerror(-ret));
@@ -700,6 +737,7 @@ static int start_engine(struct daemon *r)
 static void daemon_tick(struct daemon *r)
 {
 	check_lost(r);
+	tracer_summaries(r, false);
 	log_sync_clock(&r->log);
 	log_check_space(&r->log);
 	write_status(r);
@@ -816,6 +854,7 @@ static void finish(struct daemon *r)
 	for (size_t i = 0; i < r->rings.n; i++)
 		r->rings.ring[i].counting = true;
 	drain(r, STOP_DRAIN_NS);
+	tracer_summaries(r, true);
 	for (int c = 0; c < BW_NCLASS; c++)
 		unread_lost(r, bw_class_name(c), r->unread[c]);
 	for (size_t i = 0; i < r->rings.n; i++)
@@ -959,6 +998,7 @@ static void daemon_free(struct daemon *r)
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
 		tr_close(&r->tr[i].inst);
 		free(r->tr[i].error);
+		free(r->tr[i].cfg);
 	}
 	engine_close(&r->eng);
 	if (r->log.path)

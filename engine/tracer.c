@@ -64,21 +64,48 @@ static int poll_step(void *rb)
 	return 0;
 }
 
-int tracer_loop(struct ring_buffer *rb, unsigned long long duration)
+struct loop_every {
+	struct ring_buffer *rb;
+	unsigned int interval;
+	time_t due;
+	int (*every)(void *ctx);
+	void *ctx;
+};
+
+static int poll_every(void *ctx)
+{
+	struct loop_every *l = ctx;
+	int ret = poll_step(l->rb);
+
+	if (ret || !l->interval || time(NULL) < l->due)
+		return ret;
+	l->due += l->interval;
+	return l->every(l->ctx);
+}
+
+int tracer_loop_every(struct ring_buffer *rb, unsigned long long duration,
+		      unsigned int interval, int (*every)(void *ctx), void *ctx)
 {
 	time_t end = duration ? time(NULL) + (time_t)duration : 0;
+	struct loop_every l = { rb, every ? interval : 0, time(NULL) + interval,
+				every, ctx };
 	int ret;
 
 	/* on stderr, so that scripts can wait until the programs are attached */
 	fprintf(stderr, "bulwark: tracing (Ctrl-C to stop)\n");
 	loop_signals(LOOP_SIG_STOP);
 	fflush(stdout);
-	ret = loop_run(poll_step, rb, end);
+	ret = loop_run(poll_every, &l, end);
 	if (ret)
 		return ret;
 	ring_buffer__consume(rb);
 	fflush(stdout);
 	return 0;
+}
+
+int tracer_loop(struct ring_buffer *rb, unsigned long long duration)
+{
+	return tracer_loop_every(rb, duration, 0, NULL, NULL);
 }
 
 int percpu_counter_values(int map_fd, uint32_t key, uint64_t **vals)

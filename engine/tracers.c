@@ -313,6 +313,11 @@ static void tr_help(const struct tracer_desc *d, FILE *out)
 		     "  -d, --duration SECS  stop after this long\n"
 		     "  -T, --timestamp      a time column\n"
 		     "      --via METHOD     only this attach method (its first word, e.g. raw_tp)\n");
+	if (d->summarize)
+		fprintf(out, "  -i, --interval SECS  a summary every SECS (default: %s%u)\n",
+			d->interval_default ? "" : "only at the end, ", d->interval_default);
+	if (d->opts_help)
+		fputs(d->opts_help, out);
 	if (d->has_result)
 		fprintf(out, "  -x, --failed         failed calls only\n");
 	if (d->mode_opt)
@@ -327,6 +332,58 @@ static void tr_help(const struct tracer_desc *d, FILE *out)
 }
 
 enum { OPT_CGROUP = 0x100, OPT_CONTAINER, OPT_VIA };
+
+/* What the command needs beyond the filter. */
+struct tr_args {
+	struct tracer_opts to;
+	bool alt, ts;
+	const char *via;
+	unsigned int interval;
+	void *cfg;
+};
+
+/* The shared long options, then the tracer's own: a table to free. */
+static struct option *tr_longopts(const struct tracer_desc *d)
+{
+	static const struct option shared[] = {
+		TRACER_LONG_OPTS,
+		{ "uid", required_argument, NULL, 'u' },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "timestamp", no_argument, NULL, 'T' },
+		{ "failed", no_argument, NULL, 'x' },
+		{ "via", required_argument, NULL, OPT_VIA },
+		{ "interval", required_argument, NULL, 'i' },
+	};
+	size_t nown = 0, n = 0;
+	struct option *o;
+
+	while (d->opts && d->opts[nown].name)
+		nown++;
+	o = xcalloc(nown + ARRAY_SIZE(shared) + 3, sizeof(*o));
+	/* first the tracer's: getopt_long takes the first of a name */
+	for (size_t i = 0; i < nown; i++)
+		o[n++] = d->opts[i];
+	for (size_t i = 0; i < ARRAY_SIZE(shared); i++)
+		if (shared[i].val != 'i' || d->summarize)
+			o[n++] = shared[i];
+	if (d->mode_opt)
+		o[n++] = (struct option){ d->mode_long, no_argument, NULL, d->mode_opt };
+	if (d->val_opt)
+		o[n++] = (struct option){ d->val_long, required_argument, NULL, d->val_opt };
+	return o;
+}
+
+/* Is c one of the tracer's own options? */
+static bool own_opt(const struct tracer_desc *d, int c)
+{
+	if (!d->opt)
+		return false;
+	for (const struct option *o = d->opts; o && o->name; o++)
+		if (o->val == c)
+			return true;
+	return c > 0 && c < 0x100 && c != ':' && d->shorts && strchr(d->shorts, c);
+}
 
 /* --container: the kernel compares short ids, as rules do. */
 static int container_filter(const struct tracer_desc *d, const char *v,
@@ -344,89 +401,96 @@ static int container_filter(const struct tracer_desc *d, const char *v,
 	return 0;
 }
 
-/* Options into the filter; 0 to go on, else the command's exit status + 1. */
-static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
-		    struct tracer_opts *to, struct tr_filter *f, bool *alt, bool *ts,
-		    const char **via, void *cfg)
+/* One shared option into a or f; 0, or the command's exit status + 1. */
+static int tr_shared_opt(const struct tracer_desc *d, int ch, struct tr_args *a,
+			 struct tr_filter *f)
 {
-	struct option opts[] = {
-		TRACER_LONG_OPTS,
-		{ "uid", required_argument, NULL, 'u' },
-		{ "cgroup", required_argument, NULL, OPT_CGROUP },
-		{ "container", required_argument, NULL, OPT_CONTAINER },
-		{ "timestamp", no_argument, NULL, 'T' },
-		{ "failed", no_argument, NULL, 'x' },
-		{ "via", required_argument, NULL, OPT_VIA },
-		{ NULL, 0, NULL, 0 },	/* the tracer's own, where it has them */
-		{ NULL, 0, NULL, 0 },
-		{ NULL, 0, NULL, 0 },
-	};
-	size_t n = ARRAY_SIZE(opts) - 3;
-	char shorts[32];
-	int ch;
+	unsigned long long v;
 
-	if (d->mode_opt)
-		opts[n++] = (struct option){ d->mode_long, no_argument, NULL, d->mode_opt };
-	if (d->val_opt)
-		opts[n++] = (struct option){ d->val_long, required_argument, NULL, d->val_opt };
-	snprintf(shorts, sizeof(shorts), "%su:Tx%.1s%.1s%s", TRACER_SHORT_OPTS, &d->mode_opt,
-		 &d->val_opt, d->val_opt ? ":" : "");
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
-		unsigned long long v;
-		int r = tracer_common_opt(ch, optarg, to, d->name);
-
-		if (r < 0)
-			return 3;
-		if (r == 0)
-			continue;
-		if (ch == 'u') {
-			if (parse_u64(optarg, UINT32_MAX - 1, &v)) {
-				out_err("%s: bad uid '%s'", d->name, optarg);
-				return 3;
-			}
-			f->filter_uid = 1;
-			f->uid = v;
-		} else if (ch == OPT_CGROUP) {
-			if (cgroup_id_of_path(optarg, &v)) {
-				out_err("%s: no cgroup %s under the cgroup2 mount", d->name, optarg);
-				return 3;
-			}
-			f->cgroup_id = v;
-		} else if (ch == OPT_CONTAINER) {
-			if (container_filter(d, optarg, f))
-				return 3;
-		} else if (ch == OPT_VIA) {
-			*via = optarg;
-		} else if (ch == 'T') {
-			*ts = true;
-		} else if (ch == 'x') {
-			if (!d->has_result) {
-				out_err("%s: -x does not apply: its records have no result", d->name);
-				return 3;
-			}
-			f->failed_only = 1;
-		} else if (ch == d->mode_opt && ch) {
-			*alt = true;
-		} else if (ch == d->val_opt && ch) {
-			if (d->val_parse(optarg, cfg))
-				return 3;
-		} else if (ch == 'h') {
-			tr_help(d, stdout);
-			return 1;
-		} else {
-			tr_help(d, stderr);
+	if (ch == 'u') {
+		if (parse_u64(optarg, UINT32_MAX - 1, &v)) {
+			out_err("%s: bad uid '%s'", d->name, optarg);
 			return 3;
 		}
+		f->filter_uid = 1;
+		f->uid = v;
+	} else if (ch == OPT_CGROUP) {
+		if (cgroup_id_of_path(optarg, &v)) {
+			out_err("%s: no cgroup %s under the cgroup2 mount", d->name, optarg);
+			return 3;
+		}
+		f->cgroup_id = v;
+	} else if (ch == OPT_CONTAINER) {
+		if (container_filter(d, optarg, f))
+			return 3;
+	} else if (ch == OPT_VIA) {
+		a->via = optarg;
+	} else if (ch == 'T') {
+		a->ts = true;
+	} else if (ch == 'i' && d->summarize) {
+		if (parse_u64(optarg, 86400, &v)) {
+			out_err("%s: bad interval '%s' (seconds; 0: only at the end)",
+				d->name, optarg);
+			return 3;
+		}
+		a->interval = v;
+	} else if (ch == 'x') {
+		if (!d->has_result) {
+			out_err("%s: -x does not apply: its records have no result", d->name);
+			return 3;
+		}
+		f->failed_only = 1;
+	} else if (ch == d->mode_opt && ch) {
+		a->alt = true;
+	} else if (ch == d->val_opt && ch) {
+		if (d->val_parse(optarg, a->cfg))
+			return 3;
+	} else if (ch == 'h') {
+		tr_help(d, stdout);
+		return 1;
+	} else {
+		tr_help(d, stderr);
+		return 3;
 	}
+	return 0;
+}
+
+/* Options into the filter; 0 to go on, else the command's exit status + 1. */
+static int tr_parse(const struct tracer_desc *d, int argc, char **argv,
+		    struct tr_args *a, struct tr_filter *f)
+{
+	struct option *opts = tr_longopts(d);
+	char shorts[96];
+	int ch, ret = 0;
+
+	/* the tracer's letters first: getopt takes the first of a letter */
+	snprintf(shorts, sizeof(shorts), "%s%su:Tx%s%.1s%.1s%s", d->shorts ? d->shorts : "",
+		 TRACER_SHORT_OPTS, d->summarize ? "i:" : "", &d->mode_opt, &d->val_opt,
+		 d->val_opt ? ":" : "");
+	a->interval = d->interval_default;
+	optind = 1;
+	while (!ret && (ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		int r;
+
+		if (own_opt(d, ch)) {
+			ret = d->opt(ch, optarg, a->cfg) ? 3 : 0;
+			continue;
+		}
+		r = tracer_common_opt(ch, optarg, &a->to, d->name);
+		if (r)
+			ret = r < 0 ? 3 : tr_shared_opt(d, ch, a, f);
+	}
+	free(opts);
+	if (ret)
+		return ret;
 	if (optind < argc) {
 		out_err("%s: unexpected argument '%s'", d->name, argv[optind]);
 		return 3;
 	}
-	f->tgid = to->pid;
-	if (to->comm) {
+	f->tgid = a->to.pid;
+	if (a->to.comm) {
 		f->filter_comm = 1;
-		strncpy(f->comm, to->comm, sizeof(f->comm) - 1);
+		strncpy(f->comm, a->to.comm, sizeof(f->comm) - 1);
 	}
 	return 0;
 }
@@ -454,60 +518,104 @@ static void snap_end(void *ctx)
 	json_write_line(&p->j, stdout);
 }
 
+/* A summary tracer's summary, as often as -i says and at the end. */
+struct tr_sum {
+	struct tr_print *p;
+	const struct tr_inst *t;
+	const void *cfg;
+};
+
+static int print_summary(void *ctx)
+{
+	struct tr_sum *s = ctx;
+	struct tr_emit e = { s->p->json ? NULL : stdout, snap_begin, snap_end, s->p };
+	int ret;
+
+	if (!s->p->json && s->p->timestamps) {
+		char tbuf[64];
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		format_time(now.tv_sec * 1000000000LL + now.tv_nsec, tbuf, sizeof(tbuf));
+		printf("%.8s\n", tbuf + 11);
+	}
+	ret = s->t->d->summarize(s->t, s->cfg, &e, true);
+	if (ret)
+		out_err("trace %s: reading its maps failed: %s", s->t->d->name, strerror(-ret));
+	fflush(stdout);
+	return ret;
+}
+
+static void tr_header(const struct tr_print *p)
+{
+	if (p->json || !p->d->columns)
+		return;
+	if (p->timestamps)
+		printf("%-12s ", "TIME");
+	printf("%-7s %-16s %s\n", "PID", "COMM", p->d->columns);
+}
+
+static int tr_run(struct tr_print *p, struct tr_inst *t, const struct tr_args *a)
+{
+	struct tr_sum s = { p, t, a->cfg };
+	struct ring_buffer *rb;
+	int ret;
+
+	rb = ring_buffer__new(tr_events_fd(t), print_record, p, NULL);
+	if (!rb) {
+		out_err("trace %s: cannot open the ring buffer: %s", p->d->name, strerror(errno));
+		return 1;
+	}
+	tr_header(p);
+	if (p->d->snapshot) {
+		struct tr_emit e = { p->json ? NULL : stdout, snap_begin, snap_end, p };
+
+		p->d->snapshot(&e);
+	}
+	ret = tracer_loop_every(rb, a->to.duration, a->interval,
+				p->d->summarize ? print_summary : NULL, &s);
+	if (ret)
+		out_err("trace %s: reading the ring buffer failed: %s", p->d->name,
+			strerror(-ret));
+	if (p->d->summarize && (ret == 0 || ret == -EINTR))
+		ret = print_summary(&s);
+	if (tr_lost(t))
+		out_err("trace %s: lost %llu records (ring buffer full)", p->d->name,
+			(unsigned long long)tr_lost(t));
+	ring_buffer__free(rb);
+	return ret ? 1 : 0;
+}
+
 int tr_command(const struct tracer_desc *d, int argc, char **argv, bool json)
 {
-	struct tracer_opts to = { .json = json };
+	struct tr_args a = { .to = { .json = json } };
 	struct tr_filter f = { .self_tgid = getpid() };
 	struct tr_print p = { .d = d };
-	struct ring_buffer *rb;
 	struct tr_inst t;
-	const char *via = NULL;
-	bool alt = false;
 	char err[512];
-	void *cfg;
 	int ret;
 
 	if (d->command)
 		return d->command(d, argc, argv, json);
-	cfg = d->cfg_size ? xcalloc(1, d->cfg_size) : NULL;
-	ret = tr_parse(d, argc, argv, &to, &f, &alt, &p.timestamps, &via, cfg);
+	a.cfg = d->cfg_size ? xcalloc(1, d->cfg_size) : NULL;
+	ret = tr_parse(d, argc, argv, &a, &f);
 	if (ret) {
-		free(cfg);
+		free(a.cfg);
 		return ret - 1;
 	}
-	p.json = to.json;
-	ret = tr_open_cfg(&t, d, &f, alt, via, cfg, err, sizeof(err));
-	free(cfg);
+	p.json = a.to.json;
+	p.timestamps = a.ts;
+	ret = tr_open_cfg(&t, d, &f, a.alt, a.via, a.cfg, err, sizeof(err));
 	if (ret) {
 		out_err("trace %s: cannot run on this kernel: %s", d->name, err);
-		return 1;
-	}
-	rb = ring_buffer__new(tr_events_fd(&t), print_record, &p, NULL);
-	if (!rb) {
-		out_err("trace %s: cannot open the ring buffer: %s", d->name, strerror(errno));
-		tr_close(&t);
+		free(a.cfg);
 		return 1;
 	}
 	p.boot_to_real = tracer_boot_to_real();
 	json_init(&p.j);
-	if (!p.json) {
-		if (p.timestamps)
-			printf("%-12s ", "TIME");
-		printf("%-7s %-16s %s\n", "PID", "COMM", d->columns);
-	}
-	if (d->snapshot) {
-		struct tr_emit e = { p.json ? NULL : stdout, snap_begin, snap_end, &p };
-
-		d->snapshot(&e);
-	}
-	ret = tracer_loop(rb, to.duration);
-	if (ret)
-		out_err("trace %s: reading the ring buffer failed: %s", d->name, strerror(-ret));
-	if (tr_lost(&t))
-		out_err("trace %s: lost %llu records (ring buffer full)", d->name,
-			(unsigned long long)tr_lost(&t));
+	ret = tr_run(&p, &t, &a);
 	json_free(&p.j);
-	ring_buffer__free(rb);
 	tr_close(&t);
-	return ret ? 1 : 0;
+	free(a.cfg);
+	return ret;
 }

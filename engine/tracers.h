@@ -7,6 +7,7 @@
 #ifndef BULWARK_TRACERS_H
 #define BULWARK_TRACERS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@ struct bpf_object;
 struct bpf_link;
 struct ring_buffer;
 struct tracer_desc;
+struct tr_inst;
 
 /* One way to attach a tracer: a mechanism name and its programs. */
 struct tr_variant {
@@ -92,6 +94,32 @@ struct tracer_desc {
 	int (*set_maps)(void *skel, const void *cfg);
 	/* `bulwark trace NAME`, when its options and output are its own */
 	int (*command)(const struct tracer_desc *d, int argc, char **argv, bool json);
+	/*
+	 * Options of its own beyond val_opt, for `bulwark trace NAME`:
+	 * getopt_long's entries (ending with a zeroed one), their letters in
+	 * getopt's syntax (a letter here replaces the shared option: tcprtt
+	 * -p is a port), their -h lines; opt() puts each in cfg (cfg_size
+	 * bytes, zeroed, as val_parse) or reports a bad value and fails.
+	 */
+	const struct option *opts;
+	const char *shorts;
+	const char *opts_help;
+	int (*opt)(int c, const char *arg, void *cfg);
+
+	/*
+	 * A tracer that sums in its maps instead of sending records (a
+	 * histogram, a top list).  summarize() writes what was summed since
+	 * the last clear: a table to e->table, or else one record between
+	 * e->begin() and e->end() (none when nothing was summed); with clear
+	 * it empties the maps.  cfg: as set_rodata got it (NULL: defaults).
+	 * 0 or -errno.  `bulwark trace NAME` calls it every -i SECS
+	 * (interval_default without -i; 0: only at the end) and at exit; the
+	 * daemon every max(interval_default, TR_DAEMON_INTERVAL_MIN) seconds
+	 * and at stop, one record each time.
+	 */
+	int (*summarize)(const struct tr_inst *t, const void *cfg,
+		       const struct tr_emit *e, bool clear);
+	unsigned int interval_default;
 	/* the daemon: a setting rather than context: one that cannot start
 	 * stops the engine; no tracer record, no status entry */
 	bool required;
@@ -111,6 +139,9 @@ struct tracer_desc {
 #define TRACER_SKEL_OPS(x)						\
 	.skel_open = x##_skopen, .skel_obj = x##_skobj,			\
 	.skel_filter = x##_skfilter, .skel_destroy = x##_skdestroy
+
+/* The daemon's shortest interval between a tracer's summaries, seconds. */
+#define TR_DAEMON_INTERVAL_MIN 10
 
 /* Every tracer built on this, in `bulwark trace --list` order. */
 extern const struct tracer_desc *const tracer_table[];
@@ -191,5 +222,8 @@ int64_t tracer_boot_to_real(void);
 
 /* Poll until SIGINT/SIGTERM or the duration; 0, or -errno. */
 int tracer_loop(struct ring_buffer *rb, unsigned long long duration);
+/* The same, calling every(ctx) each interval seconds (0: never) between. */
+int tracer_loop_every(struct ring_buffer *rb, unsigned long long duration,
+		      unsigned int interval, int (*every)(void *ctx), void *ctx);
 
 #endif
