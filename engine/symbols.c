@@ -285,7 +285,8 @@ static struct elf_file *elf_file_parse(Elf *e, char *key, const char *bid)
 	read_syms(e, f, &cap, SHT_DYNSYM);
 	for (size_t i = 0; i < f->nsyms; i++)
 		f->syms[i].name = f->names.buf + f->syms[i].off;
-	qsort(f->syms, f->nsyms, sizeof(*f->syms), esym_cmp);
+	if (f->nsyms)
+		qsort(f->syms, f->nsyms, sizeof(*f->syms), esym_cmp);
 	return f;
 }
 
