@@ -54,5 +54,10 @@ int do_trace(int argc, char **argv, struct bw_opts *o);
 int do_log(int argc, char **argv, struct bw_opts *o);
 int do_replay(int argc, char **argv, struct bw_opts *o);
 int do_status(int argc, char **argv, struct bw_opts *o);
+int do_reload(int argc, char **argv, struct bw_opts *o);
+int do_stop(int argc, char **argv, struct bw_opts *o);
+/* The control socket's path: socket when given, else the policy file's
+ * (o->config or DEFAULT_CONFIG); NULL when that cannot be read (said). */
+char *control_path_of(const struct bw_opts *o, const char *socket);
 
 #endif

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <json-c/json.h>
 
 #include "args.h"
 #include "cli.h"
+#include "control.h"
 #include "logread.h"
 #include "rules.h"
 #include "status.h"
@@ -18,12 +20,19 @@
 static void do_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: bulwark status [--config FILE] [--json]\n"
+		"Usage: bulwark status [--config FILE] [--socket PATH] [--json]\n"
 		"\n"
-		"What the running engine reports about itself (its status file, rewritten\n"
-		"every second): enforcing or not, the policy, decisions, the audit log's\n"
-		"state, records lost in the kernel per event class and CPU, programs.\n"
-		"Exit status 0 when the engine runs, 1 when it does not.\n");
+		"What the running engine reports about itself, asked live on its control\n"
+		"socket: enforcing or not, the policy (generation, hash, rules per class\n"
+		"and how each is enforced), decisions, the audit log's state and size,\n"
+		"records lost per event class and CPU, programs with their runs and run\n"
+		"time (kernel.bpf_stats_enabled=1), tracers.  When the engine does not\n"
+		"answer, its status file (rewritten every second) instead, and that\n"
+		"said.  Exit status 0 when the engine runs, 1 when it does not.\n"
+		"\n"
+		"  -c, --config FILE  policy file (default " DEFAULT_CONFIG ")\n"
+		"  -s, --socket PATH  the control socket (default: the policy's)\n"
+		"  -j, --json         one JSON object; \"live\" says where it came from\n");
 }
 
 static const char *or_q(const char *s)
@@ -82,22 +91,112 @@ static void print_status(const struct bw_status *s, bool running)
 	print_tracers(s);
 }
 
+/* What only the live answer has: how rules are enforced, program runs. */
+static void print_live(struct json_object *o)
+{
+	struct json_object *v = json_get(o, "rules_per_class");
+
+	printf("log size   %lld bytes in the current file\n",
+	       json_get_int(o, "log_file_size", 0));
+	if (v && json_object_is_type(v, json_type_object)) {
+		printf("rules      ");
+		json_object_object_foreach(v, cls, n)
+			printf("%s %lld  ", cls, (long long)json_object_get_int64(n));
+		printf("\n");
+	}
+	v = json_get(o, "rule_methods");
+	if (v && json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, name, how)
+			printf("rule       %s: %s\n", name, json_object_get_string(how));
+	}
+	v = json_get(o, "program_stats");
+	if (v && json_object_is_type(v, json_type_object)) {
+		bool on = json_object_get_boolean(json_get(o, "bpf_stats_enabled"));
+
+		json_object_object_foreach(v, prog, st)
+			printf("program    %s: %lld runs, %lld ns%s\n", prog,
+			       json_get_int(st, "runs", 0), json_get_int(st, "run_ns", 0),
+			       on ? "" : " (kernel.bpf_stats_enabled=0: not counted)");
+	}
+	printf("protection %s\n", json_get_str(o, "protection") ?: "?");
+}
+
+/*
+ * The engine's own answer on the control socket; 0, or -1 with *why
+ * (allocated) when it gives none.
+ */
+static int status_live(const char *path, struct bw_status *st, char **why)
+{
+	struct json_object *ans;
+	char *line;
+	int err = control_call(path, "{\"command\":\"status\"}", 5000, &line, 0);
+
+	if (err) {
+		*why = xasprintf("%s: %s", path, strerror(-err));
+		free(line);
+		return -1;
+	}
+	ans = json_tokener_parse(line);
+	free(line);
+	if (!ans || !json_object_get_boolean(json_get(ans, "ok")) ||
+	    status_parse(json_get(ans, "status"), st)) {
+		*why = xasprintf("%s: %s", path, ans && json_get_str(ans, "error") ?
+				 json_get_str(ans, "error") : "not a status answer");
+		if (ans)
+			json_object_put(ans);
+		return -1;
+	}
+	json_object_put(ans);
+	return 0;
+}
+
+/* The status file, when the engine does not answer: said, with its time. */
+static int status_from_file(const struct bw_policy *p, struct bw_status *st,
+			    const char *why, bool json)
+{
+	char when[64] = "?";
+	time_t t;
+	struct tm tm;
+
+	if (status_read(p->status, st)) {
+		out_err("status: engine not answering (%s), and no status in %s: is the engine running?",
+			why, p->status);
+		return -1;
+	}
+	t = (time_t)st->updated;
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", &tm);
+	json_object_object_add(st->raw, "live", json_object_new_boolean(false));
+	json_object_object_add(st->raw, "not_answering", json_object_new_string(why));
+	if (!json)
+		printf("engine not answering (%s); from the status file of %s\n", why, when);
+	return 0;
+}
+
 int do_status(int argc, char **argv, struct bw_opts *o)
 {
-	static const struct option opts[] = { ARGS_COMMON_LONG, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+		ARGS_COMMON_LONG,
+		{ "socket", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *socket = NULL;
 	struct bw_status st;
 	struct bw_policy p;
 	struct diag d = { 0 };
-	bool running;
+	char *why = NULL;
+	bool running, live;
 	pid_t pid;
 	int c, ret = 1;
 
-	while ((c = getopt_long(argc, argv, ARGS_COMMON_SHORT, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ARGS_COMMON_SHORT "s:", opts, NULL)) != -1) {
 		if (c == 'h') {
 			do_help(stdout);
 			return 0;
 		}
-		if (args_common(c, optarg, o)) {
+		if (c == 's') {
+			socket = optarg;
+		} else if (args_common(c, optarg, o)) {
 			do_help(stderr);
 			return 2;
 		}
@@ -107,19 +206,22 @@ int do_status(int argc, char **argv, struct bw_opts *o)
 		out_err("status: cannot read the policy file");
 		goto out;
 	}
-	if (status_read(p.status, &st)) {
-		out_err("status: no status in %s: is the engine running?", p.status);
+	live = !status_live(socket ? socket : p.control, &st, &why);
+	if (!live && status_from_file(&p, &st, why, o->json))
 		goto out;
-	}
 	pid = st.pid > 0 ? (pid_t)st.pid : 0;
-	running = pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
-	if (o->json)
+	running = live || (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM));
+	if (o->json) {
 		puts(json_object_to_json_string_ext(st.raw, JSON_C_TO_STRING_PLAIN));
-	else
+	} else {
 		print_status(&st, running);
+		if (live)
+			print_live(st.raw);
+	}
 	status_free(&st);
 	ret = running ? 0 : 1;
 out:
+	free(why);
 	policy_free(&p);
 	diag_free(&d);
 	args_free(o);

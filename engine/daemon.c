@@ -23,12 +23,14 @@
 
 #include "args.h"
 #include "cli.h"
+#include "control.h"
 #include "daemon.h"
 #include "engine.h"
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
 #include "names.h"
+#include "notify.h"
 #include "privs.h"
 #include "rings.h"
 #include "status.h"
@@ -74,6 +76,12 @@ struct daemon {
 	struct bw_setup st;
 	const struct bw_opts *o;
 	uint64_t decisions;
+	struct control ctl;	/* the control socket (control.h) */
+	bool stop_detach;	/* `bulwark stop --detach` asked for this stop */
+	/* how each rule of the live policy is enforced, for the live status:
+	 * a syscall rule's method needs its matches, gone after the start */
+	char **rule_method;
+	size_t nrule_method;
 };
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -391,6 +399,8 @@ static void check_lost(struct daemon *r)
 	}
 }
 
+static void remember_methods(struct daemon *r, const struct bw_compiled *cp);
+
 /*
  * Hand the compiled policy to the engine together with the rules it
  * names, so that records of an older generation can still name theirs.
@@ -416,6 +426,7 @@ static int apply_setup(struct daemon *r, struct bw_setup *st)
 			r->eng.unresolved_cgroups, r->eng.unresolved_cgroups == 1 ? "" : "s",
 			r->eng.unresolved_cgroups == 1 ? "es" : "");
 	log_policy(r, cp, cp->owned);
+	remember_methods(r, cp);
 	/* from here on records only name the rules: what they match on is
 	 * in the kernel's maps, and its heap goes back to the system */
 	rules_drop_matches(cp->owned);
@@ -438,24 +449,33 @@ static void *reload_work(void *arg)
 	return NULL;
 }
 
+static void reload_ended(struct daemon *r, const struct diag *d, const char *error);
+
 static void reload_apply(struct daemon *r, struct reload_job *job)
 {
+	char why[256] = "";
 	int err;
 
 	out_diag(&job->d);
-	diag_free(&job->d);
 	if (job->err) {
+		snprintf(why, sizeof(why), "the new rules have errors; the live policy (generation %llu) stays",
+			 (unsigned long long)r->eng.generation);
 		out_err("reload: the new rules have errors (above); the live policy (generation %llu) stays",
 			(unsigned long long)r->eng.generation);
 	} else if ((err = apply_setup(r, &job->next))) {
-		out_err("reload: writing the policy maps failed: %s; the live policy (generation %llu) stays",
-			strerror(-err), (unsigned long long)r->eng.generation);
+		snprintf(why, sizeof(why), "writing the policy maps failed: %s; the live policy (generation %llu) stays",
+			 strerror(-err), (unsigned long long)r->eng.generation);
+		out_err("reload: %s", why);
 	} else {
 		out_info(r->o, "policy generation %llu live",
 			 (unsigned long long)r->eng.generation);
 	}
+	reload_ended(r, &job->d, why[0] ? why : NULL);
+	diag_free(&job->d);
 	setup_free(&job->next);
 }
+
+static void reload_begun(struct daemon *r);
 
 static void reload_start(struct daemon *r)
 {
@@ -467,6 +487,7 @@ static void reload_start(struct daemon *r)
 		job->again = true;	/* the files may have changed since it read them */
 		return;
 	}
+	reload_begun(r);
 	memset(&job->d, 0, sizeof(job->d));
 	job->o = r->o;
 	job->err = 0;
@@ -752,6 +773,7 @@ static void housekeeping(struct daemon *r)
 {
 	if (loop_take(LOOP_SIG_HUP))
 		reload_start(r);
+	control_poll(&r->ctl);
 	reload_poll(r);
 	if (loop_take(LOOP_SIG_USR1)) {
 		int err = log_rotate(&r->log);
@@ -908,7 +930,7 @@ static int start_reading(struct daemon *r)
 static int drop_privileges(struct daemon *r)
 {
 	const char *what = "";
-	int err;
+	int err, bound_kept;
 
 	if (r->st.policy.status) {
 		char *dir = xstrdup(r->st.policy.status), *slash = strrchr(dir, '/');
@@ -919,11 +941,16 @@ static int drop_privileges(struct daemon *r)
 		}
 		free(dir);
 	}
-	err = privs_drop_all(&what);
+	err = privs_keep_only(NULL, 0, &what, &bound_kept);
 	if (err)
 		out_err("dropping privileges failed (%s): %s", what, strerror(-err));
+	else if (bound_kept)
+		out_info(r->o, "no CAP_SETPCAP: the capability bounding set stays as it was "
+			 "(nothing is permitted, and no_new_privs keeps it so)");
 	return err ? -1 : 0;
 }
+
+static void notify_live(struct daemon *r);
 
 /* Ready: what the engine said so far is in the file, then the ready file. */
 static int announce(struct daemon *r)
@@ -943,8 +970,11 @@ static int announce(struct daemon *r)
 		 engine_policy_of(&r->eng, r->eng.generation)->nrules,
 		 (unsigned long long)r->eng.generation,
 		 r->st.policy.log);
+	notify_live(r);
 	return 0;
 }
+
+static void open_control(struct daemon *r);
 
 static int daemon_start(struct daemon *r)
 {
@@ -969,6 +999,7 @@ static int daemon_start(struct daemon *r)
 	}
 	if (start_reading(r))
 		return -1;
+	open_control(r);
 	loop_signals(LOOP_SIG_STOP | LOOP_SIG_HUP | LOOP_SIG_USR1);
 	if (drop_privileges(r))
 		return -1;
@@ -980,6 +1011,7 @@ static void daemon_stop(struct daemon *r)
 {
 	struct json *j;
 
+	notify_stopping();
 	finish(r);
 	j = log_begin(&r->log, "stop", 0);
 	json_ku64(j, "decisions", r->decisions);
@@ -990,8 +1022,12 @@ static void daemon_stop(struct daemon *r)
 	out_info(r->o, "stopped: %llu decision records", (unsigned long long)r->decisions);
 }
 
+static void forget_methods(struct daemon *r);
+
 static void daemon_free(struct daemon *r)
 {
+	control_close(&r->ctl);	/* `bulwark stop` waits for this */
+	forget_methods(r);
 	if (r->o->ready_file)
 		unlink(r->o->ready_file);
 	rings_free(&r->rings);
@@ -1006,6 +1042,190 @@ static void daemon_free(struct daemon *r)
 	metrics_free(&r->metrics);
 	setup_free(&r->st);
 	free(r);
+}
+
+/* ---- the control socket and the service manager (control.h, notify.h) ---- */
+
+/* READY=1 and what is live, to a service manager that listens. */
+static void notify_live(struct daemon *r)
+{
+	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
+
+	notify_ready(r->eng.generation, cp ? cp->nrules : 0,
+		     cp && cp->mode == BW_MODE_AUDIT ? "audit" : "enforce");
+}
+
+static void reload_begun(struct daemon *r)
+{
+	notify_reloading();
+	control_reload_begin(&r->ctl);
+}
+
+/* A reload's end: READY=1 again whatever came of it (the engine runs on,
+ * with the old policy or the new), and the callers that asked for it. */
+static void reload_ended(struct daemon *r, const struct diag *d, const char *error)
+{
+	notify_live(r);
+	control_reload_end(&r->ctl, d, error, r->eng.generation);
+}
+
+static void ctl_reload(void *ctx)
+{
+	reload_start(ctx);
+}
+
+/*
+ * `bulwark stop [--detach]`: the loop ends as on SIGTERM.  stop_detach is
+ * the request's flag for the exit path: with on_exit = keep (engine/pin.h)
+ * it means "remove the pins and detach anyway"; without pinning every stop
+ * detaches already.
+ */
+static void ctl_stop(void *ctx, bool detach)
+{
+	struct daemon *r = ctx;
+
+	r->stop_detach = detach;
+	loop_request_stop();
+}
+
+static uint64_t read_sysctl(const char *path)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "re");
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Every rule: its class, action and how it is enforced here. */
+static void rules_json(struct daemon *r, struct json *j, const struct bw_compiled *cp)
+{
+	json_key(j, "rules_per_class");
+	json_obj_begin(j);
+	for (int c = 0; c < BW_NCLASS; c++)
+		json_ku64(j, bw_class_name(c), cp->meta[c].nrules);
+	json_obj_end(j);
+	json_key(j, "rule_methods");
+	json_obj_begin(j);
+	for (int c = 0; c < BW_NCLASS; c++) {
+		for (uint32_t i = 0; i < cp->meta[c].nrules; i++) {
+			const struct bw_rule *rule = cp->rule[c][i];
+
+			if (!rule)
+				continue;
+			if (c == BW_CLASS_SYSCALL)
+				json_kstr(j, rule->name, i < r->nrule_method ?
+					  r->rule_method[i] : "?");
+			else
+				json_kstr(j, rule->name, r->eng.enforcing ?
+					  "bpf-lsm" : "tracepoint (audit only)");
+		}
+	}
+	json_obj_end(j);
+}
+
+static void forget_methods(struct daemon *r)
+{
+	for (size_t i = 0; i < r->nrule_method; i++)
+		free(r->rule_method[i]);
+	free(r->rule_method);
+	r->rule_method = NULL;
+	r->nrule_method = 0;
+}
+
+/* A new policy's syscall rule methods, while its matches are there. */
+static void remember_methods(struct daemon *r, const struct bw_compiled *cp)
+{
+	uint32_t n = cp->meta[BW_CLASS_SYSCALL].nrules;
+	char buf[512];
+
+	forget_methods(r);
+	r->rule_method = xcalloc(n + 1, sizeof(*r->rule_method));
+	for (uint32_t i = 0; i < n; i++) {
+		const struct bw_rule *rule = cp->rule[BW_CLASS_SYSCALL][i];
+
+		r->rule_method[i] = xstrdup(rule ? syscall_rule_method(rule, r->eng.guards,
+					r->eng.enforcing, buf, sizeof(buf)) : "?");
+	}
+	r->nrule_method = n;
+}
+
+/* Runs and run time per program: counted while kernel.bpf_stats_enabled=1. */
+static void prog_stats_json(struct daemon *r, struct json *j)
+{
+	json_kbool(j, "bpf_stats_enabled",
+		   read_sysctl("/proc/sys/kernel/bpf_stats_enabled") != 0);
+	json_key(j, "program_stats");
+	json_obj_begin(j);
+	for (int i = 0; i < r->eng.nprogs; i++) {
+		uint64_t runs, ns;
+		uint32_t insns;
+
+		if (r->eng.progs[i].state != PROG_ATTACHED ||
+		    engine_prog_stats(&r->eng, i, &runs, &ns, &insns))
+			continue;
+		json_key(j, r->eng.progs[i].prog);
+		json_obj_begin(j);
+		json_ku64(j, "runs", runs);
+		json_ku64(j, "run_ns", ns);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+/* The live status: the status file's members, then what only the engine
+ * knows at the moment of asking. */
+static void ctl_status(void *ctx, struct json *j)
+{
+	struct daemon *r = ctx;
+	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
+	struct bw_status s = { 0 };
+
+	engine_status(r, &s);
+	log_status(r, &s);
+	tracers_status(r, &s);
+	status_json_fields(j, &s);
+	for (int c = 0; c < BW_NCLASS; c++)
+		free(s.lost[c].per_cpu);
+	free(s.tracers);
+	free(s.progs);
+	json_kbool(j, "live", true);
+	json_ku64(j, "log_file_size", r->log.size);
+	json_kbool(j, "reloading", r->reload.running);
+	if (cp)
+		rules_json(r, j, cp);
+	prog_stats_json(r, j);
+	/* the protect = yes work fills this in */
+	json_kstr(j, "protection", "unknown");
+}
+
+static const struct control_ops ctl_ops = {
+	.reload = ctl_reload,
+	.stop = ctl_stop,
+	.status = ctl_status,
+};
+
+/* The control socket, while we may create it; without it the engine runs
+ * on (signals still reload and stop it), and says so. */
+static void open_control(struct daemon *r)
+{
+	const char *path = r->st.policy.control;
+	int err;
+
+	if (!path)
+		return;
+	err = control_open(&r->ctl, path, r->rings.epfd, &r->log, &ctl_ops, r);
+	if (err == -EADDRINUSE)
+		out_err("warning: another engine answers on the control socket %s; this one has none",
+			path);
+	else if (err)
+		out_err("warning: cannot listen on the control socket %s: %s; "
+			"bulwark reload, stop and status cannot reach this engine",
+			path, strerror(-err));
 }
 
 int daemon_run(const struct bw_opts *o)

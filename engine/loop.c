@@ -64,6 +64,11 @@ bool loop_take(unsigned int which)
 	return got;
 }
 
+void loop_request_stop(void)
+{
+	got_stop = 1;
+}
+
 bool loop_stopping(void)
 {
 	return got_stop;

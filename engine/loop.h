@@ -21,6 +21,8 @@ enum {
 int loop_signals(unsigned int which);
 /* Whether one of these signals came since the last look; clears it. */
 bool loop_take(unsigned int which);
+/* As if SIGTERM came: the loop ends (a stop asked on the control socket). */
+void loop_request_stop(void);
 /* Whether SIGINT or SIGTERM came. */
 bool loop_stopping(void);
 /*

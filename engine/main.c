@@ -18,6 +18,8 @@ static const struct cmd {
 	{ "run", do_run, "run the engine in the foreground" },
 	{ "version", do_version, "print the version and what this kernel supports" },
 	{ "status", do_status, "what the running engine reports: policy, log, losses" },
+	{ "reload", do_reload, "reload the running engine's rules, and say how it went" },
+	{ "stop", do_stop, "stop the running engine and wait for its exit" },
 	{ "log", do_log, "read and filter the audit log and its rotations" },
 	{ "replay", do_replay, "dry-run candidate rules against a recorded log" },
 	{ "trace", do_trace, "run one tracer live (bulwark trace --list)" },

@@ -28,6 +28,7 @@ void policy_defaults(struct bw_policy *p)
 	p->nrules = 1;
 	p->log = xstrdup(DEFAULT_LOG);
 	p->status = xstrdup("/run/bulwark/status.json");
+	p->control = xstrdup("/run/bulwark/control");
 	p->on_lsm_missing = BW_LSM_REFUSE;
 	p->log_keep = 5;
 	p->log_flush = 1;	/* incremental */
@@ -120,6 +121,8 @@ static const struct policy_key policy_keys[] = {
 	  "rule files or directories, comma-separated, at most 64" },
 	{ "engine", "log", PK_PATH, PK_AT(log), 0, 0, NULL, 0, "a file" },
 	{ "engine", "status", PK_PATH, PK_AT(status), 0, 0, NULL, 0, "a file" },
+	{ "engine", "control", PK_PATH, PK_AT(control), 0, 0, NULL, 0,
+	  "a socket path (bulwark reload, stop, status)" },
 	{ "engine", "on_lsm_missing", PK_ENUM, PK_AT(on_lsm_missing), 0, 0, lsm_missing, 0,
 	  "refuse, audit" },
 	{ "log", "max_size", PK_SIZE, PK_AT(log_max_size), 4096, ~0ULL, NULL, PK_ZERO_OK,
@@ -490,6 +493,7 @@ void policy_free(struct bw_policy *p)
 	free(p->rules);
 	free(p->log);
 	free(p->status);
+	free(p->control);
 	free(p->file);
 	for (size_t i = 0; i < BW_TRACERS_MAX; i++)
 		free(p->tracer_arg[i]);

@@ -20,6 +20,7 @@ struct bw_policy {
 	size_t nrules;
 	char *log;
 	char *status;		/* the engine's status file, for `bulwark status` */
+	char *control;		/* the control socket (engine/control.h) */
 	int on_lsm_missing;
 	/* [tracers], per tracer_table[i] (engine/tracers.h): its mode
 	 * (tracer_mode_parse: 0 is off) and its argument key's value, or NULL */

@@ -66,6 +66,30 @@ static void tracers_json(struct json *j, const struct bw_status *s)
 	json_obj_end(j);
 }
 
+void status_json_fields(struct json *j, const struct bw_status *s)
+{
+	json_ku64(j, "pid", (uint64_t)s->pid);
+	json_ki64(j, "updated", s->updated);
+	json_kbool(j, "enforcing", s->enforcing);
+	if (!s->enforcing)
+		json_kstr(j, "reason", s->reason);
+	json_ku64(j, "generation", s->generation);
+	if (s->has_policy) {
+		json_kstr(j, "policy_hash", s->policy_hash);
+		json_ku64(j, "rules", s->rules);
+		json_kstr(j, "mode", s->mode);
+	}
+	json_ku64(j, "decisions", s->decisions);
+	log_json(j, s);
+	lost_json(j, s);
+	tracers_json(j, s);
+	json_key(j, "programs");
+	json_obj_begin(j);
+	for (size_t i = 0; i < s->nprogs; i++)
+		json_kstr(j, s->progs[i].prog, s->progs[i].state);
+	json_obj_end(j);
+}
+
 int status_write(const char *path, const struct bw_status *s)
 {
 	struct json j;
@@ -73,32 +97,15 @@ int status_write(const char *path, const struct bw_status *s)
 
 	json_init(&j);
 	json_obj_begin(&j);
-	json_ku64(&j, "pid", (uint64_t)s->pid);
-	json_ki64(&j, "updated", s->updated);
-	json_kbool(&j, "enforcing", s->enforcing);
-	if (!s->enforcing)
-		json_kstr(&j, "reason", s->reason);
-	json_ku64(&j, "generation", s->generation);
-	if (s->has_policy) {
-		json_kstr(&j, "policy_hash", s->policy_hash);
-		json_ku64(&j, "rules", s->rules);
-		json_kstr(&j, "mode", s->mode);
-	}
-	json_ku64(&j, "decisions", s->decisions);
-	log_json(&j, s);
-	lost_json(&j, s);
-	tracers_json(&j, s);
-	json_key(&j, "programs");
-	json_obj_begin(&j);
-	for (size_t i = 0; i < s->nprogs; i++)
-		json_kstr(&j, s->progs[i].prog, s->progs[i].state);
-	json_obj_end(&j);
+	status_json_fields(&j, s);
 	json_obj_end(&j);
 	json_newline(&j);
 	err = write_file_replace(path, j.buf, j.len, 0644);
 	json_free(&j);
 	return err;
 }
+
+static int status_from(struct json_object *o, struct bw_status *s);
 
 static uint64_t get_u64(struct json_object *o, const char *path)
 {
@@ -162,6 +169,20 @@ int status_read(const char *path, struct bw_status *s)
 	memset(s, 0, sizeof(*s));
 	if (!o)
 		return -1;
+	return status_from(o, s);
+}
+
+int status_parse(struct json_object *o, struct bw_status *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (!o || !json_object_is_type(o, json_type_object))
+		return -1;
+	return status_from(json_object_get(o), s);
+}
+
+/* s from the object o, which it keeps (s->raw). */
+static int status_from(struct json_object *o, struct bw_status *s)
+{
 	s->raw = o;
 	s->pid = json_get_int(o, "pid", -1);
 	s->updated = json_get_int(o, "updated", 0);

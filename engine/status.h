@@ -57,10 +57,17 @@ struct bw_status {
 	struct json_object *raw;	/* status_read: the file as read */
 };
 
+struct json;
+/* The members of the status object, into one begun (the control socket's
+ * live status adds its own after them). */
+void status_json_fields(struct json *j, const struct bw_status *s);
 /* Replace the file at path (write_file_replace); 0 or -errno. */
 int status_write(const char *path, const struct bw_status *s);
 /* 0, or -1 when there is no status file at path or it is not one. */
 int status_read(const char *path, struct bw_status *s);
+/* The same from an object (the control socket's answer), a reference
+ * to it taken; 0, or -1 when it is not an object. */
+int status_parse(struct json_object *o, struct bw_status *s);
 /* What status_read allocated. */
 void status_free(struct bw_status *s);
 
