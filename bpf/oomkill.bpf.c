@@ -6,6 +6,10 @@
  * (6.18 here) it passes the victim's task and uid (tp_btf) and its record
  * carries the victim's comm, sizes and uid; on older ones (6.1) only the
  * pid.
+ *
+ * Where fentry or kprobes load (Debian's 6.1), oom_kill_process() gives
+ * the victim's task (oom_control's chosen) on every kernel, in the same
+ * triggering task, and the record is always complete.
  * Variants: engine/trace_oomkill.c.
  */
 #include "vmlinux.h"
@@ -45,13 +49,48 @@ static __always_inline struct tr_oom *begin(void)
 	return e;
 }
 
+/* before 6.2, the counters were atomics in a struct */
+struct mm_rss_stat___old {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___old {
+	struct mm_rss_stat___old rss_stat;
+} __attribute__((preserve_access_index));
+
 /* get_mm_counter(): a percpu_counter's approximate count since 6.2 */
 static __always_inline __u64 mm_kb(struct mm_struct *mm, int i)
 {
 	long v = 0;
 
-	bpf_probe_read_kernel(&v, sizeof(v), &mm->rss_stat[i & 3].count);
+	if (bpf_core_type_exists(struct mm_rss_stat___old)) {
+		__u32 off = bpf_core_field_offset(struct mm_struct___old, rss_stat);
+
+		bpf_probe_read_kernel(&v, sizeof(v),
+				      (char *)mm + off + (i & 3) * sizeof(long));
+	} else {
+		bpf_probe_read_kernel(&v, sizeof(v), &mm->rss_stat[i & 3].count);
+	}
 	return v > 0 ? (__u64)v * PAGE_KB : 0;
+}
+
+/* the victim's name, ids and sizes, from its task */
+static __always_inline void detail(struct tr_oom *e, struct task_struct *task,
+				   __u32 uid)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+
+	e->victim_pid = BPF_CORE_READ(task, tgid);
+	e->victim_uid = uid;
+	e->oom_score_adj = BPF_CORE_READ(task, signal, oom_score_adj);
+	bpf_probe_read_kernel(e->victim_comm, sizeof(e->victim_comm), &task->comm);
+	if (mm) {
+		e->total_vm_kb = BPF_CORE_READ(mm, total_vm) * PAGE_KB;
+		e->anon_rss_kb = mm_kb(mm, MM_ANONPAGES);
+		e->file_rss_kb = mm_kb(mm, MM_FILEPAGES);
+		e->shmem_rss_kb = mm_kb(mm, MM_SHMEMPAGES);
+	}
+	e->have_detail = 1;
 }
 
 /*
@@ -65,25 +104,13 @@ int BPF_PROG(btf_victim, struct task_struct *task, __u32 uid)
 {
 	volatile __u32 new_layout =
 		bpf_core_field_offset(struct trace_event_raw_mark_victim___new, uid);
-	struct mm_struct *mm;
 	struct tr_oom *e;
 
 	(void)new_layout;
 	e = begin();
 	if (!e)
 		return 0;
-	mm = BPF_CORE_READ(task, mm);
-	e->victim_pid = BPF_CORE_READ(task, tgid);
-	e->victim_uid = uid;
-	e->oom_score_adj = BPF_CORE_READ(task, signal, oom_score_adj);
-	bpf_probe_read_kernel(e->victim_comm, sizeof(e->victim_comm), &task->comm);
-	if (mm) {
-		e->total_vm_kb = BPF_CORE_READ(mm, total_vm) * PAGE_KB;
-		e->anon_rss_kb = mm_kb(mm, MM_ANONPAGES);
-		e->file_rss_kb = mm_kb(mm, MM_FILEPAGES);
-		e->shmem_rss_kb = mm_kb(mm, MM_SHMEMPAGES);
-	}
-	e->have_detail = 1;
+	detail(e, task, uid);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
@@ -111,5 +138,37 @@ int tp_victim(struct trace_event_raw_mark_victim___new *ctx)
 		e->have_detail = 1;
 	}
 	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* ---- variants: fentry and kprobe on oom_kill_process() ---- */
+
+/* in the triggering task; oc->chosen is the victim */
+static __always_inline void kill_process(struct oom_control *oc)
+{
+	struct task_struct *task = BPF_CORE_READ(oc, chosen);
+	struct tr_oom *e;
+
+	if (!task)
+		return;
+	e = begin();
+	if (!e)
+		return;
+	/* the tracepoint's uid: task_uid(), the real credentials' */
+	detail(e, task, BPF_CORE_READ(task, real_cred, uid.val));
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("fentry/oom_kill_process")
+int BPF_PROG(fe_oom_kill, struct oom_control *oc)
+{
+	kill_process(oc);
+	return 0;
+}
+
+SEC("kprobe/oom_kill_process")
+int BPF_KPROBE(kp_oom_kill, struct oom_control *oc)
+{
+	kill_process(oc);
 	return 0;
 }

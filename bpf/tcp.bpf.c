@@ -9,6 +9,13 @@
  * accept is seen at accept()'s or accept4()'s exit: the handshake
  * completes in softirq, in whatever task was running, so the accepting
  * process is only known there; the socket comes from the new fd.
+ *
+ * Where fentry/fexit or kprobes load (Debian's 6.1), no syscall
+ * tracepoint is needed (those put every thread on the slow syscall path):
+ * the socket and its ends at tcp_v4_connect()'s or tcp_v6_connect()'s exit
+ * once the SYN is sent, connect()'s result at inet_stream_connect()'s
+ * exit; an accepted socket at inet_csk_accept()'s exit, in the accepting
+ * task, and its descriptor when fd_install() gives it one just after.
  * Variants: engine/trace_tcp.c.
  */
 #include "vmlinux.h"
@@ -148,5 +155,196 @@ SEC("tracepoint/syscalls/sys_exit_accept4")
 int accept4_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	accepted(ctx->ret);
+	return 0;
+}
+
+/* ---- variants: fentry/fexit and kprobes, no syscall tracepoint ---- */
+
+/*
+ * A socket inet_csk_accept() just returned to the thread, until
+ * fd_install() gives it its descriptor (or, if the accept failed after
+ * all, until the thread's next fd_install()).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct sock *);
+} accepting SEC(".maps");
+
+/* tcp_v{4,6}_connect() returned ret for sk: the SYN is sent when 0 */
+static __always_inline void v_connected(struct sock *sk, int ret)
+{
+	struct args a = { .sk = sk };
+
+	if (ret || !tr_wanted() || !tr_tcp_sock(sk))
+		return;
+	tr_tcp_addrs(&a.at_syn, sk);
+	tr_pending_put(&a);
+}
+
+/* inet_stream_connect() returned ret: connect()'s result */
+static __always_inline void stream_connected(long ret)
+{
+	struct args *a = tr_pending_get();
+
+	if (!a)
+		return;
+	emit(a->sk, TR_TCP_CONNECT, ret, &a->at_syn);
+	tr_pending_drop();
+}
+
+static __always_inline void csk_accepted(struct sock *newsk)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (newsk && tr_wanted() && tr_tcp_sock(newsk))
+		bpf_map_update_elem(&accepting, &tid, &newsk, BPF_ANY);
+}
+
+/* the accepted socket's descriptor, when file is its file */
+static __always_inline void fd_installed(long fd, struct file *file)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sock **want = bpf_map_lookup_elem(&accepting, &tid);
+	struct socket *so;
+	struct sock *sk;
+
+	if (!want)
+		return;
+	sk = *want;
+	bpf_map_delete_elem(&accepting, &tid);
+	so = BPF_CORE_READ(file, private_data);
+	if (so && BPF_CORE_READ(so, file) == file && BPF_CORE_READ(so, sk) == sk)
+		emit(sk, TR_TCP_ACCEPT, fd, NULL);
+}
+
+SEC("fentry/inet_stream_connect")
+int BPF_PROG(fe_stream_connect)
+{
+	tr_pending_drop();
+	return 0;
+}
+
+SEC("fexit/tcp_v4_connect")
+int BPF_PROG(fx_v4_connect, struct sock *sk, struct sockaddr *uaddr, int len, int ret)
+{
+	v_connected(sk, ret);
+	return 0;
+}
+
+SEC("fexit/tcp_v6_connect")
+int BPF_PROG(fx_v6_connect, struct sock *sk, struct sockaddr *uaddr, int len, int ret)
+{
+	v_connected(sk, ret);
+	return 0;
+}
+
+/* its arguments differ between kernels: the result through the helper */
+SEC("fexit/inet_stream_connect")
+int BPF_PROG(fx_stream_connect)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	stream_connected((int)ret);
+	return 0;
+}
+
+/* 6.1: (sk, flags, err, kern); 6.10 on: (sk, arg) */
+SEC("fexit/inet_csk_accept")
+int BPF_PROG(fx_csk_accept)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	csk_accepted((struct sock *)ret);
+	return 0;
+}
+
+SEC("fentry/fd_install")
+int BPF_PROG(fe_fd_install, unsigned int fd, struct file *file)
+{
+	fd_installed(fd, file);
+	return 0;
+}
+
+/* kprobes: the socket from the entry, for the return probe */
+SEC("kprobe/inet_stream_connect")
+int BPF_KPROBE(kp_stream_connect)
+{
+	tr_pending_drop();
+	return 0;
+}
+
+static __always_inline void kp_v_connect(struct sock *sk)
+{
+	struct args a = { .sk = sk };
+
+	if (tr_wanted())
+		tr_pending_put(&a);
+}
+
+static __always_inline void kr_v_connect(int ret)
+{
+	struct args *a = tr_pending_get();
+	struct sock *sk;
+
+	if (!a)
+		return;
+	sk = a->sk;
+	if (ret || !tr_tcp_sock(sk)) {
+		tr_pending_drop();
+		return;
+	}
+	tr_tcp_addrs(&a->at_syn, sk);
+}
+
+SEC("kprobe/tcp_v4_connect")
+int BPF_KPROBE(kp_v4_connect, struct sock *sk)
+{
+	kp_v_connect(sk);
+	return 0;
+}
+
+SEC("kretprobe/tcp_v4_connect")
+int BPF_KRETPROBE(kr_v4_connect, int ret)
+{
+	kr_v_connect(ret);
+	return 0;
+}
+
+SEC("kprobe/tcp_v6_connect")
+int BPF_KPROBE(kp_v6_connect, struct sock *sk)
+{
+	kp_v_connect(sk);
+	return 0;
+}
+
+SEC("kretprobe/tcp_v6_connect")
+int BPF_KRETPROBE(kr_v6_connect, int ret)
+{
+	kr_v_connect(ret);
+	return 0;
+}
+
+SEC("kretprobe/inet_stream_connect")
+int BPF_KRETPROBE(kr_stream_connect, int ret)
+{
+	stream_connected(ret);
+	return 0;
+}
+
+SEC("kretprobe/inet_csk_accept")
+int BPF_KRETPROBE(kr_csk_accept, struct sock *newsk)
+{
+	csk_accepted(newsk);
+	return 0;
+}
+
+SEC("kprobe/fd_install")
+int BPF_KPROBE(kp_fd_install, unsigned int fd, struct file *file)
+{
+	fd_installed(fd, file);
 	return 0;
 }

@@ -46,6 +46,8 @@ static void oom_row(FILE *out, const void *rec)
 }
 
 static const struct tr_variant variants[] = {
+	{ "fentry oom_kill_process", "fe_oom_kill" },
+	{ "kprobe oom_kill_process", "kp_oom_kill" },
 	{ "tp_btf oom:mark_victim (where it passes the victim's task)", "btf_victim" },
 	{ "tracepoint oom:mark_victim", "tp_victim" },
 	{ NULL },

@@ -98,6 +98,14 @@ static void port_rodata(void *skel, const void *cfg)
 }
 
 static const struct tr_variant variants[] = {
+	{ "fexit tcp_v{4,6}_connect, inet_stream_connect, inet_csk_accept + "
+	  "fentry fd_install",
+	  "fe_stream_connect fx_v4_connect fx_v6_connect fx_stream_connect "
+	  "fx_csk_accept fe_fd_install" },
+	{ "kprobe tcp_v{4,6}_connect, inet_stream_connect, inet_csk_accept, "
+	  "fd_install (+ kretprobes)",
+	  "kp_stream_connect kp_v4_connect kr_v4_connect kp_v6_connect "
+	  "kr_v6_connect kr_stream_connect kr_csk_accept kp_fd_install" },
 	{ "tp_btf sock:inet_sock_set_state + tracepoint syscalls:sys_{enter,exit}_connect, "
 	  "sys_exit_accept{,4}",
 	  "btf_state connect_enter connect_exit accept_exit accept4_exit" },

@@ -42,6 +42,10 @@ static void min_rodata(void *skel, const void *cfg)
 }
 
 static const struct tr_variant variants[] = {
+	{ "fentry tcp_v{4,6}_connect + tcp_rcv_state_process",
+	  "fe_v4_connect fe_v6_connect fe_rcv_state" },
+	{ "kprobe tcp_v{4,6}_connect + tcp_rcv_state_process",
+	  "kp_v4_connect kp_v6_connect kp_rcv_state" },
 	{ "tp_btf sock:inet_sock_set_state", "btf_state" },
 	{ "tracepoint sock:inet_sock_set_state", "tp_state" },
 	{ NULL },
