@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -61,6 +62,7 @@ static const struct name_num errnos[] = {
 	NN(EOPNOTSUPP), NN(EPROTOTYPE), NN(EPROTONOSUPPORT),
 	NN(ESOCKTNOSUPPORT), NN(EAFNOSUPPORT), NN(EADDRINUSE),
 	NN(ENETDOWN), NN(ENETUNREACH), NN(ETIMEDOUT), NN(ECANCELED),
+	NN(ECONNREFUSED),
 };
 
 static const struct name_num signals[] = {
@@ -127,7 +129,8 @@ static void usage(void)
 		"       bwtest userns-mount bind|rbind|open-tree|move TARGET SRC\n"
 		"       bwtest userns-remount mount|mount_setattr|fsconfig DIR\n"
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
-		"       bwtest sigio PID SIG\n");
+		"       bwtest sigio PID SIG\n"
+		"       bwtest tcp ADDR PORT | hog\n");
 	exit(2);
 }
 
@@ -1329,6 +1332,114 @@ static int do_textcheck(const char *path)
 	return ok();
 }
 
+/* ADDR (IPv4 or IPv6) and PORT into sa; its length, or 0 */
+static socklen_t tcp_addr(const char *addr, int port, struct sockaddr_storage *sa)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+
+	memset(sa, 0, sizeof(*sa));
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		return sizeof(*s4);
+	}
+	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	return 0;
+}
+
+/*
+ * The child connects to the parent's listener (printing its pid and
+ * local port), then to PORT + 1 where nothing listens; the parent
+ * accepts (printing the descriptor).  Two processes, so that records
+ * with the wrong one's pid show.
+ */
+static int tcp_child(const struct sockaddr_storage *sa, socklen_t len, int port)
+{
+	struct sockaddr_storage me, other = *sa;
+	socklen_t mlen = sizeof(me);
+	int s = socket(sa->ss_family, SOCK_STREAM, 0);
+	char c;
+
+	if (s < 0 || connect(s, (const struct sockaddr *)sa, len) < 0 ||
+	    getsockname(s, (struct sockaddr *)&me, &mlen) < 0)
+		_exit(1);
+	printf("connector=%d\nsport=%d\n", (int)getpid(),
+	       ntohs(((struct sockaddr_in *)&me)->sin_port));
+	/* sin_port and sin6_port are at the same offset */
+	((struct sockaddr_in *)&other)->sin_port = htons(port + 1);
+	{
+		int r = socket(sa->ss_family, SOCK_STREAM, 0);
+
+		if (r < 0)
+			_exit(1);
+		if (connect(r, (struct sockaddr *)&other, len) == 0)
+			printf("refused=none\n");
+		else
+			printf("refused=%s\n", errno_name(errno));
+		close(r);
+	}
+	/* until the parent has accepted and closed */
+	while (read(s, &c, 1) > 0)
+		;
+	_exit(0);
+}
+
+static int do_tcp(const char *addr, const char *port_s)
+{
+	int port = (int)parse_num(port_s, 1, 65534), one = 1, l, a, st;
+	struct sockaddr_storage sa;
+	socklen_t len = tcp_addr(addr, port, &sa);
+	pid_t c;
+
+	if (!len) {
+		errno = EINVAL;
+		return fail("address");
+	}
+	l = socket(sa.ss_family, SOCK_STREAM, 0);
+	if (l < 0)
+		return fail("socket");
+	if (setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(l, (struct sockaddr *)&sa, len) < 0)
+		return fail("bind");
+	if (listen(l, 4) < 0)
+		return fail("listen");
+	fflush(stdout);
+	c = fork();
+	if (c < 0)
+		return fail("fork");
+	if (c == 0)
+		tcp_child(&sa, len, port);
+	a = accept(l, NULL, NULL);
+	if (a < 0)
+		return fail("accept");
+	printf("afd=%d\n", a);
+	close(a);
+	if (waitpid(c, &st, 0) < 0)
+		return fail("waitpid");
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		errno = ECHILD;
+		return fail("connect");
+	}
+	return ok();
+}
+
+/* Touch memory until the kernel kills us (in a cgroup with memory.max). */
+static int do_hog(void)
+{
+	for (;;) {
+		char *p = malloc(1 << 20);
+
+		if (!p)
+			return fail("malloc");
+		memset(p, 1, 1 << 20);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -1459,6 +1570,10 @@ int main(int argc, char **argv)
 		return do_signal_via(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "sigio") && argc == 4)
 		return do_sigio(argv[2], argv[3]);
+	if (!strcmp(cmd, "tcp") && argc == 4)
+		return do_tcp(argv[2], argv[3]);
+	if (!strcmp(cmd, "hog") && argc == 2)
+		return do_hog();
 	usage();
 	return 2;
 }

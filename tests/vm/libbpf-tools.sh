@@ -6,9 +6,10 @@
 # helpers it uses: op, op_pid, want, why, report, oneline, alive, ...).
 #
 # Debian's own tracers from the package libbpf-tools (0.26: opensnoop,
-# mountsnoop, sigsnoop, capable; run.sh puts them in /usr/sbin with their
-# libraries) and bulwark's tracers of the same names (`bulwark trace NAME
-# -j`) run side by side, system-wide, on one workload whose processes have
+# mountsnoop, sigsnoop, capable, tcpconnect, tcpconnlat, oomkill; run.sh
+# puts them in /usr/sbin with their libraries) and bulwark's tracers of
+# the same names (`bulwark trace NAME -j`; tcpconnect is bulwark's tcp)
+# run side by side, system-wide, on one workload whose processes have
 # names of their own (comm bwlt-*).  sigsnoop runs in both its modes on
 # each side: signal_generate (the default) and -k (kill, tkill and tgkill
 # calls), the latter as the tool "sigsnoop-k".  Then, for each tool:
@@ -26,11 +27,15 @@
 # lbt_norm_*), so both are compared on the same terms.  The raw output of
 # every tracer goes to the console (lbt-deb-NAME: and lbt-bw-NAME: lines).
 
-LBT_TOOLS="opensnoop mountsnoop sigsnoop sigsnoop-k capable"
+LBT_TOOLS="opensnoop mountsnoop sigsnoop sigsnoop-k capable tcpconnect tcpconnlat oomkill"
 LBT=$T/lbt
 LBT_STDBUF=$(cat /bwvm/libbpf-tools.stdbuf 2>/dev/null)
 LBT_STOP_TIMEOUT=30	# seconds for a tracer to exit after SIGINT
 LBT_NOPID=99999		# kill() target that does not exist (pid_max is 32768)
+LBT_PORT=47201		# bwlt-tcp listens on 127.0.0.1 here, on ::1 at + 10;
+			# nothing listens at + 1 (its connects are refused)
+LBT_OOM_CG=/sys/fs/cgroup/bwlt-oom
+LBT_OOM_MAX=$((16 * 1024 * 1024))	# memory.max of that cgroup
 
 # lbt_args SIDE TOOL: the tracer's options.  opensnoop -e: Debian's
 # prints the flags; sigsnoop -k (both sides): the kill, tkill and tgkill
@@ -40,6 +45,15 @@ lbt_args() {
 	case $1.$2 in
 	deb.opensnoop) printf '%s\n' -e ;;
 	*.sigsnoop-k) printf '%s\n' -k ;;
+	deb.tcpconnect) printf '%s\n' -s ;;	# the source port too
+	deb.tcpconnlat) printf '%s\n' -L ;;	# the local port too
+	esac
+}
+
+lbt_bw_tracer() {	# TOOL: bulwark's tracer of that name
+	case $1 in
+	tcpconnect) echo tcp ;;
+	*) echo "${1%-k}" ;;
 	esac
 }
 
@@ -47,7 +61,7 @@ lbt_side_name() {	# SIDE TOOL: the command, for messages
 	if [ "$1" = deb ]; then
 		echo "Debian's ${2%-k}$(lbt_args "$1" "$2" | sed 's/^/ /')"
 	else
-		echo "bulwark trace ${2%-k}$(lbt_args "$1" "$2" | sed 's/^/ /')"
+		echo "bulwark trace $(lbt_bw_tracer "$2")$(lbt_args "$1" "$2" | sed 's/^/ /')"
 	fi
 }
 
@@ -67,7 +81,7 @@ lbt_start() {
 			/usr/sbin/"${t%-k}" $(lbt_args deb "$t") >"$out" 2>"$err" &
 	else
 		# shellcheck disable=SC2046
-		$BW trace "${t%-k}" $(lbt_args bw "$t") -j >"$out" 2>"$err" &
+		$BW trace "$(lbt_bw_tracer "$t")" $(lbt_args bw "$t") -j >"$out" 2>"$err" &
 	fi
 	echo $! >"$LBT/$side.$t.pid"
 }
@@ -76,11 +90,11 @@ lbt_pid() { cat "$LBT/$1.$2.pid" 2>/dev/null; }
 lbt_why() { cat "$LBT/$1.$2.why" 2>/dev/null; }
 lbt_setwhy() { [ -s "$LBT/$1.$2.why" ] || echo "$3" >"$LBT/$1.$2.why"; }
 
-# Attached: Debian's tools print their column header once attached,
-# bulwark says so on stderr.
+# Attached: Debian's tools print their column header (oomkill a line
+# saying so) once attached, bulwark says so on stderr.
 lbt_ready() {
 	if [ "$1" = deb ]; then
-		grep -Eq '^(PID|COMM|TIME) ' "$LBT/$1.$2.out"
+		grep -Eq '^(PID|COMM|TIME) |^Tracing OOM kills' "$LBT/$1.$2.out"
 	else
 		grep -qF 'bulwark: tracing (Ctrl-C to stop)' "$LBT/$1.$2.err"
 	fi
@@ -149,7 +163,7 @@ lbt_stop_all() {
 
 # Every process of the workload has a comm starting with bwlt-: bwlt-open
 # (busybox; `exec -a APPLET` picks the applet, the file name the comm),
-# bwlt-mount, bwlt-sig and bwlt-cap (bwtest).  The victim of the signal
+# bwlt-mount, bwlt-sig, bwlt-cap, bwlt-tcp and bwlt-oom (bwtest).  The victim of the signal
 # (lbt-victim) is not part of it.
 lbt_bb() {	# lbt_bb ID APPLET ARGS...: busybox APPLET as bwlt-open
 	local id=$1 applet=$2
@@ -179,7 +193,17 @@ lbt_workload() {
 	# setgroups/setresgid/setresuid, which check CAP_SETGID and CAP_SETUID)
 	op raw /bin/bwlt-cap raw-socket
 	op raw-alice /bin/bwlt-cap as-uid 1000 1000 /bin/bwlt-cap raw-socket
+	# tcp: a child connects to its parent's listener (and to the port
+	# above, refused), the parent accepts; IPv4, then IPv6
+	op tcp /bin/bwlt-tcp tcp 127.0.0.1 $LBT_PORT
+	op tcp6 /bin/bwlt-tcp tcp ::1 $((LBT_PORT + 10))
+	# a real OOM kill: bwlt-oom touches memory in its memory cgroup
+	op oom "$T/in_cgroup" $LBT_OOM_CG /bin/bwlt-oom hog
 }
+
+# lbt_tcp ID KEY: the connector's KEY (connector: its pid, sport) in
+# bwtest tcp's output
+lbt_tcp() { sed -n "s/^$2=//p" "$(f "$1" out)" 2>/dev/null | head -n 1; }
 
 # want_rc ID STATUS: the busybox operation exited with STATUS
 want_rc() {
@@ -203,6 +227,13 @@ lbt_workload_results() {
 	want kill-esrch ESRCH
 	want raw OK
 	want raw-alice EPERM
+	want tcp OK
+	want tcp6 OK
+	for id in tcp tcp6; do
+		[ "$(lbt_tcp $id refused)" = ECONNREFUSED ] ||
+			why "'$(op_cmd $id)': the connect to the port above was not refused: $(oneline 160 <"$(f $id out)")"
+	done
+	want_rc oom 137		# SIGKILL
 }
 
 # ---------------------------------------------------------------- normalise
@@ -351,6 +382,61 @@ lbt_norm_bw_capable() {
 	}' "$1"
 }
 
+# Debian's tcpconnect -s: PID COMM IP SADDR DADDR SPORT DPORT, connects
+# only; ours: connects and accepts.  A refused connect (to a port
+# LBT_PORT + 1 or + 11) has no source port on our side (the kernel had
+# released it when connect() returned): none on either side.
+LBT_AWK_TCP='
+function sport(dport, v) { return (dport == port + 1 || dport == port + 11) ? "-" : v }
+'
+lbt_norm_deb_tcpconnect() {
+	awk -v port=$LBT_PORT "$LBT_AWK_TCP"'$1 ~ /^[0-9]+$/ && $2 ~ /^bwlt-/ {
+		printf " pid=%s comm=%s ip=%s saddr=%s sport=%s daddr=%s dport=%s \n",
+			$1, $2, $3, $4, sport($7, $6), $5, $7
+	}' "$1"
+}
+lbt_norm_bw_tcp() {	# FILE: ours as Debian's tcpconnect and tcpconnlat
+	awk -v port=$LBT_PORT "$LBT_AWK_LIB$LBT_AWK_TCP"'
+	{ comm = jget($0, "comm") }
+	comm ~ /^bwlt-/ && jget($0, "direction") == "connect" {
+		d = jget($0, "dport")
+		printf " pid=%s comm=%s ip=%s saddr=%s sport=%s daddr=%s dport=%s \n",
+			jget($0, "pid"), comm, jget($0, "family") == "ipv6" ? 6 : 4,
+			jget($0, "saddr"), sport(d, jget($0, "sport")), jget($0, "daddr"), d
+	}' "$1"
+}
+lbt_norm_bw_tcpconnect() { lbt_norm_bw_tcp "$1"; }
+
+# Debian's tcpconnlat -L: PID COMM IP SADDR LPORT DADDR DPORT LAT(ms).  It
+# takes any segment that ends SYN_SENT for the end of a connect, the RST
+# of a refused one too; ours reports established connects only (as the
+# tracepoint methods must: a refused connect has no latency).  Debian's
+# refused connects are left out here and checked by lbt_expect_tcpconnlat.
+lbt_norm_deb_tcpconnlat() {
+	awk -v port=$LBT_PORT '$1 ~ /^[0-9]+$/ && $2 ~ /^bwlt-/ &&
+		$7 != port + 1 && $7 != port + 11 && $8 ~ /^[0-9.]+$/ {
+		printf " pid=%s comm=%s ip=%s saddr=%s sport=%s daddr=%s dport=%s \n",
+			$1, $2, $3, $4, $5, $6, $7
+	}' "$1"
+}
+lbt_norm_bw_tcpconnlat() { lbt_norm_bw_tcp "$1"; }
+
+# Debian's oomkill: TIME Triggered by PID N ("COMM"), OOM kill of PID N
+# ("COMM"), N pages, loadavg: ...  Its pages are the OOM domain's size
+# (oom_control's totalpages: memory.max in a cgroup), ours the victim's
+# resident pages: checked apart (lbt_extra_oomkill).
+lbt_norm_deb_oomkill() {
+	sed -nE 's/^.*Triggered by PID ([0-9]+) \("(bwlt-[^"]*)"\), OOM kill of PID ([0-9]+) \("([^"]*)"\).*$/ pid=\1 comm=\2 victim_pid=\3 victim_comm=\4 /p' "$1"
+}
+lbt_norm_bw_oomkill() {
+	awk "$LBT_AWK_LIB"'
+	{ comm = jget($0, "comm") }
+	comm ~ /^bwlt-/ {
+		printf " pid=%s comm=%s victim_pid=%s victim_comm=%s \n", jget($0, "pid"),
+			comm, jget($0, "victim_pid"), opt(jget($0, "victim_comm"))
+	}' "$1"
+}
+
 # ---------------------------------------------------------------- checks
 
 # lbt_has FILE FIELD...: a line of FILE has every " FIELD "
@@ -449,6 +535,38 @@ lbt_expect_capable() {
 		"pid=$(op_pid chown)" comm=bwlt-open cap=0 verdict=allow
 }
 
+# each family's connect (and the refused one), and, ours only, the accept
+lbt_expect_tcpconnect() {
+	local id port addr ip c
+	for id in tcp tcp6; do
+		port=$LBT_PORT addr=127.0.0.1 ip=4
+		[ $id = tcp ] || port=$((LBT_PORT + 10)) addr=::1 ip=6
+		c=$(lbt_tcp $id connector)
+		lbt_expect tcpconnect "bwlt-tcp connecting to $addr port $port" "pid=$c" \
+			comm=bwlt-tcp ip=$ip saddr=$addr "sport=$(lbt_tcp $id sport)" \
+			daddr=$addr dport=$port
+		lbt_expect tcpconnect "bwlt-tcp connecting to $addr port $((port + 1)) (refused)" \
+			"pid=$c" comm=bwlt-tcp ip=$ip daddr=$addr dport=$((port + 1))
+	done
+}
+lbt_expect_tcpconnlat() {
+	local id port addr ip c
+	for id in tcp tcp6; do
+		port=$LBT_PORT addr=127.0.0.1 ip=4
+		[ $id = tcp ] || port=$((LBT_PORT + 10)) addr=::1 ip=6
+		c=$(lbt_tcp $id connector)
+		lbt_expect tcpconnlat "bwlt-tcp connected to $addr port $port" "pid=$c" \
+			comm=bwlt-tcp ip=$ip saddr=$addr "sport=$(lbt_tcp $id sport)" \
+			daddr=$addr dport=$port
+	done
+}
+lbt_expect_oomkill() {
+	local p
+	p=$(op_pid oom)
+	lbt_expect oomkill "bwlt-oom killed for its own allocation in $LBT_OOM_CG" \
+		"pid=$p" comm=bwlt-oom "victim_pid=$p" victim_comm=bwlt-oom
+}
+
 # Fields only bulwark prints, checked on its records of bwlt-* processes:
 # the signal's name and the target's comm (sigsnoop), the capability's
 # name (capable).
@@ -472,6 +590,54 @@ lbt_extra_capable() {
 		"$LBT/bw.capable.out" | head -n 2)
 	[ -z "$bad" ] ||
 		why "bulwark's records of capable need the capability's name in cap_name: $(echo "$bad" | oneline 400)"
+}
+
+# tcp: the accepts of the parent, with the connector's port and the fd;
+# tcpconnlat: a latency in every record, and Debian's shows the refused
+# connects (see lbt_norm_deb_tcpconnlat) where ours does not
+lbt_extra_tcpconnect() {
+	local id port c
+	for id in tcp tcp6; do
+		port=$LBT_PORT
+		[ $id = tcp ] || port=$((LBT_PORT + 10))
+		grep -F "\"pid\":$(op_pid $id)," "$LBT/bw.tcpconnect.out" |
+			grep -F '"direction":"accept"' | grep -F "\"sport\":$port," |
+			grep -F "\"dport\":$(lbt_tcp $id sport)," |
+			grep -qF "\"fd\":$(lbt_tcp $id afd)}" ||
+			why "bulwark trace tcp: no accept by pid $(op_pid $id) on port $port from port $(lbt_tcp $id sport) as fd $(lbt_tcp $id afd)"
+		c=$(lbt_tcp $id connector)
+		grep -F "\"pid\":$c," "$LBT/bw.tcpconnect.out" | grep -F "\"dport\":$((port + 1))," |
+			grep -qF '"errno":"ECONNREFUSED"' ||
+			why "bulwark trace tcp: the refused connect of pid $c has no ECONNREFUSED"
+	done
+}
+lbt_extra_tcpconnlat() {
+	local bad id port
+	bad=$(awk "$LBT_AWK_LIB"'jget($0, "comm") ~ /^bwlt-/ && jget($0, "latency_us") !~ /^[0-9]+$/' \
+		"$LBT/bw.tcpconnlat.out" | head -n 2)
+	[ -z "$bad" ] || why "bulwark's tcpconnlat records without latency_us: $(echo "$bad" | oneline 400)"
+	for id in tcp tcp6; do
+		port=$LBT_PORT
+		[ $id = tcp ] || port=$((LBT_PORT + 10))
+		awk -v c="$(lbt_tcp $id connector)" -v d=$((port + 1)) \
+			'$1 == c && $7 == d && $8 ~ /^[0-9.]+$/ { f = 1 } END { exit !f }' \
+			"$LBT/deb.tcpconnlat.out" ||
+			why "Debian's tcpconnlat no longer shows the refused connect to port $((port + 1)): the comparison's exception (lbt_norm_deb_tcpconnlat) is out of date"
+	done
+}
+# pages: Debian's are memory.max's, ours the victim's, below it
+lbt_extra_oomkill() {
+	local p pages
+	p=$(op_pid oom)
+	pages=$(sed -nE "s/^.*OOM kill of PID $p .*, ([0-9]+) pages.*/\1/p" "$LBT/deb.oomkill.out" | head -n 1)
+	[ "$pages" = $((LBT_OOM_MAX / 4096)) ] ||
+		why "Debian's oomkill: ${pages:-no} pages for pid $p, want $((LBT_OOM_MAX / 4096)) (memory.max)"
+	awk "$LBT_AWK_LIB"'jget($0, "victim_pid") == p {
+			r = jget($0, "rss_pages") + 0; a = jget($0, "anon_rss_kb") + 0
+			if (r > 0 && a > max / 2048 && a <= max / 1024) ok = 1
+		}
+		END { exit !ok }' p="$p" max=$LBT_OOM_MAX "$LBT/bw.oomkill.out" ||
+		why "bulwark trace oomkill: no record of victim $p with rss_pages and anon_rss_kb between half of memory.max and memory.max ($((LBT_OOM_MAX / 1024)) kB)"
 }
 
 # Console: each tracer's header and bwlt-* lines (the raw output compared)
@@ -516,7 +682,7 @@ sc_libbpf_tools_check() {	# TOOL: the checks of one scenario (see top)
 		lbt_compare "$t"
 		case $t in
 		sigsnoop*) lbt_extra_sigsnoop "$t" ;;
-		capable) lbt_extra_capable ;;
+		capable|tcpconnect|tcpconnlat|oomkill) "lbt_extra_$t" ;;
 		esac
 		;;
 	esac
@@ -533,6 +699,8 @@ lbt_group() {
 	echo known >/etc/bwlt/known
 	rm -f /etc/bwlt/missing /tmp/bwlt/created
 	rmdir /mnt/lbt-missing 2>/dev/null
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	mkdir -p $LBT_OOM_CG && echo $LBT_OOM_MAX >$LBT_OOM_CG/memory.max
 	LBT_SETUP_WHY=$(cat /bwvm/libbpf-tools.why 2>/dev/null)
 	# libbpf-tools 0.26 looks for tracepoints under /sys/kernel/debug/tracing
 	if [ -z "$LBT_SETUP_WHY" ] && ! grep -q ' /sys/kernel/debug ' /proc/mounts &&
@@ -553,6 +721,7 @@ lbt_group() {
 		sleep 2		# let the last events through the buffers (Debian's tools stop reading at SIGINT)
 		lbt_stop_all
 		end_victim kill dead
+		rmdir $LBT_OOM_CG
 		for side in deb bw; do
 			for t in $LBT_TOOLS; do
 				"lbt_norm_${side}_${t%-k}" "$LBT/$side.$t.out" >"$LBT/$side.$t.norm" 2>/dev/null

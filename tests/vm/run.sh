@@ -7,8 +7,9 @@
 # in QEMU without KVM, with an initramfs holding busybox, the engine and
 # its libraries, bwtest and the rule files; init.sh runs the scenarios
 # (scenarios.sh) and prints PASS:/FAIL: lines, which this script echoes.
-# Debian's libbpf-tools (opensnoop, mountsnoop, sigsnoop, capable) come
-# along for the libbpf-tools group (libbpf-tools.sh), which compares them
+# Debian's libbpf-tools (opensnoop, mountsnoop, sigsnoop, capable,
+# tcpconnect, tcpconnlat, oomkill; execsnoop for make bench) come along
+# for the libbpf-tools group (libbpf-tools.sh), which compares them
 # with bulwark's tracers; the package is downloaded into the cache once.
 #
 # Environment:
@@ -138,7 +139,7 @@ say "kernel: $kernel_desc"
 # ---- Debian's libbpf-tools (the libbpf-tools group runs them beside ours)
 
 lbt_pkg=libbpf-tools
-lbt_tools="opensnoop mountsnoop sigsnoop capable execsnoop"
+lbt_tools="opensnoop mountsnoop sigsnoop capable execsnoop tcpconnect tcpconnlat oomkill"
 # Debian's tools block-buffer stdout into a file; the VM preloads
 # coreutils' libstdbuf (what stdbuf -oL does) to see their header at once.
 lbt_stdbuf=/usr/libexec/coreutils/libstdbuf.so
@@ -343,7 +344,8 @@ build_initramfs() {
 	done
 	# workload of the libbpf-tools group: copies with names of their own
 	# The libbpf-tools group's workload: comm is the name exec'd
-	for a in bwlt-mount bwlt-sig bwlt-cap lbt-victim; do
+	for a in bwlt-mount bwlt-sig bwlt-cap bwlt-tcp bwlt-oom lbt-victim \
+		bwtrtcp bwtrhog; do
 		ln -s bwtest "$root/bin/$a"
 	done
 	ln -s busybox "$root/bin/bwlt-open"

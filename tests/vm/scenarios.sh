@@ -861,15 +861,137 @@ trc_count() { grep -cF "\"pid\":$2," "$(f "$1" trace)" 2>/dev/null; }
 sc_tracers_list() {
 	local t mech
 	running && { timeout 600 $BW trace --list -j >"$T/trlist.json" 2>"$T/trlist.err"; return 0; }
-	for t in process ipc capable container opensnoop mountsnoop sigsnoop seccomp syscall; do
+	for t in process ipc capable container opensnoop mountsnoop sigsnoop seccomp syscall \
+		tcp tcpconnlat oomkill; do
 		mech=$(grep -o "\"tracer\":\"$t\",\"works\":true,\"mechanism\":\"[^\"]*\"" "$T/trlist.json" |
 			sed 's/.*"mechanism":"//; s/"$//')
 		[ -n "$mech" ] || why "$t does not work: $(grep -o "\"tracer\":\"$t\",[^}]*" "$T/trlist.json" | oneline 300)"
 		case $t:$mech in
 		capable:fexit*|ipc:lsm*|process:tp_btf*|container:tp_btf*|opensnoop:tracepoint*|\
-		mountsnoop:tracepoint*|sigsnoop:tracepoint*|seccomp:raw_tp*|syscall:raw_tp*|*:) ;;
+		mountsnoop:tracepoint*|sigsnoop:tracepoint*|seccomp:raw_tp*|syscall:raw_tp*|\
+		tcp:fexit*|tcpconnlat:fentry*|oomkill:fentry*|*:) ;;
 		*) why "$t attached with '$mech', not its best method here" ;;
 		esac
+	done
+}
+
+# trcn_key ID: the records of bulwark trace ID, without their time and
+# latency (which differ from one method to the next), sorted
+trcn_key() {
+	sed 's/"time":"[^"]*",//; s/,"latency_us":[0-9]*//' "$(f "$1" trace)" | sort
+}
+
+# trcn_same ID1 ID2: the two traces have the same records
+trcn_same() {
+	checking || return 0
+	[ "$(trcn_key "$1")" = "$(trcn_key "$2")" ] && return 0
+	why "bulwark trace $(cat "$(f "$1" trace-args)") and $(cat "$(f "$2" trace-args)") differ: $(trcn_key "$1" | oneline 600) versus $(trcn_key "$2" | oneline 600)"
+}
+
+TRCN_PORT=47101
+
+# tcp and tcpconnlat through every method at once, on a loopback connect
+# and accept per family between two processes (bwtest tcp: the child
+# connects, also to PORT + 1 where nothing listens, the parent accepts)
+sc_tracers_tcp() {
+	local via fam addr port p c sport afd
+	for via in fexit kprobe tp_btf tracepoint; do
+		trc_start "tcp-$via" tcp --via "$via" -c bwtrtcp
+	done
+	for via in fentry kprobe tp_btf tracepoint; do
+		trc_start "lat-$via" tcpconnlat --via "$via" -c bwtrtcp
+	done
+	op v4 /bin/bwtrtcp tcp 127.0.0.1 $TRCN_PORT
+	op v6 /bin/bwtrtcp tcp ::1 $((TRCN_PORT + 10))
+	for via in fexit kprobe tp_btf tracepoint; do trc_stop "tcp-$via"; done
+	for via in fentry kprobe tp_btf tracepoint; do trc_stop "lat-$via"; done
+	want v4 OK
+	want v6 OK
+	checking || return 0
+	for fam in v4 v6; do
+		if [ $fam = v4 ]; then
+			addr=127.0.0.1 port=$TRCN_PORT
+		else
+			addr=::1 port=$((TRCN_PORT + 10))
+		fi
+		p=$(op_pid $fam)
+		c=$(sed -n 's/^connector=//p' "$(f $fam out)")
+		sport=$(sed -n 's/^sport=//p' "$(f $fam out)")
+		afd=$(sed -n 's/^afd=//p' "$(f $fam out)")
+		grep -qx refused=ECONNREFUSED "$(f $fam out)" ||
+			why "bwtest tcp $addr: the connect to port $((port + 1)) was not refused: $(oneline 200 <"$(f $fam out)")"
+		for via in fexit kprobe tp_btf tracepoint; do
+			trc_rec "tcp-$via" "$c" '"direction":"connect"' "\"saddr\":\"$addr\"" \
+				"\"sport\":$sport," "\"daddr\":\"$addr\"" "\"dport\":$port," '"ret":0'
+			trc_rec "tcp-$via" "$c" '"direction":"connect"' '"sport":null' \
+				"\"dport\":$((port + 1))," '"ret":-111' '"errno":"ECONNREFUSED"'
+			trc_rec "tcp-$via" "$p" '"direction":"accept"' "\"sport\":$port," \
+				"\"daddr\":\"$addr\"" "\"dport\":$sport," "\"fd\":$afd}"
+			[ "$(trc_count "tcp-$via" "$c")" = 2 ] && [ "$(trc_count "tcp-$via" "$p")" = 1 ] ||
+				why "tcp --via $via: want 2 connects of pid $c and 1 accept of pid $p"
+		done
+		for via in fentry kprobe tp_btf tracepoint; do
+			trc_rec "lat-$via" "$c" '"direction":"connect"' "\"saddr\":\"$addr\"" \
+				"\"sport\":$sport," "\"dport\":$port," '"latency_us":'
+			[ "$(trc_count "lat-$via" "$c")" = 1 ] ||
+				why "tcpconnlat --via $via: want 1 connect of pid $c (the refused one is not reported)"
+		done
+	done
+	for via in kprobe tp_btf tracepoint; do
+		trcn_same tcp-fexit "tcp-$via"
+		trcn_same lat-fentry "lat-$via"
+	done
+}
+
+# oomkill through every method at once, on a real OOM kill: bwtest hog
+# in a memory cgroup of 16 MiB.  fentry and kprobe must give the whole
+# record; so must tp_btf and the tracepoint where this kernel's
+# oom:mark_victim has the victim's task or record (6.1.192's has both),
+# or else the victim's pid only (tp_btf does not load at all then).
+TRCN_OOM_CG=/sys/fs/cgroup/bwtroom
+TRCN_OOM_MAX=$((16 * 1024 * 1024))
+sc_tracers_oomkill() {
+	local via p vias="fentry kprobe tracepoint"
+	if running; then
+		echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+		mkdir -p $TRCN_OOM_CG
+		echo $TRCN_OOM_MAX >$TRCN_OOM_CG/memory.max
+		$BW trace oomkill --via tp_btf -d 1 >/dev/null 2>"$(f tp_btf err)" &&
+			: >"$(f tp_btf loads)"
+	fi
+	if [ -e "$(f tp_btf loads)" ]; then
+		vias="$vias tp_btf"
+	elif checking; then
+		echo "INFO: tracers-oomkill: tp_btf does not load here: $(oneline 300 <"$(f tp_btf err)")"
+	fi
+	for via in $vias; do
+		trc_start "oom-$via" oomkill --via "$via" -c bwtrhog
+	done
+	op hog $T/in_cgroup $TRCN_OOM_CG /bin/bwtrhog hog
+	for via in $vias; do trc_stop "oom-$via"; done
+	running && rmdir $TRCN_OOM_CG
+	checking || return 0
+	p=$(op_pid hog)
+	[ "$(cat "$(f hog rc)")" = 137 ] ||
+		why "bwtrhog hog in $TRCN_OOM_CG: exit status $(cat "$(f hog rc)"), not 137 (SIGKILL)"
+	for via in $vias; do
+		[ "$(trc_count "oom-$via" "$p")" = 1 ] ||
+			why "oomkill --via $via: want 1 record of pid $p"
+		if [ "$via" = tracepoint ] && grep -qF '"victim_comm":null' "$(f "oom-$via" trace)"; then
+			echo "INFO: tracers-oomkill: this kernel's oom:mark_victim gives the victim's pid only"
+			trc_rec "oom-$via" "$p" "\"victim_pid\":$p," '"victim_comm":null'
+			continue
+		fi
+		trc_rec "oom-$via" "$p" "\"victim_pid\":$p," '"victim_comm":"bwtrhog"' \
+			'"victim_uid":0,' '"anon_rss_kb":' '"rss_pages":'
+		awk -v max=$((TRCN_OOM_MAX / 1024)) '
+			match($0, /"anon_rss_kb":[0-9]+/) {
+				v = substr($0, RSTART + 14, RLENGTH - 14) + 0
+				if (v < max / 2 || v > max) bad = 1
+			}
+			END { exit bad }' "$(f "oom-$via" trace)" ||
+			why "oomkill --via $via: anon_rss_kb not between half of memory.max and memory.max: $(oneline 400 <"$(f "oom-$via" trace)")"
+		[ "$via" = fentry ] || trcn_same oom-fentry "oom-$via"
 	done
 }
 
@@ -962,6 +1084,8 @@ group many enforce $RULES/many.rules \
 
 group tracers-lsm enforce $RULES/tracers.rules tracers-capable tracers-ipc
 solo tracers-list
+solo tracers-tcp
+solo tracers-oomkill
 
 # ---- bypass: ways around deny rules taken by uid 65534, each closed
 # (bypass.sh, rules/bypass.rules)
