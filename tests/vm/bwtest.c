@@ -1437,6 +1437,8 @@ static int do_hog(void)
 		if (!p)
 			return fail("malloc");
 		memset(p, 1, 1 << 20);
+		/* p escapes: the compiler may not drop the stores */
+		__asm__ volatile("" : : "r"(p) : "memory");
 	}
 }
 
