@@ -35,13 +35,14 @@ TRACER(tcpconnlat);
 TRACER(oomkill);
 TRACER(seccomp);
 TRACER(syscall);
+TRACER(profile);
 #undef TRACER
 
 const struct tracer_desc *const tracer_table[] = {
 	&process_tracer, &ipc_tracer, &capable_tracer, &container_tracer,
 	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer, &tcp_tracer,
 	&tcpconnlat_tracer, &oomkill_tracer, &seccomp_tracer,
-	&syscall_tracer,
+	&syscall_tracer, &profile_tracer,
 };
 const size_t tracer_count = ARRAY_SIZE(tracer_table);
 _Static_assert(ARRAY_SIZE(tracer_table) <= BW_TRACERS_MAX,
@@ -137,8 +138,14 @@ static bool lsm_unusable(struct bpf_object *obj)
 	return false;
 }
 
-static int load_and_attach(struct tr_inst *t, struct bpf_object *obj,
-			   const void *cfg, const char **stage)
+void tr_add_link(struct tr_inst *t, struct bpf_link *l)
+{
+	t->links = xreallocarray(t->links, t->nlinks + 1, sizeof(*t->links));
+	t->links[t->nlinks++] = l;
+}
+
+static int load_and_attach(struct tr_inst *t, const struct tr_variant *v,
+			   struct bpf_object *obj, const void *cfg, const char **stage)
 {
 	struct bpf_program *prog;
 	int ret;
@@ -151,6 +158,8 @@ static int load_and_attach(struct tr_inst *t, struct bpf_object *obj,
 	if (t->d->set_maps && (ret = t->d->set_maps(t->skel, cfg)))
 		return ret;
 	*stage = "attach";
+	if (t->d->attach)
+		return t->d->attach(t, v, cfg);
 	bpf_object__for_each_program(prog, obj) {
 		struct bpf_link *l;
 
@@ -159,8 +168,7 @@ static int load_and_attach(struct tr_inst *t, struct bpf_object *obj,
 		l = bpf_program__attach(prog);
 		if (!l)
 			return -errno;
-		t->links = xreallocarray(t->links, t->nlinks + 1, sizeof(*t->links));
-		t->links[t->nlinks++] = l;
+		tr_add_link(t, l);
 	}
 	return 0;
 }
@@ -188,7 +196,7 @@ static int try_variant(struct tr_inst *t, const struct tr_variant *v,
 		return -EOPNOTSUPP;
 	}
 	old = libbpf_set_print(quiet_print);
-	ret = load_and_attach(t, obj, cfg, stage);
+	ret = load_and_attach(t, v, obj, cfg, stage);
 	libbpf_set_print(old);
 	return ret;
 }

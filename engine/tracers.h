@@ -95,6 +95,12 @@ struct tracer_desc {
 	/* `bulwark trace NAME`, when its options and output are its own */
 	int (*command)(const struct tracer_desc *d, int argc, char **argv, bool json);
 	/*
+	 * Optional: attach the loaded programs itself, where libbpf knows no
+	 * attach point (perf_event: one event per CPU), each link handed to
+	 * tr_add_link(); v is the variant being tried.  0 or -errno.
+	 */
+	int (*attach)(struct tr_inst *t, const struct tr_variant *v, const void *cfg);
+	/*
 	 * Options of its own beyond val_opt, for `bulwark trace NAME`:
 	 * getopt_long's entries (ending with a zeroed one), their letters in
 	 * getopt's syntax (a letter here replaces the shared option: tcprtt
@@ -176,6 +182,8 @@ int tr_open_via(struct tr_inst *t, const struct tracer_desc *d,
 int tr_open_cfg(struct tr_inst *t, const struct tracer_desc *d,
 		const struct tr_filter *f, bool alt, const char *via,
 		const void *cfg, char *err, size_t errlen);
+/* A link the tracer's attach hook made, destroyed with the tracer's. */
+void tr_add_link(struct tr_inst *t, struct bpf_link *l);
 int tr_events_fd(const struct tr_inst *t);
 uint64_t tr_lost(const struct tr_inst *t);
 /* Its programs detached; its ring and loss counter stay until tr_close. */
