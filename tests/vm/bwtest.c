@@ -130,7 +130,7 @@ static void usage(void)
 		"       bwtest userns-remount mount|mount_setattr|fsconfig DIR\n"
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
 		"       bwtest sigio PID SIG\n"
-		"       bwtest tcp ADDR PORT | hog\n");
+		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n");
 	exit(2);
 }
 
@@ -1352,13 +1352,49 @@ static socklen_t tcp_addr(const char *addr, int port, struct sockaddr_storage *s
 	return 0;
 }
 
+#define TCP_MSG 64	/* bytes each way in a round */
+
+/* Exactly TCP_MSG bytes from s; 0, or -1 */
+static int tcp_read_msg(int s)
+{
+	char buf[TCP_MSG];
+	size_t got = 0;
+
+	while (got < sizeof(buf)) {
+		ssize_t n = read(s, buf + got, sizeof(buf) - got);
+
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return 0;
+}
+
+/* rounds of TCP_MSG bytes, written then read (first) or read then written */
+static int tcp_rounds(int s, long rounds, int first)
+{
+	static const char msg[TCP_MSG];
+
+	for (long i = 0; i < rounds; i++) {
+		if (!first && tcp_read_msg(s) < 0)
+			return -1;
+		if (write(s, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+			return -1;
+		if (first && tcp_read_msg(s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * The child connects to the parent's listener (printing its pid and
  * local port), then to PORT + 1 where nothing listens; the parent
  * accepts (printing the descriptor).  Two processes, so that records
- * with the wrong one's pid show.
+ * with the wrong one's pid show.  Then ROUNDS exchanges of TCP_MSG
+ * bytes each way on the connection (RTT samples on both sockets).
  */
-static int tcp_child(const struct sockaddr_storage *sa, socklen_t len, int port)
+static int tcp_child(const struct sockaddr_storage *sa, socklen_t len, int port,
+		     long rounds)
 {
 	struct sockaddr_storage me, other = *sa;
 	socklen_t mlen = sizeof(me);
@@ -1383,15 +1419,18 @@ static int tcp_child(const struct sockaddr_storage *sa, socklen_t len, int port)
 			printf("refused=%s\n", errno_name(errno));
 		close(r);
 	}
+	if (tcp_rounds(s, rounds, 1) < 0)
+		_exit(1);
 	/* until the parent has accepted and closed */
 	while (read(s, &c, 1) > 0)
 		;
 	_exit(0);
 }
 
-static int do_tcp(const char *addr, const char *port_s)
+static int do_tcp(const char *addr, const char *port_s, const char *rounds_s)
 {
 	int port = (int)parse_num(port_s, 1, 65534), one = 1, l, a, st;
+	long rounds = rounds_s ? parse_num(rounds_s, 0, 100000) : 0;
 	struct sockaddr_storage sa;
 	socklen_t len = tcp_addr(addr, port, &sa);
 	pid_t c;
@@ -1413,11 +1452,14 @@ static int do_tcp(const char *addr, const char *port_s)
 	if (c < 0)
 		return fail("fork");
 	if (c == 0)
-		tcp_child(&sa, len, port);
+		tcp_child(&sa, len, port, rounds);
 	a = accept(l, NULL, NULL);
 	if (a < 0)
 		return fail("accept");
 	printf("afd=%d\n", a);
+	if (tcp_rounds(a, rounds, 0) < 0)
+		return fail("rounds");
+	printf("rounds=%ld\n", rounds);
 	close(a);
 	if (waitpid(c, &st, 0) < 0)
 		return fail("waitpid");
@@ -1572,8 +1614,8 @@ int main(int argc, char **argv)
 		return do_signal_via(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "sigio") && argc == 4)
 		return do_sigio(argv[2], argv[3]);
-	if (!strcmp(cmd, "tcp") && argc == 4)
-		return do_tcp(argv[2], argv[3]);
+	if (!strcmp(cmd, "tcp") && (argc == 4 || argc == 5))
+		return do_tcp(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (!strcmp(cmd, "hog") && argc == 2)
 		return do_hog();
 	usage();
