@@ -32,6 +32,7 @@ TRACER(mountsnoop);
 TRACER(sigsnoop);
 TRACER(tcp);
 TRACER(tcpconnlat);
+TRACER(tcprtt);
 TRACER(oomkill);
 TRACER(seccomp);
 TRACER(syscall);
@@ -41,7 +42,7 @@ TRACER(profile);
 const struct tracer_desc *const tracer_table[] = {
 	&process_tracer, &ipc_tracer, &capable_tracer, &container_tracer,
 	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer, &tcp_tracer,
-	&tcpconnlat_tracer, &oomkill_tracer, &seccomp_tracer,
+	&tcpconnlat_tracer, &tcprtt_tracer, &oomkill_tracer, &seccomp_tracer,
 	&syscall_tracer, &profile_tracer,
 };
 const size_t tracer_count = ARRAY_SIZE(tracer_table);
@@ -312,18 +313,35 @@ static int print_record(void *ctx, void *data, size_t size)
 
 static void tr_help(const struct tracer_desc *d, FILE *out)
 {
+	static const struct {
+		char letter;	/* its short option, or 0 */
+		const char *long_name, *line;
+	} shared[] = {
+		{ 'p', "pid", "  -p, --pid PID        only this process\n" },
+		{ 'c', "comm", "  -c, --comm COMM      only tasks with this command name\n" },
+		{ 'u', "uid", "  -u, --uid UID        only tasks of this user id\n" },
+		{ 0, "cgroup", "      --cgroup PATH    only tasks in this cgroup (v2 path)\n" },
+		{ 0, "container", "      --container ID   only tasks in this container (id or name)\n" },
+		{ 'd', "duration", "  -d, --duration SECS  stop after this long\n" },
+		{ 'T', "timestamp", "  -T, --timestamp      a time column\n" },
+		{ 0, "via", "      --via METHOD     only this attach method (its first word, e.g. raw_tp)\n" },
+	};
+
 	fprintf(out, "Usage: bulwark trace %s [OPTIONS]\n\n%s.\n\n", d->name, d->summary);
-	fprintf(out, "  -p, --pid PID        only this process\n"
-		     "  -c, --comm COMM      only tasks with this command name\n"
-		     "  -u, --uid UID        only tasks of this user id\n"
-		     "      --cgroup PATH    only tasks in this cgroup (v2 path)\n"
-		     "      --container ID   only tasks in this container (id or name)\n"
-		     "  -d, --duration SECS  stop after this long\n"
-		     "  -T, --timestamp      a time column\n"
-		     "      --via METHOD     only this attach method (its first word, e.g. raw_tp)\n");
+	/* the ones the tracer's own options replace are not shown */
+	for (size_t i = 0; i < ARRAY_SIZE(shared); i++) {
+		bool own = shared[i].letter && d->shorts && strchr(d->shorts, shared[i].letter);
+
+		for (const struct option *o = d->opts; !own && o && o->name; o++)
+			own = !strcmp(o->name, shared[i].long_name);
+		if (!own)
+			fputs(shared[i].line, out);
+	}
 	if (d->summarize)
-		fprintf(out, "  -i, --interval SECS  a summary every SECS (default: %s%u)\n",
-			d->interval_default ? "" : "only at the end, ", d->interval_default);
+		fprintf(out, d->interval_default ?
+			"  -i, --interval SECS  a summary every SECS (default: %u; 0: at the end)\n" :
+			"  -i, --interval SECS  a summary every SECS (default: only at the end)\n",
+			d->interval_default);
 	if (d->opts_help)
 		fputs(d->opts_help, out);
 	if (d->has_result)
