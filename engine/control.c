@@ -135,8 +135,18 @@ static void do_status(struct control *c, struct control_conn *k)
 
 static void do_stop(struct control *c, struct control_conn *k, bool detach)
 {
+	const char *why = c->ops->stop(c->ctx, detach);
 	struct json j, *r;
 
+	if (why) {
+		answer_error(c, k, why);
+		r = record_begin(c, k, "stop");
+		json_kbool(r, "detach", detach);
+		json_kstr(r, "result", "refused");
+		json_kstr(r, "error", why);
+		log_end(c->log);
+		return;
+	}
 	json_init(&j);
 	json_obj_begin(&j);
 	json_kbool(&j, "ok", true);
@@ -148,7 +158,6 @@ static void do_stop(struct control *c, struct control_conn *k, bool detach)
 	json_kbool(r, "detach", detach);
 	json_kstr(r, "result", "stopping");
 	log_end(c->log);
-	c->ops->stop(c->ctx, detach);
 }
 
 static void do_reload(struct control *c, struct control_conn *k)
@@ -507,8 +516,18 @@ void control_close(struct control *c)
 	 * connection nobody will answer */
 	if (unlink(c->path) && errno != ENOENT)
 		fprintf(stderr, "bulwark: removing %s failed: %s\n", c->path, strerror(errno));
-	for (size_t i = 0; i < CONTROL_CONNS; i++)
-		conn_close(c, &c->conn[i]);
+	for (size_t i = 0; i < CONTROL_CONNS; i++) {
+		struct control_conn *k = &c->conn[i];
+
+		/* `bulwark stop` waits for its connection to close: left open,
+		 * the process's exit closes it, when everything is done */
+		if (k->fd >= 0 && k->state == CC_HOLD) {
+			free(k->out);
+			k->out = NULL;
+			continue;
+		}
+		conn_close(c, k);
+	}
 	close(c->fd);
 	c->fd = -1;
 	free(c->path);
@@ -640,7 +659,9 @@ int control_call(const char *path, const char *request, int timeout_ms,
 	line = xasprintf("%s\n", request);
 	err = send_all(fd, line, strlen(line), deadline);
 	free(line);
-	if (!err)
+	/* a refusal may come, and the engine close, before the request is
+	 * sent: the answer is read all the same */
+	if (!err || err == -EPIPE || err == -ECONNRESET)
 		err = read_line(fd, answer, deadline);
 	if (!err && wait_ms > 0)
 		err = wait_eof(fd, now_ns() + (int64_t)wait_ms * 1000000LL);

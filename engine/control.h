@@ -39,8 +39,9 @@ struct json;
 struct control_ops {
 	/* start a reload, as SIGHUP does; control_reload_end() gives its result */
 	void (*reload)(void *ctx);
-	/* stop the engine; detach: as the request said (`bulwark stop --detach`) */
-	void (*stop)(void *ctx, bool detach);
+	/* stop the engine; detach: as the request said (`bulwark stop --detach`).
+	 * NULL when it stops, else why it will not (the answer's error) */
+	const char *(*stop)(void *ctx, bool detach);
 	/* the live status: members of an object already begun */
 	void (*status)(void *ctx, struct json *j);
 };

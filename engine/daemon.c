@@ -1026,7 +1026,7 @@ static void forget_methods(struct daemon *r);
 
 static void daemon_free(struct daemon *r)
 {
-	control_close(&r->ctl);	/* `bulwark stop` waits for this */
+	control_close(&r->ctl);	/* a stop's connection stays until the exit */
 	forget_methods(r);
 	if (r->o->ready_file)
 		unlink(r->o->ready_file);
@@ -1078,14 +1078,16 @@ static void ctl_reload(void *ctx)
  * `bulwark stop [--detach]`: the loop ends as on SIGTERM.  stop_detach is
  * the request's flag for the exit path: with on_exit = keep (engine/pin.h)
  * it means "remove the pins and detach anyway"; without pinning every stop
- * detaches already.
+ * detaches already.  A stop this engine must not do (a detach under
+ * lock = yes) returns why instead, and nothing happens.
  */
-static void ctl_stop(void *ctx, bool detach)
+static const char *ctl_stop(void *ctx, bool detach)
 {
 	struct daemon *r = ctx;
 
 	r->stop_detach = detach;
 	loop_request_stop();
+	return NULL;
 }
 
 static uint64_t read_sysctl(const char *path)
