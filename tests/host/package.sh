@@ -115,8 +115,14 @@ grep -qx 'rules = /usr/lib/bulwark/rules.d, /etc/bulwark/rules.d' "$R/etc/bulwar
 	bad="$bad; bulwark.conf does not name the vendor then the admin rules directory"
 dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Conffiles}\n' bulwark | grep -q '^ /etc/bulwark/bulwark.conf ' ||
 	bad="$bad; bulwark.conf is not a conffile"
-grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' "$R/lib/systemd/system/bulwark.service" ||
-	bad="$bad; the unit has no ExecReload with SIGHUP"
+grep -qx 'Type=notify' "$R/lib/systemd/system/bulwark.service" ||
+	bad="$bad; the unit is not Type=notify"
+grep -q '^ExecReload=/usr/sbin/bulwark reload ' "$R/lib/systemd/system/bulwark.service" ||
+	bad="$bad; the unit does not reload with bulwark reload"
+grep -q '^ExecStop=/usr/sbin/bulwark stop ' "$R/lib/systemd/system/bulwark.service" ||
+	bad="$bad; the unit does not stop with bulwark stop"
+! grep -q '^ExecStartPost=' "$R/lib/systemd/system/bulwark.service" ||
+	bad="$bad; the unit still polls for the ready file"
 bash -n "$R/usr/share/bash-completion/completions/bulwark" 2>/dev/null || bad="$bad; completion: bash -n fails"
 for m in man8/bulwark.8 man5/bulwark.conf.5 man5/bulwark.rules.5; do
 	w=$(zcat "$R/usr/share/man/$m.gz" | groff -man -ww -z 2>&1)
@@ -130,7 +136,7 @@ fi
 
 # ---- the completion offers what --help says ----
 bad=""
-for cmd in check run version status log replay exec; do
+for cmd in check run version status reload stop log replay exec; do
 	opts=$(bash -c '. "$1"; COMP_WORDS=("$2" "$3" --); COMP_CWORD=2; _bulwark; echo "${COMPREPLY[*]}"' \
 		_ "$R/usr/share/bash-completion/completions/bulwark" "$R/usr/sbin/bulwark" "$cmd")
 	for o in $("$R/usr/sbin/bulwark" "$cmd" --help 2>&1 | grep -oE '^ +(-[a-z], )?--[a-z][-a-z]*' |
