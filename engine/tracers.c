@@ -35,6 +35,7 @@ TRACER(tcpconnlat);
 TRACER(tcprtt);
 TRACER(files);
 TRACER(oomkill);
+TRACER(memleak);
 TRACER(seccomp);
 TRACER(syscall);
 TRACER(profile);
@@ -44,7 +45,7 @@ const struct tracer_desc *const tracer_table[] = {
 	&process_tracer, &ipc_tracer, &capable_tracer, &container_tracer,
 	&opensnoop_tracer, &mountsnoop_tracer, &sigsnoop_tracer, &tcp_tracer,
 	&tcpconnlat_tracer, &tcprtt_tracer, &files_tracer, &oomkill_tracer,
-	&seccomp_tracer,
+	&memleak_tracer, &seccomp_tracer,
 	&syscall_tracer, &profile_tracer,
 };
 const size_t tracer_count = ARRAY_SIZE(tracer_table);

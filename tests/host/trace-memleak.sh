@@ -1,0 +1,167 @@
+#!/bin/sh
+# memleak on this kernel.  A process's: tests/host/bwleak.c leaks 100 x
+# 4096 bytes from leak_here() and 10 x 512 (calloc) from leak_calloc(),
+# and frees the 200 x 1000 of churn(); the summary at the end must show
+# exactly those, symbolized, and not churn's.  The kernel's: outstanding
+# kernel allocations with symbolized kernel frames.  In the daemon: one
+# summary record per interval, never one per allocation.
+BW=$1
+. "$(dirname "$0")/tracelib.sh"
+
+if [ "$(id -u)" != 0 ]; then
+	skip memleak "needs root"
+	exit 0
+fi
+# the helper's name, of this run only: another run at the same time is not ours
+H=$TR_T/bwleak$$
+if ! "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -O0 -fno-omit-frame-pointer \
+	-o "$H" "$(dirname "$0")/bwleak.c" 2>"$TR_T/cc.err"; then
+	skip memleak "cannot build the helper: $(head -c 300 "$TR_T/cc.err")"
+	exit 0
+fi
+
+# leak NAME ARGS...: the helper traced by `trace memleak -p PID -i 0 ARGS`,
+# its allocations made once the tracer is attached; false after a FAIL line
+leak() {
+	name=$1; shift
+	rm -f "$TR_T/go" "$TR_T/done"
+	"$H" "$TR_T/go" "$TR_T/done" &
+	L=$!
+	if ! tracer_start memleak -p $L -i 0 "$@"; then
+		fail "$name" "$TR_WHY"
+		kill $L; wait $L 2>/dev/null
+		return 1
+	fi
+	: >"$TR_T/go"
+	i=0
+	while [ ! -e "$TR_T/done" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	tracer_stop || { fail "$name-stop" "$TR_WHY"; kill $L; wait $L 2>/dev/null; return 1; }
+	kill $L; wait $L 2>/dev/null
+	[ -e "$TR_T/done" ] || { fail "$name" "the helper did not run"; return 1; }
+}
+
+# the stack whose first frame is function $1, as jq sees it
+top_is() { echo "(.stacks[] | select(.frames[0].symbol == \"$1\"))"; }
+
+if leak memleak; then
+	if [ "$(nrecs true)" = 1 ] && recs true | jq -e "
+		.tracer == \"memleak\" and .mode == \"user\" and .target_pid == $L and
+		.stacks[0].frames[0].symbol == \"leak_here\" and
+		.stacks[0].bytes == 409600 and .stacks[0].allocs == 100 and
+		(.stacks[0].frames[0].module | endswith(\"/bwleak$$\")) and
+		([$(top_is leak_calloc) | select(.bytes == 5120 and .allocs == 10)] | length == 1) and
+		([.stacks[].frames[] | select(.symbol == \"churn\")] | length == 0)" >/dev/null; then
+		pass memleak
+	else
+		fail memleak "$(head -c 1500 "$TR_OUT")"
+	fi
+fi
+
+# -s 10: about a tenth of leak_here's 100 (per-CPU counters: loosely)
+if leak memleak-sample -s 10; then
+	if recs true | jq -e "
+		.sample_rate == 10 and
+		([$(top_is leak_here) | select(.allocs >= 3 and .allocs <= 30 and
+			.bytes == .allocs * 4096)] | length == 1)" >/dev/null; then
+		pass memleak-sample
+	else
+		fail memleak-sample "$(head -c 1500 "$TR_OUT")"
+	fi
+fi
+
+# -z 500 -Z 1000: calloc's 512 only; -T 1: one stack
+if leak memleak-size -z 500 -Z 1000 -T 1; then
+	if recs true | jq -e "
+		(.stacks | length == 1) and .stacks[0].frames[0].symbol == \"leak_calloc\" and
+		.stacks[0].bytes == 5120 and .stacks[0].allocs == 10" >/dev/null; then
+		pass memleak-size
+	else
+		fail memleak-size "$(head -c 1500 "$TR_OUT")"
+	fi
+fi
+
+# -a: the addresses, 16 at most per stack; -o 60000: nothing is that old
+if leak memleak-addrs -a; then
+	if recs true | jq -e "
+		[$(top_is leak_here) | select(.allocs == 100 and (.addrs | length == 16))] |
+		length == 1" >/dev/null; then
+		pass memleak-addrs
+	else
+		fail memleak-addrs "$(head -c 1500 "$TR_OUT")"
+	fi
+fi
+if leak memleak-older -o 60000; then
+	if [ "$(recs "$(top_is leak_here)" | wc -l)" = 0 ]; then
+		pass memleak-older
+	else
+		fail memleak-older "$(head -c 1500 "$TR_OUT")"
+	fi
+fi
+
+# the text output: libbpf-tools' lines
+rm -f "$TR_T/go" "$TR_T/done"
+"$H" "$TR_T/go" "$TR_T/done" &
+L=$!
+"$BW" trace memleak -p $L -i 0 -T 2 >"$TR_T/text" 2>"$TR_T/text.err" &
+T=$!
+i=0
+while ! grep -q "bulwark: tracing" "$TR_T/text.err" && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+: >"$TR_T/go"
+i=0
+while [ ! -e "$TR_T/done" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $T; wait $T; rc=$?
+kill $L; wait $L 2>/dev/null
+if [ $rc = 0 ] && grep -q "^	409600 bytes in 100 allocations from stack$" "$TR_T/text" &&
+   grep -q "^		#0 0x[0-9a-f]* leak_here+0x[0-9a-f]* \[.*/bwleak$$\]$" "$TR_T/text"; then
+	pass memleak-text
+else
+	fail memleak-text "exit $rc: $(head -c 1000 "$TR_T/text") $(cat "$TR_T/text.err")"
+fi
+
+# ---- the kernel's ----
+if [ "$(awk 'NR == 1 { print $1 }' /proc/kallsyms)" = 0000000000000000 ]; then
+	skip memleak-kernel "/proc/kallsyms hides the addresses (kernel.kptr_restrict)"
+elif ! tracer_start memleak -i 0 -T 5; then
+	fail memleak-kernel "$TR_WHY"
+else
+	# page cache and slab work for it to see
+	dd if=/dev/zero of="$TR_T/fill" bs=64k count=64 2>/dev/null
+	ls -R /usr/share >/dev/null 2>&1
+	if ! tracer_stop; then
+		fail memleak-kernel "$TR_WHY"
+	elif recs true | jq -e '
+		.mode == "kernel" and .outstanding_allocs > 0 and (.stacks | length == 5) and
+		all(.stacks[]; .bytes > 0 and .allocs > 0 and (.frames | length > 0) and
+			(.frames[0].symbol | type == "string") and .frames[0].module == "kernel") and
+		([.stacks[].frames[] | select(.module == "bpf")] | length == 0)' >/dev/null; then
+		pass memleak-kernel
+	else
+		fail memleak-kernel "$(head -c 1500 "$TR_OUT")"
+	fi
+fi
+
+# ---- in the daemon: [tracers] memleak = on, the kernel's ----
+if daemon_start memleak; then
+	# one interval (10 s: TR_DAEMON_INTERVAL_MIN) and the stop: two records
+	sleep 12
+	kill -INT $eng; wait $eng; rc=$?
+	log=$TR_T/audit.log
+	if [ $rc = 0 ] &&
+	   jq -e -s '[.[] | select(.type == "tracer" and .tracer == "memleak" and
+		.state == "attached" and (.mechanism | startswith("tp_btf ")))] | length == 1' \
+		"$log" >/dev/null &&
+	   jq -e -s '[.[] | select(.type == "memleak")] | length == 2 and
+		all(.[]; .mode == "kernel" and .outstanding_allocs > 0 and
+		    (.stacks | length == 10) and (.stacks[0].frames[0].symbol | type == "string"))' \
+		"$log" >/dev/null; then
+		pass memleak-daemon
+	else
+		fail memleak-daemon "exit $rc: $(head -c 300 "$TR_T/run.err") /
+			$(grep -e memleak "$log" | head -c 800)"
+	fi
+else
+	fail memleak-daemon "engine not ready: $(cat "$TR_T/run.err")"
+	kill $eng 2>/dev/null; wait $eng
+fi
