@@ -943,6 +943,26 @@ sc_tracers_tcp() {
 	done
 }
 
+# memleak's kernel mode (on 6.1 by raw_tp: its verifier refuses tp_btf
+# programs reading the kmem tracepoints' `void *` arguments): outstanding
+# kernel allocations, their frames named from kallsyms
+sc_tracers_memleak() {
+	local out
+	trc_start ml memleak -i 0 -T 3
+	if running; then
+		dd if=/dev/zero of="$T/bwml" bs=64k count=32 2>/dev/null
+		ls -R / >/dev/null 2>&1
+		rm -f "$T/bwml"
+	fi
+	trc_stop ml
+	checking || return 0
+	out=$(f ml trace)
+	[ "$(grep -c . "$out")" = 1 ] &&
+		grep -q '"mode":"kernel","outstanding_bytes":[1-9][0-9]*,"outstanding_allocs":[1-9]' "$out" &&
+		grep -q '"frames":\[{"addr":"0x[0-9a-f]*","symbol":"[A-Za-z_][A-Za-z0-9_.]*","offset":[0-9]*,"module":"kernel"}' "$out" ||
+		why "memleak: want one summary of outstanding kernel allocations with named frames: $(oneline 400 <"$out")"
+}
+
 # oomkill through every method at once, on a real OOM kill: bwtest hog
 # in a memory cgroup of 16 MiB.  fentry and kprobe must give the whole
 # record; so must tp_btf and the tracepoint where this kernel's
@@ -1086,6 +1106,7 @@ group tracers-lsm enforce $RULES/tracers.rules tracers-capable tracers-ipc
 solo tracers-list
 solo tracers-tcp
 solo tracers-oomkill
+solo tracers-memleak
 
 # ---- bypass: ways around deny rules taken by uid 65534, each closed
 # (bypass.sh, rules/bypass.rules)
