@@ -28,11 +28,10 @@ struct prof_cfg {
 	__u8 user_only;		/* -U */
 	__u8 kernel_only;	/* -K */
 	__u8 lua;		/* --lua: walk LuaJIT frames */
-	__u8 lua_gc64;		/* the LuaJIT layout: GC64 (8-byte refs) */
-	__u32 pad;
+	__u8 pad[5];
 };
 
-/* A Lua stack: each frame a prototype's address (0 ends it). */
+/* A Lua stack, innermost first: each Lua function's prototype (0: none). */
 struct prof_lua_stack {
 	__u64 proto[PROF_LUA_DEPTH];
 };

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* profile --lua: the names of the LuaJIT frames the sampler recorded. */
+/* profile --lua: LuaJIT's lua_State per thread, and its frames' names. */
 #ifndef BULWARK_PROFILE_LUA_H
 #define BULWARK_PROFILE_LUA_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 struct prof_lua;
 struct profile_bpf;
 struct stack_buf;
+struct tr_inst;
 
-/* Is the LuaJIT on this machine built with GC64 (8-byte references)? */
-bool prof_lua_gc64(void);
+/*
+ * The uprobes on lua_resume() of the LuaJIT that process pid maps (0: the
+ * system's libluajit), their links added to t.  0 or -errno.
+ */
+int prof_lua_attach(struct tr_inst *t, uint32_t pid);
 struct prof_lua *prof_lua_new(void);
 void prof_lua_free(struct prof_lua *l);
 /* Lua stack id of process pid: each frame "chunk:line", outermost first. */

@@ -56,7 +56,6 @@ static void prof_rodata(void *skel, const void *cfg)
 	c->user_only = o->user_only;
 	c->kernel_only = o->kernel_only;
 	c->lua = o->lua;
-	c->lua_gc64 = o->lua && prof_lua_gc64();
 }
 
 /* ---- one sampling event per CPU ---- */
@@ -113,6 +112,8 @@ static int prof_attach(struct tr_inst *t, const struct tr_variant *v, const void
 		tr_add_link(t, l);	/* the link closes fd */
 		ret = 0;
 	}
+	if (!ret && opts_of(cfg)->lua)
+		ret = prof_lua_attach(t, t->d->skel_filter(t->skel)->tgid);
 	return ret;
 }
 
@@ -339,6 +340,7 @@ static const struct option prof_longopts[] = {
 	{ "kernel-only", no_argument, NULL, 'K' },
 	{ "folded", no_argument, NULL, 'f' },
 	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "lua", no_argument, NULL, OPT_LUA },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -374,8 +376,8 @@ static int prof_opt(int c, const char *arg, void *cfg)
 }
 
 static const struct tr_variant variants[] = {
-	{ "perf_event cycles (hardware PMU)", "profile_sample" },
-	{ "perf_event cpu-clock (software)", "profile_sample" },
+	{ "perf_event cycles (hardware PMU)", "profile_sample prof_lua_enter prof_lua_exit" },
+	{ "perf_event cpu-clock (software)", "profile_sample prof_lua_enter prof_lua_exit" },
 	{ NULL },
 };
 
@@ -398,7 +400,8 @@ const struct tracer_desc profile_tracer = {
 	"  -U, --user-only      user stacks only\n"
 	"  -K, --kernel-only    kernel stacks only\n"
 	"  -f, --folded         folded stacks (the output without -j)\n"
-	"      --svg FILE       a flame graph of the stacks too (the last interval's)\n",
+	"      --svg FILE       a flame graph of the stacks too (the last interval's)\n"
+	"      --lua            LuaJIT frames in the stacks (nginx with the Lua module)\n",
 	.notes =
 	"Every CPU's running task is sampled HZ times a second (hardware cycles\n"
 	"where the machine has a PMU, else the cpu-clock); its stacks are counted\n"

@@ -136,3 +136,82 @@ else
 	fail profile-daemon "engine not ready: $(cat "$TR_T/run.err")"
 	kill $eng 2>/dev/null; wait $eng
 fi
+
+# ---- --lua: nginx's Lua module, a handler busy in a named Lua function ----
+lua_test() {
+	if ! command -v nginx >/dev/null ||
+	   [ ! -e /usr/lib/nginx/modules/ngx_http_lua_module.so ]; then
+		skip profile-lua "no nginx with the Lua module (nginx, libnginx-mod-http-lua)"
+		return
+	fi
+	ngx=$TR_T/ngx
+	mkdir -p "$ngx/tmp" "$ngx/logs"
+	port=$((20000 + $$ % 20000))
+	# burn() begins on line 2, handler() on 10; burn's loop runs in the
+	# interpreter or, once hot, in a JIT trace: both keep the frame base in
+	# the register the walk reads
+	cat >"$ngx/hot.lua" <<'LUA'
+-- a handler that burns CPU in a named function
+local function burn(n)
+	local x = 0
+	for i = 1, n do
+		x = (x * 31 + i) % 1000003
+	end
+	return x
+end
+
+local function handler()
+	local v = burn(2000000)
+	return v
+end
+
+ngx.say(handler())
+LUA
+	cat >"$ngx/nginx.conf" <<NGX
+load_module /usr/lib/nginx/modules/ndk_http_module.so;
+load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;
+user root;
+worker_processes 1;
+daemon off;
+pid $ngx/nginx.pid;
+error_log $ngx/logs/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $ngx/tmp;
+	proxy_temp_path $ngx/tmp;
+	fastcgi_temp_path $ngx/tmp;
+	uwsgi_temp_path $ngx/tmp;
+	scgi_temp_path $ngx/tmp;
+	server {
+		listen 127.0.0.1:$port;
+		location /hot { content_by_lua_file $ngx/hot.lua; }
+	}
+}
+NGX
+	nginx -p "$ngx" -c "$ngx/nginx.conf" -e "$ngx/logs/error.log" 2>"$ngx/start.err" &
+	master=$!
+	i=0 worker=
+	while [ -z "$worker" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+		worker=$(pgrep -P $master | head -n 1)
+	done
+	if [ -z "$worker" ] || [ "$("$H" get $port 1)" = 0 ]; then
+		fail profile-lua "nginx did not serve: $(cat "$ngx/start.err" "$ngx/logs/error.log" | head -c 600)"
+		kill $master 2>/dev/null; wait $master 2>/dev/null
+		return
+	fi
+	"$H" get $port 30 >"$TR_T/gets" & load=$!
+	prof "$TR_T/lua" -p $worker -d 4 --lua; rc=$?
+	kill $load; wait $load 2>/dev/null
+	kill $master; wait $master 2>/dev/null
+	# the Lua frames, outermost first: the chunk, handler (10), burn (2)
+	chunk="@$ngx/hot.lua"
+	if [ $rc = 0 ] && grep -q "^nginx;.*;$chunk:10;$chunk:2\\( \\|;\\)" "$TR_T/lua" &&
+	   head -n 1 "$TR_T/lua" | grep -q ";$chunk:2\\( \\|;\\)"; then
+		pass profile-lua
+	else
+		fail profile-lua "exit $rc: $(head -c 300 "$TR_T/lua.err") $(head -c 800 "$TR_T/lua")"
+	fi
+}
+lua_test
