@@ -862,14 +862,14 @@ sc_tracers_list() {
 	local t mech
 	running && { timeout 600 $BW trace --list -j >"$T/trlist.json" 2>"$T/trlist.err"; return 0; }
 	for t in process ipc capable container opensnoop mountsnoop sigsnoop seccomp syscall \
-		tcp tcpconnlat oomkill; do
+		tcp tcpconnlat oomkill tcprtt files; do
 		mech=$(grep -o "\"tracer\":\"$t\",\"works\":true,\"mechanism\":\"[^\"]*\"" "$T/trlist.json" |
 			sed 's/.*"mechanism":"//; s/"$//')
 		[ -n "$mech" ] || why "$t does not work: $(grep -o "\"tracer\":\"$t\",[^}]*" "$T/trlist.json" | oneline 300)"
 		case $t:$mech in
 		capable:fexit*|ipc:lsm*|process:tp_btf*|container:tp_btf*|opensnoop:tracepoint*|\
 		mountsnoop:tracepoint*|sigsnoop:tracepoint*|seccomp:raw_tp*|syscall:raw_tp*|\
-		tcp:fexit*|tcpconnlat:fentry*|oomkill:fentry*|*:) ;;
+		tcp:fexit*|tcpconnlat:fentry*|oomkill:fentry*|tcprtt:fentry*|files:fexit*|*:) ;;
 		*) why "$t attached with '$mech', not its best method here" ;;
 		esac
 	done
