@@ -2,13 +2,17 @@
 /* The symbolizer on this very process: its own code, libc's, and nothing. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -101,6 +105,69 @@ static void test_no_mapping(void **state)
 	munmap(anon, 4096);
 }
 
+#define LIB_DIR "/usr/lib/x86_64-linux-gnu/"
+
+/* src copied to dst, created anew; 0 or -1 */
+static int copy_file(const char *src, const char *dst)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+	struct stat st;
+	ssize_t n = -1;
+
+	if (in < 0)
+		return -1;
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out >= 0 && !fstat(in, &st))
+		n = sendfile(out, in, NULL, st.st_size);
+	close(in);
+	if (out >= 0)
+		close(out);
+	return n > 0 ? 0 : -1;
+}
+
+/*
+ * A library replaced on disk after it was mapped: its names are still the
+ * mapped file's, not the new file's (another library at that path now).
+ */
+static void test_replaced_on_disk(void **state)
+{
+	char dir[] = "/tmp/bw-syms-XXXXXX", lib[64], other[64];
+	struct syms *s;
+	struct sym y;
+	void *h, *fn;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(lib, sizeof(lib), "%s/libbwcopy.so", dir);
+	snprintf(other, sizeof(other), "%s/other.so", dir);
+	if (copy_file(LIB_DIR "libcmocka.so.0", lib) ||
+	    copy_file(LIB_DIR "libjson-c.so.5", other)) {
+		unlink(lib);
+		rmdir(dir);
+		skip();
+	}
+	h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(h);
+	fn = dlsym(h, "_cmocka_run_group_tests");
+	assert_non_null(fn);
+	assert_int_equal(rename(other, lib), 0);
+
+	s = syms_load_pid(getpid());
+	assert_non_null(s);
+	assert_int_equal(syms_lookup(s, (uintptr_t)fn + 16, &y), 0);
+	assert_int_equal(strncmp(y.module, lib, strlen(lib)), 0);
+	/* not root: no map_files/, and the path's new inode is not used */
+	if (geteuid() == 0 || y.name) {
+		assert_non_null(y.name);
+		assert_string_equal(y.name, "_cmocka_run_group_tests");
+		assert_int_equal(y.offset, 16);
+	}
+	syms_free(s);
+	dlclose(h);
+	unlink(lib);
+	rmdir(dir);
+}
+
 static void test_no_process(void **state)
 {
 	(void)state;
@@ -151,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_libc_function),
 		cmocka_unit_test(test_twice),
 		cmocka_unit_test(test_no_mapping),
+		cmocka_unit_test(test_replaced_on_disk),
 		cmocka_unit_test(test_no_process),
 		cmocka_unit_test(test_kernel),
 	};
