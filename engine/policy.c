@@ -113,6 +113,7 @@ static const char *const modes[] = { "enforce", "audit", NULL };
 static const char *const lsm_missing[] = { "refuse", "audit", NULL };
 static const char *const flushes[] = { "none", "incremental", "sync", NULL };
 static const char *const full_actions[] = { "keep", "suspend", "stop", NULL };
+static const char *const yes_no[] = { "no", "yes", NULL };
 
 static const struct policy_key policy_keys[] = {
 	{ "engine", "mode", PK_ENUM, PK_AT(mode), 0, 0, modes, 0,
@@ -125,6 +126,8 @@ static const struct policy_key policy_keys[] = {
 	  "a socket path (bulwark reload, stop, status)" },
 	{ "engine", "on_lsm_missing", PK_ENUM, PK_AT(on_lsm_missing), 0, 0, lsm_missing, 0,
 	  "refuse, audit" },
+	{ "engine", "protect", PK_ENUM, PK_AT(protect), 0, 0, yes_no, 0, "no, yes" },
+	{ "engine", "lock", PK_ENUM, PK_AT(lock), 0, 0, yes_no, 0, "no, yes" },
 	{ "log", "max_size", PK_SIZE, PK_AT(log_max_size), 4096, ~0ULL, NULL, PK_ZERO_OK,
 	  "0, or at least 4096 bytes; K, M, G suffixes" },
 	{ "log", "keep", PK_UINT, PK_AT(log_keep), 1, 1000, NULL, 0, "1 to 1000" },

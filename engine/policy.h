@@ -22,6 +22,8 @@ struct bw_policy {
 	char *status;		/* the engine's status file, for `bulwark status` */
 	char *control;		/* the control socket (engine/control.h) */
 	int on_lsm_missing;
+	int protect;		/* 1: tamper protection (engine/protect.h) */
+	int lock;		/* 1: the policy stays until reboot */
 	/* [tracers], per tracer_table[i] (engine/tracers.h): its mode
 	 * (tracer_mode_parse: 0 is off) and its argument key's value, or NULL */
 	unsigned char tracer_mode[BW_TRACERS_MAX];

@@ -78,6 +78,8 @@ static void expect_defaults(const struct bw_policy *p)
 	assert_string_equal(p->log, DEFAULT_LOG);
 	assert_int_equal(p->on_lsm_missing, BW_LSM_REFUSE);
 	assert_int_equal(p->log_buffer, 4 << 20);
+	assert_int_equal(p->protect, 0);
+	assert_int_equal(p->lock, 0);
 }
 
 static void test_defaults(void **state)
@@ -178,11 +180,39 @@ static void test_other_sections(void **state)
 	unload(&l);
 }
 
+/* protect and lock: no or yes, each on its own */
+static void test_protect_lock(void **state)
+{
+	static const struct {
+		const char *text;
+		int protect, lock;
+	} cases[] = {
+		{ "[engine]\nprotect = yes\n", 1, 0 },
+		{ "[engine]\nlock = yes\n", 0, 1 },
+		{ "[engine]\nprotect = yes\nlock = yes\n", 1, 1 },
+		{ "[engine]\nprotect = no\nlock = no\n", 0, 0 },
+	};
+	struct loaded l;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		load(&l, *state, cases[i].text);
+		tu_expect_none(&l.d);
+		assert_int_equal(l.ret, 0);
+		assert_int_equal(l.p.protect, cases[i].protect);
+		assert_int_equal(l.p.lock, cases[i].lock);
+		unload(&l);
+	}
+}
+
 static const struct {
 	const char *text;
 	int line;
 	const char *msg;
 } error_cases[] = {
+	{ "[engine]\nprotect = on\n", 2, "bad value 'on' for protect (no, yes)" },
+	{ "[engine]\nlock = 1\n", 2, "bad value '1' for lock (no, yes)" },
+	{ "[engine]\nprotect = yes\nprotect = no\n", 3, "protect repeated (first at line 2)" },
+	{ "[log]\nprotect = yes\n", 2, "unknown key 'protect' in [log]" },
 	{ "[engine]\nmode = strict\n", 2, "bad value 'strict' for mode" },
 	{ "[engine]\non_lsm_missing = ignore\n", 2, "bad value 'ignore' for on_lsm_missing" },
 	{ "[engine]\nrules =\n", 2, "bad value '' for rules" },
@@ -326,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_keys_documented),
 		T(test_defaults),
 		T(test_values),
+		T(test_protect_lock),
 		T(test_other_sections),
 		T(test_errors_with_lines),
 		T(test_errors_keep_defaults),
