@@ -32,6 +32,7 @@
 #include "names.h"
 #include "notify.h"
 #include "privs.h"
+#include "protect.h"
 #include "rings.h"
 #include "status.h"
 #include "syscall.h"
@@ -72,6 +73,7 @@ struct daemon {
 	bool status_err_said;
 	uint64_t lost_total[BW_NCLASS];
 	time_t metrics_due;
+	struct bw_protect prot;	/* protect = yes, lock = yes (protect.h) */
 	struct bw_log log;
 	struct bw_setup st;
 	const struct bw_opts *o;
@@ -401,6 +403,114 @@ static void check_lost(struct daemon *r)
 
 static void remember_methods(struct daemon *r, const struct bw_compiled *cp);
 
+/* ---- tamper protection and the policy lock (protect.h) ---- */
+
+static int handle_tamper(void *ctx, void *data, size_t size)
+{
+	struct daemon *r = ctx;
+
+	protect_log_record(&r->log, data, size);
+	return 0;
+}
+
+/*
+ * Before loading: another engine alive is not replaced (a protected one
+ * refuses us its state), and a lock left by an earlier engine holds: only
+ * the locked policy may start.
+ */
+static int claim_protection(struct daemon *r)
+{
+	int err = protect_claim(&r->prot);
+
+	if (err) {
+		out_err("run: %s", r->prot.why);
+		return -1;
+	}
+	if (r->prot.locked && strcmp(r->prot.locked_hash, r->st.compiled->hash)) {
+		out_err("run: the policy is locked until reboot (lock = yes): the locked policy "
+			"is %s, these rules compile to %s; restore the locked rules or reboot",
+			r->prot.locked_hash, r->st.compiled->hash);
+		return -1;
+	}
+	return 0;
+}
+
+/* Once the policy is live and the log open: protection on, and said. */
+static int arm_protection(struct daemon *r)
+{
+	const struct bw_policy *p = &r->st.policy;
+	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
+	struct json *j;
+	int err = protect_arm(&r->prot, &r->eng, p->protect, p->lock, r->log.fd,
+			      cp ? cp->hash : "");
+
+	if (err) {
+		out_err("run: %s", r->prot.why);
+		if (p->protect || p->lock || r->prot.locked)
+			return -1;
+	}
+	if (protect_events_fd(&r->prot) >= 0) {
+		err = rings_add(&r->rings, protect_events_fd(&r->prot), "tamper",
+				handle_tamper, r);
+		if (err) {
+			out_err("run: cannot read the tamper ring buffer: %s", strerror(-err));
+			return -1;
+		}
+	}
+	if (!r->prot.protect && !r->prot.locked)
+		return 0;
+	j = log_begin(&r->log, "protect", 0);
+	json_kbool(j, "protect", r->prot.protect);
+	json_kbool(j, "lock", r->prot.locked);
+	if (r->prot.locked)
+		json_kstr(j, "locked_hash", r->prot.locked_hash);
+	protect_ids_json(&r->prot, j);
+	log_end(&r->log);
+	return 0;
+}
+
+/* A new policy while locked: only the locked one (the same rules again). */
+static int locked_refuses(struct daemon *r, const struct bw_compiled *cp)
+{
+	char why[160];
+
+	if (!r->prot.locked || !strcmp(r->prot.locked_hash, cp->hash))
+		return 0;
+	snprintf(why, sizeof(why), "the policy is locked until reboot (lock = yes): "
+		 "the new rules compile to %s, the locked policy is %s",
+		 cp->hash, r->prot.locked_hash);
+	out_err("reload refused: %s", why);
+	protect_log_refused(&r->log, "reload", why);
+	return -EPERM;
+}
+
+/* After a reload: a program it attached is the engine's too. */
+static void protect_objects_again(struct daemon *r)
+{
+	int err = protect_register(&r->prot, &r->eng);
+
+	if (err)
+		out_err("protect: naming the engine's new objects failed: %s", strerror(-err));
+}
+
+/* Once a second: the log the kernel guards (rotation), lost records. */
+static void protect_tick(struct daemon *r)
+{
+	uint64_t lost = protect_lost(&r->prot);
+	int err = protect_set_log(&r->prot, r->log.fd);
+	struct json *j;
+
+	if (err)
+		out_err("protect: guarding the new log file failed: %s", strerror(-err));
+	if (!lost)
+		return;
+	j = log_begin(&r->log, "lost", 0);
+	json_kstr(j, "event", "tamper");
+	json_kstr(j, "where", "kernel");
+	json_ku64(j, "count", lost);
+	log_end(&r->log);
+}
+
 /*
  * Hand the compiled policy to the engine together with the rules it
  * names, so that records of an older generation can still name theirs.
@@ -410,9 +520,14 @@ static int apply_setup(struct daemon *r, struct bw_setup *st)
 	struct bw_compiled *cp = st->compiled;
 	int err;
 
+	err = locked_refuses(r, cp);
+	if (err)
+		return err;
 	cp->owned = xmalloc(sizeof(*cp->owned));
 	*cp->owned = st->rules;
 	err = engine_apply(&r->eng, cp);
+	if (!err)
+		protect_objects_again(r);
 	if (err) {
 		st->rules = *cp->owned;
 		free(cp->owned);
@@ -758,6 +873,7 @@ static int start_engine(struct daemon *r)
 static void daemon_tick(struct daemon *r)
 {
 	check_lost(r);
+	protect_tick(r);
 	tracer_summaries(r, false);
 	log_sync_clock(&r->log);
 	log_check_space(&r->log);
@@ -990,7 +1106,7 @@ static int daemon_start(struct daemon *r)
 		out_err("run: the policy has errors; nothing was loaded");
 		return -1;
 	}
-	if (start_engine(r) || open_log(r))
+	if (claim_protection(r) || start_engine(r) || open_log(r))
 		return -1;
 	err = apply_setup(r, &r->st);
 	if (err) {
@@ -1000,6 +1116,8 @@ static int daemon_start(struct daemon *r)
 	if (start_reading(r))
 		return -1;
 	open_control(r);
+	if (arm_protection(r))
+		return -1;
 	loop_signals(LOOP_SIG_STOP | LOOP_SIG_HUP | LOOP_SIG_USR1);
 	if (drop_privileges(r))
 		return -1;
@@ -1036,6 +1154,7 @@ static void daemon_free(struct daemon *r)
 		free(r->tr[i].error);
 		free(r->tr[i].cfg);
 	}
+	protect_close(&r->prot);
 	engine_close(&r->eng);
 	if (r->log.path)
 		log_close(&r->log);
@@ -1243,6 +1362,7 @@ int daemon_run(const struct bw_opts *o)
 	r = xcalloc(1, sizeof(*r));
 	r->o = o;
 	r->rings.epfd = -1;
+	r->prot.pinned_fd = -1;
 	if (!daemon_start(r)) {
 		r->tick_last = time(NULL);
 		ret = loop_run(loop_step, r, 0) ? 1 : 0;
