@@ -10,6 +10,7 @@
 #include "json.h"
 #include "engine.h"
 #include "kernel.h"
+#include "protect.h"
 #include "util.h"
 #include <unistd.h>
 
@@ -32,6 +33,24 @@ static void do_help(FILE *out)
 		"hook that makes the call fail, a kill at syscall entry, or audit only.\n");
 }
 
+/* A lock in force (lock = yes): whether these rules are the locked ones. */
+static void lock_json(struct json *j, const struct bw_setup *st)
+{
+	char note[320];
+	int locked = protect_lock_note(st->compiled ? st->compiled->hash : NULL,
+				       note, sizeof(note));
+
+	json_key(j, "lock");
+	if (!locked) {
+		json_null(j);
+		return;
+	}
+	json_obj_begin(j);
+	json_kbool(j, "locked", locked > 0);
+	json_kstr(j, "note", note);
+	json_obj_end(j);
+}
+
 static void print_json(const struct diag *d, const struct bw_setup *st)
 {
 	struct json j;
@@ -46,6 +65,7 @@ static void print_json(const struct diag *d, const struct bw_setup *st)
 	json_ku64(&j, "errors_not_shown", d->dropped);
 	json_key(&j, "policy");
 	policy_json(&st->policy, &j);
+	lock_json(&j, st);
 	json_key(&j, "rules");
 	json_obj_begin(&j);
 	for (int c = 0; c < BW_NCLASS; c++)
@@ -178,6 +198,14 @@ static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
 	method_memo_free(&mm);
 }
 
+static void print_lock(const struct bw_setup *st)
+{
+	char note[320];
+
+	if (protect_lock_note(st->compiled ? st->compiled->hash : NULL, note, sizeof(note)))
+		printf("lock: %s\n", note);
+}
+
 int do_check(int argc, char **argv, struct bw_opts *o)
 {
 	static const struct option opts[] = {
@@ -226,6 +254,7 @@ int do_check(int argc, char **argv, struct bw_opts *o)
 		       st.rules.nfiles == 1 ? "" : "s", d.errors,
 		       d.errors == 1 ? "" : "s", d.warnings,
 		       d.warnings == 1 ? "" : "s");
+		print_lock(&st);
 	}
 	ret = d.errors ? 1 : 0;
 	diag_free(&d);

@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "json.h"
 #include "kernel.h"
+#include "protect.h"
 
 /* What this kernel supports, as found by really loading when root. */
 struct support {
@@ -51,9 +52,32 @@ static void probe(struct support *s, bool verbose)
 	engine_close(&e);
 }
 
+/* What protect = yes can guard on this kernel, hook by hook. */
+static void print_protection(const struct protect_support *p)
+{
+	unsigned int have = 0;
+
+	for (unsigned int i = 0; i < p->nhooks; i++)
+		have += !!(p->hooks & (1u << i));
+	if (!p->lsm_loads)
+		printf("Protection      unavailable: protect = yes needs LSM programs, which "
+		       "cannot load here (%u of %u hooks in BTF)\n", have, p->nhooks);
+	else
+		printf("Protection      %s (%u of %u hooks)%s\n",
+		       have == p->nhooks ? "complete" : have ? "partial" : "none", have,
+		       p->nhooks, p->lsm_loads < 0 ? ", if LSM programs load (not tried)" : "");
+	printf("  bpf hook      %s\n", p->bpf_args == 3 ? "3 arguments (cmd, attr, size)" :
+	       p->bpf_args == 4 ? "4 arguments (cmd, attr, size, kernel: 6.18 and later)" :
+	       "absent: bpf() is not guarded");
+	for (unsigned int i = 0; i < p->nhooks; i++)
+		printf("  guard %-22s %s\n", protect_hook_name(i),
+		       p->hooks & (1u << i) ? "yes" : "no (hook not in this kernel)");
+}
+
 int do_version(int argc, char **argv, struct bw_opts *o)
 {
 	struct support s;
+	struct protect_support prot;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage: bulwark version [--json]\n\n"
@@ -67,6 +91,8 @@ int do_version(int argc, char **argv, struct bw_opts *o)
 		out_json_errors(true);
 	}
 	probe(&s, o->verbose);
+	protect_probe(&prot);
+	prot.lsm_loads = s.tried_load ? s.lsm_loads : -1;
 	if (o->json) {
 		struct json j;
 
@@ -91,6 +117,8 @@ int do_version(int argc, char **argv, struct bw_opts *o)
 				json_kstr(&j, s.progs[i].hook,
 					  prog_state_name(s.progs[i].state));
 		json_obj_end(&j);
+		json_key(&j, "protection");
+		protect_support_json(&prot, &j);
 		json_obj_end(&j);
 		json_write_line(&j, stdout);
 		json_free(&j);
@@ -109,5 +137,6 @@ int do_version(int argc, char **argv, struct bw_opts *o)
 		if (s.progs[i].role == ROLE_LSM)
 			printf("  hook %-22s %s\n", s.progs[i].hook,
 			       prog_state_name(s.progs[i].state));
+	print_protection(&prot);
 	return 0;
 }
