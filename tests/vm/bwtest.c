@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/bpf.h>
+#include <sys/ptrace.h>
 #include <limits.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -1484,6 +1486,72 @@ static int do_hog(void)
 	}
 }
 
+/* ---- tamper protection: raw bpf() and ptrace, as bpftool and gdb do ---- */
+
+/* An fd to a BPF object by id, kind prog, map or link (bpftool ... id N). */
+static int do_bpf_get_id(const char *kind, const char *id_s)
+{
+	union bpf_attr attr;
+	uint32_t id = (uint32_t)parse_num(id_s, 1, UINT32_MAX);
+	int cmd, fd;
+
+	memset(&attr, 0, sizeof(attr));
+	if (!strcmp(kind, "prog")) {
+		cmd = BPF_PROG_GET_FD_BY_ID;
+		attr.prog_id = id;
+	} else if (!strcmp(kind, "map")) {
+		cmd = BPF_MAP_GET_FD_BY_ID;
+		attr.map_id = id;
+	} else if (!strcmp(kind, "link")) {
+		cmd = BPF_LINK_GET_FD_BY_ID;
+		attr.link_id = id;
+	} else {
+		usage();
+	}
+	fd = (int)syscall(__NR_bpf, cmd, &attr, sizeof(attr));
+	if (fd < 0)
+		return fail("bpf get_fd_by_id");
+	close(fd);
+	return ok();
+}
+
+/* A pinned object by path (bpftool map show pinned PATH). */
+static int do_bpf_obj_get(const char *path)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (uint64_t)(uintptr_t)path;
+	fd = (int)syscall(__NR_bpf, BPF_OBJ_GET, &attr, sizeof(attr));
+	if (fd < 0)
+		return fail("bpf obj_get");
+	close(fd);
+	return ok();
+}
+
+static int do_ptrace_attach(const char *pid_s)
+{
+	pid_t pid = (pid_t)parse_num(pid_s, 1, INT_MAX);
+
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0)
+		return fail("ptrace attach");
+	waitpid(pid, NULL, __WALL);
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return ok();
+}
+
+/* Open a file for writing (O_APPEND, or O_TRUNC with "trunc"). */
+static int do_open_write(const char *path, const char *how)
+{
+	int fd = open(path, O_WRONLY | (strcmp(how, "trunc") ? O_APPEND : O_TRUNC));
+
+	if (fd < 0)
+		return fail("open");
+	close(fd);
+	return ok();
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -1510,6 +1578,14 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "ok") && argc == 2)
 		return ok();
+	if (!strcmp(cmd, "bpf-get-id") && argc == 4)
+		return do_bpf_get_id(argv[2], argv[3]);
+	if (!strcmp(cmd, "bpf-obj-get") && argc == 3)
+		return do_bpf_obj_get(argv[2]);
+	if (!strcmp(cmd, "ptrace-attach") && argc == 3)
+		return do_ptrace_attach(argv[2]);
+	if (!strcmp(cmd, "open-write") && argc == 4)
+		return do_open_write(argv[2], argv[3]);
 	if (!strcmp(cmd, "jsoncheck") && argc == 3)
 		return do_jsoncheck(argv[2]);
 	if (!strcmp(cmd, "textcheck") && argc == 3)

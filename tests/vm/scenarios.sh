@@ -1122,3 +1122,8 @@ hostile_groups
 # beside bulwark's on one workload (libbpf-tools.sh)
 . /bwvm/libbpf-tools.sh
 lbt_group
+
+# ---- tamper protection and the policy lock (protect.sh; issue 14).  Last:
+# the lock stays until reboot, and a protected engine cannot be stopped.
+. /bwvm/protect.sh
+protect_groups
