@@ -240,8 +240,28 @@ static void fold_key(struct fold_set *out, struct profile_bpf *skel, struct name
 }
 
 /*
+ * The stacks of the counts read: the stack map hashes each stack to one
+ * bucket and refuses a new stack whose bucket is taken, so in a long run
+ * (the daemon) old stacks would crowd out new ones.
+ */
+static void forget_stacks(struct profile_bpf *skel, const struct prof_key *keys, size_t n)
+{
+	int sfd = bpf_map__fd(skel->maps.prof_stacks);
+	int lfd = bpf_map__fd(skel->maps.prof_lua);
+
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i].kstack >= 0)
+			bpf_map_delete_elem(sfd, &keys[i].kstack);
+		if (keys[i].ustack >= 0)
+			bpf_map_delete_elem(sfd, &keys[i].ustack);
+		if (keys[i].lua)
+			bpf_map_delete_elem(lfd, &keys[i].lua);
+	}
+}
+
+/*
  * What was counted, folded, largest first; with clear the counts start
- * again (the stacks map keeps its ids: a stack seen again reuses its id).
+ * again, and the stacks they named are forgotten.
  */
 static int prof_collect(const struct tr_inst *t, const struct prof_opts *o,
 			struct fold_set *out, bool clear)
@@ -250,7 +270,8 @@ static int prof_collect(const struct tr_inst *t, const struct prof_opts *o,
 	int fd = bpf_map__fd(skel->maps.prof_counts);
 	struct prof_lua *lua = o->lua ? prof_lua_new() : NULL;
 	struct names nm = { 0 };
-	struct prof_key key, next, *cur = NULL;
+	struct prof_key key, next, *cur = NULL, *seen = NULL;
+	size_t nseen = 0;
 
 	while (!bpf_map_get_next_key(fd, cur, &next)) {
 		uint64_t v;
@@ -260,9 +281,15 @@ static int prof_collect(const struct tr_inst *t, const struct prof_opts *o,
 		if (bpf_map_lookup_elem(fd, &key, &v) || !v)
 			continue;
 		fold_key(out, skel, &nm, lua, &key, v);
-		if (clear)
-			bpf_map_delete_elem(fd, &key);
+		if (!clear)
+			continue;
+		/* the next key is then the first of those left */
+		bpf_map_delete_elem(fd, &key);
+		seen = xreallocarray(seen, nseen + 1, sizeof(*seen));
+		seen[nseen++] = key;
 	}
+	forget_stacks(skel, seen, nseen);
+	free(seen);
 	names_free(&nm);
 	prof_lua_free(lua);
 	fold_finish(out);
