@@ -862,14 +862,14 @@ sc_tracers_list() {
 	local t mech
 	running && { timeout 600 $BW trace --list -j >"$T/trlist.json" 2>"$T/trlist.err"; return 0; }
 	for t in process ipc capable container opensnoop mountsnoop sigsnoop seccomp syscall \
-		tcp tcpconnlat oomkill tcprtt files; do
+		tcp tcpconnlat oomkill tcprtt files profile; do
 		mech=$(grep -o "\"tracer\":\"$t\",\"works\":true,\"mechanism\":\"[^\"]*\"" "$T/trlist.json" |
 			sed 's/.*"mechanism":"//; s/"$//')
 		[ -n "$mech" ] || why "$t does not work: $(grep -o "\"tracer\":\"$t\",[^}]*" "$T/trlist.json" | oneline 300)"
 		case $t:$mech in
 		capable:fexit*|ipc:lsm*|process:tp_btf*|container:tp_btf*|opensnoop:tracepoint*|\
 		mountsnoop:tracepoint*|sigsnoop:tracepoint*|seccomp:raw_tp*|syscall:raw_tp*|\
-		tcp:fexit*|tcpconnlat:fentry*|oomkill:fentry*|tcprtt:fentry*|files:fexit*|*:) ;;
+		tcp:fexit*|tcpconnlat:fentry*|oomkill:fentry*|tcprtt:fentry*|files:fexit*|profile:perf_event*|*:) ;;
 		*) why "$t attached with '$mech', not its best method here" ;;
 		esac
 	done
@@ -961,6 +961,22 @@ sc_tracers_memleak() {
 		grep -q '"mode":"kernel","outstanding_bytes":[1-9][0-9]*,"outstanding_allocs":[1-9]' "$out" &&
 		grep -q '"frames":\[{"addr":"0x[0-9a-f]*","symbol":"[A-Za-z_][A-Za-z0-9_.]*","offset":[0-9]*,"module":"kernel"}' "$out" ||
 		why "memleak: want one summary of outstanding kernel allocations with named frames: $(oneline 400 <"$out")"
+}
+
+# profile: its perf_event program loads and attaches on 6.1 (TCG's CPU
+# has no PMU: the software cpu-clock), and a read(2) loop's kernel frames
+# come out named from kallsyms in one JSON summary
+sc_tracers_profile() {
+	local out
+	trc_start prof profile -K -F 199 -c dd
+	running && timeout 4 dd if=/dev/zero of=/dev/null bs=64k 2>/dev/null
+	trc_stop prof
+	checking || return 0
+	out=$(f prof trace)
+	[ "$(grep -c . "$out")" = 1 ] &&
+		grep -q '"tracer":"profile","method":"perf_event [^"]*","frequency":199,"samples":[1-9]' "$out" &&
+		grep -q '"stack":"dd;[^"]*do_syscall_64;[^"]*read' "$out" ||
+		why "profile: want one summary with dd's read(2) in the kernel, frames named: $(oneline 600 <"$out")"
 }
 
 # oomkill through every method at once, on a real OOM kill: bwtest hog
@@ -1107,6 +1123,7 @@ solo tracers-list
 solo tracers-tcp
 solo tracers-oomkill
 solo tracers-memleak
+solo tracers-profile
 
 # ---- bypass: ways around deny rules taken by uid 65534, each closed
 # (bypass.sh, rules/bypass.rules)
