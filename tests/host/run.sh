@@ -24,6 +24,7 @@ done
 sh "$HOSTDIR/exec.sh" "$BW"	# the rest of the seccomp module's cases
 scenario syscall-tracer		# bulwark trace syscall: sequence, --count, --cgroup
 scenario containers		# the /proc scan and the kernel agree on containers
+scenario control		# control socket, sd_notify, capabilities after attach
 sh "$HOSTDIR/package.sh" "$HOSTDIR/../.." "$(dir package)"	# make deb, lintian, install, purge
 
 # The rest needs root and a kernel that refuses LSM programs: one SKIP
