@@ -86,6 +86,30 @@ static int ml_opt(int c, const char *arg, void *cfgp)
 	return -1;
 }
 
+/* memleak_sample in [tracers]: the daemon keeps every Nth allocation. */
+static int ml_arg_check(const char *arg, struct diag *d, const char *file, int line)
+{
+	unsigned long long v;
+
+	if (parse_u64(arg, UINT32_MAX, &v) || !v) {
+		diag_err(d, file, line, "memleak_sample takes a number from 1 to %u",
+			 UINT32_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static void *ml_config(unsigned int mode, const char *arg)
+{
+	struct memleak_cfg *c = xcalloc(1, sizeof(*c));
+	unsigned long long v;
+
+	(void)mode;
+	if (arg && !parse_u64(arg, UINT32_MAX, &v))
+		c->k.sample_rate = v;
+	return c;
+}
+
 static void ml_rodata(void *skel, const void *cfg)
 {
 	struct memleak_bpf *s = skel;
@@ -561,6 +585,9 @@ const struct tracer_desc memleak_tracer = {
 	.cfg_size = sizeof(struct memleak_cfg),
 	.set_rodata = ml_rodata,
 	.attach = ml_attach,
+	.arg_key = "memleak_sample",
+	.arg_check = ml_arg_check,
+	.config = ml_config,
 	.opts = ml_opts,
 	.shorts = "s:z:Z:T:ao:",
 	.opt = ml_opt,

@@ -142,8 +142,8 @@ else
 	fi
 fi
 
-# ---- in the daemon: [tracers] memleak = on, the kernel's ----
-if daemon_start memleak; then
+# ---- in the daemon: [tracers] memleak = on, the kernel's, every 2nd ----
+if daemon_start memleak "memleak_sample = 2"; then
 	# one interval (10 s: TR_DAEMON_INTERVAL_MIN) and the stop: two records
 	sleep 12
 	kill -INT $eng; wait $eng; rc=$?
@@ -153,7 +153,7 @@ if daemon_start memleak; then
 		.state == "attached" and (.mechanism | startswith("tp_btf ")))] | length == 1' \
 		"$log" >/dev/null &&
 	   jq -e -s '[.[] | select(.type == "memleak")] | length == 2 and
-		all(.[]; .mode == "kernel" and .outstanding_allocs > 0 and
+		all(.[]; .mode == "kernel" and .sample_rate == 2 and .outstanding_allocs > 0 and
 		    (.stacks | length == 10) and (.stacks[0].frames[0].symbol | type == "string"))' \
 		"$log" >/dev/null; then
 		pass memleak-daemon
@@ -164,4 +164,15 @@ if daemon_start memleak; then
 else
 	fail memleak-daemon "engine not ready: $(cat "$TR_T/run.err")"
 	kill $eng 2>/dev/null; wait $eng
+fi
+
+# memleak_sample: a number from 1 up, checked with the policy
+: >"$TR_T/none.rules"
+printf '[engine]\nrules = %s\n\n[tracers]\nmemleak = on\nmemleak_sample = 0\n' \
+	"$TR_T/none.rules" >"$TR_T/bad.conf"
+out=$("$BW" check --config "$TR_T/bad.conf" 2>&1); rc=$?
+if [ $rc != 0 ] && echo "$out" | grep -q "bad.conf:6: .*memleak_sample takes a number from 1"; then
+	pass memleak-sample-setting
+else
+	fail memleak-sample-setting "exit $rc: $out"
 fi

@@ -66,13 +66,14 @@ tcp_serve() {
 	PORT=$(cat "$TR_T/port" 2>/dev/null)
 }
 
-# daemon_start TRACER: the engine, audit-only and without rules, with
-# [tracers] TRACER = on, its log in $TR_T/audit.log and its stderr in
-# $TR_T/run.err; its pid in eng; true once it is ready
+# daemon_start TRACER [LINE]: the engine, audit-only and without rules, with
+# [tracers] TRACER = on (and LINE, a setting of its own), its log in
+# $TR_T/audit.log and its stderr in $TR_T/run.err; its pid in eng; true
+# once it is ready
 daemon_start() {
 	: >"$TR_T/none.rules"
-	printf '[engine]\nrules = %s\nlog = %s\non_lsm_missing = audit\n\n[tracers]\n%s = on\n' \
-		"$TR_T/none.rules" "$TR_T/audit.log" "$1" >"$TR_T/$1.conf"
+	printf '[engine]\nrules = %s\nlog = %s\non_lsm_missing = audit\n\n[tracers]\n%s = on\n%s\n' \
+		"$TR_T/none.rules" "$TR_T/audit.log" "$1" "${2:-}" >"$TR_T/$1.conf"
 	"$BW" run --config "$TR_T/$1.conf" --ready-file "$TR_T/ready" 2>"$TR_T/run.err" &
 	eng=$!
 	i=0
