@@ -428,6 +428,8 @@ int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
 		return 0;
 	s->lazy_file = BPF_CORE_READ(bprm, file);
 	s->ev.exec.op = BW_EXEC_EXEC;
+	/* the new image's stack is not current's yet: the caller's argv */
+	argv_begin(&s->ev.exec.argv, ARGV_FROM_CALL);
 	return decide(s, slot, BW_CLASS_EXEC, DEC_LSM);
 }
 
@@ -447,6 +449,7 @@ static __always_inline int exec_map_decide(struct file *file, __u32 op)
 		return 0;
 	s->lazy_file = file;
 	s->ev.exec.op = op;
+	argv_begin(&s->ev.exec.argv, TR_ARGV_NONE);
 	return decide(s, slot, BW_CLASS_EXEC, DEC_LSM | DEC_GUARD);
 }
 
@@ -599,6 +602,7 @@ int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
 		return 0;
 	s->lazy_file = f;
 	s->ev.exec.op = BW_EXEC_EXEC;
+	argv_begin(&s->ev.exec.argv, ARGV_FROM_MM);
 	decide(s, slot, BW_CLASS_EXEC, 0);
 	return 0;
 }

@@ -396,6 +396,7 @@ struct bw_ev_signal {
 struct bw_ev_exec {
 	char path[BW_PATH_LEN];
 	__u32 op;		/* enum bw_exec_op */
+	struct tr_argv argv;	/* op exec: the command line; sent up to its size */
 };
 
 struct bw_ev_syscall {
@@ -469,6 +470,8 @@ struct bw_proc {
 #define BW_EVENT_SIZE(m) \
 	(__builtin_offsetof(struct bw_event, m) + sizeof(((struct bw_event *)0)->m))
 #define BW_EVENT_MIN	BW_EVENT_SIZE(cap)
+/* An exec record without its command line's bytes. */
+#define BW_EVENT_EXEC_SIZE __builtin_offsetof(struct bw_event, exec.argv.args)
 
 /* Index of the loss counters (per-CPU array). */
 #define BW_LOST_SLOTS BW_NCLASS

@@ -17,6 +17,7 @@
 
 #include "maps.bpf.h"
 #include "path.bpf.h"
+#include "argv.bpf.h"
 
 /* ---- subject ---- */
 
@@ -161,6 +162,8 @@ static __always_inline int fill_record_subject(struct scratch *s)
 	subj_exe(s);
 	if (s->ev.cls == BW_CLASS_EXEC) {
 		n = exec_path(s);
+		barrier_var(n);
+		n = argv_read(&s->ev.exec.argv);
 		barrier_var(n);
 	}
 	return 0;
@@ -444,18 +447,21 @@ static __noinline int fill_ancestry(struct scratch *s)
 }
 
 /* A record ends with its class's part of the union: smaller records, more
- * of them in the ring. */
-static __always_inline __u64 event_size(__u32 cls)
+ * of them in the ring.  An exec record ends with its command line's last
+ * byte. */
+static __always_inline __u64 event_size(const struct bw_event *e)
 {
-	switch (cls) {
+	switch (e->cls) {
 	case BW_CLASS_CAPABLE:
 		return BW_EVENT_SIZE(cap);
 	case BW_CLASS_IPC:
 		return BW_EVENT_SIZE(ipc);
+	case BW_CLASS_MOUNT:
+		return BW_EVENT_SIZE(mnt);
 	case BW_CLASS_SIGNAL:
 		return BW_EVENT_SIZE(sig);
 	case BW_CLASS_EXEC:
-		return BW_EVENT_SIZE(exec);
+		return BW_EVENT_EXEC_SIZE + argv_used(&e->exec.argv);
 	case BW_CLASS_SYSCALL:
 		return BW_EVENT_SIZE(sc);
 	default:
@@ -468,7 +474,7 @@ static __always_inline void emit(struct scratch *s)
 	__u32 cls = s->ev.cls;
 	__u64 *lost;
 
-	if (bpf_ringbuf_output(&events, &s->ev, event_size(cls), 0) == 0)
+	if (bpf_ringbuf_output(&events, &s->ev, event_size(&s->ev), 0) == 0)
 		return;
 	lost = bpf_map_lookup_elem(&lost_map, &cls);
 	if (lost)

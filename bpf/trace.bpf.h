@@ -139,6 +139,18 @@ static __always_inline void *tr_reserve(__u64 size)
 	return e;
 }
 
+/* A record built elsewhere (a per-CPU buffer), size bytes of it. */
+static __always_inline void tr_output(void *data, __u64 size)
+{
+	if (bpf_ringbuf_output(&tr_events, data, size, 0)) {
+		__u32 zero = 0;
+		__u64 *l = bpf_map_lookup_elem(&tr_lost, &zero);
+
+		if (l)
+			(*l)++;
+	}
+}
+
 static __always_inline void tr_ident_fill(struct tr_ident *h, __u32 kind)
 {
 	tr_ident_fill_task(h, (struct task_struct *)bpf_get_current_task(), kind);

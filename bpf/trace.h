@@ -48,19 +48,51 @@ struct tr_filter {
 	char container[TR_CONTAINER_LEN];	/* short id or name, NUL-padded */
 };
 
-/* ---- process: sched_process_exec / _fork / _exit ---- */
-enum { TR_PROC_EXEC = 1, TR_PROC_EXIT, TR_PROC_FORK };
+/*
+ * The command line of an exec, bounded as execsnoop bounds it: the first
+ * argc arguments, each NUL-terminated, in the first size bytes of args.
+ * Sent only that long: a record carrying one ends at args + size.
+ */
+#define TR_ARGV_MAX	20	/* arguments kept */
+#define TR_ARGV_SIZE	1024	/* bytes kept, the NULs included */
 
+enum {
+	TR_ARGV_NONE = 0,	/* no command line: not an exec */
+	TR_ARGV_READ,		/* read (truncated says whether all of it) */
+	TR_ARGV_UNREADABLE,	/* an exec whose arguments could not be read */
+};
+
+struct tr_argv {
+	__u16 argc;
+	__u16 size;
+	__u8 state;		/* TR_ARGV_* */
+	__u8 truncated;		/* more arguments, or longer ones, than kept */
+	__u8 pad[2];
+	char args[TR_ARGV_SIZE];
+};
+
+/* ---- process: sched_process_exec / _fork / _exit ---- */
+/* EXEC_FAILED: an execve/execveat that failed (-x) */
+enum { TR_PROC_EXEC = 1, TR_PROC_EXIT, TR_PROC_FORK, TR_PROC_EXEC_FAILED };
+
+/*
+ * Fork and exit records end before argv; exec records at argv.args +
+ * argv.size (TR_PROC_SIZE).
+ */
 struct tr_process {
 	struct tr_ident h;
 	__u64 parent_start;	/* the parent's exec id */
 	__u32 parent_exec_seq;
-	__s32 exit_code;	/* exit: status as wait(2) reports it */
+	__s32 exit_code;	/* exit: status as wait(2) reports it;
+				 * exec_failed: the call's -errno */
 	__u64 duration_ns;	/* exit: since the process started */
 	__u32 old_pid;		/* exec: the thread that called execve */
 	__u32 nthreads;		/* exit: live threads before this exit */
-	char filename[TR_PATH_LEN];	/* exec */
+	char filename[TR_PATH_LEN];	/* exec, exec_failed */
+	struct tr_argv argv;	/* exec, exec_failed */
 };
+#define TR_PROC_SIZE_SHORT	__builtin_offsetof(struct tr_process, argv)
+#define TR_PROC_SIZE_ARGV0	__builtin_offsetof(struct tr_process, argv.args)
 
 /* ---- ipc: lsm/ipc_permission, or the IPC system calls ---- */
 enum { TR_IPC_SHM = 1, TR_IPC_MSG, TR_IPC_SEM };

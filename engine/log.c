@@ -12,6 +12,7 @@
 #include <sys/statvfs.h>
 #include <syslog.h>
 
+#include "argv.h"
 #include "log.h"
 #include "names.h"
 #include "syscalls.h"
@@ -810,6 +811,8 @@ static void event_json(struct json *j, const struct bw_event *e)
 		json_strn(j, e->exec.path, sizeof(e->exec.path));
 		json_kstr(j, "op", exec_op_name(e->exec.op));
 		path_flags_json(j, "path", e->pflags[BW_PS_PATH]);
+		if (e->exec.op == BW_EXEC_EXEC)
+			argv_json(j, &e->exec.argv);
 		break;
 	case BW_CLASS_SYSCALL:
 		json_kstr(j, "name", syscall_name(e->sc.id, buf, sizeof(buf)));

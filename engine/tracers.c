@@ -463,14 +463,15 @@ static int tr_shared_opt(const struct tracer_desc *d, int ch, struct tr_args *a,
 			return 3;
 		}
 		a->interval = v;
+	} else if (ch == d->mode_opt && ch) {
+		/* before -x: process -x is execsnoop's, failed execs too */
+		a->alt = true;
 	} else if (ch == 'x') {
 		if (!d->has_result) {
 			out_err("%s: -x does not apply: its records have no result", d->name);
 			return 3;
 		}
 		f->failed_only = 1;
-	} else if (ch == d->mode_opt && ch) {
-		a->alt = true;
 	} else if (ch == d->val_opt && ch) {
 		if (d->val_parse(optarg, a->cfg))
 			return 3;

@@ -56,3 +56,101 @@ if tracer_start process -c bwsleep; then
 else
 	fail process-signal "$TR_WHY"
 fi
+
+# The command line of an exec, exactly (spaces, a quote, a newline, a byte
+# that is not UTF-8: escaped as \u00ff), cut at 20 arguments and at 1024
+# bytes (the NULs counted) with argv_truncated, and a line that fills the
+# 1024 bytes exactly is not cut.  bwargv is a copy of true.
+say() { printf '%s\n' "$1"; }	# dash's echo would expand the \n in records
+A=$TR_T/bwargv
+cp /usr/bin/true "$A"
+len=$((${#A} + 1))		# argv[0] and its NUL
+fill=$((1024 - len - 1))	# one argument that ends at byte 1024
+long_ok=$(head -c $fill /dev/zero | tr '\0' f)
+long_cut=$(head -c $((fill + 1)) /dev/zero | tr '\0' g)
+if tracer_start process -c bwargv; then
+	"$A" "a b" 'q"uote' "$(printf 'nl\nx')" "$(printf '\377')" ''
+	# shellcheck disable=SC2046
+	"$A" $(seq 1 30)
+	"$A" $(seq 1 19)
+	"$A" "$long_ok"
+	"$A" "$long_cut" next
+	tracer_stop || fail process-argv-stop "$TR_WHY"
+	r=$(recs '.state == "exec"')
+	why=
+	[ "$(say "$r" | grep -c .)" = 5 ] || why="want 5 exec records, got: $r"
+	first=$(say "$r" | sed -n 1p)
+	[ -n "$why" ] || say "$first" | jq -e --arg a "$A" \
+		'.argv == [$a, "a b", "q\"uote", "nl\nx", "\u00ff", ""] and (has("argv_truncated") | not)' \
+		>/dev/null || why="argv of the first exec: $first"
+	# the byte 0xff as the log writer escapes it, the newline as \n (jq
+	# would write them again its own way: the tracer's output itself)
+	[ -n "$why" ] || grep -qF '"nl\nx","\u00ff",""]' "$TR_OUT" || why="escaping: $(head -n 1 "$TR_OUT")"
+	[ -n "$why" ] || say "$r" | sed -n 2p | jq -e --arg a "$A" \
+		'.argv == [$a] + ([range(1; 20)] | map(tostring)) and .argv_truncated == true' \
+		>/dev/null || why="30 arguments: $(say "$r" | sed -n 2p)"
+	[ -n "$why" ] || say "$r" | sed -n 3p | jq -e --arg a "$A" \
+		'.argv == [$a] + ([range(1; 20)] | map(tostring)) and (has("argv_truncated") | not)' \
+		>/dev/null || why="20 arguments: $(say "$r" | sed -n 3p)"
+	[ -n "$why" ] || say "$r" | sed -n 4p | jq -e --arg a "$A" --arg l "$long_ok" \
+		'.argv == [$a, $l] and (has("argv_truncated") | not)' \
+		>/dev/null || why="1024 bytes exactly: $(say "$r" | sed -n 4p | head -c 300)"
+	[ -n "$why" ] || say "$r" | sed -n 5p | jq -e --arg a "$A" --arg l "$long_ok" \
+		'.argv == [$a, ($l | gsub("f"; "g"))] and .argv_truncated == true' \
+		>/dev/null || why="1025 bytes: $(say "$r" | sed -n 5p | head -c 300)"
+	if [ -z "$why" ]; then pass process-argv; else fail process-argv "$why"; fi
+else
+	fail process-argv "$TR_WHY"
+fi
+
+# -x: failed execs too, with the errno and what the caller passed; -q in
+# the table quotes each argument
+: >"$TR_T/noexec"
+chmod 644 "$TR_T/noexec"
+if tracer_start process -x -c bwproc; then
+	"$TR_T/bwproc" -c 'exec /nonexistent/bwnone x "y z"' 2>/dev/null
+	"$TR_T/bwproc" -c '"$1" arg' bwproc "$TR_T/noexec" 2>/dev/null
+	tracer_stop || fail process-failed-stop "$TR_WHY"
+	why=
+	[ "$(nrecs '.state == "exec_failed" and .filename == "/nonexistent/bwnone" and
+		.ret == -2 and .errno == "ENOENT" and .argv == ["/nonexistent/bwnone", "x", "y z"]')" = 1 ] ||
+		why="no ENOENT record: $(recs '.state == "exec_failed"')"
+	[ -n "$why" ] || [ "$(nrecs ".state == \"exec_failed\" and .filename == \"$TR_T/noexec\" and
+		.ret == -13 and .errno == \"EACCES\" and .argv == [\"$TR_T/noexec\", \"arg\"]")" = 1 ] ||
+		why="no EACCES record: $(recs '.state == "exec_failed"')"
+	# without -x, none
+	[ -n "$why" ] || [ "$(nrecs '.state == "exec"')" = 2 ] || why="want the 2 execs of bwproc too"
+	if [ -z "$why" ]; then pass process-failed; else fail process-failed "$why"; fi
+else
+	case $TR_WHY in
+	*"sys_enter_execve"*"failed"*) skip process-failed "no execve tracepoints: $TR_WHY" ;;
+	*) fail process-failed "$TR_WHY" ;;
+	esac
+fi
+if tracer_start process -c bwproc; then
+	"$TR_T/bwproc" -c 'exec /nonexistent/bwnone' 2>/dev/null
+	tracer_stop || fail process-failed-off-stop "$TR_WHY"
+	if [ "$(nrecs '.state == "exec_failed"')" = 0 ] && [ "$(nrecs '.state == "exec"')" = 1 ]; then
+		pass process-failed-off
+	else
+		fail process-failed-off "without -x: $(head -c 600 "$TR_OUT")"
+	fi
+else
+	fail process-failed-off "$TR_WHY"
+fi
+
+# the table: -q quotes, escapes the newline; -x shows the failure
+"$BW" trace process -x -q -c bwproc >"$TR_T/table" 2>"$TR_ERR" &
+TR_PID=$!
+i=0
+while ! grep -q "bulwark: tracing" "$TR_ERR" && kill -0 $TR_PID 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+"$TR_T/bwproc" -c 'exec /nonexistent/bwnone "a b"' bw "$(printf 'l1\nl2')" 2>/dev/null
+tracer_stop || fail process-table-stop "$TR_WHY"
+if grep -qF "exec  $TR_T/bwproc  \"$TR_T/bwproc\" \"-c\" \"exec /nonexistent/bwnone \\\"a b\\\"\" \"bw\" \"l1\\nl2\"" "$TR_T/table" &&
+   grep -qF 'fail  ENOENT /nonexistent/bwnone  "/nonexistent/bwnone" "a b"' "$TR_T/table"; then
+	pass process-table-args
+else
+	fail process-table-args "$(cat "$TR_T/table")"
+fi

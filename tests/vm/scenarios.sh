@@ -576,10 +576,12 @@ sc_signal_audit() {
 
 # ---- exec: /opt/bw/no and /opt/bw/ok are copies of bwtest
 sc_exec_deny() {
-	op x /bin/bwtest exec /opt/bw/no ok
+	# the denied program's command line, read in bprm_check_security
+	# from the caller's argv (the extra argument is never run)
+	op x /bin/bwtest exec /opt/bw/no ok "two words"
 	want x EPERM
 	rec x '"event":"exec"' '"decision":"deny"' '"rule":"deny-exec"' \
-		'"path":"/opt/bw/no"'
+		'"path":"/opt/bw/no"' '"argv":["/opt/bw/no","ok","two words"]'
 }
 sc_exec_unnamed() {
 	op x /bin/bwother exec /opt/bw/no ok
@@ -596,7 +598,7 @@ sc_exec_audit() {
 	op x /bin/bwtest exec /opt/bw/no ok
 	want x OK
 	rec x '"event":"exec"' '"decision":"would-deny"' '"rule":"deny-exec"' \
-		'"path":"/opt/bw/no"'
+		'"path":"/opt/bw/no"' '"argv":["/opt/bw/no","ok"]'
 }
 
 # ---- 4,096 capable rules (gen-many.sh): only the last one matches
@@ -877,6 +879,22 @@ sc_tracers_list() {
 
 # trcn_key ID: the records of bulwark trace ID, without their time and
 # latency (which differ from one method to the next), sorted
+# process on the stock kernel: an exec's command line, and with -x an exec
+# that failed, with its errno and what the caller passed
+sc_tracers_process() {
+	local p
+	trc_start proc process -x -c bwtest
+	op e /bin/bwtest exec /bin/bwtest exec /nonexistent/bwx "a b"
+	trc_stop proc || return 0
+	checking || return 0
+	p=$(op_pid e)
+	[ -n "$p" ] || { why "bwtest printed no pid: $(oneline 200 <"$(f e out)")"; return 0; }
+	trc_rec proc "$p" '"state":"exec"' \
+		'"argv":["/bin/bwtest","exec","/nonexistent/bwx","a b"]}'
+	trc_rec proc "$p" '"state":"exec_failed"' '"filename":"/nonexistent/bwx"' \
+		'"ret":-2,"errno":"ENOENT","argv":["/nonexistent/bwx","a b"]}'
+}
+
 trcn_key() {
 	sed 's/"time":"[^"]*",//; s/,"latency_us":[0-9]*//' "$(f "$1" trace)" | sort
 }
@@ -1120,6 +1138,7 @@ group many enforce $RULES/many.rules \
 
 group tracers-lsm enforce $RULES/tracers.rules tracers-capable tracers-ipc
 solo tracers-list
+solo tracers-process
 solo tracers-tcp
 solo tracers-oomkill
 solo tracers-memleak
