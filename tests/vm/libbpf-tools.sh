@@ -27,13 +27,14 @@
 # lbt_norm_*), so both are compared on the same terms.  The raw output of
 # every tracer goes to the console (lbt-deb-NAME: and lbt-bw-NAME: lines).
 
-LBT_TOOLS="opensnoop mountsnoop sigsnoop sigsnoop-k capable tcpconnect tcpconnlat oomkill"
+LBT_TOOLS="opensnoop mountsnoop sigsnoop sigsnoop-k capable tcpconnect tcpconnlat oomkill tcprtt filetop"
 LBT=$T/lbt
 LBT_STDBUF=$(cat /bwvm/libbpf-tools.stdbuf 2>/dev/null)
 LBT_STOP_TIMEOUT=30	# seconds for a tracer to exit after SIGINT
 LBT_NOPID=99999		# kill() target that does not exist (pid_max is 32768)
 LBT_PORT=47201		# bwlt-tcp listens on 127.0.0.1 here, on ::1 at + 10;
 			# nothing listens at + 1 (its connects are refused)
+LBT_RTT_ROUNDS=20	# exchanges on the IPv4 connection: tcprtt's samples
 LBT_OOM_CG=/sys/fs/cgroup/bwlt-oom
 LBT_OOM_MAX=$((16 * 1024 * 1024))	# memory.max of that cgroup
 
@@ -47,12 +48,15 @@ lbt_args() {
 	*.sigsnoop-k) printf '%s\n' -k ;;
 	deb.tcpconnect) printf '%s\n' -s ;;	# the source port too
 	deb.tcpconnlat) printf '%s\n' -L ;;	# the local port too
+	deb.filetop) printf '%s\n' -C -r 100 ;;	# no clearing, more rows
+	bw.filetop) printf '%s\n' -r 100 ;;
 	esac
 }
 
 lbt_bw_tracer() {	# TOOL: bulwark's tracer of that name
 	case $1 in
 	tcpconnect) echo tcp ;;
+	filetop) echo files ;;
 	*) echo "${1%-k}" ;;
 	esac
 }
@@ -90,11 +94,12 @@ lbt_pid() { cat "$LBT/$1.$2.pid" 2>/dev/null; }
 lbt_why() { cat "$LBT/$1.$2.why" 2>/dev/null; }
 lbt_setwhy() { [ -s "$LBT/$1.$2.why" ] || echo "$3" >"$LBT/$1.$2.why"; }
 
-# Attached: Debian's tools print their column header (oomkill a line
-# saying so) once attached, bulwark says so on stderr.
+# Attached: Debian's tools print their column header (oomkill and
+# tcprtt a line saying so; filetop its header after its first second)
+# once attached, bulwark says so on stderr.
 lbt_ready() {
 	if [ "$1" = deb ]; then
-		grep -Eq '^(PID|COMM|TIME) |^Tracing OOM kills' "$LBT/$1.$2.out"
+		grep -Eq '^(PID|COMM|TIME|TID) |^Tracing (OOM kills|TCP RTT)' "$LBT/$1.$2.out"
 	else
 		grep -qF 'bulwark: tracing (Ctrl-C to stop)' "$LBT/$1.$2.err"
 	fi
@@ -179,6 +184,8 @@ lbt_workload() {
 	lbt_bb touch touch /tmp/bwlt/created
 	# capability: chown to another user as root needs CAP_CHOWN
 	lbt_bb chown chown 1000:1000 /tmp/bwlt/created
+	# files: 8 reads of 1 KiB each from a file of 16 KiB (no read at EOF)
+	lbt_bb dd dd if=/etc/bwlt/bwlt-data of=/dev/null bs=1024 count=8
 	# mount: tmpfs, umount, bind, umount, and two that fail
 	op mount /bin/bwlt-mount mount-tmpfs /mnt/lbt
 	op umount /bin/bwlt-mount umount /mnt/lbt
@@ -195,7 +202,7 @@ lbt_workload() {
 	op raw-alice /bin/bwlt-cap as-uid 1000 1000 /bin/bwlt-cap raw-socket
 	# tcp: a child connects to its parent's listener (and to the port
 	# above, refused), the parent accepts; IPv4, then IPv6
-	op tcp /bin/bwlt-tcp tcp 127.0.0.1 $LBT_PORT
+	op tcp /bin/bwlt-tcp tcp 127.0.0.1 $LBT_PORT $LBT_RTT_ROUNDS
 	op tcp6 /bin/bwlt-tcp tcp ::1 $((LBT_PORT + 10))
 	# a real OOM kill: bwlt-oom touches memory in its memory cgroup
 	op oom "$T/in_cgroup" $LBT_OOM_CG /bin/bwlt-oom hog
@@ -217,6 +224,7 @@ lbt_workload_results() {
 	want_rc cat 1		# the missing file
 	want_rc touch 0
 	want_rc chown 0
+	want_rc dd 0
 	want mount OK
 	want umount OK
 	want bind OK
@@ -229,6 +237,8 @@ lbt_workload_results() {
 	want raw-alice EPERM
 	want tcp OK
 	want tcp6 OK
+	[ "$(lbt_tcp tcp rounds)" = $LBT_RTT_ROUNDS ] ||
+		why "'$(op_cmd tcp)': not $LBT_RTT_ROUNDS exchanges: $(oneline 160 <"$(f tcp out)")"
 	for id in tcp tcp6; do
 		[ "$(lbt_tcp $id refused)" = ECONNREFUSED ] ||
 			why "'$(op_cmd $id)': the connect to the port above was not refused: $(oneline 160 <"$(f $id out)")"
@@ -437,6 +447,62 @@ lbt_norm_bw_oomkill() {
 	}' "$1"
 }
 
+# tcprtt: the log2 histogram of the smoothed RTT, one at the end (SIGINT)
+# on each side, as lines " bucket=LOW-HIGH count=N " and " total=N ".
+# Both system-wide: Debian's 0.26 does not load with a port or address
+# filter on 6.1 (its program reads inet_sock fields through the struct
+# sock pointer fentry gives, which the verifier refuses), and the VM has
+# no TCP traffic but the workload's.  Both take one sample per
+# tcp_rcv_established() (fentry, on both sides here) with the socket's
+# srtt: the same calls, the same values, the same histogram.
+# Debian's rows: LOW -> HIGH : COUNT |stars|
+lbt_norm_deb_tcprtt() {
+	awk '$2 == "->" && $4 == ":" && $1 ~ /^[0-9]+$/ {
+		if ($5 > 0) printf " bucket=%s-%s count=%s \n", $1, $3, $5
+		total += $5
+	}
+	END { printf " total=%d \n", total }' "$1"
+}
+lbt_norm_bw_tcprtt() {
+	awk '{
+		s = $0
+		while (match(s, /"low":[0-9]+,"high":[0-9]+,"count":[0-9]+/)) {
+			b = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
+			gsub(/"low":|"high":|"count":/, "", b); split(b, v, ",")
+			printf " bucket=%s-%s count=%s \n", v[1], v[2], v[3]
+			total += v[3]
+		}
+	}
+	END { printf " total=%d \n", total }' "$1"
+}
+
+# filetop: the busiest files each second.  Debian's -C: TID COMM READS
+# WRITES R_Kb W_Kb T FILE (the file's name only), its counts taken at
+# vfs_read()'s entry (the size asked for, failed calls too); ours at its
+# exit (what the call returned, successful calls only) with the whole
+# path.  They agree on a reader whose every read gets all it asked for:
+# bwlt-open (dd) on bwlt-data, 1 KiB at a time (whole KiB each second).
+# Summed over the seconds, for that file only.
+lbt_norm_deb_filetop() {
+	awk '$1 ~ /^[0-9]+$/ && $2 ~ /^bwlt-/ && $8 == "bwlt-data" {
+		k = $1 " comm=" $2; r[k] += $3; kb[k] += $5
+	}
+	END { for (k in r) printf " pid=%s file=bwlt-data reads=%d rkb=%d \n", k, r[k], kb[k] }' "$1"
+}
+lbt_norm_bw_filetop() {
+	awk "$LBT_AWK_LIB"'{
+		s = $0
+		while (match(s, /\{"pid":[^}]*\}/)) {
+			e = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
+			n = split(jget(e, "path"), parts, "/")
+			if (jget(e, "comm") !~ /^bwlt-/ || parts[n] != "bwlt-data") continue
+			k = jget(e, "pid") " comm=" jget(e, "comm")
+			r[k] += jget(e, "reads"); b[k] += jget(e, "rbytes")
+		}
+	}
+	END { for (k in r) printf " pid=%s file=bwlt-data reads=%d rkb=%d \n", k, r[k], b[k] / 1024 }' "$1"
+}
+
 # ---------------------------------------------------------------- checks
 
 # lbt_has FILE FIELD...: a line of FILE has every " FIELD "
@@ -567,6 +633,22 @@ lbt_expect_oomkill() {
 		"pid=$p" comm=bwlt-oom "victim_pid=$p" victim_comm=bwlt-oom
 }
 
+lbt_expect_filetop() {
+	lbt_expect filetop "bwlt-open (dd) reading bwlt-data 8 times, 1 KiB each" \
+		"pid=$(op_pid dd)" comm=bwlt-open file=bwlt-data reads=8 rkb=8
+}
+
+# at least one sample per exchange (each of the LBT_RTT_ROUNDS reads of
+# the accepted socket is a segment tcp_rcv_established() takes)
+lbt_expect_tcprtt() {
+	local side total
+	for side in $LBT_SIDES; do
+		total=$(sed -n 's/^ total=\([0-9]*\) $/\1/p' "$LBT/$side.tcprtt.norm")
+		[ "${total:-0}" -ge $LBT_RTT_ROUNDS ] ||
+			why "$(lbt_side_name "$side" tcprtt) counted ${total:-no} RTT samples, want at least $LBT_RTT_ROUNDS"
+	done
+}
+
 # Fields only bulwark prints, checked on its records of bwlt-* processes:
 # the signal's name and the target's comm (sigsnoop), the capability's
 # name (capable).
@@ -641,7 +723,8 @@ lbt_extra_oomkill() {
 }
 
 # Console: each tracer's header and bwlt-* lines (the raw output compared)
-# and its stderr; what else it traced is only counted.
+# and its stderr; what else it traced is only counted (tcprtt's
+# histograms whole).
 lbt_dump() {
 	local side t f n
 	for t in $LBT_TOOLS; do
@@ -649,9 +732,16 @@ lbt_dump() {
 			f=$LBT/$side.$t.out
 			n=$(grep -vc 'bwlt-' "$f" 2>/dev/null)
 			{
-				if [ "$side" = deb ]; then head -n 1 "$f"; fi
-				grep 'bwlt-' "$f"
-				echo "($n lines of other processes)"
+				if [ "$t" = tcprtt ]; then
+					cat "$f"	# a histogram
+				elif [ "$t" = filetop ]; then
+					grep -m 1 '^TID' "$f"
+					grep 'bwlt-' "$f"
+				else
+					if [ "$side" = deb ]; then head -n 1 "$f"; fi
+					grep 'bwlt-' "$f"
+					echo "($n lines of other processes)"
+				fi
 				sed 's/^/stderr: /' "$LBT/$side.$t.err"
 			} 2>/dev/null | sed -n "1,200s/^/lbt-$side-$t: /p"
 			sed "s/^/lbt-norm-$side-$t:/" "$LBT/$side.$t.norm" 2>/dev/null
@@ -698,6 +788,7 @@ lbt_group() {
 	mkdir -p "$LBT" /etc/bwlt /tmp/bwlt/src /mnt/lbt
 	echo known >/etc/bwlt/known
 	rm -f /etc/bwlt/missing /tmp/bwlt/created
+	dd if=/dev/zero of=/etc/bwlt/bwlt-data bs=1024 count=16 2>/dev/null
 	rmdir /mnt/lbt-missing 2>/dev/null
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 	mkdir -p $LBT_OOM_CG && echo $LBT_OOM_MAX >$LBT_OOM_CG/memory.max

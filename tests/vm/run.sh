@@ -139,7 +139,7 @@ say "kernel: $kernel_desc"
 # ---- Debian's libbpf-tools (the libbpf-tools group runs them beside ours)
 
 lbt_pkg=libbpf-tools
-lbt_tools="opensnoop mountsnoop sigsnoop capable execsnoop tcpconnect tcpconnlat oomkill"
+lbt_tools="opensnoop mountsnoop sigsnoop capable execsnoop tcpconnect tcpconnlat oomkill tcprtt filetop"
 # Debian's tools block-buffer stdout into a file; the VM preloads
 # coreutils' libstdbuf (what stdbuf -oL does) to see their header at once.
 lbt_stdbuf=/usr/libexec/coreutils/libstdbuf.so
