@@ -42,6 +42,7 @@ struct tally {
 struct proc_link {
 	char *exec_id, *parent, *comm, *filename;
 	char *prev;		/* exec: the image it replaced */
+	char *cmdline;		/* exec: its argv as argv_join() shows it */
 	long long pid;
 };
 
@@ -264,7 +265,79 @@ static bool matches(const struct log_filter *f, struct json_object *o)
 	       (str_is(o, "subject.exec_id", f->exec_id) || str_is(o, "exec_id", f->exec_id));
 }
 
-/* The event's fields, key=value, raw (escaped when shown), into detail. */
+/*
+ * An exec's argv array as a command line, ready to print: each argument
+ * escaped (log_escape), one that is empty or holds a blank or a quote in
+ * double quotes (a quote in it as \"), separated by spaces, " ..." after
+ * them when argv_truncated.  NULL when a is not an array.  Allocated.
+ */
+static char *argv_join(struct json_object *a, bool truncated)
+{
+	size_t n, len = 0;
+	char *out;
+
+	if (!a || !json_object_is_type(a, json_type_array))
+		return NULL;
+	n = json_object_array_length(a);
+	out = xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		const char *arg = json_object_get_string(json_object_array_get_idx(a, i));
+		bool q = !arg || !*arg || strpbrk(arg, " \t\"");
+		char *esc = log_escape_dup(arg ? arg : ""), *next;
+		size_t k = 0;
+
+		next = xmalloc(len + 2 * strlen(esc) + 4);
+		memcpy(next, out, len);
+		if (i)
+			next[len + k++] = ' ';
+		if (q)
+			next[len + k++] = '"';
+		for (const char *c = esc; *c; c++) {
+			if (q && *c == '"')
+				next[len + k++] = '\\';
+			next[len + k++] = *c;
+		}
+		if (q)
+			next[len + k++] = '"';
+		next[len + k] = 0;
+		free(esc);
+		free(out);
+		out = next;
+		len += k;
+	}
+	if (truncated) {
+		char *t = xasprintf("%s ...", out);
+
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
+/* o's member key is true */
+static bool json_get_bool(struct json_object *o, const char *key)
+{
+	struct json_object *v = json_get(o, key);
+
+	return v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+/* A character cut at the end of s (a full buffer) is dropped. */
+static void trim_cut_char(char *s)
+{
+	size_t n = strlen(s), lead = n, want;
+
+	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (!lead || (unsigned char)s[lead - 1] < 0xc0)
+		return;
+	lead--;
+	want = (unsigned char)s[lead] >= 0xf0 ? 4 : (unsigned char)s[lead] >= 0xe0 ? 3 : 2;
+	if (n - lead < want)
+		s[lead] = 0;
+}
+
+/* The event's fields, key=value, each escaped (log_escape), into detail. */
 static void event_detail(struct json_object *eo, char *detail, size_t size)
 {
 	size_t used = 0;
@@ -272,12 +345,23 @@ static void event_detail(struct json_object *eo, char *detail, size_t size)
 	detail[0] = 0;
 	json_object_object_foreach(eo, k, v) {
 		const char *text = v ? json_object_get_string(v) : NULL;
+		char *ek, *ev = NULL;
 
 		if (used > 100)
 			break;
-		snprintf(detail + used, size - used, "%s%s=%s", used ? " " : "", k,
-			 text ? text : "null");
+		if (!strcmp(k, "argv_truncated"))
+			continue;	/* argv says it: " ..." */
+		if (!strcmp(k, "argv"))
+			ev = argv_join(v, json_get_bool(eo, "argv_truncated"));
+		if (!ev)
+			ev = log_escape_dup(text ? text : "null");
+		ek = log_escape_dup(k);
+		if (snprintf(detail + used, size - used, "%s%s=%s", used ? " " : "", ek,
+			     ev) >= (int)(size - used))
+			trim_cut_char(detail);
 		used = strlen(detail);
+		free(ek);
+		free(ev);
 	}
 }
 
@@ -285,7 +369,7 @@ static void event_detail(struct json_object *eo, char *detail, size_t size)
 static void print_table_row(struct json_object *o)
 {
 	const char *type = json_get_str(o, "type"), *ev = json_get_str(o, "event");
-	char c_time[24], c_dec[11], c_ev[9], c_rule[25], c_comm[16], detail[160];
+	char c_time[24], c_dec[11], c_ev[9], c_rule[25], c_comm[16], detail[256];
 	struct json_object *eo;
 
 	cell(json_get_str(o, "time"), "?", c_time, 23);
@@ -297,7 +381,7 @@ static void print_table_row(struct json_object *o)
 		       cell(json_get_str(o, "rule"), "-", c_rule, 24),
 		       json_get_int(o, "subject.pid", -1),
 		       cell(json_get_str(o, "subject.comm"), "?", c_comm, 15));
-		put_esc(detail, "");
+		fputs(detail, stdout);
 		putchar('\n');
 		return;
 	}
@@ -339,6 +423,30 @@ static bool audit_name_ok(const char *s)
 }
 
 /*
+ * A command line as audit's EXECVE record writes one: argc, then a0, a1...
+ * (each quoted or hex-encoded, audit_value), under the field's prefix.
+ * Arguments that are not strings (a forged record) are left out.
+ */
+static void audit_argv(int *n, const char *prefix, struct json_object *a)
+{
+	size_t len = json_object_array_length(a), k = 0, argc = 0;
+
+	if (!audit_name_ok(prefix))
+		return;
+	for (size_t i = 0; i < len; i++)
+		argc += json_object_is_type(json_object_array_get_idx(a, i), json_type_string);
+	printf("%s%sargc=%zu", (*n)++ ? " " : "", prefix, argc);
+	for (size_t i = 0; i < len; i++) {
+		struct json_object *v = json_object_array_get_idx(a, i);
+
+		if (!json_object_is_type(v, json_type_string))
+			continue;
+		printf(" %sa%zu=", prefix, k++);
+		audit_value(json_object_get_string(v));
+	}
+}
+
+/*
  * One field; *n counts the fields written, for the separating spaces.
  * A name the audit grammar cannot carry (only a forged record has one)
  * is left out: escaped, it could still forge a field or break the line.
@@ -346,6 +454,10 @@ static bool audit_name_ok(const char *s)
 static void audit_field(int *n, const char *prefix, const char *key,
 			struct json_object *v)
 {
+	if (v && !strcmp(key, "argv") && json_object_is_type(v, json_type_array)) {
+		audit_argv(n, prefix, v);
+		return;
+	}
 	if (!v || json_object_is_type(v, json_type_object) ||
 	    json_object_is_type(v, json_type_array) ||
 	    !audit_name_ok(prefix) || !audit_name_ok(key))
@@ -423,6 +535,7 @@ static void keep_proc_link(struct log_reader *r, struct json_object *o)
 	p->comm = xstrdup(comm ? comm : "?");
 	p->filename = fn ? xstrdup(fn) : NULL;
 	p->prev = json_get_str(o, "prev_exec_id") ? xstrdup(json_get_str(o, "prev_exec_id")) : NULL;
+	p->cmdline = argv_join(json_get(o, "argv"), json_get_bool(o, "argv_truncated"));
 	p->pid = json_get_int(o, "pid", -1);
 }
 
@@ -478,6 +591,7 @@ static void free_procs(struct log_reader *r)
 		free(r->procs[i].comm);
 		free(r->procs[i].filename);
 		free(r->procs[i].prev);
+		free(r->procs[i].cmdline);
 	}
 	free(r->procs);
 	r->procs = NULL;
@@ -532,6 +646,32 @@ static struct json_object *first_with_ancestors(const struct log_reader *r)
 	return NULL;
 }
 
+/*
+ * The command line of the image: from the process tracer's exec record,
+ * else from an exec decision made after the exec (enforced false: the
+ * subject is the new image; an LSM hook's is the caller, the argv the
+ * image it starts).
+ */
+static void print_cmdline(const struct log_reader *r)
+{
+	const struct proc_link *p = find_proc(r, r->f.exec_id);
+	char *cmd = p && p->cmdline ? xstrdup(p->cmdline) : NULL;
+
+	for (size_t i = 0; !cmd && i < r->nkept; i++) {
+		struct json_object *o = json_tokener_parse(r->kept[i]);
+
+		if (o && str_is(o, "event", "exec") && str_is(o, "exec.op", "exec") &&
+		    str_is(o, "subject.exec_id", r->f.exec_id) && !json_get_bool(o, "enforced"))
+			cmd = argv_join(json_get(o, "exec.argv"),
+					json_get_bool(json_get(o, "exec"), "argv_truncated"));
+		json_object_put(o);
+	}
+	if (!cmd)
+		return;
+	printf("command line: %s\n", cmd);
+	free(cmd);
+}
+
 /* --explain: who started the process, then everything it did, in order. */
 static void print_explain(struct log_reader *r)
 {
@@ -554,6 +694,7 @@ static void print_explain(struct log_reader *r)
 		printf(": no decision or process record, so no ancestry "
 		       "(turn the process tracer on: docs/tracers.md)\n");
 	}
+	print_cmdline(r);
 	free_procs(r);
 	printf("\n%zu records:\n", r->nkept);
 	for (i = 0; i < r->nkept; i++) {
