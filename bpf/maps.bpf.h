@@ -29,8 +29,9 @@
 /* Generation of the live policy; 0 = none.  Written by the engine with a
  * single aligned 64-bit store, which is what makes a policy switch atomic. */
 volatile __u64 active_gen;
-/* tgid of the engine, so its own activity is never decided on. */
-const volatile __u32 engine_tgid;
+/* tgid of the engine, so its own activity is never decided on; written
+ * after load (a daemon adopting pinned programs writes its own). */
+volatile __u32 engine_tgid;
 /* LSM programs are live: syscall denies in guarded calls are theirs. */
 const volatile __u32 lsm_enforcing;
 

@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "metrics.h"
 #include "names.h"
+#include "pin.h"
 #include "notify.h"
 #include "privs.h"
 #include "protect.h"
@@ -80,6 +81,7 @@ struct daemon {
 	uint64_t decisions;
 	struct control ctl;	/* the control socket (control.h) */
 	bool stop_detach;	/* `bulwark stop --detach` asked for this stop */
+	bool kept;		/* stopped with the pinned programs enforcing */
 	/* how each rule of the live policy is enforced, for the live status:
 	 * a syscall rule's method needs its matches, gone after the start */
 	char **rule_method;
@@ -379,6 +381,7 @@ static void check_lost(struct daemon *r)
 
 	engine_lost(&r->eng, delta, total);
 	memcpy(r->lost_total, total, sizeof(r->lost_total));
+	pin_save(&r->eng);	/* a successor reports only what comes after */
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
 		if (r->tr[i].inst.skel)
 			tracer_lost(r, r->tr[i].inst.d->name, tr_lost(&r->tr[i].inst),
@@ -849,10 +852,22 @@ static int attach_programs(struct daemon *r)
 	return 0;
 }
 
+/* on_exit, or unset: keep while the engine enforces (mode = enforce and
+ * LSM programs live); audit-only programs deny nothing worth keeping. */
+static enum pin_mode pin_mode_for(const struct daemon *r)
+{
+	const struct bw_policy *p = &r->st.policy;
+
+	if (p->on_exit == BW_EXIT_UNSET)
+		return p->mode == BW_MODE_ENFORCE && r->eng.enforcing ? PIN_KEEP : PIN_DETACH;
+	return p->on_exit == BW_EXIT_KEEP ? PIN_KEEP : PIN_DETACH;
+}
+
 static int start_engine(struct daemon *r)
 {
 	int err;
 
+	pin_config(true);	/* pinned programs are adopted whatever on_exit says */
 	if (load_programs(r))
 		return -1;
 	check_ring_size(r);
@@ -968,7 +983,8 @@ static void drain(struct daemon *r, int64_t ns)
  */
 static void detach_all(struct daemon *r)
 {
-	engine_detach(&r->eng);
+	if (!r->kept)
+		engine_detach(&r->eng);
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
 		if (r->tr[i].inst.skel)
 			tr_unlink(&r->tr[i].inst);
@@ -985,11 +1001,19 @@ static void detach_all(struct daemon *r)
  */
 static void finish(struct daemon *r)
 {
+	int err;
+
 	reload_abandon(r);
 	drain(r, STOP_DRAIN_NS);
+	/* on_exit = keep: the pinned programs go on deciding, and what
+	 * they record waits in the pinned ring for the next daemon */
+	r->kept = pin_keeping(&r->eng) && !r->stop_detach;
+	if (!r->kept && r->eng.pin && (err = pin_remove_all()))
+		out_err("stopping: removing the pins under %s failed: %s",
+			BW_PIN_DIR, strerror(-err));
 	detach_all(r);
 	drain(r, STOP_DRAIN_NS);	/* no record comes after these */
-	for (size_t i = 0; i < r->rings.n; i++)
+	for (size_t i = r->kept ? 1 : 0; i < r->rings.n; i++)
 		r->rings.ring[i].counting = true;
 	drain(r, STOP_DRAIN_NS);
 	tracer_summaries(r, true);
@@ -1113,6 +1137,12 @@ static int daemon_start(struct daemon *r)
 		out_err("writing the policy maps failed: %s", strerror(-err));
 		return -1;
 	}
+	/* the policy is live: now older pinned programs may go */
+	err = pin_commit(&r->eng, pin_mode_for(r));
+	if (err)
+		out_err("pinning under %s failed (%s): the programs end with the daemon",
+			BW_PIN_DIR, strerror(-err));
+	pin_log(&r->log, &r->eng);
 	if (start_reading(r))
 		return -1;
 	open_control(r);
@@ -1135,6 +1165,7 @@ static void daemon_stop(struct daemon *r)
 	json_ku64(j, "decisions", r->decisions);
 	json_ku64(j, "write_errors", r->log.write_errors);
 	json_ku64(j, "unwritten", r->log.unwritten_total);
+	json_kbool(j, "kept", r->kept);
 	log_prog_stats(j, &r->eng);
 	log_end(&r->log);
 	out_info(r->o, "stopped: %llu decision records", (unsigned long long)r->decisions);

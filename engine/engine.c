@@ -23,6 +23,7 @@
 #include "bulwark.skel.h"
 #include "engine.h"
 #include "kernel.h"
+#include "pin.h"
 #include "syscalls.h"
 #include "tracers.h"
 #include "util.h"
@@ -252,7 +253,6 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 		btf__free(btf);
 		return err;
 	}
-	e->skel->rodata->engine_tgid = getpid();
 	e->skel->rodata->lsm_enforcing = want_lsm;
 	e->skel->rodata->host_mntns = kernel_host_mntns();
 	choose_programs(e, want_lsm, btf);
@@ -271,7 +271,11 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 
 	err = events_size ? bpf_map__set_max_entries(e->skel->maps.events, events_size) : 0;
 	if (!err)
+		err = pin_before_load(e, want_lsm);
+	if (!err)
 		err = bulwark_bpf__load(e->skel);
+	if (!err)
+		err = pin_after_load(e);
 	if (err) {
 		if (want_lsm)
 			snprintf(e->why, sizeof(e->why),
@@ -285,10 +289,15 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 			snprintf(e->why, sizeof(e->why),
 				 "loading the BPF programs failed: %s", strerror(-err));
 		snprintf(e->libbpf_err, sizeof(e->libbpf_err), "%s", first_libbpf_msg);
+		engine_detach(e);
+		pin_free(e);
 		bulwark_bpf__destroy(e->skel);
 		e->skel = NULL;
 		return want_lsm ? -ENOTSUP : err;
 	}
+	/* in .bss, not read-only data: a daemon adopting pinned programs
+	 * puts its own tgid there */
+	e->skel->bss->engine_tgid = getpid();
 	e->enforcing = want_lsm;
 	return 0;
 }
@@ -326,6 +335,7 @@ static int attach_sys_enter(struct bw_engine *e, bool want)
 		return p->err;
 	}
 	p->state = PROG_ATTACHED;
+	p->link = link;
 	e->links[e->nlinks++] = link;
 	return 0;
 }
@@ -353,6 +363,7 @@ int engine_attach(struct bw_engine *e)
 			continue;
 		}
 		p->state = PROG_ATTACHED;
+		p->link = link;
 		e->links[e->nlinks++] = link;
 		{
 			/* the size is only readable while we hold CAP_BPF */
@@ -710,11 +721,14 @@ void engine_detach(struct bw_engine *e)
 	for (int i = 0; i < e->nlinks; i++)
 		bpf_link__destroy(e->links[i]);
 	e->nlinks = 0;
+	for (int i = 0; i < e->nprogs; i++)
+		e->progs[i].link = NULL;
 }
 
 void engine_close(struct bw_engine *e)
 {
 	engine_detach(e);
+	pin_free(e);
 	if (e->skel)
 		bulwark_bpf__destroy(e->skel);
 	for (int s = 0; s < BW_SLOTS; s++) {

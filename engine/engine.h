@@ -10,6 +10,7 @@
 struct bulwark_bpf;
 struct ring_buffer;
 struct bpf_link;
+struct bw_pin;
 
 enum prog_role {
 	ROLE_LSM,	/* enforcement hook */
@@ -28,6 +29,7 @@ struct prog_status {
 	enum prog_state state;
 	int err;
 	uint32_t insns;		/* translated instructions, read at attach */
+	struct bpf_link *link;	/* while attached (also in links[]) */
 };
 
 #define ENGINE_MAX_PROGS 48
@@ -48,6 +50,7 @@ struct bw_engine {
 	unsigned int unresolved_cgroups;	/* named cgroups that do not exist */
 	uint32_t guards;		/* BW_GUARD_* bits whose hooks are attached */
 	char libbpf_err[1024];	/* last libbpf warning, for error reports */
+	struct bw_pin *pin;	/* pinned state found or made (engine/pin.h) */
 	struct anc_cache {	/* ancestors' exes, by exec id (direct-mapped) */
 		uint32_t pid, exec_seq;
 		uint64_t start;

@@ -30,6 +30,7 @@ void policy_defaults(struct bw_policy *p)
 	p->status = xstrdup("/run/bulwark/status.json");
 	p->control = xstrdup("/run/bulwark/control");
 	p->on_lsm_missing = BW_LSM_REFUSE;
+	p->on_exit = BW_EXIT_UNSET;	/* pin_mode_for(): by mode */
 	p->log_keep = 5;
 	p->log_flush = 1;	/* incremental */
 	p->log_freq = 1;
@@ -111,6 +112,7 @@ struct policy_key {
 
 static const char *const modes[] = { "enforce", "audit", NULL };
 static const char *const lsm_missing[] = { "refuse", "audit", NULL };
+static const char *const on_exits[] = { "keep", "detach", NULL };
 static const char *const flushes[] = { "none", "incremental", "sync", NULL };
 static const char *const full_actions[] = { "keep", "suspend", "stop", NULL };
 static const char *const yes_no[] = { "no", "yes", NULL };
@@ -126,6 +128,8 @@ static const struct policy_key policy_keys[] = {
 	  "a socket path (bulwark reload, stop, status)" },
 	{ "engine", "on_lsm_missing", PK_ENUM, PK_AT(on_lsm_missing), 0, 0, lsm_missing, 0,
 	  "refuse, audit" },
+	{ "engine", "on_exit", PK_ENUM, PK_AT(on_exit), 0, 0, on_exits, 0,
+	  "keep, detach; unset: keep while enforcing, else detach" },
 	{ "engine", "protect", PK_ENUM, PK_AT(protect), 0, 0, yes_no, 0, "no, yes" },
 	{ "engine", "lock", PK_ENUM, PK_AT(lock), 0, 0, yes_no, 0, "no, yes" },
 	{ "log", "max_size", PK_SIZE, PK_AT(log_max_size), 4096, ~0ULL, NULL, PK_ZERO_OK,
@@ -263,6 +267,15 @@ static void table_key(struct policy_ctx *c, const struct ini_file *f,
 	}
 }
 
+/* Is v an index of pk->names (on_exit's BW_EXIT_UNSET is not)? */
+static bool enum_valid(const struct policy_key *pk, int v)
+{
+	for (int i = 0; pk->names[i]; i++)
+		if (i == v)
+			return true;
+	return false;
+}
+
 void policy_json(const struct bw_policy *p, struct json *j)
 {
 	json_obj_begin(j);
@@ -275,7 +288,10 @@ void policy_json(const struct bw_policy *p, struct json *j)
 		json_key(j, key);
 		switch (pk->type) {
 		case PK_ENUM:
-			json_str(j, pk->names[*(const int *)m]);
+			if (*(const int *)m < 0 || !enum_valid(pk, *(const int *)m))
+				json_null(j);	/* unset: decided at run time */
+			else
+				json_str(j, pk->names[*(const int *)m]);
 			break;
 		case PK_UINT:
 		case PK_SIZE:

@@ -9,6 +9,8 @@
 #include "events.h"
 
 enum { BW_LSM_REFUSE = 0, BW_LSM_AUDIT };
+/* on_exit: what stays in the kernel when the daemon ends (engine/pin.h) */
+enum { BW_EXIT_KEEP = 0, BW_EXIT_DETACH, BW_EXIT_UNSET };
 
 #define BW_TRACERS_MAX 32	/* rows of the tracer table a policy can set */
 
@@ -24,6 +26,7 @@ struct bw_policy {
 	int on_lsm_missing;
 	int protect;		/* 1: tamper protection (engine/protect.h) */
 	int lock;		/* 1: the policy stays until reboot */
+	int on_exit;		/* BW_EXIT_*; unset: keep while enforcing */
 	/* [tracers], per tracer_table[i] (engine/tracers.h): its mode
 	 * (tracer_mode_parse: 0 is off) and its argument key's value, or NULL */
 	unsigned char tracer_mode[BW_TRACERS_MAX];

@@ -31,6 +31,7 @@ sh "$HOSTDIR/package.sh" "$HOSTDIR/../.." "$(dir package)"	# make deb, lintian, 
 # (degraded) for all of it otherwise.
 degraded_gate || exit 0
 scenario audit-only		# one audit-only engine; leaves its log in $T/audit-only
+scenario pin			# on_exit = keep: pinned, kept over SIGKILL, adopted; detach
 scenario log-read		# bulwark log on audit-only's log (needs audit-only)
 scenario log-follow		# bulwark log -f across a rotation
 scenario log-sigkill		# the engine killed mid-write: the log still reads

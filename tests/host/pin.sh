@@ -1,0 +1,145 @@
+#!/bin/sh
+# on_exit = keep on the degraded (audit-only) path: the programs and maps
+# pinned under /sys/fs/bpf/bulwark outlive a SIGKILL; what they record
+# while no daemon runs waits in the pinned ring; a restarted daemon adopts
+# the links (same build: no re-attach) and writes the waiting records; a
+# SIGTERM keeps the pins; on_exit = detach removes them, and its stop
+# detaches everything.
+#   sh tests/host/pin.sh BULWARK [BWTEST]
+. "$(dirname "$0")/lib.sh"
+
+degraded_gate || exit 0
+PIN=/sys/fs/bpf/bulwark
+
+# the build directories (protect's pins may share $PIN)
+builds() { ls "$PIN" 2>/dev/null | grep -E '^[0-9a-f]{16}$'; }
+if [ -n "$(builds)" ]; then
+	skip pin "$PIN/$(builds | head -1) exists: an engine keeps its programs pinned here"
+	exit 0
+fi
+
+mkdir -p "$T/bin"
+cp /bin/true "$T/bin/pin-marker"
+cat >"$T/pin.rules" <<EOF
+[deny-pin-marker]
+event = exec
+action = deny
+path = $T/bin/
+EOF
+conf() {	# conf NAME ON_EXIT
+	cat >"$T/$1.conf" <<EOF
+[engine]
+rules = $T/pin.rules
+log = $T/$1.log
+status = $T/$1.status
+on_lsm_missing = audit
+on_exit = $2
+EOF
+}
+
+# links under the one build directory there is
+links() { ls "$PIN"/*/links 2>/dev/null | sort | tr '\n' ' '; }
+# exec the marker until a would-deny record of it is in LOG (the pid: $MPID)
+marker() {	# marker TAG
+	"$T/bin/pin-marker" "$1"
+}
+cleanup() {
+	for p in ${EPID:-}; do kill -KILL "$p" 2>/dev/null; done
+	for b in $(builds); do rm -rf "${PIN:?}/$b"; done
+}
+trap 'cleanup; [ -n "${BW_KEEP:-}" ] || rm -rf "$T"' EXIT
+
+conf a keep
+if ! engine_start "$T/a.conf" "$T/a.ready" "$T/a.err"; then
+	fail pin-keep-start "engine not ready: $(cat "$T/a.err")"
+	exit 0
+fi
+l1=$(links)
+if grep -q '"type":"pin".*"on_exit":"keep".*"pinned":true' "$T/a.log" &&
+   [ -n "$l1" ] && ls "$PIN"/*/maps/events >/dev/null 2>&1 &&
+   ls "$PIN"/*/state >/dev/null 2>&1; then
+	pass pin-keep-pins
+else
+	fail pin-keep-pins "links: ${l1:-none}; $(grep '"type":"pin"' "$T/a.log")"
+fi
+gen_a=$(grep -o '"type":"policy","generation":[0-9]*' "$T/a.log" | tail -1 | grep -o '[0-9]*$')
+
+kill -KILL "$EPID"
+wait "$EPID" 2>/dev/null
+EPID=
+# while no daemon runs: the pinned programs record, into the pinned ring
+marker away
+sleep 0.3
+if [ "$(links)" = "$l1" ] && [ -n "$(builds)" ]; then
+	pass pin-survives-sigkill
+else
+	fail pin-survives-sigkill "links after SIGKILL: $(links)"
+fi
+
+conf b keep
+if ! engine_start "$T/b.conf" "$T/b.ready" "$T/b.err"; then
+	fail pin-adopt "engine not ready: $(cat "$T/b.err")"
+	exit 0
+fi
+sleep 1
+adopt=$(grep '"type":"adopt"' "$T/b.log")
+n=$(echo "$l1" | wc -w)
+if echo "$adopt" | grep -q '"same_build":true' &&
+   echo "$adopt" | grep -q "\"links_adopted\":$n," &&
+   echo "$adopt" | grep -q "\"generation\":$gen_a," &&
+   [ "$(links)" = "$l1" ]; then
+	pass pin-adopt
+else
+	fail pin-adopt "want $n links of generation $gen_a adopted: ${adopt:-no adopt record}; $(cat "$T/b.err")"
+fi
+# the record made while away, with the generation that decided it (its
+# rules are named by index: the daemon that knew them is gone)
+away=$(grep "\"path\":\"$T/bin/pin-marker\"" "$T/b.log" | grep "\"generation\":$gen_a,")
+if [ -n "$away" ] && echo "$away" | grep -q '"decision":"would-deny"'; then
+	pass pin-records-while-away
+else
+	fail pin-records-while-away "no record of generation $gen_a in the adopting daemon's log"
+fi
+gen_b=$(grep -o '"type":"policy","generation":[0-9]*' "$T/b.log" | tail -1 | grep -o '[0-9]*$')
+if [ "$gen_b" = $((gen_a + 1)) ]; then
+	pass pin-generation-continues
+else
+	fail pin-generation-continues "generation $gen_a, then $gen_b"
+fi
+marker present
+sleep 0.5
+if grep '"rule":"deny-pin-marker"' "$T/b.log" | grep -q "\"generation\":$gen_b,"; then
+	pass pin-adopted-programs-decide
+else
+	fail pin-adopted-programs-decide "no record of generation $gen_b"
+fi
+
+engine_stop "$EPID"; rc=$?
+EPID=
+if [ $rc -eq 0 ] && tail -1 "$T/b.log" | grep -q '"type":"stop".*"kept":true' &&
+   [ "$(links)" = "$l1" ]; then
+	pass pin-sigterm-keeps
+else
+	fail pin-sigterm-keeps "exit $rc; $(tail -1 "$T/b.log"); links: $(links)"
+fi
+
+# on_exit = detach: adopts (no gap), then removes the pins; its stop
+# detaches the programs
+conf c detach
+if ! engine_start "$T/c.conf" "$T/c.ready" "$T/c.err"; then
+	fail pin-detach "engine not ready: $(cat "$T/c.err")"
+	exit 0
+fi
+if grep -q '"type":"adopt".*"same_build":true' "$T/c.log" && [ -z "$(builds)" ]; then
+	pass pin-detach-unpins
+else
+	fail pin-detach-unpins "$(grep '"type":"adopt"\|"type":"pin"' "$T/c.log"); $(ls -R "$PIN" 2>&1 | head -5)"
+fi
+engine_stop "$EPID"; rc=$?
+EPID=
+if [ $rc -eq 0 ] && tail -1 "$T/c.log" | grep -q '"kept":false' && [ -z "$(builds)" ] &&
+   ! bpftool link show 2>/dev/null | grep -q 'bw_exec_audit'; then
+	pass pin-detach-stop
+else
+	fail pin-detach-stop "exit $rc; $(tail -1 "$T/c.log"); $(bpftool link show 2>&1 | grep -c bw_) bw_ links left"
+fi
