@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -255,9 +258,101 @@ int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg)
 	return 0;
 }
 
+/*
+ * The compression of a rotated file runs in a thread of its own, so that
+ * a large file never holds up the rings; one at a time.
+ */
+struct log_gz {
+	pthread_t thread;
+	char *src, *dst;
+	int err;
+	atomic_bool done;
+};
+
+static int gzip_file(const char *src, const char *dst);
+
+static void *gz_work(void *arg)
+{
+	struct log_gz *g = arg;
+
+	char *part = xasprintf("%s.part", g->dst);
+
+	/* a reader sees path.rotating, then path.1.gz: never half of it */
+	g->err = gzip_file(g->src, part);
+	if (!g->err && rename(part, g->dst))
+		g->err = -errno;
+	if (g->err)
+		unlink(part);
+	else
+		unlink(g->src);	/* else kept, uncompressed, nothing lost */
+	free(part);
+	atomic_store(&g->done, true);
+	return NULL;
+}
+
+/*
+ * Collect the last compression, waiting for it or not: -EBUSY while it
+ * runs and wait is false, else 0; its failure is announced.
+ */
+
+static int gz_reap(struct bw_log *l, bool wait)
+{
+	struct log_gz *g = l->gz;
+
+	if (!g)
+		return 0;
+	if (!wait && !atomic_load(&g->done))
+		return -EBUSY;
+	if (pthread_join(g->thread, NULL))
+		g->err = g->err ? g->err : -EINVAL;
+	if (g->err) {
+		char *msg = xasprintf("compressing the rotation failed (%s): kept as %s",
+				      strerror(-g->err), g->src);
+
+		announce(l, msg);
+		free(msg);
+		l->gz_left = !access(g->src, F_OK);
+	}
+	free(g->src);
+	free(g->dst);
+	free(g);
+	l->gz = NULL;
+	return 0;
+}
+
+/* Start compressing src into dst; done in place when no thread starts. */
+static int gz_start(struct bw_log *l, char *src, char *dst)
+{
+	struct log_gz *g = xcalloc(1, sizeof(*g));
+	sigset_t all, old;
+	int err, merr;
+
+	g->src = src;
+	g->dst = dst;
+	atomic_init(&g->done, false);
+	/* the thread takes no signal: they are the main loop's */
+	sigfillset(&all);
+	merr = pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&g->thread, NULL, gz_work, g);
+	if (!merr)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		gz_work(g);
+		err = g->err;
+		l->gz_left = err && !access(g->src, F_OK);
+		free(g->src);
+		free(g->dst);
+		free(g);
+		return err;
+	}
+	l->gz = g;
+	return 0;
+}
+
 /* Closing writes what is pending; a failure is counted like any other. */
 void log_close(struct bw_log *l)
 {
+	gz_reap(l, true);
 	log_flush(l);
 	if (l->fd >= 0 && close(l->fd))
 		l->write_errors++;
@@ -515,7 +610,7 @@ int log_end(struct bw_log *l)
 	append_pending(l, l->j.buf, l->j.len);
 	if (write_due(l))
 		err = log_flush(l);
-	if (!err && l->cfg.max_size && l->size >= l->cfg.max_size)
+	if (!err && ((l->cfg.max_size && l->size >= l->cfg.max_size) || l->rotate_due))
 		log_rotate(l);
 	return err;
 }
@@ -580,6 +675,8 @@ void log_check_space(struct bw_log *l)
 		return;
 	}
 	free(dir);
+	if (l->rotate_due)
+		log_rotate(l);
 	free_pct = 100.0 * sv.f_bavail / sv.f_blocks;
 	if (free_pct < l->cfg.space_left && !l->low_said) {
 		l->low_said = true;
@@ -605,15 +702,18 @@ void log_check_space(struct bw_log *l)
 	}
 }
 
-int log_rotate(struct bw_log *l)
+/* Free path.1.gz's name: path.N.gz shifted up, the one beyond `keep` gone. */
+static void shift_rotations(struct bw_log *l)
 {
-	char *from, *to, *tmp;
-	int err, ret;
+	char *from, *to;
+	struct stat st;
 
-	if (l->fd < 0 && open_file(l))
-		return -EBADF;
-	err = log_flush(l);
-	/* shift path.N.gz up; the one beyond `keep` goes */
+	from = xasprintf("%s.1.gz", l->path);
+	if (lstat(from, &st)) {
+		free(from);	/* free already (a failed compression left it so) */
+		return;
+	}
+	free(from);
 	for (unsigned int i = l->cfg.keep; i >= 1; i--) {
 		from = xasprintf("%s.%u.gz", l->path, i);
 		if (i == l->cfg.keep) {
@@ -625,22 +725,57 @@ int log_rotate(struct bw_log *l)
 		}
 		free(from);
 	}
+}
+
+/*
+ * A rotation asked for while the last one is still being compressed, or
+ * while one whose compression failed is left as path.rotating, waits
+ * (rotate_due: tried again at the next record and once a second, the one
+ * left compressed first): the file grows past max_size meanwhile, and
+ * nothing is lost.
+ */
+int log_rotate(struct bw_log *l)
+{
+	char *tmp;
+	int err, ret;
+
+	l->rotate_due = true;
+	if (gz_reap(l, false))
+		return 0;
+	tmp = xasprintf("%s.rotating", l->path);
+	if (l->gz_left) {
+		/* at most once a second: it failed, and may again */
+		if (l->gz_tried == time(NULL)) {
+			free(tmp);
+			return 0;
+		}
+		l->gz_tried = time(NULL);
+		l->gz_left = false;
+		shift_rotations(l);
+		return gz_start(l, tmp, xasprintf("%s.1.gz", l->path));
+	}
+	l->rotate_due = false;
+	if (l->fd < 0 && open_file(l)) {
+		free(tmp);
+		return -EBADF;
+	}
+	err = log_flush(l);
+	if (l->cfg.keep)
+		shift_rotations(l);
 	if (close(l->fd) && !err)
 		err = -errno;
 	l->fd = -1;
-	tmp = xasprintf("%s.rotating", l->path);
 	if (rename(l->path, tmp)) {
 		err = -errno;
+		free(tmp);
 	} else if (l->cfg.keep) {
-		to = xasprintf("%s.1.gz", l->path);
-		err = gzip_file(tmp, to);
-		free(to);
-		if (!err)
-			unlink(tmp);	/* else kept, uncompressed, nothing lost */
+		ret = gz_start(l, tmp, xasprintf("%s.1.gz", l->path));
+		if (ret && !err)
+			err = ret;
 	} else {
 		unlink(tmp);
+		free(tmp);
 	}
-	free(tmp);
 	ret = open_file(l);
 	if (ret)
 		return ret;
@@ -650,6 +785,12 @@ int log_rotate(struct bw_log *l)
 		announce(l, "rotated: logging started again");
 	}
 	return err;
+}
+
+int log_rotate_wait(struct bw_log *l)
+{
+	gz_reap(l, true);
+	return l->rotate_due ? log_rotate(l) : 0;
 }
 
 /* The identity every record carries: decisions' subjects and tracers'. */

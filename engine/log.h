@@ -40,6 +40,8 @@ enum log_full { LOG_FULL_KEEP = 0, LOG_FULL_SUSPEND, LOG_FULL_STOP };
 			  .flush = LOG_FLUSH_INCREMENTAL, .freq = 1, \
 			  .full_action = LOG_FULL_KEEP, .space_left = 5 }
 
+struct log_gz;
+
 struct bw_log {
 	int fd;			/* -1: none open (a failed rotation) */
 	char *path;
@@ -68,6 +70,10 @@ struct bw_log {
 	bool stopped;		/* full: no more writing until rotated */
 	bool low_said;		/* "nearly full" announced */
 	bool torn;		/* the file ended with a torn line when opened */
+	struct log_gz *gz;	/* the last rotation's compression, if running */
+	bool rotate_due;	/* a rotation waits for that compression */
+	bool gz_left;		/* one failed: path.rotating waits for another try */
+	int64_t gz_tried;	/* when that was last tried */
 	/* names an ancestor's executable from its exec id (the engine's
 	 * process table); NULL or returning NULL: "exe":null */
 	const char *(*anc_exe)(void *ctx, const struct bw_ancestor *a);
@@ -82,12 +88,17 @@ int log_open(struct bw_log *l, const char *path);
 /* As log_open, with rotation and flushing settings. */
 int log_open_cfg(struct bw_log *l, const char *path, const struct log_cfg *cfg);
 /*
- * Rotate now: path -> path.1.gz (gzip), older ones shifted, the oldest
- * beyond `keep` removed, and a new empty file opened.  0 or -errno.
+ * Rotate now: path -> path.rotating, compressed to path.1.gz by a thread
+ * (older ones shifted, the oldest beyond `keep` removed), and a new empty
+ * file opened.  While the last rotation is still being compressed, the
+ * rotation waits for it (done by log_end or log_check_space).  0 or -errno.
  */
 int log_rotate(struct bw_log *l);
+/* Wait for the compression running, then do a rotation that waited for it. */
+int log_rotate_wait(struct bw_log *l);
 /*
- * Once a second: say when the disk is nearly full, resume a suspended log
+ * Once a second: do a rotation that waited, say when the disk is nearly
+ * full, resume a suspended log
  * when space is back, and write a lost record for what could not be
  * written.  Every change is announced on stderr and syslog.
  */

@@ -451,7 +451,13 @@ int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *
 int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
 {
 	int ret = log_read_rotations(path, fn, ctx, bad), r;
+	char *rotating = xasprintf("%s.rotating", path);
+	struct stat st;
 
+	/* the last rotation while it is being compressed (or was not) */
+	if (ret <= 0 && !stat(rotating, &st) && (r = log_read_file(rotating, fn, ctx, bad)))
+		ret = r;
+	free(rotating);
 	if (ret > 0)
 		return ret;
 	r = log_read_file(path, fn, ctx, bad);

@@ -33,7 +33,8 @@ int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
 /* path.N.gz ... path.1.gz: the rotations, oldest first; a file that cannot be
  * read to its end is reported and the next one read (-1 at the end). */
 int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
-/* path.N.gz ... path.1.gz, then path: the log and its rotations, oldest first. */
+/* path.N.gz ... path.1.gz, path.rotating (a rotation being compressed),
+ * then path: the log and its rotations, oldest first. */
 int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
 
 /*

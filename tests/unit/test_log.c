@@ -517,6 +517,8 @@ static void test_rotation(void **state)
 		json_ku64(j, "seq", i);
 		json_kstr(j, "pad", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 		assert_int_equal(log_end(&l), 0);
+		/* each rotation whole before the next (the next test does not wait) */
+		assert_int_equal(log_rotate_wait(&l), 0);
 	}
 	assert_true(l.rotations >= 3);
 	log_close(&l);
@@ -542,6 +544,75 @@ static void test_rotation(void **state)
 	assert_true(total > 0);
 	snprintf(gz, sizeof(gz), "rm -rf %s", dir);
 	assert_int_equal(system(gz), 0);
+}
+
+/* Lines of a plain or gzip'd file, each "seq" checked to follow the last. */
+static size_t seq_lines(const char *path, long *next)
+{
+	char line[512];
+	size_t n = 0;
+	gzFile gz = gzopen(path, "rb");
+
+	if (!gz)
+		return 0;
+	while (gzgets(gz, line, sizeof(line))) {
+		char *p = strstr(line, "\"seq\":");
+
+		if (p) {
+			assert_int_equal(strtol(p + 6, NULL, 10), *next);
+			(*next)++;
+		}
+		n++;
+	}
+	gzclose(gz);
+	return n;
+}
+
+/*
+ * Rotations faster than their compression: a rotation waits for the last
+ * one's compression (the file grows past max_size meanwhile); every
+ * record is in one file, once, in order.
+ */
+static void test_rotation_async(void **state)
+{
+	char dir[] = "/tmp/bw-rota-XXXXXX", path[256], name[300];
+	struct log_cfg cfg = { .max_size = 2048, .keep = 1000,
+			       .flush = LOG_FLUSH_NONE, .freq = 1 };
+	const long N = 20000;
+	long next = 0;
+	size_t lines = 0;
+	struct bw_log l;
+	struct stat st;
+	int files = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	assert_int_equal(log_open_cfg(&l, path, &cfg), 0);
+	for (long i = 0; i < N; i++) {
+		struct json *j = log_begin(&l, "test", 0);
+
+		json_ku64(j, "seq", (uint64_t)i);
+		assert_int_equal(log_end(&l), 0);
+	}
+	assert_true(l.rotations >= 2);
+	log_close(&l);	/* waits for the compression running */
+
+	for (int i = 1000; i >= 1; i--) {
+		snprintf(name, sizeof(name), "%s.%d.gz", path, i);
+		if (stat(name, &st))
+			continue;
+		files++;
+		lines += seq_lines(name, &next);
+	}
+	snprintf(name, sizeof(name), "%s.rotating", path);
+	assert_int_not_equal(stat(name, &st), 0);
+	lines += seq_lines(path, &next);
+	assert_true(files >= 2);
+	assert_int_equal(next, N);
+	assert_true(lines >= (size_t)N);	/* and the start record */
+	snprintf(name, sizeof(name), "rm -rf %s", dir);
+	assert_int_equal(system(name), 0);
 }
 
 /*
@@ -747,6 +818,7 @@ static void test_log_no_follow_torn(void **state)
 	snprintf(gz, sizeof(gz), "%s.1.gz", path);
 	assert_int_equal(symlink(other, gz), 0);
 	assert_int_equal(log_rotate(&l), 0);
+	assert_int_equal(log_rotate_wait(&l), 0);
 	file_text(other, buf, sizeof(buf));
 	assert_string_equal(buf, "precious\n");
 	{
@@ -821,6 +893,7 @@ static void test_log_links_owner(void **state)
 	log_begin(&l, "x", 0);
 	assert_int_equal(log_end(&l), 0);
 	assert_int_equal(log_rotate(&l), 0);
+	assert_int_equal(log_rotate_wait(&l), 0);
 	file_text(other, buf, sizeof(buf));
 	assert_string_equal(buf, "precious\n");
 	snprintf(name, sizeof(name), "%s.1.gz", path);
@@ -879,6 +952,7 @@ int main(void)
 		cmocka_unit_test(test_decision_record),
 		cmocka_unit_test(test_write_error_counted),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_rotation_async),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_log_no_follow_torn),
 		cmocka_unit_test(test_log_links_owner),
