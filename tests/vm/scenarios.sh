@@ -860,6 +860,47 @@ trc_count() { grep -cF "\"pid\":$2," "$(f "$1" trace)" 2>/dev/null; }
 
 # Every tracer loads and attaches in the stock kernel, each with its best
 # method there (fexit and LSM where this kernel has them).
+# The summary tracers on 6.1: tcprtt by each method on one connection of
+# ROUNDS exchanges must give the same histogram (one record each, at
+# least a segment per round at the listening end); files by both methods
+# must count busybox dd's calls exactly (110 bytes, bs=10: 12 reads with
+# the one at EOF, 11 writes).
+sc_tracers_summary() {
+	local via line first port=$((TRCN_PORT + 20)) r
+	if running; then
+		: >/tmp/trsum-in
+		for r in 1 2 3 4 5 6 7 8 9 10; do echo 0123456789 >>/tmp/trsum-in; done
+		for via in fentry kprobe tp_btf tracepoint; do
+			trc_start "rtt-$via" tcprtt --via "$via" -p $port
+		done
+		for via in fexit tracepoint; do
+			trc_start "files-$via" files --via "$via" -c dd -i 0
+		done
+		op rtt /bin/bwtest tcp 127.0.0.1 $port 20
+		op dd dd if=/tmp/trsum-in of=/tmp/trsum-out bs=10
+	fi
+	for via in fentry kprobe tp_btf tracepoint; do trc_stop "rtt-$via"; done
+	for via in fexit tracepoint; do trc_stop "files-$via"; done
+	want rtt OK
+	checking || return 0
+	first=
+	for via in fentry kprobe tp_btf tracepoint; do
+		line=$(grep '"tracer":"tcprtt"' "$(f "rtt-$via" trace)" | sed 's/^{"time":"[^"]*",//')
+		[ "$(grep -c '"tracer":"tcprtt"' "$(f "rtt-$via" trace)")" = 1 ] ||
+			why "tcprtt --via $via: want one summary: $(oneline 300 <"$(f "rtt-$via" trace)")"
+		r=$(echo "$line" | sed -n 's/.*"hists":\[{"count":\([0-9]*\),.*/\1/p')
+		[ "${r:-0}" -ge 20 ] || why "tcprtt --via $via: ${r:-no} segments for 20 rounds: $(echo "$line" | oneline 300)"
+		[ -n "$first" ] || first=$line
+		[ "$line" = "$first" ] || why "tcprtt --via $via differs from fentry: $(echo "$line" | oneline 300)"
+	done
+	for via in fexit tracepoint; do
+		line=$(grep '"tracer":"files"' "$(f "files-$via" trace)")
+		echo "$line" | grep -q '"comm":"dd","reads":12,"writes":0,"rbytes":110,"wbytes":0,"type":"regular","path":"/tmp/trsum-in"' &&
+		echo "$line" | grep -q '"comm":"dd","reads":0,"writes":11,"rbytes":0,"wbytes":110,"type":"regular","path":"/tmp/trsum-out"' ||
+			why "files --via $via: want dd's 12 reads and 11 writes of 110 bytes: $(echo "$line" | oneline 400)"
+	done
+}
+
 sc_tracers_list() {
 	local t mech
 	running && { timeout 600 $BW trace --list -j >"$T/trlist.json" 2>"$T/trlist.err"; return 0; }
@@ -1138,6 +1179,7 @@ group many enforce $RULES/many.rules \
 
 group tracers-lsm enforce $RULES/tracers.rules tracers-capable tracers-ipc
 solo tracers-list
+solo tracers-summary
 solo tracers-process
 solo tracers-tcp
 solo tracers-oomkill
