@@ -135,7 +135,8 @@ static __always_inline void keep(void *ctx, __u64 addr, __u64 size)
 		.ts = bpf_ktime_get_ns(),
 	};
 
-	if (!addr)
+	/* NULL, or mmap's MAP_FAILED */
+	if (!addr || addr == ~0ULL)
 		return;
 	a.stack_id = bpf_get_stackid(ctx, &ml_stacks,
 				     ml_cfg.user ? BPF_F_USER_STACK : 0);
