@@ -23,6 +23,7 @@
 #define LJ_GCT_FUNC	8
 #define LJ_FRAME_TYPE	3	/* frame link & 3: 0 Lua (a PC), else a size */
 #define LJ_FRAME_TYPEP	7
+#define LJ_FRAME_VARG	3
 
 /* Each thread's lua_State while inside lua_resume(). */
 struct {
@@ -119,7 +120,8 @@ static long lj_step(__u64 i, void *ctx)
 	fn = lj_read64(w->frame - 8) & LJ_GCMASK;
 	if (lj_read8(fn + LJ_FN_GCT) != LJ_GCT_FUNC)
 		return 1;
-	if (!lj_read8(fn + LJ_FN_FFID)) {
+	/* a vararg function's pseudo-frame: its real frame follows */
+	if (!lj_read8(fn + LJ_FN_FFID) && (link & LJ_FRAME_TYPE) != LJ_FRAME_VARG) {
 		__u64 proto = lj_read64(fn + LJ_FN_PC) - LJ_PROTO_SIZE;
 
 		w->st->proto[i & (PROF_LUA_DEPTH - 1)] = proto;
