@@ -118,7 +118,13 @@ static void print_live(struct json_object *o)
 			       json_get_int(st, "runs", 0), json_get_int(st, "run_ns", 0),
 			       on ? "" : " (kernel.bpf_stats_enabled=0: not counted)");
 	}
-	printf("protection %s\n", json_get_str(o, "protection") ?: "?");
+	v = json_get(o, "protection");
+	if (v && json_object_is_type(v, json_type_object))
+		printf("protection protect %s, lock %s%s%s\n",
+		       json_object_get_boolean(json_get(v, "protect")) ? "yes" : "no",
+		       json_object_get_boolean(json_get(v, "lock")) ? "yes" : "no",
+		       json_get_str(v, "locked_hash") ? ", locked policy " : "",
+		       json_get_str(v, "locked_hash") ?: "");
 }
 
 /*

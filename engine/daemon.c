@@ -1235,6 +1235,8 @@ static const char *ctl_stop(void *ctx, bool detach)
 {
 	struct daemon *r = ctx;
 
+	if (detach && protect_locked(&r->prot))
+		return "the policy is locked until reboot (lock = yes): a stop that detaches would remove it";
 	r->stop_detach = detach;
 	loop_request_stop();
 	return NULL;
@@ -1351,8 +1353,13 @@ static void ctl_status(void *ctx, struct json *j)
 	if (cp)
 		rules_json(r, j, cp);
 	prog_stats_json(r, j);
-	/* the protect = yes work fills this in */
-	json_kstr(j, "protection", "unknown");
+	json_key(j, "protection");
+	json_obj_begin(j);
+	json_kbool(j, "protect", r->prot.protect);
+	json_kbool(j, "lock", r->prot.locked);
+	if (r->prot.locked)
+		json_kstr(j, "locked_hash", r->prot.locked_hash);
+	json_obj_end(j);
 }
 
 static const struct control_ops ctl_ops = {
