@@ -443,13 +443,20 @@ static int arm_protection(struct daemon *r)
 {
 	const struct bw_policy *p = &r->st.policy;
 	const struct bw_compiled *cp = engine_policy_of(&r->eng, r->eng.generation);
+	bool protect = p->protect;
 	struct json *j;
-	int err = protect_arm(&r->prot, &r->eng, p->protect, p->lock, r->log.fd,
-			      cp ? cp->hash : "");
+	int err;
 
+	/* the hooks are LSM programs: audit-only, as on_lsm_missing allows */
+	if (protect && !r->eng.enforcing) {
+		out_err("warning: protect = yes needs BPF LSM programs, which cannot run here; "
+			"running UNPROTECTED (on_lsm_missing = audit)");
+		protect = false;
+	}
+	err = protect_arm(&r->prot, &r->eng, protect, p->lock, r->log.fd, cp ? cp->hash : "");
 	if (err) {
 		out_err("run: %s", r->prot.why);
-		if (p->protect || p->lock || r->prot.locked)
+		if (protect || p->lock || r->prot.locked)
 			return -1;
 	}
 	if (protect_events_fd(&r->prot) >= 0) {
