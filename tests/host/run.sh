@@ -22,6 +22,7 @@ for t in "$HOSTDIR"/trace-*.sh; do
 	sh "$t" "$BW" "$BWTEST"
 done
 sh "$HOSTDIR/exec.sh" "$BW"	# the rest of the seccomp module's cases
+scenario protect		# protect/lock keys, what version says of protection
 scenario syscall-tracer		# bulwark trace syscall: sequence, --count, --cgroup
 scenario containers		# the /proc scan and the kernel agree on containers
 scenario control		# control socket, sd_notify, capabilities after attach
