@@ -1004,22 +1004,36 @@ sc_tracers_tcp() {
 
 # memleak's kernel mode (on 6.1 by raw_tp: its verifier refuses tp_btf
 # programs reading the kmem tracepoints' `void *` arguments): outstanding
-# kernel allocations, their frames named from kallsyms
+# kernel allocations, their frames named from kallsyms; and -p's uprobes
+# on the libc of a running bulwark (the one dynamically linked program
+# here) attach and detach
 sc_tracers_memleak() {
-	local out
+	local out target
+	if running; then
+		$BW trace process -d 60 -j >"$T/ml-target.out" 2>&1 &
+		echo $! >"$T/ml-target"
+		sleep 2
+	fi
+	target=$(cat "$T/ml-target" 2>/dev/null)
 	trc_start ml memleak -i 0 -T 3
+	trc_start mlp memleak -p "$target" -i 0 -T 3
 	if running; then
 		dd if=/dev/zero of="$T/bwml" bs=64k count=32 2>/dev/null
 		ls -R / >/dev/null 2>&1
 		rm -f "$T/bwml"
 	fi
 	trc_stop ml
+	trc_stop mlp
+	running && kill "$target" 2>/dev/null
 	checking || return 0
 	out=$(f ml trace)
 	[ "$(grep -c . "$out")" = 1 ] &&
 		grep -q '"mode":"kernel","outstanding_bytes":[1-9][0-9]*,"outstanding_allocs":[1-9]' "$out" &&
 		grep -q '"frames":\[{"addr":"0x[0-9a-f]*","symbol":"[A-Za-z_][A-Za-z0-9_.]*","offset":[0-9]*,"module":"kernel"}' "$out" ||
 		why "memleak: want one summary of outstanding kernel allocations with named frames: $(oneline 400 <"$out")"
+	out=$(f mlp trace)
+	[ ! -s "$out" ] || grep -q "\"mode\":\"user\",\"target_pid\":$target," "$out" ||
+		why "memleak -p $target: $(oneline 400 <"$out")"
 }
 
 # profile: its perf_event program loads and attaches on 6.1 (TCG's CPU
