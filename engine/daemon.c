@@ -992,6 +992,8 @@ static void detach_all(struct daemon *r)
 {
 	if (!r->kept)
 		engine_detach(&r->eng);
+	else
+		pin_let_go(&r->eng);
 	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
 		if (r->tr[i].inst.skel)
 			tr_unlink(&r->tr[i].inst);

@@ -561,6 +561,17 @@ void pin_save(struct bw_engine *e)
 		p->kept = false;
 }
 
+/*
+ * Kept: the links are let go without being detached.  libbpf's detach of
+ * a perf-event link (tracepoint programs) disables the perf event first,
+ * which would stop a pinned program from running.
+ */
+void pin_let_go(struct bw_engine *e)
+{
+	for (int i = 0; i < e->nlinks; i++)
+		bpf_link__disconnect(e->links[i]);
+}
+
 bool pin_keeping(const struct bw_engine *e)
 {
 	return e->pin && e->pin->kept;

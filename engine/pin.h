@@ -69,6 +69,8 @@ int pin_commit(struct bw_engine *e, enum pin_mode mode);
 void pin_save(struct bw_engine *e);
 /* Does what is attached stay when the daemon ends? */
 bool pin_keeping(const struct bw_engine *e);
+/* Kept: close the links without detaching anything (before engine_close). */
+void pin_let_go(struct bw_engine *e);
 /* Every pin of every build removed (stop --detach); 0 or -errno. */
 int pin_remove_all(void);
 /* The adopt, pin and away-loss records, after the start record. */
