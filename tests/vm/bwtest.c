@@ -112,7 +112,7 @@ static void usage(void)
 		"       bwtest kill PID SIG | sleep SECONDS | ok\n"
 		"       bwtest mount-tmpfs DIR | umount DIR | bind SRC DIR\n"
 		"       bwtest chown PATH UID GID\n"
-		"       bwtest exec PATH [ARGS...]\n"
+		"       bwtest exec PATH [ARGS...] | exec32 PATH [ARGS...]\n"
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
 		"       bwtest kill-burst N PID SIG | raw-burst N | getppid-burst N\n"
 		"       bwtest exec-burst N PROG [ARGS...]\n"
@@ -388,6 +388,38 @@ static int do_chroot32(const char *dir)
 		return fail("int80 chroot");
 	}
 	return ok();
+}
+
+/* exec32's strings and argv array, below 4 GiB as chroot32's */
+static char exec32_strs[4096];
+static uint32_t exec32_argv[64];
+
+/*
+ * execve through the 32-bit entry point (int $0x80), its argv an array
+ * of 4-byte pointers: argv[0] is the path, as exec's.
+ */
+static int do_exec32(char **argv)
+{
+	size_t used = 0, n = 0;
+	long ret;
+
+	for (; argv[n] && n + 1 < sizeof(exec32_argv) / sizeof(exec32_argv[0]); n++) {
+		size_t len = strlen(argv[n]) + 1;
+
+		if (used + len > sizeof(exec32_strs)) {
+			errno = E2BIG;
+			return fail("exec32 arguments");
+		}
+		memcpy(exec32_strs + used, argv[n], len);
+		exec32_argv[n] = (uint32_t)(uintptr_t)(exec32_strs + used);
+		used += len;
+	}
+	exec32_argv[n] = 0;
+	__asm__ volatile("int $0x80" : "=a"(ret)
+			 : "a"(11L), "b"(exec32_argv[0]), "c"(exec32_argv), "d"(0L)
+			 : "memory");
+	errno = (int)-ret;
+	return fail("int80 execve");
 }
 
 /*
@@ -1618,6 +1650,8 @@ int main(int argc, char **argv)
 			fail("mount") : ok();
 	if (!strcmp(cmd, "exec") && argc >= 3)
 		return do_exec(argv + 2);
+	if (!strcmp(cmd, "exec32") && argc >= 3)
+		return do_exec32(argv + 2);
 	if (!strcmp(cmd, "chown") && argc == 5)
 		return chown(argv[2], (uid_t)parse_num(argv[3], 0, INT_MAX),
 			     (gid_t)parse_num(argv[4], 0, INT_MAX)) < 0 ?

@@ -582,6 +582,11 @@ sc_exec_deny() {
 	want x EPERM
 	rec x '"event":"exec"' '"decision":"deny"' '"rule":"deny-exec"' \
 		'"path":"/opt/bw/no"' '"argv":["/opt/bw/no","ok","two words"]'
+	# the same through the 32-bit entry point: 4-byte argv pointers
+	op y /bin/bwtest exec32 /opt/bw/no ok "two words"
+	want y EPERM
+	rec y '"event":"exec"' '"decision":"deny"' '"rule":"deny-exec"' \
+		'"path":"/opt/bw/no"' '"argv":["/opt/bw/no","ok","two words"]'
 }
 sc_exec_unnamed() {
 	op x /bin/bwother exec /opt/bw/no ok
