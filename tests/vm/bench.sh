@@ -294,7 +294,9 @@ gen() {
 engine_up() {
 	local i=0 t0
 	rm -f $T/$1.ready $T/$1.status $T/$1.log
-	printf '[engine]\nstatus = %s\n' $T/$1.status >$T/$1.conf
+	# on_exit = detach: a stopped engine must leave no program behind (the
+	# baselines are measured without bulwark)
+	printf '[engine]\nstatus = %s\non_exit = detach\n' $T/$1.status >$T/$1.conf
 	t0=$(now_cs)
 	$BW run --config $T/$1.conf --rules "$2" --log $T/$1.log \
 		--ready-file $T/$1.ready 2>$T/$1.err &
