@@ -865,6 +865,9 @@ static enum pin_mode pin_mode_for(const struct daemon *r)
 {
 	const struct bw_policy *p = &r->st.policy;
 
+	/* a locked policy is not removed, whatever on_exit says */
+	if ((p->lock || protect_locked(&r->prot)) && r->eng.enforcing)
+		return PIN_KEEP;
 	if (p->on_exit == BW_EXIT_UNSET)
 		return p->mode == BW_MODE_ENFORCE && r->eng.enforcing ? PIN_KEEP : PIN_DETACH;
 	return p->on_exit == BW_EXIT_KEEP ? PIN_KEEP : PIN_DETACH;
