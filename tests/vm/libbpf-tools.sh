@@ -27,7 +27,7 @@
 # lbt_norm_*), so both are compared on the same terms.  The raw output of
 # every tracer goes to the console (lbt-deb-NAME: and lbt-bw-NAME: lines).
 
-LBT_TOOLS="opensnoop mountsnoop sigsnoop sigsnoop-k capable tcpconnect tcpconnlat oomkill tcprtt filetop"
+LBT_TOOLS="opensnoop mountsnoop sigsnoop sigsnoop-k capable tcpconnect tcpconnlat oomkill tcprtt filetop execsnoop"
 LBT=$T/lbt
 LBT_STDBUF=$(cat /bwvm/libbpf-tools.stdbuf 2>/dev/null)
 LBT_STOP_TIMEOUT=30	# seconds for a tracer to exit after SIGINT
@@ -50,6 +50,7 @@ lbt_args() {
 	deb.tcpconnlat) printf '%s\n' -L ;;	# the local port too
 	deb.filetop) printf '%s\n' -C -r 100 ;;	# no clearing, more rows
 	bw.filetop) printf '%s\n' -r 100 ;;
+	*.execsnoop) printf '%s\n' -x ;;	# failed execs too
 	esac
 }
 
@@ -57,15 +58,18 @@ lbt_bw_tracer() {	# TOOL: bulwark's tracer of that name
 	case $1 in
 	tcpconnect) echo tcp ;;
 	filetop) echo files ;;
+	execsnoop) echo process ;;
 	*) echo "${1%-k}" ;;
 	esac
 }
 
-lbt_side_name() {	# SIDE TOOL: the command, for messages
+lbt_side_name() {	# SIDE TOOL: the command, for messages, on one line
+	local a
+	a=$(lbt_args "$1" "$2" | tr '\n' ' ')
 	if [ "$1" = deb ]; then
-		echo "Debian's ${2%-k}$(lbt_args "$1" "$2" | sed 's/^/ /')"
+		echo "Debian's ${2%-k}${a:+ ${a% }}"
 	else
-		echo "bulwark trace $(lbt_bw_tracer "$2")$(lbt_args "$1" "$2" | sed 's/^/ /')"
+		echo "bulwark trace $(lbt_bw_tracer "$2")${a:+ ${a% }}"
 	fi
 }
 
@@ -99,7 +103,7 @@ lbt_setwhy() { [ -s "$LBT/$1.$2.why" ] || echo "$3" >"$LBT/$1.$2.why"; }
 # once attached, bulwark says so on stderr.
 lbt_ready() {
 	if [ "$1" = deb ]; then
-		grep -Eq '^(PID|COMM|TIME|TID) |^Tracing (OOM kills|TCP RTT)' "$LBT/$1.$2.out"
+		grep -Eq '^(PID|PCOMM|COMM|TIME|TID) |^Tracing (OOM kills|TCP RTT)' "$LBT/$1.$2.out"
 	else
 		grep -qF 'bulwark: tracing (Ctrl-C to stop)' "$LBT/$1.$2.err"
 	fi
@@ -198,6 +202,10 @@ lbt_workload() {
 	op kill-esrch /bin/bwlt-sig kill $LBT_NOPID SIGUSR1
 	# capability: CAP_NET_RAW as root, and refused to uid 1000 (after
 	# setgroups/setresgid/setresuid, which check CAP_SETGID and CAP_SETUID)
+	# exec: a command line with a space in an argument (bwlt-run then
+	# execs true, whose comm is not the workload's); one that fails
+	op exec /bin/bwlt-cap exec /bin/bwlt-run exec /bin/true "two words"
+	op exec-enoent /bin/bwlt-cap exec /bin/bwlt-missing a1
 	op raw /bin/bwlt-cap raw-socket
 	op raw-alice /bin/bwlt-cap as-uid 1000 1000 /bin/bwlt-cap raw-socket
 	# tcp: a child connects to its parent's listener (and to the port
@@ -233,6 +241,8 @@ lbt_workload_results() {
 	want umount-einval EINVAL
 	want kill OK
 	want kill-esrch ESRCH
+	want_rc exec 0
+	want exec-enoent ENOENT
 	want raw OK
 	want raw-alice EPERM
 	want tcp OK
@@ -503,6 +513,44 @@ lbt_norm_bw_filetop() {
 	END { for (k in r) printf " pid=%s file=bwlt-data reads=%d rkb=%d \n", k, r[k], b[k] / 1024 }' "$1"
 }
 
+# execsnoop: every exec, failed ones too.  Debian's: PCOMM PID PPID RET
+# ARGS, ARGS the path passed to execve then argv[1...], joined by spaces
+# (so an argument's own spaces cannot be told apart); ours (process -x),
+# the exec and exec_failed records with filename and argv.  Both as
+# pid, comm, ppid, ret, then the same ARGS.
+lbt_norm_deb_execsnoop() {
+	awk '$1 ~ /^bwlt-/ && $2 ~ /^[0-9]+$/ && $4 ~ /^-?[0-9]+$/ {
+		a = $5; for (i = 6; i <= NF; i++) a = a " " $i
+		printf " pid=%s comm=%s ppid=%s ret=%s args=%s \n", $2, $1, $3, $4, a
+	}' "$1"
+}
+lbt_norm_bw_execsnoop() {
+	awk "$LBT_AWK_LIB"'
+	# the strings of the array "k":[...] joined by spaces, from the second on
+	function jtail(s, k,    v, i, c, n, cur, in_str) {
+		if (!match(s, "\"" k "\":\\[")) return ""
+		s = substr(s, RSTART + RLENGTH); v = ""; n = 0
+		for (i = 1; i <= length(s); i++) {
+			c = substr(s, i, 1)
+			if (!in_str) {
+				if (c == "]") break
+				if (c == "\"") { in_str = 1; cur = "" }
+				continue
+			}
+			if (c == "\\") { i++; cur = cur substr(s, i, 1); continue }
+			if (c == "\"") { in_str = 0; if (n++) v = v " " cur; continue }
+			cur = cur c
+		}
+		return v
+	}
+	{ comm = jget($0, "comm"); st = jget($0, "state") }
+	comm ~ /^bwlt-/ && (st == "exec" || st == "exec_failed") {
+		ret = st == "exec" ? 0 : jget($0, "ret")
+		printf " pid=%s comm=%s ppid=%s ret=%s args=%s%s \n", jget($0, "pid"), comm,
+			jget($0, "ppid"), ret, jget($0, "filename"), jtail($0, "argv")
+	}' "$1"
+}
+
 # ---------------------------------------------------------------- checks
 
 # lbt_has FILE FIELD...: a line of FILE has every " FIELD "
@@ -538,10 +586,10 @@ lbt_compare() {		# lbt_compare TOOL: same events of bwlt-* on both sides
 	local t=$1 only
 	only=$(lbt_minus "$LBT/deb.$t.norm" "$LBT/bw.$t.norm" | sort | head -n 6)
 	[ -z "$only" ] ||
-		why "only Debian's $t shows: $(echo "$only" | oneline 700)"
+		why "only $(lbt_side_name deb "$t") shows: $(echo "$only" | oneline 700)"
 	only=$(lbt_minus "$LBT/bw.$t.norm" "$LBT/deb.$t.norm" | sort | head -n 6)
 	[ -z "$only" ] ||
-		why "only bulwark trace $t shows: $(echo "$only" | oneline 700)"
+		why "only $(lbt_side_name bw "$t") shows: $(echo "$only" | oneline 700)"
 }
 
 # The operations of the workload each tool must show (pids from op).
@@ -633,6 +681,13 @@ lbt_expect_oomkill() {
 		"pid=$p" comm=bwlt-oom "victim_pid=$p" victim_comm=bwlt-oom
 }
 
+lbt_expect_execsnoop() {
+	lbt_expect execsnoop "bwlt-run exec'd by bwlt-cap with \"two words\" as one argument" \
+		"pid=$(op_pid exec)" comm=bwlt-run ret=0 "args=/bin/bwlt-run exec /bin/true two words"
+	lbt_expect execsnoop "bwlt-cap failing to exec /bin/bwlt-missing (ENOENT)" \
+		"pid=$(op_pid exec-enoent)" comm=bwlt-cap ret=-2 "args=/bin/bwlt-missing a1"
+}
+
 lbt_expect_filetop() {
 	lbt_expect filetop "bwlt-open (dd) reading bwlt-data 8 times, 1 KiB each" \
 		"pid=$(op_pid dd)" comm=bwlt-open file=bwlt-data reads=8 rkb=8
@@ -647,6 +702,13 @@ lbt_expect_tcprtt() {
 		[ "${total:-0}" -ge $LBT_RTT_ROUNDS ] ||
 			why "$(lbt_side_name "$side" tcprtt) counted ${total:-no} RTT samples, want at least $LBT_RTT_ROUNDS"
 	done
+}
+
+# execsnoop: ours keeps the arguments apart
+lbt_extra_execsnoop() {
+	grep -F "\"pid\":$(op_pid exec)," "$LBT/bw.execsnoop.out" | grep -F '"state":"exec"' |
+		grep -qF '"argv":["/bin/bwlt-run","exec","/bin/true","two words"]' ||
+		why "bulwark trace process: no exec of pid $(op_pid exec) with argv [\"/bin/bwlt-run\",\"exec\",\"/bin/true\",\"two words\"]"
 }
 
 # Fields only bulwark prints, checked on its records of bwlt-* processes:
@@ -772,7 +834,7 @@ sc_libbpf_tools_check() {	# TOOL: the checks of one scenario (see top)
 		lbt_compare "$t"
 		case $t in
 		sigsnoop*) lbt_extra_sigsnoop "$t" ;;
-		capable|tcpconnect|tcpconnlat|oomkill) "lbt_extra_$t" ;;
+		capable|tcpconnect|tcpconnlat|oomkill|execsnoop) "lbt_extra_$t" ;;
 		esac
 		;;
 	esac

@@ -344,7 +344,7 @@ build_initramfs() {
 	done
 	# workload of the libbpf-tools group: copies with names of their own
 	# The libbpf-tools group's workload: comm is the name exec'd
-	for a in bwlt-mount bwlt-sig bwlt-cap bwlt-tcp bwlt-oom lbt-victim \
+	for a in bwlt-mount bwlt-sig bwlt-cap bwlt-tcp bwlt-oom bwlt-run lbt-victim \
 		bwtrtcp bwtrhog; do
 		ln -s bwtest "$root/bin/$a"
 	done
