@@ -923,8 +923,6 @@ sc_tracers_list() {
 	done
 }
 
-# trcn_key ID: the records of bulwark trace ID, without their time and
-# latency (which differ from one method to the next), sorted
 # process on the stock kernel: an exec's command line, and with -x an exec
 # that failed, with its errno and what the caller passed
 sc_tracers_process() {
@@ -941,6 +939,8 @@ sc_tracers_process() {
 		'"ret":-2,"errno":"ENOENT","argv":["/nonexistent/bwx","a b"]}'
 }
 
+# trcn_key ID: the records of bulwark trace ID, without their time and
+# latency (which differ from one method to the next), sorted
 trcn_key() {
 	sed 's/"time":"[^"]*",//; s/,"latency_us":[0-9]*//' "$(f "$1" trace)" | sort
 }
