@@ -26,7 +26,7 @@ event = exec
 action = deny
 path = $T/bin/
 EOF
-conf() {	# conf NAME ON_EXIT
+conf() {	# conf NAME ON_EXIT [BUFFER]
 	cat >"$T/$1.conf" <<EOF
 [engine]
 rules = $T/pin.rules
@@ -34,6 +34,8 @@ log = $T/$1.log
 status = $T/$1.status
 on_lsm_missing = audit
 on_exit = $2
+[log]
+buffer = ${3:-4M}
 EOF
 }
 
@@ -123,9 +125,36 @@ else
 	fail pin-sigterm-keeps "exit $rc; $(tail -1 "$T/b.log"); links: $(links)"
 fi
 
+# another build (here: another ring size): the new programs attached and
+# pinned before the old build's directory goes
+b1=$(builds)
+conf u keep 8M
+if ! engine_start "$T/u.conf" "$T/u.ready" "$T/u.err"; then
+	fail pin-upgrade-replaces "engine not ready: $(cat "$T/u.err")"
+	exit 0
+fi
+adopt=$(grep '"type":"adopt"' "$T/u.log")
+b2=$(builds)
+if echo "$adopt" | grep -q '"same_build":false' &&
+   echo "$adopt" | grep -q "\"replaced_build\":\"$b1\"" &&
+   grep -q '"type":"pin".*"pinned":true,"builds_removed":1' "$T/u.log" &&
+   [ -n "$b2" ] && [ "$b2" != "$b1" ] && [ "$(echo "$b2" | wc -l)" = 1 ] &&
+   grep -q "\"type\":\"policy\",\"generation\":$((gen_b + 1))," "$T/u.log"; then
+	pass pin-upgrade-replaces
+else
+	fail pin-upgrade-replaces "builds $b1 -> $b2; ${adopt:-no adopt record}; $(grep '"type":"pin"\|"type":"policy"' "$T/u.log")"
+fi
+gen_u=$(grep -o '"type":"policy","generation":[0-9]*' "$T/u.log" | tail -1 | grep -o '[0-9]*$')
+engine_stop "$EPID"
+EPID=
+# after a clean stop too the kept programs decide (tracepoint programs:
+# their perf events must not have been disabled)
+marker stopped
+sleep 0.3
+
 # on_exit = detach: adopts (no gap), then removes the pins; its stop
 # detaches the programs
-conf c detach
+conf c detach 8M
 if ! engine_start "$T/c.conf" "$T/c.ready" "$T/c.err"; then
 	fail pin-detach "engine not ready: $(cat "$T/c.err")"
 	exit 0
@@ -134,6 +163,12 @@ if grep -q '"type":"adopt".*"same_build":true' "$T/c.log" && [ -z "$(builds)" ];
 	pass pin-detach-unpins
 else
 	fail pin-detach-unpins "$(grep '"type":"adopt"\|"type":"pin"' "$T/c.log"); $(ls -R "$PIN" 2>&1 | head -5)"
+fi
+sleep 1
+if grep "\"path\":\"$T/bin/pin-marker\"" "$T/c.log" | grep -q "\"generation\":$gen_u,"; then
+	pass pin-kept-after-sigterm-decide
+else
+	fail pin-kept-after-sigterm-decide "no record of generation $gen_u made after the SIGTERM"
 fi
 engine_stop "$EPID"; rc=$?
 EPID=
