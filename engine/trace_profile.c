@@ -233,7 +233,10 @@ static void fold_key(struct fold_set *out, struct profile_bpf *skel, struct name
 		prof_lua_frames(lua, skel, k->pid, k->lua, sb_add, &b);
 	n = read_stack(sfd, k->kstack, ips);
 	add_frames(&b, nm, k, ips, n, true);
-	if (k->ustack < 0 && k->kstack < 0 && !k->lua)
+	/* -K (no user stack asked for) on a task running in user mode */
+	if (k->ustack == -1 && k->kstack == -EFAULT)
+		sb_add(&b, "[user]");
+	else if (k->ustack < 0 && k->kstack < 0 && !k->lua)
 		sb_add(&b, "[no stack]");
 	fold_add(out, b.s, count);
 	free(b.s);
