@@ -80,6 +80,7 @@ static void expect_defaults(const struct bw_policy *p)
 	assert_int_equal(p->log_buffer, 4 << 20);
 	assert_int_equal(p->protect, 0);
 	assert_int_equal(p->lock, 0);
+	assert_int_equal(p->on_exit, BW_EXIT_UNSET);	/* the daemon decides by mode */
 }
 
 static void test_defaults(void **state)
@@ -115,11 +116,13 @@ static void test_values(void **state)
 	     "mode = audit\n"
 	     "rules = ../rules, local.rules /etc/bulwark/extra.d\n"
 	     "log = logs/audit.log\n"
-	     "on_lsm_missing = audit\n");
+	     "on_lsm_missing = audit\n"
+	     "on_exit = keep\n");
 	tu_expect_none(&l.d);
 	assert_int_equal(l.ret, 0);
 	assert_int_equal(l.p.mode, BW_MODE_AUDIT);
 	assert_int_equal(l.p.on_lsm_missing, BW_LSM_AUDIT);
+	assert_int_equal(l.p.on_exit, BW_EXIT_KEEP);
 	/* relative paths are relative to the policy file's directory */
 	assert_int_equal(l.p.nrules, 3);
 	snprintf(want, sizeof(want), "%s/../rules", (char *)*state);
@@ -137,6 +140,11 @@ static void test_values(void **state)
 	assert_int_equal(l.p.mode, BW_MODE_ENFORCE);
 	assert_int_equal(l.p.on_lsm_missing, BW_LSM_REFUSE);
 	assert_string_equal(l.p.log, "/var/log/x.log");
+	unload(&l);
+
+	load(&l, *state, "[engine]\non_exit = detach\n");
+	tu_expect_none(&l.d);
+	assert_int_equal(l.p.on_exit, BW_EXIT_DETACH);
 	unload(&l);
 }
 
@@ -215,6 +223,7 @@ static const struct {
 	{ "[log]\nprotect = yes\n", 2, "unknown key 'protect' in [log]" },
 	{ "[engine]\nmode = strict\n", 2, "bad value 'strict' for mode" },
 	{ "[engine]\non_lsm_missing = ignore\n", 2, "bad value 'ignore' for on_lsm_missing" },
+	{ "[engine]\non_exit = stay\n", 2, "bad value 'stay' for on_exit (keep, detach" },
 	{ "[engine]\nrules =\n", 2, "bad value '' for rules" },
 	{ "[engine]\nrules = ,\n", 2, "bad value ',' for rules" },
 	{ "[engine]\nlog =\n", 2, "bad value '' for log" },
