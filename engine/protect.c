@@ -204,15 +204,25 @@ static int register_obj(int ids_fd, struct bpf_object *obj)
 	return err;
 }
 
+/*
+ * Every link, and the program behind it: a program adopted from a pin
+ * (engine/pin.h) is not loaded by the object, only reached by its link.
+ */
 static int register_links(int ids_fd, struct bpf_link *const *links, int n)
 {
 	int err = 0;
 
 	for (int i = 0; i < n; i++) {
-		uint32_t id = links[i] ? obj_id(bpf_link__fd(links[i]), BW_PROT_LINK) : 0;
+		struct bpf_link_info info;
+		uint32_t len = sizeof(info);
 
-		if (id)
-			err = err ? err : add_id(ids_fd, BW_PROT_LINK, id);
+		memset(&info, 0, sizeof(info));
+		if (!links[i] || bpf_obj_get_info_by_fd(bpf_link__fd(links[i]), &info, &len))
+			continue;
+		if (info.id)
+			err = err ? err : add_id(ids_fd, BW_PROT_LINK, info.id);
+		if (info.prog_id)
+			err = err ? err : add_id(ids_fd, BW_PROT_PROG, info.prog_id);
 	}
 	return err;
 }
