@@ -7,6 +7,10 @@
 #ifndef BULWARK_TAMPER_H
 #define BULWARK_TAMPER_H
 
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
 #define BW_PROT_HASH_LEN	24	/* a policy hash (compile.h's 17) padded */
 #define BW_PROT_NAME_LEN	64
 #define BW_PROT_IDS_MAX		512

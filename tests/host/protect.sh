@@ -96,7 +96,7 @@ on_lsm_missing = audit
 protect = yes
 EOC
 	if engine_start "$T/audit.conf" "$T/ready" "$T/audit.err"; then
-		engine_stop $EPID; rc=$?
+		engine_stop "$EPID"; rc=$?
 		if [ $rc -eq 0 ] && grep -q 'running UNPROTECTED' "$T/audit.err" &&
 			! grep -q '"type":"protect"' "$T/audit.log"; then
 			pass protect-audit-only
@@ -104,7 +104,7 @@ EOC
 			fail protect-audit-only "exit $rc; stderr: $(cat "$T/audit.err")"
 		fi
 	else
-		kill -KILL $EPID 2>/dev/null
+		kill -KILL "$EPID" 2>/dev/null
 		fail protect-audit-only "not ready: $(cat "$T/audit.err")"
 	fi
 fi

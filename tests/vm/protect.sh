@@ -20,7 +20,7 @@ PT_LOG=$PT_DIR/audit.log
 
 # pt_conf NAME RULES PROTECT LOCK: a policy file
 pt_conf() {
-	mkdir -p $PT_DIR
+	mkdir -p "$PT_DIR"
 	cat >"$PT_DIR/$1.conf" <<EOC
 [engine]
 mode = enforce
@@ -153,7 +153,7 @@ sc_protect_protect() {
 			pt_want "get$kind$id" EPERM /bin/bwother bpf-get-id "$kind" "$id"
 			n=$((n + 1))
 		done
-		pt_tamper '"what":"bpf"' "\"command\":\"BPF_$(echo $kind | tr a-z A-Z)_GET_FD_BY_ID\""
+		pt_tamper '"what":"bpf"' "\"command\":\"BPF_$(echo "$kind" | tr "[:lower:]" "[:upper:]")_GET_FD_BY_ID\""
 	done
 	echo "INFO: protect: $n object ids refused"
 	pin=/sys/fs/bpf/bulwark/protect_state
@@ -180,9 +180,11 @@ sc_protect_protect() {
 }
 
 protect_groups() {
+	# shellcheck disable=SC2034  # for the helpers of scenarios.sh
 	GROUP=protect
+	# shellcheck disable=SC2034
 	LOG=$PT_LOG
-	mkdir -p $PT_DIR
+	mkdir -p "$PT_DIR"
 	for s in protect-lock protect-relock protect-protect; do
 		echo "RUN: vm/$s"
 		WHY=$BWVM_LSM_WHY
