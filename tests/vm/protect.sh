@@ -131,7 +131,7 @@ sc_protect_relock() {
 
 # Every way in refused with EPERM and logged; kill -0 still works.
 sc_protect_protect() {
-	local id ids n=0 pin saved
+	local id ids n=0 pin saved cmd
 	pt_conf protect "$RULES/vm.rules" yes yes
 	pt_start protect || return
 	wait_until "$LOG_WAIT" grep -q '"type":"protect".*"protect":true' "$PT_LOG" ||
@@ -153,7 +153,12 @@ sc_protect_protect() {
 			pt_want "get$kind$id" EPERM /bin/bwother bpf-get-id "$kind" "$id"
 			n=$((n + 1))
 		done
-		pt_tamper '"what":"bpf"' "\"command\":\"BPF_$(echo "$kind" | tr "[:lower:]" "[:upper:]")_GET_FD_BY_ID\""
+		case $kind in
+		prog) cmd=BPF_PROG_GET_FD_BY_ID ;;
+		map) cmd=BPF_MAP_GET_FD_BY_ID ;;
+		*) cmd=BPF_LINK_GET_FD_BY_ID ;;
+		esac
+		pt_tamper '"what":"bpf"' "\"command\":\"$cmd\""
 	done
 	echo "INFO: protect: $n object ids refused"
 	pin=/sys/fs/bpf/bulwark/protect_state
