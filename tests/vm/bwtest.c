@@ -115,6 +115,7 @@ static void usage(void)
 		"       bwtest exec PATH [ARGS...] | exec32 PATH [ARGS...]\n"
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
 		"       bwtest kill-burst N PID SIG | raw-burst N | getppid-burst N\n"
+		"       bwtest kill-loop STOPFILE PID SIG\n"
 		"       bwtest exec-burst N PROG [ARGS...]\n"
 		"       bwtest pidns-raw-socket\n"
 		"       bwtest jsoncheck FILE | textcheck FILE\n"
@@ -469,6 +470,40 @@ static int do_kill_burst(const char *n_s, const char *pid, const char *sig)
 	for (long i = 0; i < n; i++)
 		if (kill(p, signo) < 0)
 			return fail("kill");
+	return ok();
+}
+
+/*
+ * Send SIG to PID again and again until the file STOP exists: the proof
+ * that a deny rule holds through reloads and engine restarts.  Prints
+ * attempts=, allowed= (kill succeeded), eperm= and other= (any other
+ * errno, the last in other_errno=).
+ */
+static int do_kill_loop(const char *stop, const char *pid, const char *sig)
+{
+	pid_t p = (pid_t)parse_num(pid, 1, INT_MAX);
+	int signo = parse_signal(sig), other_errno = 0;
+	long attempts = 0, allowed = 0, eperm = 0, other = 0;
+
+	while (access(stop, F_OK) < 0) {
+		attempts++;
+		if (kill(p, signo) == 0)
+			allowed++;
+		else if (errno == EPERM)
+			eperm++;
+		else {
+			other++;
+			other_errno = errno;
+		}
+		/* about 20 a second: each leaves a record, and the VM keeps
+		 * its log in 1 GiB of memory; a restart that attached anew
+		 * (a minute under TCG) would be seen many times over */
+		usleep(50000);
+	}
+	printf("attempts=%ld\nallowed=%ld\neperm=%ld\nother=%ld\n",
+	       attempts, allowed, eperm, other);
+	if (other)
+		printf("other_errno=%s\n", errno_name(other_errno));
 	return ok();
 }
 
@@ -1688,6 +1723,8 @@ int main(int argc, char **argv)
 		return do_exec_burst(argv[2], argv + 3);
 	if (!strcmp(cmd, "kill-burst") && argc == 5)
 		return do_kill_burst(argv[2], argv[3], argv[4]);
+	if (!strcmp(cmd, "kill-loop") && argc == 5)
+		return do_kill_loop(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "setuid-burst") && argc == 3)
 		return do_setuid_burst(argv[2]);
 	if (!strcmp(cmd, "chown-burst") && argc == 4)

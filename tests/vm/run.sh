@@ -354,6 +354,7 @@ build_initramfs() {
 	install -m 0644 "$here/libbpf-tools.sh" "$root/bwvm/libbpf-tools.sh"
 	install -m 0644 "$here/bypass.sh" "$root/bwvm/bypass.sh"
 	install -m 0644 "$here/hostile.sh" "$root/bwvm/hostile.sh"
+	install -m 0644 "$here/pin.sh" "$root/bwvm/pin.sh"
 	install -m 0644 "$here/protect.sh" "$root/bwvm/protect.sh"
 	install -m 0755 "$here/init.sh" "$root/init"
 	# BW_VM_SCENARIOS=bench runs the benchmark (tests/vm/bench.sh) instead

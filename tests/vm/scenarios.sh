@@ -246,7 +246,8 @@ engine_start() {	# engine_start MODE RULES...: sets ENGINE_WHY on failure
 	for r in "$@"; do args="$args --rules $r"; done
 	READY=$T/$GROUP.ready
 	ERR=$T/$GROUP.stderr
-	rm -f "$READY" "$LOG"
+	rm -f "$READY"
+	[ -n "${KEEP_LOG:-}" ] || rm -f "$LOG"	# KEEP_LOG: a restart appends
 	t0=$(now_cs)
 	# shellcheck disable=SC2086,SC2090
 	$BW run $args --log "$LOG" --mode "$mode" --ready-file "$READY" \
@@ -273,6 +274,15 @@ engine_start() {	# engine_start MODE RULES...: sets ENGINE_WHY on failure
 	echo "INFO: $GROUP: bulwark ready after $(since "$t0")s"
 }
 
+# With on_exit = keep (unset: keep in enforce mode) the programs outlive
+# the engine: each group starts without them, unless PIN_KEEP is set.
+unpin() {
+	local b
+	for b in $(ls /sys/fs/bpf/bulwark 2>/dev/null | grep -E '^[0-9a-f]{16}$'); do
+		rm -rf "/sys/fs/bpf/bulwark/$b"
+	done
+}
+
 engine_stop() {		# sets STOP_WHY on failure
 	local t0 rc
 	STOP_WHY=
@@ -295,6 +305,7 @@ engine_stop() {		# sets STOP_WHY on failure
 	wait "$ENGINE_PID"
 	rc=$?
 	echo "INFO: $GROUP: bulwark exited (status $rc) $(since "$t0")s after SIGTERM"
+	[ -n "${PIN_KEEP:-}" ] || unpin
 	if [ -z "$STOP_WHY" ] && [ $rc -ne 0 ]; then
 		STOP_WHY="bulwark exited with status $rc after SIGTERM, expected 0; stderr: $(oneline 400 <"$ERR")"
 	fi
@@ -1219,6 +1230,13 @@ hostile_groups
 # beside bulwark's on one workload (libbpf-tools.sh)
 . /bwvm/libbpf-tools.sh
 lbt_group
+
+# ---- on_exit = keep: a deny rule holds through 100 reloads and 10
+# SIGKILLs and restarts; restarts adopt the pinned programs (pin.sh): the
+# longest group under TCG, after the others but before protect's, which end
+# the run
+. /bwvm/pin.sh
+pin_groups
 
 # ---- tamper protection and the policy lock (protect.sh; issue 14).  Last:
 # the lock stays until reboot, and a protected engine cannot be stopped.
