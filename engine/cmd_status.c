@@ -207,12 +207,20 @@ int do_status(int argc, char **argv, struct bw_opts *o)
 			return 2;
 		}
 	}
-	if (policy_load(&p, o->config ? o->config : DEFAULT_CONFIG, &d)) {
+	/* with --socket the policy file is read only for the status file */
+	memset(&p, 0, sizeof(p));
+	live = socket && !status_live(socket, &st, &why);
+	if (!live && policy_load(&p, o->config ? o->config : DEFAULT_CONFIG, &d)) {
 		out_diag(&d);
-		out_err("status: cannot read the policy file");
+		if (why)
+			out_err("status: engine not answering (%s), and the policy file naming the status file cannot be read",
+				why);
+		else
+			out_err("status: cannot read the policy file");
 		goto out;
 	}
-	live = !status_live(socket ? socket : p.control, &st, &why);
+	if (!live && !socket)
+		live = !status_live(p.control, &st, &why);
 	if (!live && status_from_file(&p, &st, why, o->json))
 		goto out;
 	pid = st.pid > 0 ? (pid_t)st.pid : 0;
