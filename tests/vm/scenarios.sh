@@ -1207,6 +1207,45 @@ solo replay-syscall
 group many enforce $RULES/many.rules \
 	many-capable-deny many-capable-unnamed many-exec-deny
 
+# ---- the control socket of an enforcing engine (issue 14): after attach
+# it holds no capability and has no_new_privs, and `bulwark reload` on the
+# socket still makes a new generation live (its maps written through the
+# fds it kept); the deny rules hold under it (capable-deny after it)
+sc_control_caps() {
+	local st
+	if running; then
+		grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' \
+			"/proc/$ENGINE_PID/status" >"$T/control.caps" 2>&1
+		return 0
+	fi
+	st=$(tr -s '\t ' ' ' <"$T/control.caps" | tr '\n' ';')
+	[ "$st" = "CapInh: 0000000000000000;CapPrm: 0000000000000000;CapEff: 0000000000000000;CapBnd: 0000000000000000;CapAmb: 0000000000000000;NoNewPrivs: 1;" ] ||
+		why "the engine's capabilities after attach: $st"
+}
+sc_control_reload() {
+	if running; then
+		timeout "$OP_TIMEOUT" $BW reload --socket /run/bulwark/control \
+			>"$T/control.reload" 2>&1
+		echo "rc=$?" >>"$T/control.reload"
+		timeout "$OP_TIMEOUT" $BW status --socket /run/bulwark/control \
+			>"$T/control.status" 2>&1
+		return 0
+	fi
+	grep -qx 'policy generation 2 live' "$T/control.reload" && grep -qx 'rc=0' "$T/control.reload" ||
+		why "bulwark reload: $(oneline 300 <"$T/control.reload")"
+	grep -q '^policy     generation 2, ' "$T/control.status" &&
+	grep -q '^rule       deny-raw: bpf-lsm$' "$T/control.status" &&
+	! grep -q 'not answering' "$T/control.status" ||
+		why "bulwark status: $(oneline 400 <"$T/control.status")"
+	grep '"type":"control"' "$LOG" | grep -q '"request":"reload","result":"ok","generation":2' ||
+		why "no control record of the reload in the log"
+}
+
+# the deny of capable-deny, under the reloaded policy
+sc_control_deny() { sc_capable_deny; }
+
+group control enforce $RULES/vm.rules control-caps control-reload control-deny
+
 group tracers-lsm enforce $RULES/tracers.rules tracers-capable tracers-ipc
 solo tracers-list
 solo tracers-summary
