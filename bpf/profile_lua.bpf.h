@@ -10,6 +10,16 @@
  * Each Lua function's prototype is recorded; user space names it.
  * Layout: LuaJIT 2.1, GC64 (x86-64), as Debian 12's libluajit2 is built.
  */
+#ifndef BULWARK_PROFILE_LUA_BPF_H
+#define BULWARK_PROFILE_LUA_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "trace.bpf.h"
+#include "profile.h"
+
 #define LJ_GCMASK	((1ULL << 47) - 1)	/* a GC64 reference's address bits */
 #define LJ_L_GCT	9	/* lua_State: gct (~LJ_TTHREAD = 6) */
 #define LJ_L_BASE	32
@@ -167,3 +177,5 @@ static __always_inline __u32 prof_lua_walk(struct bpf_perf_event_data *ctx, __u3
 	bpf_map_update_elem(&prof_lua, &w.hash, w.st, BPF_ANY);
 	return w.hash;
 }
+
+#endif
