@@ -32,6 +32,7 @@ conf() {	# conf NAME ON_EXIT [BUFFER]
 rules = $T/pin.rules
 log = $T/$1.log
 status = $T/$1.status
+control = $T/$1.sock
 on_lsm_missing = audit
 on_exit = $2
 [log]
@@ -177,4 +178,22 @@ if [ $rc -eq 0 ] && tail -1 "$T/c.log" | grep -q '"kept":false' && [ -z "$(build
 	pass pin-detach-stop
 else
 	fail pin-detach-stop "exit $rc; $(tail -1 "$T/c.log"); $(bpftool link show 2>&1 | grep -c bw_) bw_ links left"
+fi
+
+# bulwark stop --detach under on_exit = keep: everything removed anyway
+conf d keep
+if ! engine_start "$T/d.conf" "$T/d.ready" "$T/d.err"; then
+	fail pin-stop-detach "engine not ready: $(cat "$T/d.err")"
+	exit 0
+fi
+pinned=$(builds)
+out=$("$BW" stop --detach --config "$T/d.conf" 2>&1); rc=$?
+wait "$EPID"
+EPID=
+if [ $rc -eq 0 ] && [ -n "$pinned" ] && [ -z "$(builds)" ] &&
+   tail -1 "$T/d.log" | grep -q '"type":"stop".*"kept":false' &&
+   ! bpftool link show 2>/dev/null | grep -q 'bw_exec_audit'; then
+	pass pin-stop-detach
+else
+	fail pin-stop-detach "exit $rc: $out; pinned before: ${pinned:-none}, after: $(builds); $(tail -1 "$T/d.log")"
 fi
