@@ -479,18 +479,24 @@ static int arm_protection(struct daemon *r)
 	return 0;
 }
 
-/* A new policy while locked: only the locked one (the same rules again). */
-static int locked_refuses(struct daemon *r, const struct bw_compiled *cp)
+/*
+ * A new policy while locked: only the locked one (the same rules again).
+ * -EPERM (said, logged, and why in why[] when given) or 0.
+ */
+static int locked_refuses(struct daemon *r, const struct bw_compiled *cp,
+			  char *why, size_t len)
 {
-	char why[160];
+	char buf[256];
 
 	if (!r->prot.locked || !strcmp(r->prot.locked_hash, cp->hash))
 		return 0;
-	snprintf(why, sizeof(why), "the policy is locked until reboot (lock = yes): "
+	snprintf(buf, sizeof(buf), "the policy is locked until reboot (lock = yes): "
 		 "the new rules compile to %s, the locked policy is %s",
 		 cp->hash, r->prot.locked_hash);
-	out_err("reload refused: %s", why);
-	protect_log_refused(&r->log, "reload", why);
+	out_err("reload refused: %s", buf);
+	protect_log_refused(&r->log, "reload", buf);
+	if (why)
+		snprintf(why, len, "%s", buf);
 	return -EPERM;
 }
 
@@ -530,7 +536,7 @@ static int apply_setup(struct daemon *r, struct bw_setup *st)
 	struct bw_compiled *cp = st->compiled;
 	int err;
 
-	err = locked_refuses(r, cp);
+	err = locked_refuses(r, cp, NULL, 0);
 	if (err)
 		return err;
 	cp->owned = xmalloc(sizeof(*cp->owned));
@@ -587,6 +593,8 @@ static void reload_apply(struct daemon *r, struct reload_job *job)
 			 (unsigned long long)r->eng.generation);
 		out_err("reload: the new rules have errors (above); the live policy (generation %llu) stays",
 			(unsigned long long)r->eng.generation);
+	} else if (locked_refuses(r, job->next.compiled, why, sizeof(why))) {
+		/* said: the live policy is the locked one */
 	} else if ((err = apply_setup(r, &job->next))) {
 		snprintf(why, sizeof(why), "writing the policy maps failed: %s; the live policy (generation %llu) stays",
 			 strerror(-err), (unsigned long long)r->eng.generation);
@@ -1078,9 +1086,24 @@ static int start_reading(struct daemon *r)
 	return start_tracers(r);
 }
 
-/* The status file's directory while we may (/run/bulwark), then privileges. */
+/* A tracer running whose summaries name frames from other processes' maps. */
+static bool tracer_reads_procs(const struct daemon *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
+		if (r->tr[i].inst.skel && r->tr[i].inst.d->reads_procs)
+			return true;
+	return false;
+}
+
+/*
+ * The status file's directory while we may (/run/bulwark), then
+ * privileges: none kept, but CAP_SYS_PTRACE while a tracer reads the
+ * maps of processes that hold capabilities (profile's user frames).
+ */
 static int drop_privileges(struct daemon *r)
 {
+	static const cap_value_t ptrace_cap[] = { CAP_SYS_PTRACE };
+	bool keep_ptrace = tracer_reads_procs(r);
 	const char *what = "";
 	int err, bound_kept;
 
@@ -1093,7 +1116,8 @@ static int drop_privileges(struct daemon *r)
 		}
 		free(dir);
 	}
-	err = privs_keep_only(NULL, 0, &what, &bound_kept);
+	err = privs_keep_only(keep_ptrace ? ptrace_cap : NULL, keep_ptrace ? 1 : 0,
+			      &what, &bound_kept);
 	if (err)
 		out_err("dropping privileges failed (%s): %s", what, strerror(-err));
 	else if (bound_kept)

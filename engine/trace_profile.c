@@ -440,4 +440,5 @@ const struct tracer_desc profile_tracer = {
 	"the stacks and their samples.  Kernel frames follow the user frames.\n",
 	.summarize = prof_summarize,
 	.interval_default = 0,
+	.reads_procs = true,
 };

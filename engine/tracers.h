@@ -56,6 +56,9 @@ struct tracer_desc {
 	const char *columns;		/* table header of those fields */
 	void (*row)(FILE *out, const void *rec);
 	bool has_result;		/* -x applies */
+	/* its summaries read other processes' /proc/PID/maps (symbols): the
+	 * daemon keeps CAP_SYS_PTRACE while it runs */
+	bool reads_procs;
 	/* optional: drop records user space decides are not wanted */
 	bool (*keep)(const void *rec);
 	/* optional: the state at start (the container tracer's running containers) */
@@ -184,6 +187,9 @@ int tr_open_cfg(struct tr_inst *t, const struct tracer_desc *d,
 		const void *cfg, char *err, size_t errlen);
 /* A link the tracer's attach hook made, destroyed with the tracer's. */
 void tr_add_link(struct tr_inst *t, struct bpf_link *l);
+/* Attach every program set to load the way libbpf knows (what no attach
+ * hook means); an attach hook may call it.  0 or -errno. */
+int tr_attach_all(struct tr_inst *t);
 int tr_events_fd(const struct tr_inst *t);
 uint64_t tr_lost(const struct tr_inst *t);
 /* Its programs detached; its ring and loss counter stay until tr_close. */
