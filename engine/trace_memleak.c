@@ -247,7 +247,6 @@ static int attach_libc(struct tr_inst *t, pid_t pid)
 static int ml_attach(struct tr_inst *t, const struct tr_variant *v, const void *cfg)
 {
 	pid_t pid = t->d->skel_filter(t->skel)->tgid;
-	struct bpf_program *prog;
 	bool uprobes = !strncmp(v->mechanism, "uprobe", 6);
 
 	(void)cfg;
@@ -258,17 +257,7 @@ static int ml_attach(struct tr_inst *t, const struct tr_variant *v, const void *
 		return attach_libc(t, pid);
 	/* now: the daemon drops CAP_SYSLOG, and kallsyms then reads zeros */
 	load_ksyms();
-	bpf_object__for_each_program(prog, t->d->skel_obj(t->skel)) {
-		struct bpf_link *l;
-
-		if (!bpf_program__autoload(prog))
-			continue;
-		l = bpf_program__attach(prog);
-		if (!l)
-			return -errno;
-		tr_add_link(t, l);
-	}
-	return 0;
+	return tr_attach_all(t);
 }
 
 /* ---- summaries ---- */

@@ -148,10 +148,26 @@ void tr_add_link(struct tr_inst *t, struct bpf_link *l)
 	t->links[t->nlinks++] = l;
 }
 
+int tr_attach_all(struct tr_inst *t)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, t->d->skel_obj(t->skel)) {
+		struct bpf_link *l;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		l = bpf_program__attach(prog);
+		if (!l)
+			return -errno;
+		tr_add_link(t, l);
+	}
+	return 0;
+}
+
 static int load_and_attach(struct tr_inst *t, const struct tr_variant *v,
 			   struct bpf_object *obj, const void *cfg, const char **stage)
 {
-	struct bpf_program *prog;
 	int ret;
 
 	*stage = "load";
@@ -164,17 +180,7 @@ static int load_and_attach(struct tr_inst *t, const struct tr_variant *v,
 	*stage = "attach";
 	if (t->d->attach)
 		return t->d->attach(t, v, cfg);
-	bpf_object__for_each_program(prog, obj) {
-		struct bpf_link *l;
-
-		if (!bpf_program__autoload(prog))
-			continue;
-		l = bpf_program__attach(prog);
-		if (!l)
-			return -errno;
-		tr_add_link(t, l);
-	}
-	return 0;
+	return tr_attach_all(t);
 }
 
 static int try_variant(struct tr_inst *t, const struct tr_variant *v,
