@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <json-c/json.h>
 
@@ -156,6 +157,33 @@ static int status_live(const char *path, struct bw_status *st, char **why)
 	return 0;
 }
 
+/* Two names of one file: the same path, or the same file once resolved. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!strcmp(a, b))
+		return true;
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * An engine answered on the policy's socket: is it this policy's?  Two
+ * engines may share a socket path (the second starts without one); one
+ * writing another log is not the engine of this policy.  0, or -1 with
+ * *why (allocated) and st freed.
+ */
+static int status_is_ours(const struct bw_policy *p, struct bw_status *st, char **why)
+{
+	if (!p->log || !st->log.path || same_file(p->log, st->log.path))
+		return 0;
+	*why = xasprintf("%s: the engine answering there (pid %lld) writes %s, not %s: "
+			 "another policy's engine", p->control, (long long)st->pid,
+			 st->log.path, p->log);
+	status_free(st);
+	return -1;
+}
+
 /* The status file, when the engine does not answer: said, with its time. */
 static int status_from_file(const struct bw_policy *p, struct bw_status *st,
 			    const char *why, bool json)
@@ -220,7 +248,7 @@ int do_status(int argc, char **argv, struct bw_opts *o)
 		goto out;
 	}
 	if (!live && !socket)
-		live = !status_live(p.control, &st, &why);
+		live = !status_live(p.control, &st, &why) && !status_is_ours(&p, &st, &why);
 	if (!live && status_from_file(&p, &st, why, o->json))
 		goto out;
 	pid = st.pid > 0 ? (pid_t)st.pid : 0;

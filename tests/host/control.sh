@@ -170,6 +170,27 @@ else
 	skip control-refuses-non-root "setpriv (util-linux) not found"
 fi
 
+# -- a second engine on the same socket path starts without it; status of
+# its policy is not taken from the first engine that answers there
+sed -e "s|$T/audit.log|$T/audit2.log|" -e "s|$T/status.json|$T/status2.json|" \
+	"$T/c.conf" >"$T/c2.conf"
+"$BW" run --config "$T/c2.conf" --ready-file "$T/ready2" 2>"$T/engine2.err" &
+E2=$!
+if wait_ready "$T/ready2" $E2; then
+	sleep 1.5	# its status file: written once a second
+	out=$("$BW" status --config "$T/c2.conf" 2>&1); rc=$?
+	if [ $rc = 0 ] && echo "$out" | grep -q "writes $T/audit.log, not $T/audit2.log: another policy's engine" &&
+	   echo "$out" | grep -q "from the status file of" && echo "$out" | grep -q "^engine  *pid $E2,"; then
+		pass status-other-engine-on-socket
+	else
+		fail status-other-engine-on-socket "exit $rc: $out"
+	fi
+	kill -TERM $E2; wait $E2
+else
+	fail status-other-engine-on-socket "second engine not ready: $(tail -3 "$T/engine2.err")"
+	kill $E2 2>/dev/null
+fi
+
 # -- reload: good, then bad rules (after the capabilities are gone)
 out=$("$BW" reload --config "$T/c.conf" 2>&1); rc=$?
 if [ $rc -eq 0 ] && [ "$out" = "policy generation 2 live" ]; then
