@@ -151,12 +151,16 @@ if command -v setpriv >/dev/null 2>&1; then
 	out1=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$U/bulwark" reload \
 		--socket "$T/control" 2>&1); rc1=$?
 	chmod 666 "$T/control"
-	tmode=$(stat -c %a "$T")
-	chmod 711 "$T"	# the way to the socket, for uid 65534
+	# the way to the socket, for uid 65534: T, and under run.sh its run dir
+	P=$(dirname "$T")
+	tmode=$(stat -c %a "$T") pmode=$(stat -c %a "$P")
+	chmod 711 "$T"
+	[ "$P" = /tmp ] || chmod 711 "$P"
 	out2=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$U/bulwark" reload \
 		--socket "$T/control" 2>&1); rc2=$?
 	chmod 600 "$T/control"
 	chmod "$tmode" "$T"
+	[ "$P" = /tmp ] || chmod "$pmode" "$P"
 	rm -rf "$U"
 	sleep 0.3
 	if [ $rc1 -ne 0 ] && echo "$out1" | grep -q "Permission denied" &&
