@@ -23,6 +23,7 @@
 #include "tracers.h"
 #include "memleak.h"
 #include "memleak.skel.h"
+#include "names.h"
 #include "util.h"
 
 #define ML_TOP_DEFAULT	10
@@ -437,6 +438,9 @@ static void stack_json(struct json *j, const struct ml_stack *st, const uint64_t
 	json_ku64(j, "bytes", st->bytes);
 	json_ku64(j, "allocs", st->count);
 	json_ki64(j, "stack_id", st->id);
+	/* no stack kept: its bucket of the stack map held another (EEXIST) */
+	if (st->id < 0 && errno_symbol((int)-st->id))
+		json_kstr(j, "stack_error", errno_symbol((int)-st->id));
 	if (st->naddrs) {
 		json_key(j, "addrs");
 		json_arr_begin(j);

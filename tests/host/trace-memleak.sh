@@ -154,7 +154,9 @@ if daemon_start memleak "memleak_sample = 2"; then
 		"$log" >/dev/null &&
 	   jq -e -s '[.[] | select(.type == "memleak")] | length == 2 and
 		all(.[]; .mode == "kernel" and .sample_rate == 2 and .outstanding_allocs > 0 and
-		    (.stacks | length == 10) and (.stacks[0].frames[0].symbol | type == "string"))' \
+		    (.stacks | length == 10) and any(.stacks[]; .stack_id >= 0) and
+		    all(.stacks[] | select(.stack_id >= 0); .frames[0].symbol | type == "string") and
+		    all(.stacks[] | select(.stack_id < 0); .stack_error | type == "string"))' \
 		"$log" >/dev/null; then
 		pass memleak-daemon
 	else
