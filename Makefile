@@ -15,7 +15,7 @@ BUILD_DEPS	:= gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev \
 		   libseccomp-dev libcap-dev libinih-dev libjson-c-dev pkg-config bpftool
 TEST_DEPS	:= libcmocka-dev qemu-system-x86 busybox-static cpio \
 		   libclang-rt-14-dev auditd jq procps time lintian dpkg-dev groff-base \
-		   libxml2-utils nginx libnginx-mod-http-lua
+		   libxml2-utils nginx libnginx-mod-http-lua python3
 
 DEPFLAGS	= -MMD -MP
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
