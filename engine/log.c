@@ -274,7 +274,6 @@ static int gzip_file(const char *src, const char *dst);
 static void *gz_work(void *arg)
 {
 	struct log_gz *g = arg;
-
 	char *part = xasprintf("%s.part", g->dst);
 
 	/* a reader sees path.rotating, then path.1.gz: never half of it */
@@ -290,21 +289,9 @@ static void *gz_work(void *arg)
 	return NULL;
 }
 
-/*
- * Collect the last compression, waiting for it or not: -EBUSY while it
- * runs and wait is false, else 0; its failure is announced.
- */
-
-static int gz_reap(struct bw_log *l, bool wait)
+/* A compression ended: its failure announced, path.rotating kept for another try. */
+static void gz_finish(struct bw_log *l, struct log_gz *g)
 {
-	struct log_gz *g = l->gz;
-
-	if (!g)
-		return 0;
-	if (!wait && !atomic_load(&g->done))
-		return -EBUSY;
-	if (pthread_join(g->thread, NULL))
-		g->err = g->err ? g->err : -EINVAL;
 	if (g->err) {
 		char *msg = xasprintf("compressing the rotation failed (%s): kept as %s",
 				      strerror(-g->err), g->src);
@@ -316,7 +303,24 @@ static int gz_reap(struct bw_log *l, bool wait)
 	free(g->src);
 	free(g->dst);
 	free(g);
+}
+
+/*
+ * Collect the last compression, waiting for it or not: -EBUSY while it
+ * runs and wait is false, else 0.
+ */
+static int gz_reap(struct bw_log *l, bool wait)
+{
+	struct log_gz *g = l->gz;
+
+	if (!g)
+		return 0;
+	if (!wait && !atomic_load(&g->done))
+		return -EBUSY;
+	if (pthread_join(g->thread, NULL))
+		g->err = g->err ? g->err : -EINVAL;
 	l->gz = NULL;
+	gz_finish(l, g);
 	return 0;
 }
 
@@ -339,10 +343,7 @@ static int gz_start(struct bw_log *l, char *src, char *dst)
 	if (err) {
 		gz_work(g);
 		err = g->err;
-		l->gz_left = err && !access(g->src, F_OK);
-		free(g->src);
-		free(g->dst);
-		free(g);
+		gz_finish(l, g);
 		return err;
 	}
 	l->gz = g;
