@@ -186,10 +186,7 @@ static bool prog_wanted(const struct bw_engine *e, const struct prog_status *p)
 	return prog && bpf_program__autoload(prog);
 }
 
-/* Loading and attaching BPF programs takes CAP_SYS_ADMIN (with CAP_BPF
- * and CAP_PERFMON on newer kernels): without it, say so, not blame the
- * kernel. */
-static bool may_load_bpf(void)
+bool engine_may_load_bpf(void)
 {
 	cap_flag_value_t v = CAP_CLEAR;
 	cap_t caps = cap_get_proc();
@@ -213,7 +210,7 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 	libbpf_set_print(libbpf_print);
 	first_libbpf_msg[0] = 0;
 
-	if (!may_load_bpf()) {
+	if (!engine_may_load_bpf()) {
 		snprintf(e->why, sizeof(e->why),
 			 "loading BPF programs needs root (CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON): "
 			 "run bulwark as root or as its systemd service");

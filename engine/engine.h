@@ -60,6 +60,12 @@ struct bw_engine {
 };
 
 /*
+ * Loading and attaching BPF programs takes CAP_SYS_ADMIN (with CAP_BPF
+ * and CAP_PERFMON on newer kernels): without it every bpf() is refused,
+ * which says nothing about the kernel or another engine.
+ */
+bool engine_may_load_bpf(void);
+/*
  * Open and load the BPF object.  With want_lsm, LSM programs are loaded
  * and checked against the active LSM list; when that is impossible the
  * reason goes to e->why and -ENOTSUP is returned, so that the caller can

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -121,21 +120,6 @@ static bool engine_alive(uint32_t pid)
 	return !strcmp(exe, self);
 }
 
-/* Whether the bpf() refusals we see can be another engine's: we may use bpf() at all. */
-static bool may_use_bpf(void)
-{
-	cap_flag_value_t bpf = CAP_CLEAR, admin = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
-
-	if (!caps)
-		return geteuid() == 0;
-	if (CAP_IS_SUPPORTED(CAP_BPF))
-		cap_get_flag(caps, CAP_BPF, CAP_EFFECTIVE, &bpf);
-	cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &admin);
-	cap_free(caps);
-	return bpf == CAP_SET || admin == CAP_SET;
-}
-
 int protect_claim(struct bw_protect *p)
 {
 	struct bw_prot_state st;
@@ -148,7 +132,7 @@ int protect_claim(struct bw_protect *p)
 	if (fd < 0) {
 		/* without the capability every bpf() is refused: nothing said here,
 		 * the load says it */
-		if ((errno == EPERM || errno == EACCES) && may_use_bpf()) {
+		if ((errno == EPERM || errno == EACCES) && engine_may_load_bpf()) {
 			snprintf(p->why, sizeof(p->why),
 				 "another engine runs with protect = yes (it refuses its state %s "
 				 "to other processes): stop it with `bulwark stop` first",
