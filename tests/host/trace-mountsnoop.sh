@@ -36,16 +36,6 @@ workload() {
 		exit 0' sh "$TR_T/bwmnt" "$M" "$TR_T" >"$TR_T/wl.out" 2>&1
 }
 
-# one_rec NAME FILTER CHECK: exactly one record matches FILTER, and CHECK holds
-one_rec() {
-	r=$(recs "$2")
-	if [ "$(echo "$r" | grep -c .)" = 1 ] && echo "$r" | jq -e "$3" >/dev/null; then
-		pass "$1"
-	else
-		fail "$1" "want one record with $2 and $3, got: $(echo "$r" | head -c 600)"
-	fi
-}
-
 if ! tracer_start mountsnoop -c bwmnt; then
 	fail mountsnoop-attach "$TR_WHY"
 	exit 0

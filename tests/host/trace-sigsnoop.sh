@@ -61,16 +61,6 @@ kill-eperm 1
 tgkill-usr2 0
 tkill-usr2 0"
 
-# one_rec NAME FILTER CHECK: exactly one record matches FILTER, and CHECK holds
-one_rec() {
-	r=$(recs "$2")
-	if [ "$(echo "$r" | grep -c .)" = 1 ] && echo "$r" | jq -e "$3" >/dev/null; then
-		pass "$1"
-	else
-		fail "$1" "want one record with $2 and $3, got: $(echo "$r" | head -c 600)"
-	fi
-}
-
 if ! command -v setpriv >/dev/null; then
 	skip sigsnoop "setpriv (util-linux) not found"
 	exit 0

@@ -13,24 +13,6 @@ tcp_helper tcp || exit 0
 
 # serve ADDR N: a listener accepting N connections; its pid in SRV, port in PORT
 serve() { tcp_serve "$1" 8 "$2" 0; }
-# client ADDR PORT: connect; its pid in CLI, its local port in CPORT
-client() {
-	"$H" connect "$1" "$2" >"$TR_T/cli.out" 2>/dev/null &
-	CLI=$!
-	wait $CLI; CRC=$?
-	CPORT=$(cat "$TR_T/cli.out")
-}
-
-# one_rec NAME FILTER CHECK: exactly one record matches FILTER, and CHECK holds
-one_rec() {
-	r=$(recs "$2")
-	if [ "$(echo "$r" | grep -c .)" = 1 ] && echo "$r" | jq -e "$3" >/dev/null; then
-		pass "$1"
-	else
-		fail "$1" "want one record with $2 and $3, got: $(echo "$r" | head -c 600)"
-	fi
-}
-
 # The workload: for each family a listener and two clients (the first
 # accepted with accept(), the second with accept4()), then a connect to the
 # listener's port once it is closed, and a UDP connect.
@@ -38,12 +20,12 @@ workload() {
 	: >"$TR_T/expect"
 	for a in 127.0.0.1 ::1; do
 		serve $a 2
-		client $a "$PORT"; echo "$a $SRV $PORT $CLI $CPORT $CRC" >>"$TR_T/expect"
-		client $a "$PORT"; echo "$a $SRV $PORT $CLI $CPORT $CRC" >>"$TR_T/expect"
+		tcp_client $a "$PORT"; echo "$a $SRV $PORT $CLI $CPORT $CRC" >>"$TR_T/expect"
+		tcp_client $a "$PORT"; echo "$a $SRV $PORT $CLI $CPORT $CRC" >>"$TR_T/expect"
 		wait $SRV
 		cat "$TR_T/srv.out" >>"$TR_T/accepted"
 	done
-	client 127.0.0.1 "$PORT"; REFUSED=$CLI; REFUSED_RC=$CRC; REFUSED_PORT=$PORT
+	tcp_client 127.0.0.1 "$PORT"; REFUSED=$CLI; REFUSED_RC=$CRC; REFUSED_PORT=$PORT
 	"$H" udp 127.0.0.1 9 >/dev/null
 }
 
@@ -97,7 +79,7 @@ fi
 # -p: the listener's accepts only
 serve 127.0.0.1 1
 if tracer_start tcp -p "$SRV"; then
-	client 127.0.0.1 "$PORT"
+	tcp_client 127.0.0.1 "$PORT"
 	wait $SRV
 	tracer_stop || fail tcp-pid-stop "$TR_WHY"
 	if [ "$(nrecs true)" = 1 ] &&
@@ -117,8 +99,8 @@ SRV1=$SRV PORT1=$PORT
 serve 127.0.0.1 1
 SRV2=$SRV PORT2=$PORT
 if tracer_start tcp -P "$PORT1" -c "$N"; then
-	client 127.0.0.1 "$PORT2"
-	client 127.0.0.1 "$PORT1"
+	tcp_client 127.0.0.1 "$PORT2"
+	tcp_client 127.0.0.1 "$PORT1"
 	wait $SRV1 $SRV2
 	tracer_stop || fail tcp-port-stop "$TR_WHY"
 	if [ "$(nrecs true)" = 2 ] &&
@@ -155,7 +137,7 @@ fi
 # ---- in the daemon: [tracers] tcp = on ----
 if daemon_start tcp; then
 	serve 127.0.0.1 1
-	client 127.0.0.1 "$PORT"
+	tcp_client 127.0.0.1 "$PORT"
 	wait $SRV
 	sleep 0.5
 	kill -INT $eng; wait $eng; rc=$?

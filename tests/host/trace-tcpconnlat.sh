@@ -15,36 +15,19 @@ tcp_helper tcpconnlat || exit 0
 
 # serve ADDR BACKLOG N DELAY_MS: pid in SRV, port in PORT
 serve() { tcp_serve "$@"; }
-# client ADDR PORT: pid in CLI, local port in CPORT, exit status in CRC
-client() {
-	"$H" connect "$1" "$2" >"$TR_T/cli.out" 2>/dev/null &
-	CLI=$!
-	wait $CLI; CRC=$?
-	CPORT=$(cat "$TR_T/cli.out")
-}
-
 # With a backlog of 0 the accept queue holds one connection: the first
 # client's fills it, the second one's SYN is dropped until the listener
 # accepts (after 500 ms) and its retransmission (1 s) gets through.
 workload() {
 	serve 127.0.0.1 0 2 500
-	client 127.0.0.1 "$PORT"; FAST=$CLI FAST_PORT=$CPORT FAST_RC=$CRC
-	client 127.0.0.1 "$PORT"; SLOW=$CLI SLOW_PORT=$CPORT SLOW_RC=$CRC
+	tcp_client 127.0.0.1 "$PORT"; FAST=$CLI FAST_PORT=$CPORT FAST_RC=$CRC
+	tcp_client 127.0.0.1 "$PORT"; SLOW=$CLI SLOW_PORT=$CPORT SLOW_RC=$CRC
 	wait $SRV
 	V4_PORT=$PORT
 	serve ::1 8 1 0
-	client ::1 "$PORT"; V6=$CLI V6_PORT=$CPORT V6_RC=$CRC
+	tcp_client ::1 "$PORT"; V6=$CLI V6_PORT=$CPORT V6_RC=$CRC
 	wait $SRV
-	client ::1 "$PORT"; REFUSED_RC=$CRC
-}
-
-one_rec() {
-	r=$(recs "$2")
-	if [ "$(echo "$r" | grep -c .)" = 1 ] && echo "$r" | jq -e "$3" >/dev/null; then
-		pass "$1"
-	else
-		fail "$1" "want one record with $2 and $3, got: $(echo "$r" | head -c 600)"
-	fi
+	tcp_client ::1 "$PORT"; REFUSED_RC=$CRC
 }
 
 check() {	# check SUFFIX
@@ -101,7 +84,7 @@ else
 	fail tcpconnlat-min-ms "$TR_WHY"
 fi
 
-# -p: one client of two
+# -p: one tcp_client of two
 serve 127.0.0.1 8 2 0
 mkfifo "$TR_T/fifo"
 # shellcheck disable=SC2016
@@ -109,7 +92,7 @@ sh -c 'read x <"$1"; exec "$2" connect 127.0.0.1 "$3"' sh "$TR_T/fifo" "$H" "$PO
 	>/dev/null &
 chosen=$!
 if tracer_start tcpconnlat -p "$chosen"; then
-	client 127.0.0.1 "$PORT"; other=$CLI
+	tcp_client 127.0.0.1 "$PORT"; other=$CLI
 	echo go >"$TR_T/fifo"
 	wait $chosen $SRV
 	tracer_stop || fail tcpconnlat-pid-stop "$TR_WHY"
@@ -128,7 +111,7 @@ fi
 # ---- in the daemon: [tracers] tcpconnlat = on ----
 if daemon_start tcpconnlat; then
 	serve ::1 8 1 0
-	client ::1 "$PORT"
+	tcp_client ::1 "$PORT"
 	wait $SRV
 	sleep 0.5
 	kill -INT $eng; wait $eng; rc=$?

@@ -43,6 +43,16 @@ tracer_stop() {
 recs() { jq -c "select($1)" "$TR_OUT" 2>/dev/null; }
 nrecs() { recs "$1" | wc -l; }
 
+# one_rec NAME FILTER CHECK: exactly one record matches FILTER, and CHECK holds
+one_rec() {
+	r=$(recs "$2")
+	if [ "$(echo "$r" | grep -c .)" = 1 ] && echo "$r" | jq -e "$3" >/dev/null; then
+		pass "$1"
+	else
+		fail "$1" "want one record with $2 and $3, got: $(echo "$r" | head -c 600)"
+	fi
+}
+
 # tcp_helper TEST: build tests/host/bwtcp.c as H, named for this run only
 # (another run at the same time is not ours); false after a SKIP line
 tcp_helper() {
@@ -64,6 +74,15 @@ tcp_serve() {
 	i=0
 	while [ ! -s "$TR_T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	PORT=$(cat "$TR_T/port" 2>/dev/null)
+}
+
+# tcp_client ADDR PORT: H connects; its pid in CLI, its local port in CPORT,
+# its exit status in CRC
+tcp_client() {
+	"$H" connect "$1" "$2" >"$TR_T/cli.out" 2>/dev/null &
+	CLI=$!
+	wait $CLI; CRC=$?
+	CPORT=$(cat "$TR_T/cli.out")
 }
 
 # daemon_start TRACER [LINE]: the engine, audit-only and without rules, with
