@@ -22,12 +22,13 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static const char *anc_exe(void *ctx, const struct bw_ancestor *a, char *buf,
-			   size_t len)
+/* ctx: a buffer of ANC_EXE_MAX bytes the name is written into */
+#define ANC_EXE_MAX 64
+
+static const char *anc_exe(void *ctx, const struct bw_ancestor *a)
 {
-	(void)ctx;
-	snprintf(buf, len, "/usr/lib/systemd/ancestor-%u", a->pid);
-	return buf;
+	snprintf(ctx, ANC_EXE_MAX, "/usr/lib/systemd/ancestor-%u", a->pid);
+	return ctx;
 }
 
 static void fill_event(struct bw_event *e)
@@ -80,7 +81,7 @@ static double run(const char *dir, const struct bench_case *c,
 {
 	struct log_cfg cfg = { .max_size = 0, .keep = 1, .flush = c->flush,
 			       .freq = c->freq };
-	char path[512];
+	char path[512], exe[ANC_EXE_MAX];
 	struct bw_event e;
 	struct bw_log l;
 	double t0, t;
@@ -92,6 +93,7 @@ static double run(const char *dir, const struct bench_case *c,
 		exit(1);
 	}
 	l.anc_exe = anc_exe;
+	l.anc_exe_ctx = exe;
 	l.stopped = c->no_write;
 	fill_event(&e);
 	t0 = now();
