@@ -480,8 +480,9 @@ static int arm_protection(struct daemon *r)
 }
 
 /*
- * A new policy while locked: only the locked one (the same rules again).
- * -EPERM (said, logged, and why in why[] when given) or 0.
+ * A reload while locked takes only the locked policy (the same rules
+ * again; a start with others is refused by claim_protection()).  -EPERM
+ * (said, logged, and why in why[]) or 0.
  */
 static int locked_refuses(struct daemon *r, const struct bw_compiled *cp,
 			  char *why, size_t len)
@@ -495,8 +496,7 @@ static int locked_refuses(struct daemon *r, const struct bw_compiled *cp,
 		 cp->hash, r->prot.locked_hash);
 	out_err("reload refused: %s", buf);
 	protect_log_refused(&r->log, "reload", buf);
-	if (why)
-		snprintf(why, len, "%s", buf);
+	snprintf(why, len, "%s", buf);
 	return -EPERM;
 }
 
@@ -536,9 +536,6 @@ static int apply_setup(struct daemon *r, struct bw_setup *st)
 	struct bw_compiled *cp = st->compiled;
 	int err;
 
-	err = locked_refuses(r, cp, NULL, 0);
-	if (err)
-		return err;
 	cp->owned = xmalloc(sizeof(*cp->owned));
 	*cp->owned = st->rules;
 	err = engine_apply(&r->eng, cp);
