@@ -47,7 +47,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all deps build-deps test-deps run test unit-test host-test vm-test \
-	bench clean install check-rules lint fuzz fuzz-build fuzz-test \
+	bench build-test clean install check-rules lint fuzz fuzz-build fuzz-test \
 	deb pkg-deps
 
 all: $(OUTPUT)/bulwark
@@ -136,6 +136,10 @@ unit-test: $(UNIT_TESTS) $(OUTPUT)/asan/bulwark
 host-test: $(OUTPUT)/asan/bulwark $(OUTPUT)/bwtest $(OUTPUT)/bwcalls
 	$(Q)tests/run-suite host tests/host/run.sh $(OUTPUT)/asan/bulwark $(OUTPUT)/bwtest
 
+# What only `make bench` and `make lint` build, built in every test run.
+build-test:
+	$(Q)tests/run-suite build tests/build-check.sh $(OUTPUT)
+
 vm-test: $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 	$(Q)tests/run-suite vm tests/vm/run.sh $(OUTPUT)/bulwark $(OUTPUT)/bwtest
 
@@ -144,6 +148,7 @@ test: test-deps
 	$(Q)rm -f $(OUTPUT)/results
 	$(Q)status=0; \
 	$(MAKE) --no-print-directory unit-test || status=1; \
+	$(MAKE) --no-print-directory build-test || status=1; \
 	$(MAKE) --no-print-directory host-test || status=1; \
 	$(MAKE) --no-print-directory fuzz-test || status=1; \
 	$(MAKE) --no-print-directory vm-test || status=1; \
