@@ -42,6 +42,13 @@ void setup_free(struct bw_setup *st);
  * out_json_errors(true) has been called (-j/--json). */
 void out_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_json_errors(bool on);
+/*
+ * A log_report_fn (ctx unused): a problem the log reader met, on stderr as
+ * "bulwark: log: TEXT", or under -j as one JSON object: error (that text),
+ * kind, file, line, errno, reason.
+ */
+struct log_report;
+void out_log_report(void *ctx, const struct log_report *rep);
 /* A diag's problems on stderr, as text or (-j) JSON lines. */
 void out_diag(const struct diag *d);
 void out_info(const struct bw_opts *o, const char *fmt, ...)

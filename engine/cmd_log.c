@@ -730,6 +730,7 @@ static int show_now(void *ctx, struct json_object *o, const char *line)
 struct follow {
 	const char *path;
 	struct log_tail *t;
+	struct log_read_ops ops;
 	struct log_reader *r;
 	int ret;
 };
@@ -740,13 +741,13 @@ static int follow_step(void *ctx)
 	struct follow *fw = ctx;
 	struct log_tail *next;
 
-	if (log_tail_read(fw->t, show_now, fw->r, &fw->r->skipped_bad) < 0) {
+	if (log_tail_read(fw->t, &fw->ops, &fw->r->skipped_bad) < 0) {
 		fw->ret = 1;
 		return 1;
 	}
 	usleep(200 * 1000);
-	if (log_tail_moved(fw->t) && (next = log_tail_open(fw->path))) {
-		if (log_tail_close(fw->t, true, show_now, fw->r, &fw->r->skipped_bad) < 0)
+	if (log_tail_moved(fw->t) && (next = log_tail_open(fw->path, &fw->ops))) {
+		if (log_tail_close(fw->t, true, &fw->ops, &fw->r->skipped_bad) < 0)
 			fw->ret = 1;
 		fw->t = next;
 	}
@@ -755,9 +756,10 @@ static int follow_step(void *ctx)
 
 static int follow(const char *path, struct log_reader *r)
 {
-	struct follow fw = { .path = path, .t = log_tail_open(path), .r = r };
+	struct follow fw = { .path = path, .ops = { show_now, out_log_report, r }, .r = r };
 	int err;
 
+	fw.t = log_tail_open(path, &fw.ops);
 	if (!fw.t) {
 		out_err("log: cannot follow %s", path);
 		return 1;
@@ -765,11 +767,11 @@ static int follow(const char *path, struct log_reader *r)
 	err = loop_signals(LOOP_SIG_STOP);
 	if (err) {
 		out_err("log: cannot catch SIGINT: %s", strerror(-err));
-		log_tail_close(fw.t, false, NULL, NULL, NULL);
+		log_tail_close(fw.t, false, NULL, NULL);
 		return 1;
 	}
 	loop_run(follow_step, &fw, 0);
-	log_tail_close(fw.t, false, NULL, NULL, NULL);
+	log_tail_close(fw.t, false, NULL, NULL);
 	return fw.ret;
 }
 
@@ -831,6 +833,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 		       { "comm", "subject.comm" }, { "uid", "subject.uid" },
 		       { "container", "subject.container" } },
 	};
+	const struct log_read_ops ops = { show, out_log_report, &r };
 	unsigned long long v;
 	int c, ret = 0;
 
@@ -893,7 +896,7 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 	if (optind < argc) {
 		/* with -f the last file is read by follow(), from its start */
 		for (int i = optind; i < argc - (follow_mode ? 1 : 0); i++)
-			if (log_read_file(argv[i], show, &r, &r.skipped_bad))
+			if (log_read_file(argv[i], &ops, &r.skipped_bad))
 				ret = 1;
 		follow_path = argv[argc - 1];
 	} else {
@@ -906,10 +909,10 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 			ret = 1;
 		} else {
 			if (follow_mode && !r.summary && !r.explain) {
-				ret = log_read_rotations(p.log, show, &r, &r.skipped_bad) ? 1 : 0;
+				ret = log_read_rotations(p.log, &ops, &r.skipped_bad) ? 1 : 0;
 				ret |= follow(p.log, &r);
 			} else {
-				ret = log_read_all(p.log, show, &r, &r.skipped_bad) ? 1 : 0;
+				ret = log_read_all(p.log, &ops, &r.skipped_bad) ? 1 : 0;
 			}
 			follow_mode = false;
 		}

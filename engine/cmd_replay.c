@@ -156,6 +156,7 @@ int do_replay(int argc, char **argv, struct bw_opts *o)
 {
 	static const struct option opts[] = { ARGS_COMMON_LONG, { NULL, 0, NULL, 0 } };
 	struct replay r = { 0 };
+	const struct log_read_ops ops = { replay_record, out_log_report, &r };
 	struct bw_setup st;
 	struct diag d = { 0 };
 	int c, ret = 2, unread = 0;
@@ -179,9 +180,9 @@ int do_replay(int argc, char **argv, struct bw_opts *o)
 	r.json = o->json;
 	if (optind < argc) {
 		for (int i = optind; i < argc; i++)
-			if (log_read_file(argv[i], replay_record, &r, &r.bad))
+			if (log_read_file(argv[i], &ops, &r.bad))
 				unread++;
-	} else if (log_read_all(st.policy.log, replay_record, &r, &r.bad)) {
+	} else if (log_read_all(st.policy.log, &ops, &r.bad)) {
 		unread++;
 	}
 	fprintf(r.json ? stderr : stdout,

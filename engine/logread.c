@@ -5,7 +5,8 @@
  * with nothing after it, at most LOG_LINE_MAX bytes, no NUL byte, and the
  * members the readers use of the types the writer gives them
  * (log_record_check).  Anything else is reported with its file and line,
- * counted and skipped.
+ * counted and skipped.  Reports go to the caller's callback: this file
+ * prints nothing, the commands and the daemon each say it their way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "cli.h"
 #include "logread.h"
 #include "util.h"
 
@@ -31,6 +31,7 @@ struct lreader {
 	char *line;		/* LOG_LINE_MAX + 1 */
 	size_t len;		/* of the line; beyond LOG_LINE_MAX only counted */
 	bool hold;		/* -f: the next lr_next() goes on with this line */
+	int err;		/* errno of the last failed read */
 };
 
 enum lr_res { LR_LINE, LR_LONG, LR_PARTIAL, LR_RUNAWAY, LR_EOF, LR_ERROR };
@@ -40,8 +41,10 @@ static int lr_fill(struct lreader *lr)
 {
 	int n = gzread(lr->gz, lr->chunk, CHUNK_BYTES);
 
-	if (n < 0)
+	if (n < 0) {
+		lr->err = errno;
 		return -1;
+	}
 	lr->have = (size_t)n;
 	lr->pos = 0;
 	return n > 0;
@@ -312,21 +315,63 @@ char *log_escape_dup(const char *s)
 	return buf;
 }
 
+const char *log_report_kind_name(enum log_report_kind kind)
+{
+	switch (kind) {
+	case LOG_REPORT_BAD_LINE: return "bad_line";
+	case LOG_REPORT_OPEN: return "open_error";
+	case LOG_REPORT_READ: return "read_error";
+	case LOG_REPORT_STOPPED: return "stopped";
+	}
+	return "unknown";
+}
+
+char *log_report_text(const struct log_report *rep)
+{
+	switch (rep->kind) {
+	case LOG_REPORT_BAD_LINE:
+		return xasprintf("%s:%lu: %s, skipped", rep->path, rep->line, rep->msg);
+	case LOG_REPORT_OPEN:
+		return xasprintf("cannot open %s: %s", rep->path, rep->msg);
+	case LOG_REPORT_READ:
+		return xasprintf("%s: read error: %s", rep->path, rep->msg);
+	case LOG_REPORT_STOPPED:
+		break;
+	}
+	if (rep->line)
+		return xasprintf("%s:%lu: %s", rep->path, rep->line, rep->msg);
+	return xasprintf("%s: %s", rep->path, rep->msg);
+}
+
+/* Hand one report to the caller, if it wants them. */
+static void report(const struct log_read_ops *ops, enum log_report_kind kind,
+		   const char *path, unsigned long line, int err, const char *msg)
+{
+	struct log_report rep = {
+		.kind = kind, .path = path, .line = line, .err = err, .msg = msg,
+	};
+
+	if (ops && ops->report)
+		ops->report(ops->ctx, &rep);
+}
+
 /* Open path for reading as plain or gzip; *st is the file's. */
-static gzFile open_log(const char *path, struct stat *st)
+static gzFile open_log(const char *path, struct stat *st, const struct log_read_ops *ops)
 {
 	gzFile gz;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
 	if (fd < 0 || fstat(fd, st)) {
-		out_err("log: cannot open %s: %s", path, strerror(errno));
+		err = errno;
+		report(ops, LOG_REPORT_OPEN, path, 0, err, strerror(err));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
 	}
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
-		out_err("log: cannot open %s: %s", path, strerror(errno ? errno : ENOMEM));
+		err = errno ? errno : ENOMEM;
+		report(ops, LOG_REPORT_OPEN, path, 0, err, strerror(err));
 		close(fd);
 	}
 	return gz;
@@ -339,6 +384,7 @@ struct read_state {
 	unsigned long bad_lines;	/* in all, and their bytes */
 	uint64_t bad_bytes;
 	bool regular;
+	const struct log_read_ops *ops;
 	uint64_t *bad;
 };
 
@@ -348,29 +394,32 @@ struct read_state {
  */
 static int bad_line(struct read_state *s, struct lreader *lr, const char *msg)
 {
-	out_err("log: %s:%lu: %s, skipped", s->path, s->lineno, msg);
+	char why[160];
+
+	report(s->ops, LOG_REPORT_BAD_LINE, s->path, s->lineno, 0, msg);
 	(*s->bad)++;
 	s->bad_lines++;
 	s->bad_bytes += lr->len + 1;
 	/* a .gz bomb: a small file of junk that inflates without end */
 	if ((s->bad_lines > LOG_GZ_BAD_MAX || s->bad_bytes > LOG_RUNAWAY_MAX) &&
 	    !gzdirect(lr->gz)) {
-		out_err("log: %s: more than %d malformed lines or %d MiB of them in compressed "
-			"input: not a log, stopped reading it", s->path, LOG_GZ_BAD_MAX,
-			LOG_RUNAWAY_MAX >> 20);
+		snprintf(why, sizeof(why), "more than %d malformed lines or %d MiB of them in "
+			 "compressed input: not a log, stopped reading it", LOG_GZ_BAD_MAX,
+			 LOG_RUNAWAY_MAX >> 20);
+		report(s->ops, LOG_REPORT_STOPPED, s->path, 0, 0, why);
 		return -1;
 	}
 	if (!s->regular && ++s->bad_run >= LOG_BAD_RUN_MAX) {
-		out_err("log: %s: %d malformed lines in a row from a file that is not a "
-			"regular file: stopped reading it", s->path, LOG_BAD_RUN_MAX);
+		snprintf(why, sizeof(why), "%d malformed lines in a row from a file that is "
+			 "not a regular file: stopped reading it", LOG_BAD_RUN_MAX);
+		report(s->ops, LOG_REPORT_STOPPED, s->path, 0, 0, why);
 		return -1;
 	}
 	return 0;
 }
 
 /* One line read: the callback's result, or -1 to stop this file. */
-static int handle_line(struct read_state *s, struct lreader *lr, enum lr_res res,
-		       log_record_fn fn, void *ctx)
+static int handle_line(struct read_state *s, struct lreader *lr, enum lr_res res)
 {
 	struct json_object *o;
 	const char *why;
@@ -388,42 +437,46 @@ static int handle_line(struct read_state *s, struct lreader *lr, enum lr_res res
 	if (!o)
 		return bad_line(s, lr, why);
 	s->bad_run = 0;
-	ret = fn(ctx, o, lr->line);
+	ret = s->ops->record(s->ops->ctx, o, lr->line);
 	json_object_put(o);
 	return ret;
 }
 
-/* The end of a file that cannot be read on: said; -1. */
+/* The end of a file that cannot be read on: reported; -1. */
 static int read_failed(struct read_state *s, struct lreader *lr, enum lr_res res)
 {
-	int err;
+	char why[96];
+	const char *msg;
+	int code;
 
 	if (res == LR_RUNAWAY) {
-		out_err("log: %s:%lu: no newline in %d MiB: not a log, stopped reading it",
-			s->path, s->lineno + 1, LOG_RUNAWAY_MAX >> 20);
+		snprintf(why, sizeof(why), "no newline in %d MiB: not a log, stopped reading it",
+			 LOG_RUNAWAY_MAX >> 20);
+		report(s->ops, LOG_REPORT_STOPPED, s->path, s->lineno + 1, 0, why);
 		(*s->bad)++;
 	} else {
-		out_err("log: %s: read error: %s", s->path, gzerror(lr->gz, &err));
+		msg = gzerror(lr->gz, &code);
+		report(s->ops, LOG_REPORT_READ, s->path, 0, code == Z_ERRNO ? lr->err : 0, msg);
 	}
 	return -1;
 }
 
-int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
+int log_read_file(const char *path, const struct log_read_ops *ops, uint64_t *bad)
 {
-	struct read_state s = { .path = path, .bad = bad };
+	struct read_state s = { .path = path, .ops = ops, .bad = bad };
 	struct lreader lr = { 0 };
 	enum lr_res res = LR_EOF;
 	struct stat st;
 	int ret = 0;
 
-	lr.gz = open_log(path, &st);
+	lr.gz = open_log(path, &st, ops);
 	if (!lr.gz)
 		return -1;
 	s.regular = S_ISREG(st.st_mode);
 	lr.chunk = xmalloc(CHUNK_BYTES);
 	lr.line = xmalloc(LOG_LINE_MAX + 1);
 	while (!ret && (res = lr_next(&lr)) != LR_EOF && res != LR_ERROR && res != LR_RUNAWAY)
-		ret = handle_line(&s, &lr, res, fn, ctx);
+		ret = handle_line(&s, &lr, res);
 	if (!ret && (res == LR_RUNAWAY || res == LR_ERROR))
 		ret = read_failed(&s, &lr, res);
 	gzclose(lr.gz);
@@ -433,7 +486,7 @@ int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
 }
 
 /* A file that cannot be read to its end (-1) does not stop the others. */
-int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
+int log_read_rotations(const char *path, const struct log_read_ops *ops, uint64_t *bad)
 {
 	struct stat st;
 	int ret = 0, r;
@@ -441,26 +494,26 @@ int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *
 	for (int i = 1000; i >= 1 && ret <= 0; i--) {
 		char *gz = xasprintf("%s.%d.gz", path, i);
 
-		if (!stat(gz, &st) && (r = log_read_file(gz, fn, ctx, bad)))
+		if (!stat(gz, &st) && (r = log_read_file(gz, ops, bad)))
 			ret = r;
 		free(gz);
 	}
 	return ret;
 }
 
-int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad)
+int log_read_all(const char *path, const struct log_read_ops *ops, uint64_t *bad)
 {
-	int ret = log_read_rotations(path, fn, ctx, bad), r;
+	int ret = log_read_rotations(path, ops, bad), r;
 	char *rotating = xasprintf("%s.rotating", path);
 	struct stat st;
 
 	/* the last rotation while it is being compressed (or was not) */
-	if (ret <= 0 && !stat(rotating, &st) && (r = log_read_file(rotating, fn, ctx, bad)))
+	if (ret <= 0 && !stat(rotating, &st) && (r = log_read_file(rotating, ops, bad)))
 		ret = r;
 	free(rotating);
 	if (ret > 0)
 		return ret;
-	r = log_read_file(path, fn, ctx, bad);
+	r = log_read_file(path, ops, bad);
 	return r ? r : ret;
 }
 
@@ -472,11 +525,11 @@ struct log_tail {
 	char *path;
 };
 
-struct log_tail *log_tail_open(const char *path)
+struct log_tail *log_tail_open(const char *path, const struct log_read_ops *ops)
 {
 	struct log_tail *t = xcalloc(1, sizeof(*t));
 
-	t->lr.gz = open_log(path, &t->st);
+	t->lr.gz = open_log(path, &t->st, ops);
 	if (!t->lr.gz) {
 		free(t);
 		return NULL;
@@ -489,8 +542,9 @@ struct log_tail *log_tail_open(const char *path)
 	return t;
 }
 
-int log_tail_read(struct log_tail *t, log_record_fn fn, void *ctx, uint64_t *bad)
+int log_tail_read(struct log_tail *t, const struct log_read_ops *ops, uint64_t *bad)
 {
+	t->s.ops = ops;
 	t->s.bad = bad;
 	for (;;) {
 		enum lr_res res = lr_next(&t->lr);
@@ -508,7 +562,7 @@ int log_tail_read(struct log_tail *t, log_record_fn fn, void *ctx, uint64_t *bad
 		case LR_ERROR:
 			return read_failed(&t->s, &t->lr, res);
 		default:
-			ret = handle_line(&t->s, &t->lr, res, fn, ctx);
+			ret = handle_line(&t->s, &t->lr, res);
 			if (ret)
 				return ret;
 		}
@@ -526,7 +580,7 @@ bool log_tail_moved(const struct log_tail *t)
 	       (S_ISREG(now.st_mode) && now.st_size < gzoffset(t->lr.gz));
 }
 
-int log_tail_close(struct log_tail *t, bool finished, log_record_fn fn, void *ctx,
+int log_tail_close(struct log_tail *t, bool finished, const struct log_read_ops *ops,
 		   uint64_t *bad)
 {
 	int ret = 0;
@@ -534,10 +588,10 @@ int log_tail_close(struct log_tail *t, bool finished, log_record_fn fn, void *ct
 	if (!t)
 		return 0;
 	if (finished) {
-		ret = log_tail_read(t, fn, ctx, bad);
+		ret = log_tail_read(t, ops, bad);
 		/* a line the file ended with, never finished: torn */
 		if (!ret && t->lr.hold)
-			ret = handle_line(&t->s, &t->lr, LR_PARTIAL, fn, ctx);
+			ret = handle_line(&t->s, &t->lr, LR_PARTIAL);
 	}
 	gzclose(t->lr.gz);
 	free(t->lr.line);

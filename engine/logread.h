@@ -23,35 +23,71 @@
 /* Called for every well-formed record; a positive result stops the reading. */
 typedef int (*log_record_fn)(void *ctx, struct json_object *o, const char *line);
 
+/* What went wrong in reading a log; the reader itself prints nothing. */
+enum log_report_kind {
+	LOG_REPORT_BAD_LINE,	/* a malformed line: counted in *bad, skipped */
+	LOG_REPORT_OPEN,	/* the file cannot be opened */
+	LOG_REPORT_READ,	/* a read error ended the file */
+	LOG_REPORT_STOPPED,	/* not a log: the rest of the file is not read */
+};
+
+struct log_report {
+	enum log_report_kind kind;
+	const char *path;
+	unsigned long line;	/* the line's number, from 1; 0: the whole file */
+	int err;		/* the errno of an open or read error, else 0 */
+	const char *msg;	/* what is wrong, without path and line */
+};
+
+typedef void (*log_report_fn)(void *ctx, const struct log_report *rep);
+
+/* What a reading calls; report may be NULL (nothing said), both get ctx. */
+struct log_read_ops {
+	log_record_fn record;
+	log_report_fn report;
+	void *ctx;
+};
+
+/* "name" of a kind, as -j writes it: bad_line, open_error, read_error, stopped. */
+const char *log_report_kind_name(enum log_report_kind kind);
 /*
- * One file, plain or gzip; malformed lines (see log_parse_line) reported
- * with FILE:LINE on stderr, counted in *bad and skipped.  -1 when the file
- * could not be read to its end (cannot open, read error, LOG_RUNAWAY_MAX,
- * LOG_BAD_RUN_MAX), else the callback's last result.
+ * The report as one line of text without a prefix ("PATH:LINE: MSG,
+ * skipped", "cannot open PATH: MSG", ...), allocated (free it).
  */
-int log_read_file(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
-/* path.N.gz ... path.1.gz: the rotations, oldest first; a file that cannot be
- * read to its end is reported and the next one read (-1 at the end). */
-int log_read_rotations(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
-/* path.N.gz ... path.1.gz, path.rotating (a rotation being compressed),
- * then path: the log and its rotations, oldest first. */
-int log_read_all(const char *path, log_record_fn fn, void *ctx, uint64_t *bad);
+char *log_report_text(const struct log_report *rep);
 
 /*
- * -f: one file read as it grows.  log_tail_read() hands every whole line
- * (checked and numbered as by log_read_file) to fn and keeps a line still
- * being written for the next call; -1 when the file cannot be read on
- * (LOG_RUNAWAY_MAX, LOG_BAD_RUN_MAX, LOG_GZ_BAD_MAX, a read error), else
- * the callback's last result.  log_tail_moved(): the path names another
- * file now, or the file is shorter than what was read (rotated,
- * truncated).  log_tail_close() with finished reads the rest first and
- * reports a line left without its newline as truncated.
+ * One file, plain or gzip; malformed lines (see log_parse_line) reported
+ * with their file and line, counted in *bad and skipped.  -1 when the
+ * file could not be read to its end (cannot open, read error,
+ * LOG_RUNAWAY_MAX, LOG_BAD_RUN_MAX), else the record callback's last
+ * result.
+ */
+int log_read_file(const char *path, const struct log_read_ops *ops, uint64_t *bad);
+/* path.N.gz ... path.1.gz: the rotations, oldest first; a file that cannot be
+ * read to its end is reported and the next one read (-1 at the end). */
+int log_read_rotations(const char *path, const struct log_read_ops *ops, uint64_t *bad);
+/* path.N.gz ... path.1.gz, path.rotating (a rotation being compressed),
+ * then path: the log and its rotations, oldest first. */
+int log_read_all(const char *path, const struct log_read_ops *ops, uint64_t *bad);
+
+/*
+ * -f: one file read as it grows.  log_tail_open() reports a file it cannot
+ * open (ops may be NULL).  log_tail_read() hands every whole line
+ * (checked and numbered as by log_read_file) to ops->record and keeps a
+ * line still being written for the next call; -1 when the file cannot be
+ * read on (LOG_RUNAWAY_MAX, LOG_BAD_RUN_MAX, LOG_GZ_BAD_MAX, a read
+ * error), else the callback's last result.  log_tail_moved(): the path
+ * names another file now, or the file is shorter than what was read
+ * (rotated, truncated).  log_tail_close() with finished reads the rest
+ * first and reports a line left without its newline as truncated;
+ * without, ops and bad may be NULL.
  */
 struct log_tail;
-struct log_tail *log_tail_open(const char *path);
-int log_tail_read(struct log_tail *t, log_record_fn fn, void *ctx, uint64_t *bad);
+struct log_tail *log_tail_open(const char *path, const struct log_read_ops *ops);
+int log_tail_read(struct log_tail *t, const struct log_read_ops *ops, uint64_t *bad);
 bool log_tail_moved(const struct log_tail *t);
-int log_tail_close(struct log_tail *t, bool finished, log_record_fn fn, void *ctx,
+int log_tail_close(struct log_tail *t, bool finished, const struct log_read_ops *ops,
 		   uint64_t *bad);
 
 /*

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "logread.h"
 #include "util.h"
 
 /* The CLI's one output mode, set once from -j/--json: what out_err() writes. */
@@ -38,6 +39,32 @@ void out_err(const char *fmt, ...)
 	json_init(&j);
 	json_obj_begin(&j);
 	json_kstr(&j, "error", msg ? msg : "out of memory");
+	json_obj_end(&j);
+	json_write_line(&j, stderr);
+	json_free(&j);
+	free(msg);
+}
+
+void out_log_report(void *ctx, const struct log_report *rep)
+{
+	char *text = log_report_text(rep), *msg = xasprintf("log: %s", text);
+	struct json j;
+
+	(void)ctx;
+	free(text);
+	if (!errors_as_json) {
+		out_err("%s", msg);
+		free(msg);
+		return;
+	}
+	json_init(&j);
+	json_obj_begin(&j);
+	json_kstr(&j, "error", msg);
+	json_kstr(&j, "kind", log_report_kind_name(rep->kind));
+	json_kstr(&j, "file", rep->path);
+	json_ku64(&j, "line", rep->line);
+	json_ki64(&j, "errno", rep->err);
+	json_kstr(&j, "reason", rep->msg);
 	json_obj_end(&j);
 	json_write_line(&j, stderr);
 	json_free(&j);
