@@ -5,7 +5,13 @@
  * bitmap of rules accepting that value; values nobody names get the
  * dimension's default bitmap.  Matching itself is rule_dim_accepts(), the
  * one definition shared with the parser's checks.
+ *
+ * The entries (a 512-byte bitmap each, tens of thousands with many rules)
+ * are the bulk of a compiled policy and are only read to write the maps,
+ * so they can be made one at a time as they are written (compiled_emit())
+ * instead of all before the first is written.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,23 +22,6 @@
 static int entry_kind(int dim)
 {
 	return dim == BW_DIM_CGROUP ? BW_KIND_NUM : bw_dim_kind(dim);
-}
-
-static struct cp_entry *entry_new(struct bw_compiled *cp, int cls, int dim)
-{
-	struct cp_entry *e;
-
-	if (cp->nentries == cp->cap) {
-		cp->cap = cp->cap ? cp->cap * 2 : 256;
-		cp->entries = xreallocarray(cp->entries, cp->cap,
-					    sizeof(*cp->entries));
-	}
-	e = &cp->entries[cp->nentries++];
-	memset(e, 0, sizeof(*e));
-	e->cls = cls;
-	e->dim = dim;
-	e->kind = entry_kind(dim);
-	return e;
 }
 
 static bool is_str_dim(int dim)
@@ -49,8 +38,18 @@ static bool is_path_dim(int dim)
 /* Distinct values of one dimension across the class's rules, sorted. */
 struct valset {
 	uint64_t *nums;
-	char **strs;		/* owned until handed to an entry */
+	char **strs;		/* owned; the entries point into them */
 	size_t n, cap;
+};
+
+/*
+ * What the entries are made from, kept from the compile until the maps
+ * are written: each dimension's values and the rules that do not
+ * constrain it.
+ */
+struct cp_values {
+	struct valset vals[BW_NCLASS][BW_NDIM];
+	struct bw_bitmap unconstrained[BW_NCLASS][BW_NDIM];
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -193,7 +192,8 @@ struct named_rules {
 };
 
 static void named_rules_build(struct named_rules *nr, const struct valset *vs,
-			      const struct bw_rule **rules, size_t n, int dim)
+			      const struct bw_rule *const *rules, size_t n,
+			      int dim)
 {
 	memset(nr, 0, sizeof(*nr));
 	nr->vs = vs;
@@ -322,32 +322,54 @@ static void compile_filter(struct bw_compiled *cp, int cls, int dim,
 		       filter_bit_str(vs->strs[i]) : bw_filter_num(vs->nums[i]));
 }
 
-/* The entries of one dimension; they take the value set's strings. */
-static void compile_dim(struct bw_compiled *cp, int cls, int dim,
-			const struct bw_rule **rules, size_t n,
-			struct valset *vs)
+/*
+ * One dimension's entries, made one at a time into the same buffer and
+ * handed to sink: the dimension's transient is its rules-by-value table
+ * (a bitmap per value), freed before the next dimension.
+ */
+static int emit_dim(const struct bw_compiled *cp, int cls, int dim,
+		    cp_sink_fn sink, void *ctx)
 {
-	struct bw_bitmap unconstrained;
+	const struct valset *vs = &cp->values->vals[cls][dim];
+	const struct bw_bitmap *unconstrained =
+		&cp->values->unconstrained[cls][dim];
 	struct named_rules nr;
+	struct cp_entry e;
+	int err = 0;
 
-	compile_defaults(cp, cls, dim, rules, n, &unconstrained);
-	compile_filter(cp, cls, dim, vs);
-	named_rules_build(&nr, vs, rules, n, dim);
-	for (size_t i = 0; i < vs->n; i++) {
-		struct cp_entry *e = entry_new(cp, cls, dim);
-
+	named_rules_build(&nr, vs, cp->rule[cls], cp->meta[cls].nrules, dim);
+	for (size_t i = 0; !err && i < vs->n; i++) {
+		memset(&e, 0, sizeof(e));
+		e.cls = cls;
+		e.dim = dim;
+		e.kind = entry_kind(dim);
 		if (is_str_dim(dim)) {
-			e->str = vs->strs[i];
-			e->prefix = bw_dim_kind(dim) == BW_KIND_PATH && *e->str &&
-				    rule_path_is_prefix(e->str);
+			e.str = vs->strs[i];
+			e.prefix = bw_dim_kind(dim) == BW_KIND_PATH && *e.str &&
+				   rule_path_is_prefix(e.str);
 		} else {
-			e->num = vs->nums[i];
+			e.num = vs->nums[i];
 		}
-		entry_fill(e, &nr, i, dim, &unconstrained);
+		entry_fill(&e, &nr, i, dim, unconstrained);
+		err = sink(ctx, &e);
+		if (err > 0)
+			err = 0;
 	}
 	named_rules_free(&nr);
-	for (size_t i = 0; is_str_dim(dim) && i < vs->n; i++)
-		vs->strs[i] = NULL;	/* the entries own them now */
+	return err;
+}
+
+int compiled_emit(const struct bw_compiled *cp, cp_sink_fn sink, void *ctx)
+{
+	int err = 0;
+
+	if (!cp->values)
+		return -EINVAL;		/* dropped */
+	for (int cls = 0; !err && cls < BW_NCLASS; cls++)
+		for (int dim = 0; !err && dim < BW_NDIM; dim++)
+			if (cp->meta[cls].dim_mask & (1u << dim))
+				err = emit_dim(cp, cls, dim, sink, ctx);
+	return err;
 }
 
 static void fnv1a(uint64_t *h, const void *p, size_t n)
@@ -492,16 +514,30 @@ static int check_capacity(const struct bw_compiled *cp,
 	return err;
 }
 
+/* The defaults and filter of every dimension the class's rules name. */
+static void compile_class_dims(struct bw_compiled *cp, int cls,
+			       const struct bw_rule **rules, size_t n)
+{
+	struct cp_values *cv = cp->values;
+
+	for (int dim = 0; dim < BW_NDIM; dim++) {
+		if (!(cp->meta[cls].dim_mask & (1u << dim)))
+			continue;
+		compile_defaults(cp, cls, dim, rules, n,
+				 &cv->unconstrained[cls][dim]);
+		compile_filter(cp, cls, dim, &cv->vals[cls][dim]);
+	}
+}
+
 /*
- * Two passes: the distinct values of every dimension first, which is what
- * the capacity check needs, and only then the bitmaps, so that a rule set
- * that cannot fit is refused before the expensive part.
+ * The distinct values of every dimension first, which is what the
+ * capacity check needs, and then the tables that are not entries, so
+ * that a rule set that cannot fit is refused before any bitmap is built.
  */
-int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
-		   struct bw_compiled *cp, struct diag *d)
+int policy_compile_streamed(const struct bw_ruleset *rs, enum bw_mode mode,
+			    struct bw_compiled *cp, struct diag *d)
 {
 	const struct bw_rule **rules = xcalloc(rs->n ? rs->n : 1, sizeof(*rules));
-	struct valset (*vals)[BW_NDIM] = xcalloc(BW_NCLASS, sizeof(*vals));
 	const struct bw_rule **of[BW_NCLASS];
 	size_t nof[BW_NCLASS];
 	int err = 0;
@@ -509,6 +545,7 @@ int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
 	memset(cp, 0, sizeof(*cp));
 	cp->mode = mode;
 	cp->nrules = rs->n;
+	cp->values = xcalloc(1, sizeof(*cp->values));
 	policy_hash(rs, mode, cp->hash);
 	for (int cls = 0; cls < BW_NCLASS; cls++) {
 		of[cls] = cls ? of[cls - 1] + nof[cls - 1] : rules;
@@ -520,35 +557,64 @@ int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
 		for (int dim = 0; dim < BW_NDIM; dim++) {
 			if (!(cp->meta[cls].dim_mask & (1u << dim)))
 				continue;
-			collect_values(of[cls], nof[cls], dim, &vals[cls][dim]);
-			cp->per_kind[entry_kind(dim)] += vals[cls][dim].n;
+			collect_values(of[cls], nof[cls], dim,
+				       &cp->values->vals[cls][dim]);
+			cp->per_kind[entry_kind(dim)] +=
+				cp->values->vals[cls][dim].n;
 		}
 	}
 	if (check_capacity(cp, rs, d))
 		err = -1;
-	if (!err) {
-		cp->cap = cp->per_kind[0] + cp->per_kind[1] + cp->per_kind[2];
-		cp->entries = xcalloc(cp->cap ? cp->cap : 1, sizeof(*cp->entries));
-	}
 	for (int cls = 0; !err && cls < BW_NCLASS; cls++)
-		for (int dim = 0; dim < BW_NDIM; dim++)
-			if (cp->meta[cls].dim_mask & (1u << dim))
-				compile_dim(cp, cls, dim, of[cls], nof[cls], &vals[cls][dim]);
-	for (int cls = 0; cls < BW_NCLASS; cls++)
-		for (int dim = 0; dim < BW_NDIM; dim++)
-			valset_free(&vals[cls][dim]);
-	free(vals);
+		compile_class_dims(cp, cls, of[cls], nof[cls]);
 	free(rules);
+	if (err)
+		compiled_drop_entries(cp);
 	return err;
+}
+
+/* A sink keeping every entry in cp->entries (sized by the count). */
+static int keep_entry(void *ctx, const struct cp_entry *e)
+{
+	struct bw_compiled *cp = ctx;
+
+	if (cp->nentries == cp->cap)
+		return -ENOSPC;
+	cp->entries[cp->nentries++] = *e;
+	return 0;
+}
+
+int compiled_keep_entries(struct bw_compiled *cp)
+{
+	if (cp->entries)
+		return 0;
+	if (!cp->values)
+		return -EINVAL;
+	cp->cap = cp->per_kind[0] + cp->per_kind[1] + cp->per_kind[2];
+	cp->entries = xcalloc(cp->cap ? cp->cap : 1, sizeof(*cp->entries));
+	return compiled_emit(cp, keep_entry, cp);
+}
+
+int policy_compile(const struct bw_ruleset *rs, enum bw_mode mode,
+		   struct bw_compiled *cp, struct diag *d)
+{
+	if (policy_compile_streamed(rs, mode, cp, d))
+		return -1;
+	return compiled_keep_entries(cp) ? -1 : 0;
 }
 
 void compiled_drop_entries(struct bw_compiled *cp)
 {
-	for (size_t i = 0; i < cp->nentries; i++)
-		free(cp->entries[i].str);
 	free(cp->entries);
 	cp->entries = NULL;
 	cp->nentries = cp->cap = 0;
+	if (!cp->values)
+		return;
+	for (int cls = 0; cls < BW_NCLASS; cls++)
+		for (int dim = 0; dim < BW_NDIM; dim++)
+			valset_free(&cp->values->vals[cls][dim]);
+	free(cp->values);
+	cp->values = NULL;
 }
 
 void compiled_free(struct bw_compiled *cp)

@@ -5,6 +5,7 @@
  * looks them up) must pick the same rule as evaluating every rule in
  * order with rule_dim_accepts().
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -285,6 +286,15 @@ static void test_capacity_before_compile(void **state)
 	assert_string_equal(d.items[0].msg,
 			    "the rules need 20480 path map entries; the kernel maps hold 16384");
 	assert_int_equal(cp->nentries, 0);
+	assert_int_equal(cp->per_kind[BW_KIND_PATH], 5 * BW_MAX_RULES);
+	compiled_free(cp);
+	/* the same refusal without the entries (check, run, reload) */
+	assert_int_equal(policy_compile_streamed(&rs, BW_MODE_ENFORCE, cp, &d), -1);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.items[1].file, path);
+	assert_int_equal(d.items[1].line, 0);
+	assert_string_equal(d.items[1].msg, d.items[0].msg);
+	assert_null(cp->values);
 	assert_int_equal(cp->per_kind[BW_KIND_PATH], 5 * BW_MAX_RULES);
 	compiled_free(cp);
 	free(cp);
@@ -626,6 +636,174 @@ static void test_double_slash_prefix(void **state)
 	free_compiled(&c);
 }
 
+/* Entries as a sink got them, copied: the sink's entry lives for the call. */
+struct emitted {
+	struct cp_entry *e;
+	size_t n, cap;
+	size_t calls, fail_at;	/* the call that fails with -EIO (0: none) */
+	int last;		/* class * BW_NDIM + dim of the last entry */
+	bool regrouped;		/* a dimension came back after another */
+};
+
+static int collect(void *ctx, const struct cp_entry *e)
+{
+	struct emitted *out = ctx;
+	int at = e->cls * BW_NDIM + e->dim;
+
+	if (++out->calls == out->fail_at)
+		return -EIO;
+	if (out->n && at < out->last)
+		out->regrouped = true;
+	out->last = at;
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 64;
+		out->e = realloc(out->e, out->cap * sizeof(*out->e));
+		assert_non_null(out->e);
+	}
+	out->e[out->n] = *e;
+	if (e->str)
+		assert_non_null(out->e[out->n].str = strdup(e->str));
+	out->n++;
+	return 0;
+}
+
+static void emitted_free(struct emitted *out)
+{
+	for (size_t i = 0; i < out->n; i++)
+		free(out->e[i].str);
+	free(out->e);
+	memset(out, 0, sizeof(*out));
+}
+
+/*
+ * What the sink got is what the all-at-once compile kept, in its order,
+ * and each bitmap is the reference's (asking every rule).
+ */
+static void same_entries(const struct bw_compiled *all,
+			 const struct emitted *out, uint64_t seed)
+{
+	assert_int_equal(out->n, all->nentries);
+	assert_false(out->regrouped);
+	for (size_t i = 0; i < out->n; i++) {
+		const struct cp_entry *a = &all->entries[i], *b = &out->e[i];
+		struct bw_bitmap want;
+
+		ref_entry_bitmap(all, b, &want);
+		if (memcmp(&want, &b->bm, sizeof(want)))
+			fail_msg("seed %llu: emitted entry %zu (class %d, key %s, value %s) has another bitmap than the reference",
+				 (unsigned long long)seed, i, b->cls, bw_dim_key(b->dim),
+				 b->str ? b->str : "(number)");
+
+		if (a->cls != b->cls || a->dim != b->dim || a->kind != b->kind ||
+		    a->prefix != b->prefix || a->num != b->num ||
+		    !a->str != !b->str || (a->str && strcmp(a->str, b->str)) ||
+		    memcmp(&a->bm, &b->bm, sizeof(a->bm)))
+			fail_msg("seed %llu: entry %zu (class %d, key %s, value %s) differs",
+				 (unsigned long long)seed, i, a->cls, bw_dim_key(a->dim),
+				 a->str ? a->str : "(number)");
+	}
+}
+
+/* Everything but the entries, which both compiles make the same way. */
+static void same_tables(const struct bw_compiled *a, const struct bw_compiled *b)
+{
+	assert_memory_equal(a->meta, b->meta, sizeof(a->meta));
+	assert_memory_equal(a->defs, b->defs, sizeof(a->defs));
+	assert_memory_equal(a->info, b->info, sizeof(a->info));
+	assert_memory_equal(a->rule, b->rule, sizeof(a->rule));
+	assert_memory_equal(a->per_kind, b->per_kind, sizeof(a->per_kind));
+	assert_string_equal(a->hash, b->hash);
+	assert_int_equal(a->nrules, b->nrules);
+	assert_int_equal(a->mode, b->mode);
+}
+
+/*
+ * The engine writes the maps from compiled_emit(), one entry made at a
+ * time: on random rule sets (path-dense ones too) it must hand over
+ * exactly the entries the all-at-once compile keeps, dimension after
+ * dimension, stop at a sink's error, and give the same again on a
+ * second run (a failed write of the maps can be retried).
+ */
+static void test_streamed_equals_kept(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 40; seed++) {
+		struct bw_ruleset rs = { 0 };
+		struct bw_compiled *all = calloc(1, sizeof(*all));
+		struct bw_compiled *cp = calloc(1, sizeof(*cp));
+		struct emitted out = { 0 }, again = { 0 }, cut = { 0 };
+		struct diag d = { 0 };
+		char *dir;
+
+		assert_non_null(all);
+		assert_non_null(cp);
+		rng_state = seed;
+		dir = seed % 2 ? write_random_rules(10 + (int)seed * 4) :
+				 write_path_rules(5 + (int)seed * 3);
+		assert_int_equal(rules_load_path(&rs, dir, &d), 0);
+		rules_finish(&rs, &d);
+		assert_int_equal(d.errors, 0);
+		assert_int_equal(policy_compile(&rs, BW_MODE_ENFORCE, all, &d), 0);
+		assert_int_equal(policy_compile_streamed(&rs, BW_MODE_ENFORCE, cp, &d), 0);
+		assert_int_equal(cp->nentries, 0);
+		assert_null(cp->entries);
+		same_tables(all, cp);
+		assert_int_equal(compiled_emit(cp, collect, &out), 0);
+		same_entries(all, &out, seed);
+		assert_int_equal(compiled_emit(cp, collect, &again), 0);
+		same_entries(all, &again, seed);
+		cut.fail_at = out.n / 2 + 1;
+		assert_int_equal(compiled_emit(cp, collect, &cut), -EIO);
+		assert_int_equal(cut.calls, cut.fail_at);
+		assert_int_equal(cut.n, cut.fail_at - 1);
+		compiled_drop_entries(cp);
+		assert_null(cp->values);
+		assert_int_equal(compiled_emit(cp, collect, &cut), -EINVAL);
+		assert_int_equal(cut.calls, cut.fail_at);
+		emitted_free(&out);
+		emitted_free(&again);
+		emitted_free(&cut);
+		compiled_free(all);
+		compiled_free(cp);
+		free(all);
+		free(cp);
+		rules_free(&rs);
+		diag_free(&d);
+		remove_dir(dir);
+	}
+}
+
+/* compiled_keep_entries() after the streamed compile: policy_compile(). */
+static void test_keep_after_streamed(void **state)
+{
+	struct compiled_rules c;
+	struct bw_compiled *cp = calloc(1, sizeof(*cp));
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	assert_non_null(cp);
+	compile_text(&c, "[a]\nevent = exec\naction = deny\npath = /usr/bin/\n"
+			 "[b]\nevent = exec\naction = allow\ncomm = !sh\n");
+	assert_int_equal(policy_compile_streamed(&c.rs, BW_MODE_ENFORCE, cp, &c.d), 0);
+	assert_int_equal(compiled_keep_entries(cp), 0);
+	assert_int_equal(cp->nentries, c.cp->nentries);
+	assert_int_equal(compiled_keep_entries(cp), 0);	/* kept already */
+	assert_int_equal(cp->nentries, c.cp->nentries);
+	v.str[BW_DIM_EXEC_PATH] = "/usr/bin/id";
+	v.str[BW_DIM_COMM] = "sh";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), 0);
+	v.str[BW_DIM_EXEC_PATH] = "/bin/id";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	v.str[BW_DIM_COMM] = "id";
+	assert_int_equal(compiled_decide(cp, BW_CLASS_EXEC, &v, &audit), 1);
+	compiled_drop_entries(cp);
+	assert_int_equal(compiled_keep_entries(cp), -EINVAL);
+	compiled_free(cp);
+	free(cp);
+	free_compiled(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +819,8 @@ int main(void)
 		cmocka_unit_test(test_path_bitmaps),
 		cmocka_unit_test(test_capacity_before_compile),
 		cmocka_unit_test(test_drop_entries),
+		cmocka_unit_test(test_streamed_equals_kept),
+		cmocka_unit_test(test_keep_after_streamed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
