@@ -106,5 +106,34 @@ else
 	fail replay-wrong-types-counted "exit $rc: $out"
 fi
 
+# -j: the reader's problems are JSON objects on stderr with their file and
+# line (kind, errno, reason; error is the text form), the text form as before.
+printf '%s\n' '{"type":"start","time":"2026-01-01T00:00:00Z"}' 'not json' '{"type":"stop","time":"2026-01-01T00:00:01Z"}' >"$H/j.log"
+out=$("$BW" -j log "$H/j.log" "$H/none.log" 2>"$H/j.err"); rc=$?
+txt=$("$BW" log "$H/j.log" "$H/none.log" 2>&1 >/dev/null)
+if [ $rc -eq 1 ] && [ "$(echo "$out" | wc -l)" = 2 ] &&
+   jq -e -s --arg f "$H/j.log" --arg n "$H/none.log" '
+	length == 3 and
+	.[0] == {error: ("log: " + $f + ":2: not a JSON object, skipped"), kind: "bad_line",
+		 file: $f, line: 2, errno: 0, reason: "not a JSON object"} and
+	.[1] == {error: ("log: cannot open " + $n + ": No such file or directory"),
+		 kind: "open_error", file: $n, line: 0, errno: 2,
+		 reason: "No such file or directory"} and
+	.[2] == {error: "log: 1 malformed line skipped"}' "$H/j.err" >/dev/null &&
+   [ "$txt" = "bulwark: log: $H/j.log:2: not a JSON object, skipped
+bulwark: log: cannot open $H/none.log: No such file or directory
+bulwark: log: 1 malformed line skipped" ]; then
+	pass log-json-errors
+else
+	fail log-json-errors "exit $rc: $out / $(cat "$H/j.err") / $txt"
+fi
+out=$("$BW" replay -j --rules "$H/x.rules" "$H/j.log" 2>&1 >/dev/null); rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -v '^[0-9]* decision records' |
+   jq -e -s --arg f "$H/j.log" 'length == 1 and .[0].kind == "bad_line" and
+	.[0].file == $f and .[0].line == 2' >/dev/null; then
+	pass replay-json-errors
+else
+	fail replay-json-errors "exit $rc: $out"
+fi
 
 exit 0
