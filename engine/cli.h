@@ -32,8 +32,10 @@ struct bw_setup {
 
 /*
  * Read the policy file (opts->config, else DEFAULT_CONFIG when no --rules
- * is given), apply the command-line overrides, load and compile the rules.
- * Every problem goes to d; returns 0 only when there was no error.
+ * is given), apply the command-line overrides, load and compile the rules
+ * (policy_compile_streamed(): the map entries are made as the maps are
+ * written, or by compiled_keep_entries()).  Every problem goes to d;
+ * returns 0 only when there was no error.
  */
 int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d);
 void setup_free(struct bw_setup *st);

@@ -177,6 +177,11 @@ int do_replay(int argc, char **argv, struct bw_opts *o)
 		goto out;
 	}
 	r.cp = st.compiled;
+	/* compiled_decide() looks values up in the map entries: all of them */
+	if (compiled_keep_entries(st.compiled)) {
+		out_err("replay: the candidate rules could not be compiled");
+		goto out;
+	}
 	r.json = o->json;
 	if (optind < argc) {
 		for (int i = optind; i < argc; i++)

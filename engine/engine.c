@@ -581,6 +581,22 @@ static int write_sc_map(struct bw_engine *e, const struct bw_compiled *cp,
 	return err;
 }
 
+struct entry_writer {
+	struct bw_engine *e;
+	uint8_t slot;
+	struct bw_bitmap *cgf;
+};
+
+static int write_emitted(void *ctx, const struct cp_entry *ce)
+{
+	struct entry_writer *w = ctx;
+	int err = write_entry(w->e, ce, w->slot, w->cgf);
+
+	if (err > 0)
+		w->e->unresolved_cgroups++;
+	return err;
+}
+
 static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 		      uint8_t slot)
 {
@@ -588,6 +604,7 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	int rule_fd = bpf_map__fd(e->skel->maps.rule_map);
 	int meta_fd = bpf_map__fd(e->skel->maps.meta_map);
 	struct bw_bitmap cgf[BW_NCLASS] = { 0 };
+	struct entry_writer w = { e, slot, cgf };
 	int err;
 
 	err = clear_slot(bpf_map__fd(e->skel->maps.num_map),
@@ -601,13 +618,10 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 				 offsetof(struct bw_path_key, slot), slot);
 	if (err)
 		return err;
-	for (size_t i = 0; i < cp->nentries; i++) {
-		err = write_entry(e, &cp->entries[i], slot, cgf);
-		if (err < 0)
-			return err;
-		if (err > 0)
-			e->unresolved_cgroups++;
-	}
+	/* each entry is made as it is written: never all of them at once */
+	err = compiled_emit(cp, write_emitted, &w);
+	if (err)
+		return err;
 	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
 		for (uint32_t d = 0; d < BW_DEF_PER_CLASS; d++) {
 			uint32_t k = bw_def_index(slot, cls, d);
@@ -649,7 +663,7 @@ int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
 	if (err)
 		return err;
 	/* the maps hold them now; records need only the rules' names, and
-	 * the heap they took goes back to the system */
+	 * the heap the values took goes back to the system */
 	compiled_drop_entries(cp);
 	malloc_trim(0);
 	if (cp->meta[BW_CLASS_SYSCALL].nrules) {

@@ -128,7 +128,9 @@ int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d)
 	if (err)
 		return -1;
 	st->compiled = xcalloc(1, sizeof(*st->compiled));
-	if (policy_compile(&st->rules, st->policy.mode, st->compiled, d))
+	/* the entries are made as the maps are written (or by
+	 * compiled_keep_entries()): never all at once beside the rules */
+	if (policy_compile_streamed(&st->rules, st->policy.mode, st->compiled, d))
 		return -1;
 	return 0;
 }
