@@ -5,8 +5,8 @@
  * with nothing after it, at most LOG_LINE_MAX bytes, no NUL byte, and the
  * members the readers use of the types the writer gives them
  * (log_record_check).  Anything else is reported with its file and line,
- * counted and skipped.  Reports go to the caller's callback: this file
- * prints nothing, the commands and the daemon each say it their way.
+ * counted and skipped.  Reports go to the caller's callback (struct
+ * log_read_ops): this file prints nothing, each caller says it its way.
  */
 #include <errno.h>
 #include <fcntl.h>
