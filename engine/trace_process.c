@@ -141,6 +141,7 @@ const struct tracer_desc process_tracer = {
 	.mode_opt = 'x',
 	.mode_long = "failed",
 	.mode_help = "failed execve/execveat calls too (EVENT fail, the errno)",
+	.pending_mode_only = true,
 	.opts = own_opts,
 	.shorts = "aq",
 	.opts_help = "  -a, --args           the command line after the filename\n"

@@ -183,6 +183,15 @@ static int load_and_attach(struct tr_inst *t, const struct tr_variant *v,
 	return tr_attach_all(t);
 }
 
+static int shrink_map(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+	if (!map)
+		return -ENOENT;
+	return bpf_map__set_max_entries(map, 1);
+}
+
 static int try_variant(struct tr_inst *t, const struct tr_variant *v,
 		       const struct tr_filter *f, const void *cfg, const char **stage)
 {
@@ -201,6 +210,11 @@ static int try_variant(struct tr_inst *t, const struct tr_variant *v,
 		t->d->set_rodata(t->skel, cfg);
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, prog_in(bpf_program__name(prog), v->progs));
+	if (t->d->pending_mode_only && !v->alt) {
+		ret = shrink_map(obj, "tr_pending");
+		if (ret)
+			return ret;
+	}
 	if (lsm_unusable(obj)) {
 		*stage = "use (bpf is not in " LSM_LIST_PATH ": it would never run)";
 		return -EOPNOTSUPP;

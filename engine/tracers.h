@@ -67,6 +67,9 @@ struct tracer_desc {
 	char mode_opt;
 	const char *mode_long;
 	const char *mode_help;
+	/* only the mode's variants pair calls in tr_pending (process -x):
+	 * the others get a map of one entry instead of 10,240 preallocated */
+	bool pending_mode_only;
 	/* -h text for options of the tracer's own; NULL: none */
 	const char *notes;
 	/*

@@ -108,6 +108,7 @@ fi
 : >"$TR_T/noexec"
 chmod 644 "$TR_T/noexec"
 if tracer_start process -x -c bwproc; then
+	pending_x=$(map_entries "$TR_PID" tr_pending)
 	"$TR_T/bwproc" -c 'exec /nonexistent/bwnone x "y z"' 2>/dev/null
 	"$TR_T/bwproc" -c '"$1" arg' bwproc "$TR_T/noexec" 2>/dev/null
 	tracer_stop || fail process-failed-stop "$TR_WHY"
@@ -128,8 +129,15 @@ else
 	esac
 fi
 if tracer_start process -c bwproc; then
+	pending=$(map_entries "$TR_PID" tr_pending)
 	"$TR_T/bwproc" -c 'exec /nonexistent/bwnone' 2>/dev/null
 	tracer_stop || fail process-failed-off-stop "$TR_WHY"
+	# the map pairing execve's entry and exit is sized only for -x
+	if [ "$pending" = 1 ] && [ "${pending_x:-}" = 10240 ]; then
+		pass process-pending-size
+	else
+		fail process-pending-size "tr_pending max_entries: '$pending' without -x, '${pending_x:-}' with it"
+	fi
 	if [ "$(nrecs '.state == "exec_failed"')" = 0 ] && [ "$(nrecs '.state == "exec"')" = 1 ]; then
 		pass process-failed-off
 	else

@@ -40,6 +40,16 @@ tracer_stop() {
 	[ $rc -eq 0 ] && ! grep -q "lost" "$TR_ERR"
 }
 
+# map_entries PID NAME: max_entries of the BPF map NAME that process PID holds
+map_entries() {
+	for f in /proc/$1/fdinfo/*; do
+		id=$(sed -n 's/^map_id:[[:space:]]*//p' "$f" 2>/dev/null)
+		[ -n "$id" ] || continue
+		bpftool -j map show id "$id" 2>/dev/null |
+			jq -r --arg n "$2" 'select(.name == $n) | .max_entries'
+	done | head -n 1
+}
+
 recs() { jq -c "select($1)" "$TR_OUT" 2>/dev/null; }
 nrecs() { recs "$1" | wc -l; }
 
