@@ -169,7 +169,7 @@ daemon_once() {
 }
 daemon_rss() {	# daemon_rss NAME RULES DIR: the medians of three starts
 	: >"$T/daemon"
-	for n in 1 2 3; do
+	for _ in 1 2 3; do
 		daemon_once "$3" >>"$T/daemon" || { echo "load bench: $1: no measure"; return 1; }
 	done
 	awk -v n="$1" -v r="$2" '{ for (f = 1; f <= 4; f++) v[f, NR] = $f }
