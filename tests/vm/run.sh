@@ -16,7 +16,9 @@
 #   BW_VM_CACHE    cache for the kernel (default ~/.cache/bulwark/vm)
 #   BW_VM_KERNEL   boot this vmlinuz instead of the cached Debian kernel
 #   BW_VM_TIMEOUT  seconds before the VM is killed (default 900)
-#   BW_VM_LOG      console log file (default $BW_VM_CACHE/console.log)
+#   BW_VM_LOG      console log file (default vm-console.log beside BULWARK:
+#                  each build directory its own, so that two runs on one
+#                  machine do not write over each other's)
 #   BW_VM_READY_TIMEOUT  seconds the VM waits for bulwark's ready file
 #                  (default 180)
 #   BW_VM_KEEP=1   keep the initramfs build directory
@@ -372,7 +374,7 @@ say "initramfs: $(( $(stat -c %s "$work/initramfs.gz") / 1024 )) KiB, built in $
 
 # ---- boot
 
-log=${BW_VM_LOG:-$cache/console.log}
+log=${BW_VM_LOG:-$(dirname "$bulwark")/vm-console.log}
 if ! mkdir -p "$(dirname "$log")" || ! : >"$log"; then
 	fail "cannot write the console log $log"
 fi
