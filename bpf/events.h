@@ -19,15 +19,32 @@
 #define BW_BITMAP_WORDS		(BW_MAX_RULES / 64)
 #define BW_CGROUP_LEVELS	16	/* cgroup ancestors examined per decision */
 
+/*
+ * Event classes, described once: one row per class,
+ *
+ *   X(NAME, name, union member, record struct)
+ *
+ * NAME makes BW_CLASS_NAME, numbered in the table's order from 0: the
+ * numbers are in map keys and records, so a new class goes at the end.
+ * The name is the rule's `event = ` and the log's key; the class's part
+ * of struct bw_event is `struct bw_ev_<record struct> <union member>`.
+ * From this table come the enum, the union, the class names
+ * (engine/rules.c) and the records' sizes (bw_class_size(), event_size()).
+ */
+#define BW_CLASSES(X)							\
+	X(CAPABLE, "capable", cap, capable)				\
+	X(IPC, "ipc", ipc, ipc)						\
+	X(MOUNT, "mount", mnt, mount)					\
+	X(SIGNAL, "signal", sig, signal)				\
+	X(EXEC, "exec", exec, exec)					\
+	X(SYSCALL, "syscall", sc, syscall)
+
+#define BW_CLASS_ENUM_(name, str, m, st) BW_CLASS_##name,
 enum bw_class {
-	BW_CLASS_CAPABLE = 0,
-	BW_CLASS_IPC,
-	BW_CLASS_MOUNT,
-	BW_CLASS_SIGNAL,
-	BW_CLASS_EXEC,
-	BW_CLASS_SYSCALL,
+	BW_CLASSES(BW_CLASS_ENUM_)
 	BW_NCLASS,
 };
+#undef BW_CLASS_ENUM_
 /* the "class" of the subject's dimensions, which every class has */
 #define BW_CLASS_SUBJECT (-1)
 
@@ -436,12 +453,9 @@ struct bw_event {
 	__u32 pad3;
 	struct bw_ancestor anc[BW_ANCESTORS];
 	union {
-		struct bw_ev_capable cap;
-		struct bw_ev_ipc ipc;
-		struct bw_ev_mount mnt;
-		struct bw_ev_signal sig;
-		struct bw_ev_exec exec;
-		struct bw_ev_syscall sc;
+#define BW_CLASS_MEMBER_(name, str, m, st) struct bw_ev_##st m;
+		BW_CLASSES(BW_CLASS_MEMBER_)
+#undef BW_CLASS_MEMBER_
 	};
 };
 
@@ -472,6 +486,21 @@ struct bw_proc {
 #define BW_EVENT_MIN	BW_EVENT_SIZE(cap)
 /* An exec record without its command line's bytes. */
 #define BW_EVENT_EXEC_SIZE __builtin_offsetof(struct bw_event, exec.argv.args)
+
+/* Size of a record of class cls: its part of the union is the last
+ * (exec: with the whole of its command line's buffer); the whole event
+ * for a number that is no class. */
+static inline __u32 bw_class_size(__u32 cls)
+{
+#define BW_CLASS_SIZE_(name, str, m, st) \
+	case BW_CLASS_##name: return BW_EVENT_SIZE(m);
+	switch (cls) {
+	BW_CLASSES(BW_CLASS_SIZE_)
+	default:
+		return sizeof(struct bw_event);
+	}
+#undef BW_CLASS_SIZE_
+}
 
 /* Index of the loss counters (per-CPU array). */
 #define BW_LOST_SLOTS BW_NCLASS

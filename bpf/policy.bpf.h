@@ -451,22 +451,9 @@ static __noinline int fill_ancestry(struct scratch *s)
  * byte. */
 static __always_inline __u64 event_size(const struct bw_event *e)
 {
-	switch (e->cls) {
-	case BW_CLASS_CAPABLE:
-		return BW_EVENT_SIZE(cap);
-	case BW_CLASS_IPC:
-		return BW_EVENT_SIZE(ipc);
-	case BW_CLASS_MOUNT:
-		return BW_EVENT_SIZE(mnt);
-	case BW_CLASS_SIGNAL:
-		return BW_EVENT_SIZE(sig);
-	case BW_CLASS_EXEC:
+	if (e->cls == BW_CLASS_EXEC)
 		return BW_EVENT_EXEC_SIZE + argv_used(&e->exec.argv);
-	case BW_CLASS_SYSCALL:
-		return BW_EVENT_SIZE(sc);
-	default:
-		return sizeof(struct bw_event);
-	}
+	return bw_class_size(e->cls);
 }
 
 static __always_inline void emit(struct scratch *s)

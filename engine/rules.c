@@ -54,7 +54,9 @@ static const struct keydef {
 _Static_assert(sizeof(keydefs) / sizeof(keydefs[0]) == BW_NDIM, "a key per dimension");
 
 static const char *const class_names[BW_NCLASS] = {
-	"capable", "ipc", "mount", "signal", "exec", "syscall",
+#define CLASS_NAME_(name, str, m, st) [BW_CLASS_##name] = str,
+	BW_CLASSES(CLASS_NAME_)
+#undef CLASS_NAME_
 };
 
 const char *bw_class_name(int cls)

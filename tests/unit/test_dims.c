@@ -8,7 +8,10 @@
  *    compiled policy decides that record by the same rule (a first rule
  *    with another value must not match);
  *  - classify() in bpf/policy.bpf.h ANDs each dimension with the kind of
- *    map the table gives it.
+ *    map the table gives it;
+ *  - the table of event classes: every class keeps its number, has a name
+ *    that reads back, a record size, a dimension of its own and a section
+ *    in the log's records.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -242,11 +245,90 @@ static void test_classify_matches_table(void **state)
 	free(src);
 }
 
+/* The numbers are in map keys and records: a class never changes its own. */
+static const char *const historic_classes[] = {
+	"capable", "ipc", "mount", "signal", "exec", "syscall",
+};
+
+/* A record of class cls as log.c writes it: its section is not empty. */
+static void class_logged(int cls)
+{
+	char dir[] = "/tmp/bw-cls-XXXXXX", lpath[64], *text;
+	struct json_object *o, *part;
+	struct bw_event e;
+	struct bw_log l;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(lpath, sizeof(lpath), "%s/t.log", dir);
+	memset(&e, 0, sizeof(e));
+	e.type = BW_REC_DECISION;
+	e.cls = cls;
+	e.decision = BW_DEC_AUDIT;
+	e.rule = BW_NO_RULE;
+	e.audit_rule = BW_NO_RULE;
+	assert_int_equal(log_open(&l, lpath), 0);
+	assert_int_equal(log_decision(&l, &e, NULL), 0);
+	log_close(&l);
+	text = read_all(lpath);
+	o = NULL;
+	for (char *p = strtok(text, "\n"); p && !o; p = strtok(NULL, "\n")) {
+		o = json_tokener_parse(p);
+		assert_non_null(o);
+		if (strcmp(json_object_get_string(json_get(o, "type")), "decision")) {
+			json_object_put(o);
+			o = NULL;
+		}
+	}
+	if (!o)
+		fail_msg("%s: no decision record in the log", bw_class_name(cls));
+	assert_string_equal(json_object_get_string(json_get(o, "event")),
+			    bw_class_name(cls));
+	part = json_get(o, bw_class_name(cls));
+	if (!part || !json_object_is_type(part, json_type_object) ||
+	    !json_object_object_length(part))
+		fail_msg("%s: the record has no %s section (engine/log.c)",
+			 bw_class_name(cls), bw_class_name(cls));
+	json_object_put(o);
+	free(text);
+	unlink(lpath);
+	rmdir(dir);
+}
+
+static void test_classes(void **state)
+{
+	(void)state;
+	assert_true(BW_NCLASS >= (int)(sizeof(historic_classes) / sizeof(*historic_classes)));
+	for (size_t i = 0; i < sizeof(historic_classes) / sizeof(*historic_classes); i++)
+		assert_int_equal(bw_class_from_name(historic_classes[i]), (int)i);
+	for (int cls = 0; cls < BW_NCLASS; cls++) {
+		const char *name = bw_class_name(cls);
+		uint32_t size = bw_class_size(cls);
+		int own = 0;
+
+		assert_non_null(name);
+		assert_string_not_equal(name, "unknown");
+		assert_int_equal(bw_class_from_name(name), cls);
+		for (int other = 0; other < cls; other++)
+			assert_string_not_equal(bw_class_name(other), name);
+		if (size < BW_EVENT_MIN || size > sizeof(struct bw_event))
+			fail_msg("%s: record size %u", name, size);
+		for (int dim = 0; dim < BW_NDIM; dim++)
+			own += rows[dim].cls == cls;
+		if (!own)
+			fail_msg("%s: no dimension of its own in BW_DIMENSIONS", name);
+		class_logged(cls);
+	}
+	assert_string_equal(bw_class_name(BW_NCLASS), "unknown");
+	assert_int_equal(bw_class_from_name("unknown"), -1);
+	assert_int_equal(bw_class_size(BW_NCLASS), sizeof(struct bw_event));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_classify_matches_table),
+		cmocka_unit_test(test_classes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
