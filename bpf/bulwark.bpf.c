@@ -2,15 +2,37 @@
 /*
  * bulwark's kernel side: LSM hooks that decide with map lookups only, and
  * tracepoint programs that keep the process table and, where LSM programs
- * cannot load, report what the policy would have decided.  The hooks are
- * grouped by event class; what they share (maps, path walk, classify,
+ * cannot load, report what the policy would have decided.  One section
+ * per event class: the function that ANDs the class's own dimensions
+ * (classify_<class>(), called by classify()), its LSM hooks and its
+ * audit-only fallbacks.  What they share (maps, path walk, classify,
  * decide) is in policy.bpf.h and path.bpf.h.
  */
 #include "policy.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* ---- syscalls ---- */
+/* ---- what hooks of several classes use ---- */
+
+/* Layout of syscalls/sys_enter_* tracepoint records. */
+struct sys_enter_args {
+	__u64 common;
+	__s64 nr;
+	__u64 args[6];
+};
+
+/* Number of the syscall current is in, without its x32 bit; arch in *arch. */
+static __always_inline __u32 current_syscall(__u32 *arch)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	__u64 id = bw_syscall_id(t, BPF_CORE_READ(regs, orig_ax));
+
+	*arch = id >> 32;
+	return (__u32)id & ~BW_X32_BIT;
+}
+
+/* ---- syscall ---- */
 
 #define PF_KTHREAD 0x00200000
 #define IA32_SOCKETCALL 102
@@ -35,6 +57,17 @@ static __always_inline struct bw_class_meta *sc_meta(__u32 *slot)
 	*slot = gen & 1;
 	mk = bw_meta_index(*slot, BW_CLASS_SYSCALL);
 	return bpf_map_lookup_elem(&meta_map, &mk);
+}
+
+static __always_inline int classify_syscall(struct scratch *s, __u32 slot,
+					    __u32 mask, bool late)
+{
+	const __u32 cls = BW_CLASS_SYSCALL;
+	int r;
+
+	if (!late)
+		AND(num, BW_DIM_SYSCALL, s->ev.sc.id);
+	return 1;
 }
 
 /*
@@ -97,58 +130,74 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	return 0;
 }
 
-/* ---- LSM hooks: capable (mount_setattr's check is decided as a remount) ---- */
+/* LSM hooks that guard syscalls: only syscall rules decide here. */
+
+SEC("lsm/path_chroot")
+int BPF_PROG(bw_path_chroot, const struct path *path, int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_CHROOT);
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(bw_socket_create, int family, int type, int protocol, int kern,
+	     int ret)
+{
+	if (ret || kern)
+		return ret;
+	return sc_guard(BW_GUARD_SOCKET);
+}
+
+SEC("lsm/perf_event_open")
+int BPF_PROG(bw_perf_event_open, struct perf_event_attr *attr, int type,
+	     int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_PERF);
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(bw_kernel_load_data, enum kernel_load_data_id id, bool contents,
+	     int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_MODULE);
+}
+
+SEC("lsm/kernel_read_file")
+int BPF_PROG(bw_kernel_read_file, struct file *file,
+	     enum kernel_read_file_id id, bool contents, int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_MODULE);
+}
+
+SEC("lsm/syslog")
+int BPF_PROG(bw_syslog, int type, int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_SYSLOG);
+}
+
+SEC("lsm/settime")
+int BPF_PROG(bw_settime, const struct timespec64 *ts,
+	     const struct timezone *tz, int ret)
+{
+	return ret ? ret : sc_guard(BW_GUARD_SETTIME);
+}
+
+/* ---- capable (mount_setattr's check is decided as a remount) ---- */
 
 #define CAP_SYS_ADMIN		21
 #define NR_MOUNT_SETATTR	442	/* the same on x86_64, i386 and x32 */
-#define NR_MOUNT_64		165
-#define NR_MOUNT_32		21
 
-/* Number of the syscall current is in, without its x32 bit; arch in *arch. */
-static __always_inline __u32 current_syscall(__u32 *arch)
+static __always_inline int classify_capable(struct scratch *s, __u32 slot,
+					    __u32 mask, bool late)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	__u64 id = bw_syscall_id(t, BPF_CORE_READ(regs, orig_ax));
+	const __u32 cls = BW_CLASS_CAPABLE;
+	int r;
 
-	*arch = id >> 32;
-	return (__u32)id & ~BW_X32_BIT;
+	if (!late)
+		AND(num, BW_DIM_CAP, s->ev.cap.cap);
+	return 1;
 }
 
-/*
- * Every mount hook's start: the scratch area with the mount part of the
- * record cleared and its operation and way in set; NULL when no mount
- * rule can apply.
- */
-static __always_inline struct scratch *mount_begin(__u32 *slot, __u32 op, __u32 via)
-{
-	struct scratch *s = begin(BW_CLASS_MOUNT, slot, 0);
-
-	if (!s)
-		return NULL;
-	__builtin_memset(&s->ev.mnt, 0, sizeof(s->ev.mnt));
-	s->ev.mnt.op = op;
-	s->ev.mnt.via = via;
-	return s;
-}
-
-/*
- * mount_setattr(2) changes a mount's flags (read-only among them) with no
- * LSM hook of its own; its first check is may_mount(), CAP_SYS_ADMIN over
- * the caller's mount namespace, which runs here.  Decided as a remount
- * whose target is unknown (it is resolved after this check).
- */
-static __always_inline int mount_setattr_decide(void)
-{
-	struct scratch *s;
-	__u32 slot;
-
-	s = mount_begin(&slot, BW_MNT_REMOUNT, BW_MVIA_MOUNT_SETATTR);
-	if (!s)
-		return 0;
-	s->ev.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
-	return decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
-}
+static __always_inline int mount_setattr_decide(void);
 
 SEC("lsm/capable")
 int BPF_PROG(bw_capable, const struct cred *cred, struct user_namespace *ns,
@@ -175,9 +224,43 @@ int BPF_PROG(bw_capable, const struct cred *cred, struct user_namespace *ns,
 	return decide(s, slot, BW_CLASS_CAPABLE, DEC_LSM);
 }
 
-/* The kind of IPC object is not in kern_ipc_perm; the syscall tells. */
-/* ---- LSM hooks: ipc ---- */
+SEC("raw_tp/cap_capable")
+int BPF_PROG(bw_capable_audit, const struct cred *cred,
+	     struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	struct scratch *s;
+	__u32 slot;
 
+	if (ret)
+		return 0;	/* the kernel denied: BPF LSM would not be asked */
+	s = begin(BW_CLASS_CAPABLE, &slot, (__u64)(__u32)cap);
+	if (!s)
+		return 0;
+	s->ev.cap.cap = cap;
+	s->ev.cap.opts = 0;
+	decide(s, slot, BW_CLASS_CAPABLE, 0);
+	return 0;
+}
+
+/* ---- ipc ---- */
+
+static __always_inline int classify_ipc(struct scratch *s, __u32 slot,
+					__u32 mask, bool late)
+{
+	const __u32 cls = BW_CLASS_IPC;
+	struct bw_ev_ipc *ev = &s->ev.ipc;
+	int r;
+
+	if (late)
+		return 1;
+	AND(num, BW_DIM_IPC_KIND, ev->kind);
+	AND(num, BW_DIM_IPC_ACCESS, ev->access);
+	AND(num, BW_DIM_IPC_OWNER, ev->uid);
+	return 1;
+}
+
+/* The kind of IPC object is not in kern_ipc_perm; the syscall tells. */
 static __always_inline __u32 ipc_kind_of_syscall(void)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
@@ -222,9 +305,107 @@ int BPF_PROG(bw_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
 	return decide(s, slot, BW_CLASS_IPC, DEC_LSM);
 }
 
-/* Mount rules first; if they let the call through, syscall rules. */
-/* ---- LSM hooks: mount ---- */
+static __always_inline int ipc_audit(__u32 kind, __u32 access, __u32 id)
+{
+	struct scratch *s;
+	__u32 slot;
 
+	s = begin(BW_CLASS_IPC, &slot, 0);
+	if (!s)
+		return 0;
+	__builtin_memset(&s->ev.ipc, 0, sizeof(s->ev.ipc));
+	s->ev.ipc.kind = kind;
+	s->ev.ipc.access = access;
+	s->ev.ipc.id = id;
+	s->ev.ipc.uid = (__u32)-1;	/* the owner is not visible here */
+	decide(s, slot, BW_CLASS_IPC, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_shmat")
+int bw_shmat_audit(struct sys_enter_args *ctx)
+{
+	__u32 access = BW_IPC_READ |
+		       ((ctx->args[2] & SHM_RDONLY) ? 0 : BW_IPC_WRITE);
+
+	return ipc_audit(BW_IPC_SHM, access, ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_msgsnd")
+int bw_msgsnd_audit(struct sys_enter_args *ctx)
+{
+	return ipc_audit(BW_IPC_MSG, BW_IPC_WRITE, ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_msgrcv")
+int bw_msgrcv_audit(struct sys_enter_args *ctx)
+{
+	return ipc_audit(BW_IPC_MSG, BW_IPC_READ, ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_semop")
+int bw_semop_audit(struct sys_enter_args *ctx)
+{
+	return ipc_audit(BW_IPC_SEM, BW_IPC_READ | BW_IPC_WRITE, ctx->args[0]);
+}
+
+/* ---- mount ---- */
+
+#define NR_MOUNT_64		165
+#define NR_MOUNT_32		21
+
+static __always_inline int classify_mount(struct scratch *s, __u32 slot,
+					  __u32 mask, bool late)
+{
+	const __u32 cls = BW_CLASS_MOUNT;
+	struct bw_ev_mount *ev = &s->ev.mnt;
+	int r;
+
+	if (late)
+		return 1;
+	AND(num, BW_DIM_MNT_OP, ev->op);
+	AND(str, BW_DIM_MNT_FSTYPE, ev->fstype);
+	AND(path, BW_DIM_MNT_SOURCE, ev->source);
+	AND(path, BW_DIM_MNT_TARGET, ev->target);
+	return 1;
+}
+
+/*
+ * Every mount hook's start: the scratch area with the mount part of the
+ * record cleared and its operation and way in set; NULL when no mount
+ * rule can apply.
+ */
+static __always_inline struct scratch *mount_begin(__u32 *slot, __u32 op, __u32 via)
+{
+	struct scratch *s = begin(BW_CLASS_MOUNT, slot, 0);
+
+	if (!s)
+		return NULL;
+	__builtin_memset(&s->ev.mnt, 0, sizeof(s->ev.mnt));
+	s->ev.mnt.op = op;
+	s->ev.mnt.via = via;
+	return s;
+}
+
+/*
+ * mount_setattr(2) changes a mount's flags (read-only among them) with no
+ * LSM hook of its own; its first check is may_mount(), CAP_SYS_ADMIN over
+ * the caller's mount namespace, which runs here.  Decided as a remount
+ * whose target is unknown (it is resolved after this check).
+ */
+static __always_inline int mount_setattr_decide(void)
+{
+	struct scratch *s;
+	__u32 slot;
+
+	s = mount_begin(&slot, BW_MNT_REMOUNT, BW_MVIA_MOUNT_SETATTR);
+	if (!s)
+		return 0;
+	s->ev.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
+	return decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
+}
+
+/* Mount rules first; if they let the call through, syscall rules. */
 static __always_inline int mount_decide(struct scratch *s, __u32 slot)
 {
 	int ret = decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
@@ -357,7 +538,75 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 	return mount_decide(s, slot);
 }
 
-/* ---- LSM hooks: signal ---- */
+static __always_inline int mount_audit(__u32 op, const char *src,
+				       const char *dst, const char *type,
+				       __u64 flags)
+{
+	struct bw_ev_mount *ev;
+	struct scratch *s;
+	__u32 slot;
+
+	s = mount_begin(&slot, op, BW_MVIA_MOUNT);
+	if (!s)
+		return 0;
+	ev = &s->ev.mnt;
+	ev->flags = flags;
+	if (src)
+		bpf_probe_read_user_str(ev->source, sizeof(ev->source), src);
+	if (dst)
+		bpf_probe_read_user_str(ev->target, sizeof(ev->target), dst);
+	if (type)
+		bpf_probe_read_user_str(ev->fstype, sizeof(ev->fstype), type);
+	decide(s, slot, BW_CLASS_MOUNT, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_mount")
+int bw_mount_audit(struct sys_enter_args *ctx)
+{
+	return mount_audit(mount_op(ctx->args[3]), (const char *)ctx->args[0],
+			   (const char *)ctx->args[1],
+			   (const char *)ctx->args[2], ctx->args[3]);
+}
+
+SEC("tp/syscalls/sys_enter_umount")
+int bw_umount_audit(struct sys_enter_args *ctx)
+{
+	return mount_audit(BW_MNT_UMOUNT, NULL, (const char *)ctx->args[0],
+			   NULL, ctx->args[1]);
+}
+
+SEC("tp/syscalls/sys_enter_move_mount")
+int bw_move_mount_audit(struct sys_enter_args *ctx)
+{
+	return mount_audit(BW_MNT_MOVE, (const char *)ctx->args[1],
+			   (const char *)ctx->args[3], NULL, 0);
+}
+
+SEC("tp/syscalls/sys_enter_pivot_root")
+int bw_pivot_root_audit(struct sys_enter_args *ctx)
+{
+	return mount_audit(BW_MNT_PIVOT_ROOT, (const char *)ctx->args[1],
+			   (const char *)ctx->args[0], NULL, 0);
+}
+
+/* ---- signal ---- */
+
+static __always_inline int classify_signal(struct scratch *s, __u32 slot,
+					   __u32 mask, bool late)
+{
+	const __u32 cls = BW_CLASS_SIGNAL;
+	struct bw_ev_signal *ev = &s->ev.sig;
+	int r;
+
+	if (late)
+		return 1;
+	AND(num, BW_DIM_SIG, ev->sig);
+	AND(num, BW_DIM_SIG_TUID, ev->target_uid);
+	AND(num, BW_DIM_SIG_SAMEUSER, ev->same_user);
+	AND(str, BW_DIM_SIG_TCOMM, ev->target_comm);
+	return 1;
+}
 
 static __always_inline void fill_signal_target(struct bw_event *e,
 					       struct task_struct *p, int sig)
@@ -413,7 +662,45 @@ int BPF_PROG(bw_file_sigiotask, struct task_struct *tsk,
 	return decide(s, slot, BW_CLASS_SIGNAL, DEC_LSM);
 }
 
-/* ---- LSM hooks: exec (and executable mappings) ---- */
+SEC("raw_tp/signal_generate")
+int BPF_PROG(bw_signal_audit, int sig, struct kernel_siginfo *info,
+	     struct task_struct *p, int group, int result)
+{
+	struct scratch *s;
+	__u32 slot;
+	int code;
+
+	/* SEND_SIG_NOINFO/SEND_SIG_PRIV are 0 and 1: kernel-sent. */
+	if ((unsigned long)info <= 1)
+		return 0;
+	code = BPF_CORE_READ(info, si_code);
+	if (code != SI_USER && code != SI_TKILL && code != SI_QUEUE)
+		return 0;
+	s = begin(BW_CLASS_SIGNAL, &slot, 0);
+	if (!s)
+		return 0;
+	fill_signal_target(&s->ev, p, sig);
+	decide(s, slot, BW_CLASS_SIGNAL, 0);
+	return 0;
+}
+
+/* ---- exec (and executable mappings) ---- */
+
+/* The path is walked only when a rule needs it: late, after the cheap
+ * subject values. */
+static __always_inline int classify_exec(struct scratch *s, __u32 slot,
+					 __u32 mask, bool late)
+{
+	const __u32 cls = BW_CLASS_EXEC;
+	int r;
+
+	if (!late || !HAS(mask, BW_DIM_EXEC_PATH))
+		return 1;
+	r = exec_path(s);
+	barrier_var(r);
+	AND(path, BW_DIM_EXEC_PATH, s->ev.exec.path);
+	return 1;
+}
 
 SEC("lsm/bprm_check_security")
 int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
@@ -479,55 +766,22 @@ int BPF_PROG(bw_file_mprotect, struct vm_area_struct *vma,
 	return exec_map_decide(file, BW_EXEC_MPROTECT);
 }
 
-/* ---- LSM hooks that guard syscalls: only syscall rules decide here ---- */
-
-SEC("lsm/path_chroot")
-int BPF_PROG(bw_path_chroot, const struct path *path, int ret)
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
 {
-	return ret ? ret : sc_guard(BW_GUARD_CHROOT);
-}
+	struct file *f = BPF_CORE_READ(bprm, file);
+	struct scratch *s;
+	__u32 slot;
 
-SEC("lsm/socket_create")
-int BPF_PROG(bw_socket_create, int family, int type, int protocol, int kern,
-	     int ret)
-{
-	if (ret || kern)
-		return ret;
-	return sc_guard(BW_GUARD_SOCKET);
-}
-
-SEC("lsm/perf_event_open")
-int BPF_PROG(bw_perf_event_open, struct perf_event_attr *attr, int type,
-	     int ret)
-{
-	return ret ? ret : sc_guard(BW_GUARD_PERF);
-}
-
-SEC("lsm/kernel_load_data")
-int BPF_PROG(bw_kernel_load_data, enum kernel_load_data_id id, bool contents,
-	     int ret)
-{
-	return ret ? ret : sc_guard(BW_GUARD_MODULE);
-}
-
-SEC("lsm/kernel_read_file")
-int BPF_PROG(bw_kernel_read_file, struct file *file,
-	     enum kernel_read_file_id id, bool contents, int ret)
-{
-	return ret ? ret : sc_guard(BW_GUARD_MODULE);
-}
-
-SEC("lsm/syslog")
-int BPF_PROG(bw_syslog, int type, int ret)
-{
-	return ret ? ret : sc_guard(BW_GUARD_SYSLOG);
-}
-
-SEC("lsm/settime")
-int BPF_PROG(bw_settime, const struct timespec64 *ts,
-	     const struct timezone *tz, int ret)
-{
-	return ret ? ret : sc_guard(BW_GUARD_SETTIME);
+	s = begin(BW_CLASS_EXEC, &slot, 0);
+	if (!s)
+		return 0;
+	s->lazy_file = f;
+	s->ev.exec.op = BW_EXEC_EXEC;
+	argv_begin(&s->ev.exec.argv, ARGV_FROM_MM);
+	decide(s, slot, BW_CLASS_EXEC, 0);
+	return 0;
 }
 
 /* ---- process table (every kernel) ---- */
@@ -543,8 +797,9 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	if (!s)
 		return 0;
 	/* The new image's path goes into the table first, so that the
-	 * degraded exec decision below already sees the new exe.  The file
-	 * is the one exec made mm->exe_file. */
+	 * audit-only exec decision (bw_exec_audit, attached after this
+	 * program) already sees the new exe.  The file is the one exec made
+	 * mm->exe_file. */
 	s->key = SCRATCH_TASK;
 	err = proc_resolve(s, p, BPF_CORE_READ(bprm, file));
 	barrier_var(err);
@@ -585,168 +840,4 @@ int BPF_PROG(bw_exit, struct task_struct *p)
 	if (BPF_CORE_READ(p, signal, live.counter) == 0)
 		bpf_map_delete_elem(&proc_map, &tgid);
 	return 0;
-}
-
-/* ---- audit-only fallbacks, for kernels that refuse LSM programs ---- */
-
-SEC("raw_tp/sched_process_exec")
-int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
-	     struct linux_binprm *bprm)
-{
-	struct file *f = BPF_CORE_READ(bprm, file);
-	struct scratch *s;
-	__u32 slot;
-
-	s = begin(BW_CLASS_EXEC, &slot, 0);
-	if (!s)
-		return 0;
-	s->lazy_file = f;
-	s->ev.exec.op = BW_EXEC_EXEC;
-	argv_begin(&s->ev.exec.argv, ARGV_FROM_MM);
-	decide(s, slot, BW_CLASS_EXEC, 0);
-	return 0;
-}
-
-SEC("raw_tp/cap_capable")
-int BPF_PROG(bw_capable_audit, const struct cred *cred,
-	     struct user_namespace *target_ns,
-	     const struct user_namespace *capable_ns, int cap, int ret)
-{
-	struct scratch *s;
-	__u32 slot;
-
-	if (ret)
-		return 0;	/* the kernel denied: BPF LSM would not be asked */
-	s = begin(BW_CLASS_CAPABLE, &slot, (__u64)(__u32)cap);
-	if (!s)
-		return 0;
-	s->ev.cap.cap = cap;
-	s->ev.cap.opts = 0;
-	decide(s, slot, BW_CLASS_CAPABLE, 0);
-	return 0;
-}
-
-SEC("raw_tp/signal_generate")
-int BPF_PROG(bw_signal_audit, int sig, struct kernel_siginfo *info,
-	     struct task_struct *p, int group, int result)
-{
-	struct scratch *s;
-	__u32 slot;
-	int code;
-
-	/* SEND_SIG_NOINFO/SEND_SIG_PRIV are 0 and 1: kernel-sent. */
-	if ((unsigned long)info <= 1)
-		return 0;
-	code = BPF_CORE_READ(info, si_code);
-	if (code != SI_USER && code != SI_TKILL && code != SI_QUEUE)
-		return 0;
-	s = begin(BW_CLASS_SIGNAL, &slot, 0);
-	if (!s)
-		return 0;
-	fill_signal_target(&s->ev, p, sig);
-	decide(s, slot, BW_CLASS_SIGNAL, 0);
-	return 0;
-}
-
-/* Layout of syscalls/sys_enter_* tracepoint records. */
-struct sys_enter_args {
-	__u64 common;
-	__s64 nr;
-	__u64 args[6];
-};
-
-static __always_inline int mount_audit(__u32 op, const char *src,
-				       const char *dst, const char *type,
-				       __u64 flags)
-{
-	struct bw_ev_mount *ev;
-	struct scratch *s;
-	__u32 slot;
-
-	s = mount_begin(&slot, op, BW_MVIA_MOUNT);
-	if (!s)
-		return 0;
-	ev = &s->ev.mnt;
-	ev->flags = flags;
-	if (src)
-		bpf_probe_read_user_str(ev->source, sizeof(ev->source), src);
-	if (dst)
-		bpf_probe_read_user_str(ev->target, sizeof(ev->target), dst);
-	if (type)
-		bpf_probe_read_user_str(ev->fstype, sizeof(ev->fstype), type);
-	decide(s, slot, BW_CLASS_MOUNT, 0);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_enter_mount")
-int bw_mount_audit(struct sys_enter_args *ctx)
-{
-	return mount_audit(mount_op(ctx->args[3]), (const char *)ctx->args[0],
-			   (const char *)ctx->args[1],
-			   (const char *)ctx->args[2], ctx->args[3]);
-}
-
-SEC("tp/syscalls/sys_enter_umount")
-int bw_umount_audit(struct sys_enter_args *ctx)
-{
-	return mount_audit(BW_MNT_UMOUNT, NULL, (const char *)ctx->args[0],
-			   NULL, ctx->args[1]);
-}
-
-SEC("tp/syscalls/sys_enter_move_mount")
-int bw_move_mount_audit(struct sys_enter_args *ctx)
-{
-	return mount_audit(BW_MNT_MOVE, (const char *)ctx->args[1],
-			   (const char *)ctx->args[3], NULL, 0);
-}
-
-SEC("tp/syscalls/sys_enter_pivot_root")
-int bw_pivot_root_audit(struct sys_enter_args *ctx)
-{
-	return mount_audit(BW_MNT_PIVOT_ROOT, (const char *)ctx->args[1],
-			   (const char *)ctx->args[0], NULL, 0);
-}
-
-static __always_inline int ipc_audit(__u32 kind, __u32 access, __u32 id)
-{
-	struct scratch *s;
-	__u32 slot;
-
-	s = begin(BW_CLASS_IPC, &slot, 0);
-	if (!s)
-		return 0;
-	__builtin_memset(&s->ev.ipc, 0, sizeof(s->ev.ipc));
-	s->ev.ipc.kind = kind;
-	s->ev.ipc.access = access;
-	s->ev.ipc.id = id;
-	s->ev.ipc.uid = (__u32)-1;	/* the owner is not visible here */
-	decide(s, slot, BW_CLASS_IPC, 0);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_enter_shmat")
-int bw_shmat_audit(struct sys_enter_args *ctx)
-{
-	__u32 access = BW_IPC_READ |
-		       ((ctx->args[2] & SHM_RDONLY) ? 0 : BW_IPC_WRITE);
-
-	return ipc_audit(BW_IPC_SHM, access, ctx->args[0]);
-}
-
-SEC("tp/syscalls/sys_enter_msgsnd")
-int bw_msgsnd_audit(struct sys_enter_args *ctx)
-{
-	return ipc_audit(BW_IPC_MSG, BW_IPC_WRITE, ctx->args[0]);
-}
-
-SEC("tp/syscalls/sys_enter_msgrcv")
-int bw_msgrcv_audit(struct sys_enter_args *ctx)
-{
-	return ipc_audit(BW_IPC_MSG, BW_IPC_READ, ctx->args[0]);
-}
-
-SEC("tp/syscalls/sys_enter_semop")
-int bw_semop_audit(struct sys_enter_args *ctx)
-{
-	return ipc_audit(BW_IPC_SEM, BW_IPC_READ | BW_IPC_WRITE, ctx->args[0]);
 }

@@ -310,6 +310,33 @@ static __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 } while (0)
 
 /*
+ * The event's own dimensions, one function per class, written beside the
+ * class's hooks in bulwark.bpf.c: classify_<record struct>() of the
+ * BW_CLASSES row.  Called twice: with late false it ANDs the values its
+ * hooks put in the record; with late true, after the subject's cheap
+ * values (uid, gid, comm), those it reads only when a rule needs them
+ * (exec's path).  1 when some rule is left, 0 when none is, -1 on a map
+ * error; each uses AND() above, with `cls` its class.
+ */
+#define CLASSIFY_DECL_(name, str, m, st)					\
+	static __always_inline int classify_##st(struct scratch *s, __u32 slot,	\
+						 __u32 mask, bool late);
+BW_CLASSES(CLASSIFY_DECL_)
+#undef CLASSIFY_DECL_
+
+static __always_inline int classify_own(struct scratch *s, __u32 slot,
+					__u32 cls, __u32 mask, bool late)
+{
+#define CLASSIFY_CASE_(name, str, m, st) \
+	case BW_CLASS_##name: return classify_##st(s, slot, mask, late);
+	switch (cls) {
+	BW_CLASSES(CLASSIFY_CASE_)
+	}
+#undef CLASSIFY_CASE_
+	return 1;
+}
+
+/*
  * AND into s->acc one bitmap per dimension some rule of the class
  * constrains: first the event's own values, in hand, then the subject's
  * from the cheapest to read to the dearest, each read only when needed.
@@ -318,36 +345,13 @@ static __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 				    __u32 mask)
 {
-	struct bw_event *e = &s->ev;
-	struct bw_subject *sj = &e->subj;
+	struct bw_subject *sj = &s->ev.subj;
 	__u64 ug;
 	int r;
 
-	switch (cls) {
-	case BW_CLASS_CAPABLE:
-		AND(num, BW_DIM_CAP, e->cap.cap);
-		break;
-	case BW_CLASS_IPC:
-		AND(num, BW_DIM_IPC_KIND, e->ipc.kind);
-		AND(num, BW_DIM_IPC_ACCESS, e->ipc.access);
-		AND(num, BW_DIM_IPC_OWNER, e->ipc.uid);
-		break;
-	case BW_CLASS_MOUNT:
-		AND(num, BW_DIM_MNT_OP, e->mnt.op);
-		AND(str, BW_DIM_MNT_FSTYPE, e->mnt.fstype);
-		AND(path, BW_DIM_MNT_SOURCE, e->mnt.source);
-		AND(path, BW_DIM_MNT_TARGET, e->mnt.target);
-		break;
-	case BW_CLASS_SIGNAL:
-		AND(num, BW_DIM_SIG, e->sig.sig);
-		AND(num, BW_DIM_SIG_TUID, e->sig.target_uid);
-		AND(num, BW_DIM_SIG_SAMEUSER, e->sig.same_user);
-		AND(str, BW_DIM_SIG_TCOMM, e->sig.target_comm);
-		break;
-	case BW_CLASS_SYSCALL:
-		AND(num, BW_DIM_SYSCALL, e->sc.id);
-		break;
-	}
+	r = classify_own(s, slot, cls, mask, false);
+	if (r <= 0)
+		return r;
 	if (HAS(mask, BW_DIM_UID) || HAS(mask, BW_DIM_GID)) {
 		ug = bpf_get_current_uid_gid();
 		AND(num, BW_DIM_UID, (__u32)ug);
@@ -357,11 +361,9 @@ static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 		subj_comm(s);
 		AND(str, BW_DIM_COMM, sj->id.comm);
 	}
-	if (cls == BW_CLASS_EXEC && HAS(mask, BW_DIM_EXEC_PATH)) {
-		r = exec_path(s);
-		barrier_var(r);
-		AND(path, BW_DIM_EXEC_PATH, e->exec.path);
-	}
+	r = classify_own(s, slot, cls, mask, true);
+	if (r <= 0)
+		return r;
 	if (HAS(mask, BW_DIM_EXE)) {
 		subj_exe(s);
 		AND(path, BW_DIM_EXE, sj->exe);

@@ -7,8 +7,9 @@
  *    written by the log writer, read back by replay's reader, and the
  *    compiled policy decides that record by the same rule (a first rule
  *    with another value must not match);
- *  - classify() in bpf/policy.bpf.h ANDs each dimension with the kind of
- *    map the table gives it;
+ *  - classify() in bpf/policy.bpf.h (the subject's dimensions) and each
+ *    class's classify_<class>() in bpf/bulwark.bpf.c (its own) AND each
+ *    dimension with the kind of map the table gives it;
  *  - the table of event classes: every class keeps its number, has a name
  *    that reads back, a record size, a dimension of its own and a section
  *    in the log's records.
@@ -223,16 +224,50 @@ static void test_round_trip(void **state)
 	assert_true(trips >= BW_NDIM - 1);
 }
 
-/* classify() takes each dimension the way the table says it is kept. */
+/* Body of the function whose definition starts with head in src: up to the
+ * first line that is a lone closing brace (kernel style). */
+static char *function_body(char *src, const char *head)
+{
+	char *body = strstr(src, head), *end;
+
+	if (!body)
+		return NULL;
+	end = strstr(body, "\n}\n");
+	if (end)
+		end[1] = 0;
+	return body;
+}
+
+/*
+ * classify() takes each dimension the way the table says it is kept: the
+ * subject's in bpf/policy.bpf.h, a class's own in its classify_<class>()
+ * beside its hooks in bpf/bulwark.bpf.c.
+ */
 static void test_classify_matches_table(void **state)
 {
 	static const char *const kinds[] = { "num", "str", "path" };
-	char *src = read_all("bpf/policy.bpf.h"), *body, want[96];
+	static const char *const own_fn[BW_NCLASS] = {
+#define OWN_FN_(name, str, m, st) \
+	[BW_CLASS_##name] = "static __always_inline int classify_" #st "(",
+		BW_CLASSES(OWN_FN_)
+#undef OWN_FN_
+	};
+	char *subj_src = read_all("bpf/policy.bpf.h");
+	char *hooks_src[BW_NCLASS], *body, want[96];
 
 	(void)state;
-	body = strstr(src, "static __always_inline int classify(");
-	assert_non_null(body);
+	for (int cls = 0; cls < BW_NCLASS; cls++) {
+		hooks_src[cls] = read_all("bpf/bulwark.bpf.c");
+		if (!function_body(hooks_src[cls], own_fn[cls]))
+			fail_msg("bpf/bulwark.bpf.c has no %s...)", own_fn[cls]);
+	}
+	assert_non_null(function_body(subj_src, "static __always_inline int classify("));
 	for (int dim = 0; dim < BW_NDIM; dim++) {
+		int cls = rows[dim].cls;
+
+		body = cls == BW_CLASS_SUBJECT ?
+		       strstr(subj_src, "static __always_inline int classify(") :
+		       strstr(hooks_src[cls], own_fn[cls]);
 		if (dim == BW_DIM_CGROUP) {
 			assert_non_null(strstr(body, "and_cgroup(s, slot, cls)"));
 			continue;
@@ -240,9 +275,12 @@ static void test_classify_matches_table(void **state)
 		snprintf(want, sizeof(want), "AND(%s, BW_DIM_%s,", kinds[rows[dim].kind],
 			 rows[dim].name);
 		if (!strstr(body, want))
-			fail_msg("classify() has no '%s'", want);
+			fail_msg("%s has no '%s'", cls == BW_CLASS_SUBJECT ? "classify()" :
+				 own_fn[cls], want);
 	}
-	free(src);
+	for (int cls = 0; cls < BW_NCLASS; cls++)
+		free(hooks_src[cls]);
+	free(subj_src);
 }
 
 /* The numbers are in map keys and records: a class never changes its own. */
