@@ -28,44 +28,6 @@
 #include "tracers.h"
 #include "util.h"
 
-static const struct prog_status prog_table[] = {
-	{ "bw_capable", "capable", ROLE_LSM },
-	{ "bw_ipc_permission", "ipc_permission", ROLE_LSM },
-	{ "bw_sb_mount", "sb_mount", ROLE_LSM },
-	{ "bw_move_mount", "move_mount", ROLE_LSM },
-	{ "bw_sb_umount", "sb_umount", ROLE_LSM },
-	{ "bw_sb_pivotroot", "sb_pivotroot", ROLE_LSM },
-	{ "bw_task_kill", "task_kill", ROLE_LSM },
-	{ "bw_bprm_check", "bprm_check_security", ROLE_LSM },
-	{ "bw_mmap_file", "mmap_file", ROLE_LSM },
-	{ "bw_file_mprotect", "file_mprotect", ROLE_LSM },
-	{ "bw_sb_remount", "sb_remount", ROLE_LSM },
-	{ "bw_file_sigiotask", "file_send_sigiotask", ROLE_LSM },
-	{ "bw_exec", "sched/sched_process_exec", ROLE_CORE },
-	{ "bw_fork", "sched/sched_process_fork", ROLE_CORE },
-	{ "bw_exit", "sched/sched_process_exit", ROLE_CORE },
-	{ "bw_exec_audit", "sched/sched_process_exec", ROLE_AUDIT },
-	{ "bw_capable_audit", "capability/cap_capable", ROLE_AUDIT },
-	{ "bw_signal_audit", "signal/signal_generate", ROLE_AUDIT },
-	{ "bw_mount_audit", "syscalls/sys_enter_mount", ROLE_AUDIT },
-	{ "bw_umount_audit", "syscalls/sys_enter_umount", ROLE_AUDIT },
-	{ "bw_move_mount_audit", "syscalls/sys_enter_move_mount", ROLE_AUDIT },
-	{ "bw_pivot_root_audit", "syscalls/sys_enter_pivot_root", ROLE_AUDIT },
-	{ "bw_shmat_audit", "syscalls/sys_enter_shmat", ROLE_AUDIT },
-	{ "bw_msgsnd_audit", "syscalls/sys_enter_msgsnd", ROLE_AUDIT },
-	{ "bw_msgrcv_audit", "syscalls/sys_enter_msgrcv", ROLE_AUDIT },
-	{ "bw_semop_audit", "syscalls/sys_enter_semop", ROLE_AUDIT },
-	{ "bw_path_chroot", "path_chroot", ROLE_GUARD },
-	{ "bw_socket_create", "socket_create", ROLE_GUARD },
-	{ "bw_perf_event_open", "perf_event_open", ROLE_GUARD },
-	{ "bw_kernel_load_data", "kernel_load_data", ROLE_GUARD },
-	{ "bw_kernel_read_file", "kernel_read_file", ROLE_GUARD },
-	{ "bw_syslog", "syslog", ROLE_GUARD },
-	{ "bw_settime", "settime", ROLE_GUARD },
-	{ "bw_sys_enter", "raw_syscalls/sys_enter", ROLE_SYSCALL },
-};
-_Static_assert(ARRAY_SIZE(prog_table) <= ENGINE_MAX_PROGS, "ENGINE_MAX_PROGS too small");
-
 /*
  * Syscalls whose every call passes through an LSM hook before it does its
  * work, so that a deny there prevents the call with the rule's errno.
@@ -75,6 +37,9 @@ static const struct guard {
 	const char *hook;		/* for messages */
 	const char *progs[2];		/* all must be attached */
 	const char *calls[6];
+	bool class_hooks;		/* progs are an event class's hooks that
+					 * guard too (ROLE_LSM); else they are
+					 * the guard's own (ROLE_GUARD) */
 } guard_table[] = {
 	{ BW_GUARD_CHROOT, "path_chroot", { "bw_path_chroot" }, { "chroot" } },
 	{ BW_GUARD_SOCKET, "socket_create", { "bw_socket_create" },
@@ -86,11 +51,123 @@ static const struct guard {
 	  { "init_module", "finit_module" } },
 	{ BW_GUARD_MOUNT, "sb_mount/sb_umount/move_mount/sb_pivotroot",
 	  { "bw_sb_mount", "bw_sb_umount" },
-	  { "mount", "umount", "umount2", "pivot_root", "move_mount" } },
+	  { "mount", "umount", "umount2", "pivot_root", "move_mount" }, true },
 	{ BW_GUARD_SYSLOG, "syslog", { "bw_syslog" }, { "syslog" } },
 	{ BW_GUARD_SETTIME, "settime", { "bw_settime" },
 	  { "settimeofday", "clock_settime", "clock_settime64", "stime" } },
 };
+
+/* ---- the programs, as the BPF object has them ---- */
+
+/* Section prefixes of the programs; the hook shown is what follows. */
+static const char *const sec_prefixes[] = { "lsm/", "tp/", "raw_tp/", "tp_btf/" };
+
+static bool guard_own_prog(const char *name)
+{
+	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
+		if (guard_table[g].class_hooks)
+			continue;
+		for (int k = 0; k < 2 && guard_table[g].progs[k]; k++)
+			if (!strcmp(guard_table[g].progs[k], name))
+				return true;
+	}
+	return false;
+}
+
+/* The convention written at enum prog_role (engine.h) and in HACKING.md. */
+static enum prog_role prog_role_of(const char *name, const char *sec)
+{
+	size_t n = strlen(name);
+
+	if (guard_own_prog(name))
+		return ROLE_GUARD;
+	if (n > 6 && !strcmp(name + n - 6, "_audit"))
+		return ROLE_AUDIT;
+	if (!strncmp(sec, "lsm/", 4))
+		return ROLE_LSM;
+	if (!strcmp(sec, "raw_tp/sys_enter"))
+		return ROLE_SYSCALL;
+	return ROLE_CORE;
+}
+
+static int prog_status_of(const struct bpf_program *prog, struct prog_status *p,
+			  char *why, size_t len)
+{
+	const char *name = bpf_program__name(prog);
+	const char *sec = bpf_program__section_name(prog);
+	const char *hook = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sec_prefixes) && !hook; i++)
+		if (!strncmp(sec, sec_prefixes[i], strlen(sec_prefixes[i])))
+			hook = sec + strlen(sec_prefixes[i]);
+	if (!hook || !*hook) {
+		snprintf(why, len, "BPF program %s: section \"%s\" is none the engine "
+			 "knows (lsm/, tp/, raw_tp/, tp_btf/)", name, sec);
+		return -EINVAL;
+	}
+	memset(p, 0, sizeof(*p));
+	if (strlen(name) >= sizeof(p->prog) || strlen(hook) >= sizeof(p->hook)) {
+		snprintf(why, len, "BPF program %s (%s): name too long", name, sec);
+		return -ENAMETOOLONG;
+	}
+	snprintf(p->prog, sizeof(p->prog), "%s", name);
+	snprintf(p->hook, sizeof(p->hook), "%s", hook);
+	p->role = prog_role_of(name, sec);
+	return 0;
+}
+
+/* Every program of obj, by role (enum prog_role's order), then in the
+ * object's order: their number, or -errno with the reason in why. */
+static int prog_table_of(struct bpf_object *obj, struct prog_status *progs,
+			 int max, char *why, size_t len)
+{
+	struct bpf_program *prog;
+	int n = 0, err;
+
+	for (int role = 0; role < ROLE_NROLES; role++) {
+		bpf_object__for_each_program(prog, obj) {
+			struct prog_status p;
+
+			err = prog_status_of(prog, &p, why, len);
+			if (err)
+				return err;
+			if (p.role != (enum prog_role)role)
+				continue;
+			if (n == max) {
+				snprintf(why, len, "the BPF object has more than %d programs "
+					 "(ENGINE_MAX_PROGS)", max);
+				return -E2BIG;
+			}
+			progs[n++] = p;
+		}
+	}
+	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
+		for (int k = 0; k < 2 && guard_table[g].progs[k]; k++) {
+			if (bpf_object__find_program_by_name(obj, guard_table[g].progs[k]))
+				continue;
+			snprintf(why, len, "guard %s names program %s, which the BPF "
+				 "object does not have", guard_table[g].hook,
+				 guard_table[g].progs[k]);
+			return -EINVAL;
+		}
+	}
+	return n;
+}
+
+int engine_programs(struct prog_status *progs, int max, char *why, size_t len)
+{
+	struct bulwark_bpf *skel = bulwark_bpf__open();
+	int n;
+
+	if (!skel) {
+		n = -errno;
+		snprintf(why, len, "cannot open the BPF object: %s", strerror(-n));
+		return n;
+	}
+	n = prog_table_of(skel->obj, progs, max, why, len);
+	bulwark_bpf__destroy(skel);
+	return n;
+}
 
 const char *prog_state_name(enum prog_state s)
 {
@@ -142,20 +219,32 @@ static bool hook_present(const struct prog_status *p, const struct btf *btf)
 		return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 	}
 	slash = strchr(p->hook, '/');
+	if (!slash) {
+		/* raw_tp/, tp_btf/: the kernel's BTF has a btf_trace_<name>
+		 * typedef for every tracepoint it has */
+		snprintf(name, sizeof(name), "btf_trace_%s", p->hook);
+		return btf && btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+	}
 	snprintf(name, sizeof(name), "%.*s", (int)(slash - p->hook), p->hook);
 	return kernel_tracepoint_exists(name, slash + 1);
 }
 
-static void choose_programs(struct bw_engine *e, bool want_lsm,
-			    const struct btf *btf)
+static int choose_programs(struct bw_engine *e, bool want_lsm,
+			   const struct btf *btf)
 {
-	e->nprogs = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(prog_table); i++) {
-		struct prog_status *p = &e->progs[e->nprogs++];
+	e->nprogs = prog_table_of(e->skel->obj, e->progs, ENGINE_MAX_PROGS,
+				  e->why, sizeof(e->why));
+	if (e->nprogs < 0) {
+		int err = e->nprogs;
+
+		e->nprogs = 0;
+		return err;
+	}
+	for (int i = 0; i < e->nprogs; i++) {
+		struct prog_status *p = &e->progs[i];
 		struct bpf_program *prog;
 		bool wanted;
 
-		*p = prog_table[i];
 		switch (p->role) {
 		case ROLE_CORE:
 		case ROLE_SYSCALL:
@@ -176,6 +265,7 @@ static void choose_programs(struct bw_engine *e, bool want_lsm,
 		if (prog)
 			bpf_program__set_autoload(prog, wanted);
 	}
+	return 0;
 }
 
 static bool prog_wanted(const struct bw_engine *e, const struct prog_status *p)
@@ -252,8 +342,13 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 	}
 	e->skel->rodata->lsm_enforcing = want_lsm;
 	e->skel->rodata->host_mntns = kernel_host_mntns();
-	choose_programs(e, want_lsm, btf);
+	err = choose_programs(e, want_lsm, btf);
 	btf__free(btf);
+	if (err) {
+		bulwark_bpf__destroy(e->skel);
+		e->skel = NULL;
+		return err;
+	}
 
 	for (int i = 0; want_lsm && i < e->nprogs; i++) {
 		if (e->progs[i].role == ROLE_LSM && e->progs[i].state == PROG_MISSING) {
@@ -753,21 +848,25 @@ void engine_close(struct bw_engine *e)
 
 uint32_t engine_guards_available(void)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	struct prog_status progs[ENGINE_MAX_PROGS];
+	struct btf *btf;
 	uint32_t bits = 0;
+	char why[256];
+	int n;
 
+	n = engine_programs(progs, ENGINE_MAX_PROGS, why, sizeof(why));
+	if (n < 0)
+		return 0;
+	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return 0;
 	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
 		bool all = true;
 
 		for (int k = 0; k < 2 && guard_table[g].progs[k]; k++) {
-			for (size_t i = 0; i < ARRAY_SIZE(prog_table); i++) {
-				struct prog_status p = prog_table[i];
-
-				if (!strcmp(p.prog, guard_table[g].progs[k]))
-					all &= hook_present(&p, btf);
-			}
+			for (int i = 0; i < n; i++)
+				if (!strcmp(progs[i].prog, guard_table[g].progs[k]))
+					all &= hook_present(&progs[i], btf);
 		}
 		if (all)
 			bits |= 1u << guard_table[g].g;

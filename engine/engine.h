@@ -12,19 +12,33 @@ struct ring_buffer;
 struct bpf_link;
 struct bw_pin;
 
+/*
+ * What a program of bulwark.bpf.c is for, found from the object when it is
+ * opened (engine.c, prog_role_of()): a program guard_table names as one
+ * of a guard's own is ROLE_GUARD; else a name ending in _audit is
+ * ROLE_AUDIT; else an lsm/ section is ROLE_LSM; raw_tp/sys_enter is
+ * ROLE_SYSCALL; anything else ROLE_CORE.  Programs are reported and
+ * attached in this order, then in the object's: the process table's
+ * programs attach before the audit-only ones that read it.
+ */
 enum prog_role {
 	ROLE_LSM,	/* enforcement hook */
 	ROLE_CORE,	/* process table, always wanted */
 	ROLE_AUDIT,	/* audit-only fallback when LSM programs cannot run */
 	ROLE_GUARD,	/* LSM hook guarding syscalls; optional */
 	ROLE_SYSCALL,	/* sys_enter, attached only while syscall rules exist */
+	ROLE_NROLES,
 };
 
 enum prog_state { PROG_OFF = 0, PROG_ATTACHED, PROG_FAILED, PROG_MISSING };
 
+#define ENGINE_PROG_NAME_LEN 64
+
 struct prog_status {
-	const char *prog;	/* program name in bulwark.bpf.c */
-	const char *hook;	/* LSM hook or tracepoint */
+	char prog[ENGINE_PROG_NAME_LEN];	/* program name in bulwark.bpf.c */
+	char hook[ENGINE_PROG_NAME_LEN];	/* its section after the prefix
+						 * (lsm/, tp/, raw_tp/, tp_btf/):
+						 * LSM hook or tracepoint */
 	enum prog_role role;
 	enum prog_state state;
 	int err;
@@ -59,6 +73,13 @@ struct bw_engine {
 	} anc[256];
 };
 
+/*
+ * The programs of the BPF object with their hooks and roles, in the order
+ * the engine reports and attaches them: how many (at most max), or
+ * -errno with the reason in why (a program the engine cannot place).
+ * Opens the object, loads nothing.
+ */
+int engine_programs(struct prog_status *progs, int max, char *why, size_t len);
 /*
  * Loading and attaching BPF programs takes CAP_SYS_ADMIN (with CAP_BPF
  * and CAP_PERFMON on newer kernels): without it every bpf() is refused,
