@@ -59,6 +59,11 @@ static const char *const class_names[BW_NCLASS] = {
 #undef CLASS_NAME_
 };
 
+/* ", capable, ipc, ...": the names for messages, after the first ", " */
+#define CLASS_LIST_(name, str, m, st) ", " str
+static const char class_list[] = BW_CLASSES(CLASS_LIST_);
+#undef CLASS_LIST_
+
 const char *bw_class_name(int cls)
 {
 	return cls >= 0 && cls < BW_NCLASS ? class_names[cls] : "unknown";
@@ -734,8 +739,8 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 		diag_err(d, file, sec->line, "rule '%s' has no event", sec->name);
 		err = -1;
 	} else if ((c = bw_class_from_name(ev->value)) < 0) {
-		diag_err(d, file, ev->line,
-			 "unknown event '%s' (capable, ipc, mount, signal, exec, syscall)", ev->value);
+		diag_err(d, file, ev->line, "unknown event '%s' (%s)", ev->value,
+			 class_list + 2);
 		err = -1;
 	} else {
 		r->cls = c;

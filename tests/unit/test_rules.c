@@ -525,7 +525,7 @@ static const struct {
 	const char *msg;
 } error_cases[] = {
 	{ R("capable", "deny") "colour = red\n", 4, "unknown key 'colour'" },
-	{ "[r]\nevent = caps\naction = deny\n", 2, "unknown event 'caps'" },
+	{ "[r]\nevent = caps\naction = deny\n", 2, "unknown event 'caps' (capable, ipc, mount, signal, exec, syscall)" },
 	{ "[r]\nevent =\naction = deny\n", 2, "unknown event ''" },
 	{ R("exec", "block"), 3, "unknown action 'block'" },
 	{ R("exec", "kill"), 3, "action kill is for syscall rules only" },
