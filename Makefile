@@ -191,7 +191,9 @@ fuzz-test: $(FUZZ_BINS)
 	$(Q)tests/run-suite fuzz tests/fuzz/run.sh --seconds $(FUZZ_TEST_SECONDS) \
 		$(OUTPUT)/fuzz $(FUZZ_NAMES)
 
-# Every header compiles on its own (what it uses, it includes).
+# Every header compiles on its own (what it uses, it includes).  Functions
+# a BPF header declares for the file that includes it to define (policy.bpf.h:
+# each class's classify function) are left undefined there.
 LINT_BPF_HDRS	:= $(wildcard bpf/*.bpf.h)
 LINT_C_HDRS	:= $(filter-out $(LINT_BPF_HDRS),$(wildcard engine/*.h bpf/*.h))
 lint: $(SKELS)
@@ -200,7 +202,8 @@ lint: $(SKELS)
 		$(CC) $(CFLAGS) -Wno-unused-function -fsyntax-only -x c $$h || { echo "lint: $$h"; status=1; }; \
 	done; \
 	for h in $(LINT_BPF_HDRS); do \
-		$(CLANG) $(BPF_CFLAGS) -Wno-unused-function -fsyntax-only -x c $$h || { echo "lint: $$h"; status=1; }; \
+		$(CLANG) $(BPF_CFLAGS) -Wno-unused-function -Wno-undefined-internal \
+			-fsyntax-only -x c $$h || { echo "lint: $$h"; status=1; }; \
 	done; \
 	[ $$status = 0 ] && echo "  LINT    $(words $(LINT_C_HDRS) $(LINT_BPF_HDRS)) headers compile on their own"; \
 	exit $$status
