@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "engine.h"
@@ -110,12 +111,30 @@ static void test_known_programs(void **state)
 	}
 }
 
+/* The guards' programs are found in the object and their hooks in BTF. */
+static void test_guards_available(void **state)
+{
+	uint32_t bits;
+
+	(void)state;
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "SKIP: no /sys/kernel/btf/vmlinux\n");
+		skip();
+	}
+	bits = engine_guards_available();
+	/* LSM hooks every kernel with BPF LSM has (5.7 and later) */
+	assert_true(bits & (1u << BW_GUARD_CHROOT));
+	assert_true(bits & (1u << BW_GUARD_MOUNT));
+	assert_true(bits & (1u << BW_GUARD_MODULE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_program_placed),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_known_programs),
+		cmocka_unit_test(test_guards_available),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
