@@ -126,7 +126,7 @@ struct method_memo {
 
 static char *method_key(const struct bw_rule *r, size_t *len)
 {
-	const struct bw_match *m = &r->dims[BW_DIM_SYSCALL];
+	const struct bw_match *m = rule_match(r, BW_DIM_SYSCALL);
 	size_t nums = m->set ? m->n * sizeof(*m->nums) : 0;
 	char *key = xmalloc(3 + nums);
 

@@ -113,7 +113,7 @@ static void collect_values(const struct bw_rule **rules, size_t n, int dim,
 	struct key_index seen = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
-		const struct bw_match *m = &rules[i]->dims[dim];
+		const struct bw_match *m = rule_match(rules[i], dim);
 
 		for (size_t k = 0; k < m->n; k++) {
 			if (!is_str_dim(dim)) {
@@ -199,7 +199,7 @@ static void named_rules_build(struct named_rules *nr, const struct valset *vs,
 	nr->vs = vs;
 	nr->named = xcalloc(vs->n ? vs->n : 1, sizeof(*nr->named));
 	for (size_t i = 0; i < n; i++) {
-		const struct bw_match *m = &rules[i]->dims[dim];
+		const struct bw_match *m = rule_match(rules[i], dim);
 		struct bw_bitmap *to;
 
 		if (!m->set)
@@ -277,13 +277,13 @@ static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 	for (size_t i = 0; i < n; i++) {
 		const struct bw_rule *r = rules[i];
 
-		if (!r->dims[dim].set)
+		if (!rule_sets(r, dim))
 			bm_set(unconstrained, r->index);
 	}
 	/* A value nobody names: only unconstrained and negated rules. */
 	*def = *unconstrained;
 	for (size_t i = 0; i < n; i++)
-		if (rules[i]->dims[dim].set && rules[i]->dims[dim].negate)
+		if (rule_match(rules[i], dim)->negate)
 			bm_set(def, rules[i]->index);
 	/* A path the kernel could not resolve could be any path: every rule
 	 * on the key matches it, but no allow rule and no exception. */
@@ -293,7 +293,7 @@ static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 
 		*unres = *unconstrained;
 		for (size_t i = 0; i < n; i++)
-			if (rules[i]->dims[dim].set && rules[i]->action != BW_ACT_ALLOW)
+			if (rule_sets(rules[i], dim) && rules[i]->action != BW_ACT_ALLOW)
 				bm_set(unres, rules[i]->index);
 	}
 }
@@ -397,7 +397,7 @@ static void policy_hash(const struct bw_ruleset *rs, enum bw_mode mode,
 		fnv1a(&h, &r->action, sizeof(r->action));
 		fnv1a(&h, &r->log, sizeof(r->log));
 		for (int d = 0; d < BW_NDIM; d++) {
-			const struct bw_match *m = &r->dims[d];
+			const struct bw_match *m = rule_match(r, d);
 
 			fnv1a(&h, &m->set, sizeof(m->set));
 			fnv1a(&h, &m->negate, sizeof(m->negate));
@@ -417,7 +417,7 @@ static uint64_t cap_mask_of(const struct bw_rule **rules, size_t n)
 	uint64_t mask = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct bw_match *m = &rules[i]->dims[BW_DIM_CAP];
+		const struct bw_match *m = rule_match(rules[i], BW_DIM_CAP);
 
 		if (!m->set || m->negate)
 			return ~0ULL;
@@ -432,7 +432,7 @@ static uint64_t cap_mask_of(const struct bw_rule **rules, size_t n)
 static uint64_t sc_any_of(const struct bw_rule **rules, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct bw_match *m = &rules[i]->dims[BW_DIM_SYSCALL];
+		const struct bw_match *m = rule_match(rules[i], BW_DIM_SYSCALL);
 
 		if (!m->set || m->negate)
 			return 1;
@@ -484,7 +484,7 @@ static int compile_class(struct bw_compiled *cp, int cls,
 		if (r->action != BW_ACT_AUDIT)
 			bm_set(&cp->defs[cls][BW_DEF_DECISIVE], r->index);
 		for (int dim = 0; dim < BW_NDIM; dim++)
-			if (r->dims[dim].set)
+			if (rule_sets(r, dim))
 				meta->dim_mask |= 1u << dim;
 	}
 	if (cls == BW_CLASS_CAPABLE)

@@ -656,7 +656,7 @@ static int write_sc_map(struct bw_engine *e, const struct bw_compiled *cp,
 	}
 	for (uint32_t i = 0; i < cp->meta[BW_CLASS_SYSCALL].nrules; i++) {
 		const struct bw_match *m =
-			&cp->rule[BW_CLASS_SYSCALL][i]->dims[BW_DIM_SYSCALL];
+			rule_match(cp->rule[BW_CLASS_SYSCALL][i], BW_DIM_SYSCALL);
 
 		for (size_t k = 0; m->set && k < m->n; k++)
 			tab[BW_SC_ARCH(m->nums[k]) * BW_SC_NRS +
@@ -919,7 +919,7 @@ static const struct guard *guard_of(uint64_t id, uint32_t guards)
 const char *syscall_rule_method(const struct bw_rule *r, uint32_t guards,
 				bool lsm, char *buf, size_t len)
 {
-	const struct bw_match *m = &r->dims[BW_DIM_SYSCALL];
+	const struct bw_match *m = rule_match(r, BW_DIM_SYSCALL);
 	size_t guarded = 0, total = m->set && !m->negate ? m->n : 0;
 	const char *hook = NULL;
 

@@ -188,7 +188,7 @@ bool rule_dim_accepts(const struct bw_rule *r, int dim, uint64_t num,
 
 	if (dim < 0 || dim >= BW_NDIM)
 		return false;
-	m = &r->dims[dim];
+	m = rule_match(r, dim);
 	if (!m->set)
 		return true;
 	if (!str)
@@ -525,11 +525,31 @@ static int parse_value(struct bw_match *m, const struct keydef *kd,
 	return -1;
 }
 
+const struct bw_match bw_match_unset = { .set = false };
+
+/*
+ * Rule r's match for dim, added unset (in dimension order) if r does not
+ * set it yet.  A rule sets a few keys: the array grows one at a time.
+ */
+static struct bw_match *rule_match_add(struct bw_rule *r, int dim)
+{
+	size_t n = __builtin_popcount(r->keys);
+	size_t at = __builtin_popcount(r->keys & ((1u << dim) - 1));
+
+	if (rule_sets(r, dim))
+		return &r->dims[at];
+	r->dims = xreallocarray(r->dims, n + 1, sizeof(*r->dims));
+	memmove(&r->dims[at + 1], &r->dims[at], (n - at) * sizeof(*r->dims));
+	memset(&r->dims[at], 0, sizeof(*r->dims));
+	r->keys |= 1u << dim;
+	return &r->dims[at];
+}
+
 static int parse_key(struct bw_rule *r, const struct keydef *kd,
 		     const struct raw_kv *kv, const char *file, struct diag *d,
 		     struct sc_memo *memo)
 {
-	struct bw_match *m = &r->dims[kd->dim];
+	struct bw_match *m;
 	char *vals[MAX_VALUES], *copy = xstrdup(kv->value);
 	bool container_special = false;
 	size_t n = split_list(copy, vals, MAX_VALUES);
@@ -560,6 +580,7 @@ static int parse_key(struct bw_rule *r, const struct keydef *kd,
 		free(copy);
 		return -1;
 	}
+	m = rule_match_add(r, kd->dim);
 	m->set = true;
 	m->negate = negs > 0;
 	for (size_t i = 0; i < n; i++) {
@@ -601,10 +622,14 @@ static void match_free(struct bw_match *m, int dim)
 
 static void rule_drop_matches(struct bw_rule *r)
 {
-	for (int dim = 0; r->dims && dim < BW_NDIM; dim++)
-		match_free(&r->dims[dim], dim);
+	size_t k = 0;
+
+	for (int dim = 0; dim < BW_NDIM; dim++)
+		if (rule_sets(r, dim))
+			match_free(&r->dims[k++], dim);
 	free(r->dims);
 	r->dims = NULL;
+	r->keys = 0;
 }
 
 static void rule_free(struct bw_rule *r)
@@ -719,7 +744,6 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 	int err = 0, c;
 
 	memset(r, 0, sizeof(*r));
-	r->dims = xcalloc(BW_NDIM, sizeof(*r->dims));
 	r->name = xstrdup(sec->name);
 	r->file = file;
 	r->line = sec->line;
@@ -1239,7 +1263,7 @@ static void index_below(struct dim_index *ix, const struct bw_rule **rules,
 	size_t mlen = strlen(BW_MEMFD_PREFIX);
 
 	for (size_t i = 0; i < n; i++) {
-		const struct bw_match *m = &rules[i]->dims[dim];
+		const struct bw_match *m = rule_match(rules[i], dim);
 
 		for (size_t k = 0; m->set && m->negate && k < m->n; k++) {
 			const char *v = m->strs[k];
@@ -1262,7 +1286,7 @@ static void dim_index_build(struct dim_index *ix, const struct bw_rule **rules,
 	memset(ix, 0, sizeof(*ix));
 	ix->path = is_path_dim(dim);
 	for (size_t i = 0; i < n; i++) {
-		const struct bw_match *m = &rules[i]->dims[dim];
+		const struct bw_match *m = rule_match(rules[i], dim);
 
 		if (!m->set) {
 			bm_set(&ix->unset, i);
@@ -1338,7 +1362,7 @@ static struct bw_bitmap *covers_negated(const struct dim_index *ix,
 	struct bw_bitmap *rows = xcalloc(n, sizeof(*rows));
 
 	for (size_t a = 0; a < n; a++) {
-		const struct bw_match *ma = &rules[a]->dims[dim];
+		const struct bw_match *ma = rule_match(rules[a], dim);
 		struct bw_bitmap b_set = ix->neg;
 
 		if (!bm_test(&ix->neg, a))
@@ -1369,7 +1393,7 @@ static void shadow_dim(const struct bw_rule **rules, size_t n, int dim,
 	if (!bm_empty(&ix.neg))
 		neg_rows = covers_negated(&ix, rules, n, dim);
 	for (size_t b = 0; b < n; b++) {
-		const struct bw_match *mb = &rules[b]->dims[dim];
+		const struct bw_match *mb = rule_match(rules[b], dim);
 		struct bw_bitmap cover = ix.unset;
 
 		if (bm_empty(&left[b]))
@@ -1404,9 +1428,7 @@ static void shadow_class(const struct bw_ruleset *rs, int cls,
 		left[b] = deciding;
 		if (rules[b]->action != BW_ACT_AUDIT)
 			bm_set(&deciding, b);
-		for (int dim = 0; dim < BW_NDIM; dim++)
-			if (rules[b]->dims[dim].set)
-				dims |= 1u << dim;
+		dims |= rules[b]->keys;
 	}
 	for (int dim = 0; dim < BW_NDIM; dim++)
 		if (dims & (1u << dim))

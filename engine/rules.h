@@ -21,7 +21,7 @@ struct bw_match {
 	bool set;
 	bool negate;
 	uint32_t n;
-	union {			/* 16 bytes a key: rules have BW_NDIM of them */
+	union {			/* 16 bytes a key the rule sets */
 		uint64_t *nums;	/* BW_KIND_NUM dims except cgroup */
 		char **strs;	/* str and path dims, and cgroup paths */
 	};
@@ -36,9 +36,32 @@ struct bw_rule {
 	bool log;		/* write a record when this rule decides */
 	int err_no;		/* syscall deny: errno returned (default EPERM) */
 	int index;		/* position within its class, in precedence order */
-	/* BW_NDIM of them; NULL once rules_drop_matches() has run */
+	/*
+	 * The keys the rule sets: bit d of `keys` for dimension d, and their
+	 * matches in `dims`, in dimension order, one per bit.  Read them
+	 * through rule_match().  Both empty once rules_drop_matches() has run.
+	 */
+	uint32_t keys;
 	struct bw_match *dims;
 };
+
+_Static_assert(BW_NDIM <= 32, "a rule's keys are a 32-bit mask");
+
+/* What rule_match() returns for a key the rule does not set. */
+extern const struct bw_match bw_match_unset;
+
+static inline bool rule_sets(const struct bw_rule *r, int dim)
+{
+	return r->keys >> dim & 1;
+}
+
+/* Rule r's match for dimension dim (0 .. BW_NDIM-1); `set` is false when r does not set it. */
+static inline const struct bw_match *rule_match(const struct bw_rule *r, int dim)
+{
+	if (!rule_sets(r, dim))
+		return &bw_match_unset;
+	return &r->dims[__builtin_popcount(r->keys & ((1u << dim) - 1))];
+}
 
 struct bw_ruleset {
 	struct bw_rule *rules;	/* in precedence order: files, then file order */

@@ -67,7 +67,7 @@ static bool subject_applies(const struct bw_rule *r, const struct subject *s)
 {
 	if (!s) {
 		for (int d = 0; d < BW_NDIM; d++)
-			if (d != BW_DIM_SYSCALL && r->dims[d].set)
+			if (d != BW_DIM_SYSCALL && rule_sets(r, d))
 				return false;
 		return true;
 	}
@@ -179,7 +179,7 @@ int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 		subject_init(&subj, program);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct bw_rule *r = &rs->rules[i];
-		const struct bw_match *m = &r->dims[BW_DIM_SYSCALL];
+		const struct bw_match *m = rule_match(r, BW_DIM_SYSCALL);
 
 		if (r->cls != BW_CLASS_SYSCALL ||
 		    !subject_applies(r, program ? &subj : NULL))

@@ -89,7 +89,7 @@ static void pool_build(struct pool *p, const struct bw_ruleset *rs)
 		pool_num(p, extra_nums[i]);
 	for (size_t i = 0; i < rs->n; i++) {
 		for (int dim = 0; dim < BW_NDIM; dim++) {
-			const struct bw_match *m = &rs->rules[i].dims[dim];
+			const struct bw_match *m = rule_match(&rs->rules[i], dim);
 			bool str = dim == BW_DIM_CGROUP || bw_dim_kind(dim) != BW_KIND_NUM;
 
 			for (size_t k = 0; m->set && k < m->n && k < 16; k++) {

@@ -34,7 +34,7 @@ static void check_ruleset(const struct bw_ruleset *rs)
 		if (r->index != (int)per_class[r->cls]++)
 			fuzz_fail("rule '%s': index %d in its class", r->name, r->index);
 		for (int dim = 0; dim < BW_NDIM; dim++)
-			if (r->dims[dim].set && !r->dims[dim].n)
+			if (rule_sets(r, dim) && !rule_match(r, dim)->n)
 				fuzz_fail("rule '%s': key %s set without a value", r->name,
 					  bw_dim_key(dim));
 	}

@@ -25,7 +25,7 @@ static inline bool ref_rule_matches(const struct bw_rule *r, const struct bw_val
 
 		if (bw_dim_kind(d) == BW_KIND_PATH &&
 		    (v->pflags[bw_path_slot(d)] & BW_PF_UNRESOLVED)) {
-			if (r->dims[d].set && r->action == BW_ACT_ALLOW)
+			if (rule_sets(r, d) && r->action == BW_ACT_ALLOW)
 				return false;
 			continue;
 		}
@@ -61,7 +61,7 @@ static inline void ref_entry_bitmap(const struct bw_compiled *cp,
 	for (uint32_t k = 0; k < cp->meta[e->cls].nrules; k++) {
 		const struct bw_rule *r = cp->rule[e->cls][k];
 
-		if (!r->dims[e->dim].set || rule_dim_accepts(r, e->dim, e->num, e->str))
+		if (!rule_sets(r, e->dim) || rule_dim_accepts(r, e->dim, e->num, e->str))
 			bm_set(want, r->index);
 	}
 }

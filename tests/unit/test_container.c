@@ -491,7 +491,7 @@ static void test_rule_names(void **state)
 	load(&l, *state, RULE "container = web1, " H1 ", my-box, 0123456789abcd\n");
 	assert_int_equal(l.ret, 0);
 	tu_expect_none(&l.d);
-	m = &l.rs.rules[0].dims[BW_DIM_CONTAINER];
+	m = rule_match(&l.rs.rules[0], BW_DIM_CONTAINER);
 	assert_int_equal(m->n, 3);	/* H1 and its prefix: one short id */
 	assert_string_equal(m->strs[0], "web1");
 	assert_string_equal(m->strs[1], "0123456789ab");
@@ -507,7 +507,7 @@ static void test_rule_names(void **state)
 	assert_int_equal(l.ret, 0);
 	tu_expect_only(&l.d, l.path, 4, DIAG_WARNING,
 		       "compares only 'a-rather-long-c'");
-	assert_string_equal(l.rs.rules[0].dims[BW_DIM_CONTAINER].strs[0],
+	assert_string_equal(rule_match(&l.rs.rules[0], BW_DIM_CONTAINER)->strs[0],
 			    "a-rather-long-c");
 	unload(&l);
 }

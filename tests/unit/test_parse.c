@@ -136,36 +136,36 @@ static void test_every_class_parses(void **state)
 	assert_int_equal(r->action, BW_ACT_DENY);
 	assert_true(r->log);
 	assert_int_equal(r->line, 2);
-	assert_int_equal(r->dims[BW_DIM_CAP].n, 2);
-	assert_int_equal(r->dims[BW_DIM_CAP].nums[0], 13);
-	assert_int_equal(r->dims[BW_DIM_CAP].nums[1], 21);
-	assert_true(r->dims[BW_DIM_UID].negate);
-	assert_int_equal(r->dims[BW_DIM_UID].nums[1], 1000);
-	assert_string_equal(r->dims[BW_DIM_EXE].strs[0], "/usr/bin/");
+	assert_int_equal(rule_match(r, BW_DIM_CAP)->n, 2);
+	assert_int_equal(rule_match(r, BW_DIM_CAP)->nums[0], 13);
+	assert_int_equal(rule_match(r, BW_DIM_CAP)->nums[1], 21);
+	assert_true(rule_match(r, BW_DIM_UID)->negate);
+	assert_int_equal(rule_match(r, BW_DIM_UID)->nums[1], 1000);
+	assert_string_equal(rule_match(r, BW_DIM_EXE)->strs[0], "/usr/bin/");
 
 	r = rule_named(&l.rs, "ipc");
-	assert_int_equal(r->dims[BW_DIM_IPC_KIND].n, 2);
+	assert_int_equal(rule_match(r, BW_DIM_IPC_KIND)->n, 2);
 	/* write: masks 2 (write) and 3 (read and write) */
-	assert_int_equal(r->dims[BW_DIM_IPC_ACCESS].n, 2);
-	assert_int_equal(r->dims[BW_DIM_IPC_ACCESS].nums[0], 2);
-	assert_int_equal(r->dims[BW_DIM_IPC_ACCESS].nums[1], 3);
+	assert_int_equal(rule_match(r, BW_DIM_IPC_ACCESS)->n, 2);
+	assert_int_equal(rule_match(r, BW_DIM_IPC_ACCESS)->nums[0], 2);
+	assert_int_equal(rule_match(r, BW_DIM_IPC_ACCESS)->nums[1], 3);
 
 	r = rule_named(&l.rs, "mnt");
-	assert_string_equal(r->dims[BW_DIM_CGROUP].strs[0], "/system.slice/");
-	assert_true(r->dims[BW_DIM_CONTAINER].negate);
-	assert_string_equal(r->dims[BW_DIM_CONTAINER].strs[0], "");
+	assert_string_equal(rule_match(r, BW_DIM_CGROUP)->strs[0], "/system.slice/");
+	assert_true(rule_match(r, BW_DIM_CONTAINER)->negate);
+	assert_string_equal(rule_match(r, BW_DIM_CONTAINER)->strs[0], "");
 
 	r = rule_named(&l.rs, "sig");
-	assert_int_equal(r->dims[BW_DIM_SIG].nums[0], 9);
-	assert_int_equal(r->dims[BW_DIM_SIG].nums[1], 15);
-	assert_int_equal(r->dims[BW_DIM_SIG].nums[2], 10);
-	assert_int_equal(r->dims[BW_DIM_SIG_SAMEUSER].nums[0], 0);
+	assert_int_equal(rule_match(r, BW_DIM_SIG)->nums[0], 9);
+	assert_int_equal(rule_match(r, BW_DIM_SIG)->nums[1], 15);
+	assert_int_equal(rule_match(r, BW_DIM_SIG)->nums[2], 10);
+	assert_int_equal(rule_match(r, BW_DIM_SIG_SAMEUSER)->nums[0], 0);
 	assert_false(r->log);	/* allow rules do not log by default */
-	assert_false(r->dims[BW_DIM_CONTAINER].negate);
+	assert_false(rule_match(r, BW_DIM_CONTAINER)->negate);
 
 	r = rule_named(&l.rs, "exe");
 	assert_false(r->log);
-	assert_string_equal(r->dims[BW_DIM_CONTAINER].strs[0], "0123456789ab");
+	assert_string_equal(rule_match(r, BW_DIM_CONTAINER)->strs[0], "0123456789ab");
 	unload(&l);
 }
 

@@ -130,22 +130,22 @@ static void test_capable_file(void **state)
 	assert_int_equal(r->cls, BW_CLASS_CAPABLE);
 	assert_int_equal(r->action, BW_ACT_DENY);
 	assert_true(r->log);
-	NUMS(&r->dims[BW_DIM_CAP], false, 13, 21, 0);
-	NUMS(&r->dims[BW_DIM_UID], true, 0, 1000);
-	NUMS(&r->dims[BW_DIM_GID], false, 0);
-	STRS(&r->dims[BW_DIM_COMM], false, "ping");
-	STRS(&r->dims[BW_DIM_EXE], false, "/usr/bin/");
-	STRS(&r->dims[BW_DIM_PCOMM], false, "bash");
-	assert_false(r->dims[BW_DIM_CGROUP].set);
-	assert_false(r->dims[BW_DIM_CONTAINER].set);
+	NUMS(rule_match(r, BW_DIM_CAP), false, 13, 21, 0);
+	NUMS(rule_match(r, BW_DIM_UID), true, 0, 1000);
+	NUMS(rule_match(r, BW_DIM_GID), false, 0);
+	STRS(rule_match(r, BW_DIM_COMM), false, "ping");
+	STRS(rule_match(r, BW_DIM_EXE), false, "/usr/bin/");
+	STRS(rule_match(r, BW_DIM_PCOMM), false, "bash");
+	assert_false(rule_sets(r, BW_DIM_CGROUP));
+	assert_false(rule_sets(r, BW_DIM_CONTAINER));
 
 	r = rule_named(&l.rs, "audit-mod");
 	assert_int_equal(r->line, 12);
 	assert_int_equal(r->index, 1);
 	assert_int_equal(r->action, BW_ACT_AUDIT);
 	assert_true(r->log);
-	NUMS(&r->dims[BW_DIM_CAP], true, 16);
-	STRS(&r->dims[BW_DIM_EXE], false, "/usr/bin/kmod");
+	NUMS(rule_match(r, BW_DIM_CAP), true, 16);
+	STRS(rule_match(r, BW_DIM_EXE), false, "/usr/bin/kmod");
 	unload(&l);
 }
 
@@ -162,15 +162,15 @@ static void test_ipc_file(void **state)
 	     "ipc_kind = msg\nlog = yes\n");
 	tu_expect_none(&l.d);
 	r = rule_named(&l.rs, "shm-w");
-	NUMS(&r->dims[BW_DIM_IPC_KIND], false, BW_IPC_SHM, BW_IPC_SEM);
+	NUMS(rule_match(r, BW_DIM_IPC_KIND), false, BW_IPC_SHM, BW_IPC_SEM);
 	/* the kernel passes a mask: write requests are 2, or 3 with read */
-	NUMS(&r->dims[BW_DIM_IPC_ACCESS], false, 2, 3);
-	NUMS(&r->dims[BW_DIM_IPC_OWNER], false, 0, 1000);
+	NUMS(rule_match(r, BW_DIM_IPC_ACCESS), false, 2, 3);
+	NUMS(rule_match(r, BW_DIM_IPC_OWNER), false, 0, 1000);
 	r = rule_named(&l.rs, "r");
-	NUMS(&r->dims[BW_DIM_IPC_ACCESS], false, 1, 3);
+	NUMS(rule_match(r, BW_DIM_IPC_ACCESS), false, 1, 3);
 	r = rule_named(&l.rs, "rw");
-	NUMS(&r->dims[BW_DIM_IPC_ACCESS], false, 1, 2, 3);
-	NUMS(&r->dims[BW_DIM_IPC_KIND], false, BW_IPC_MSG);
+	NUMS(rule_match(r, BW_DIM_IPC_ACCESS), false, 1, 2, 3);
+	NUMS(rule_match(r, BW_DIM_IPC_KIND), false, BW_IPC_MSG);
 	assert_int_equal(r->action, BW_ACT_ALLOW);
 	assert_true(r->log);	/* allow, but asked for */
 	assert_int_equal(r->index, 2);
@@ -193,18 +193,18 @@ static void test_mount_file(void **state)
 	     "[root-cg]\nevent = mount\naction = audit\ncgroup = /\ncontainer = none\n");
 	tu_expect_none(&l.d);
 	r = rule_named(&l.rs, "m");
-	NUMS(&r->dims[BW_DIM_MNT_OP], false, BW_MNT_MOUNT, BW_MNT_BIND,
+	NUMS(rule_match(r, BW_DIM_MNT_OP), false, BW_MNT_MOUNT, BW_MNT_BIND,
 	     BW_MNT_REMOUNT, BW_MNT_MOVE, BW_MNT_UMOUNT, BW_MNT_PIVOT_ROOT);
-	STRS(&r->dims[BW_DIM_MNT_FSTYPE], true, "tmpfs", "proc");
-	STRS(&r->dims[BW_DIM_MNT_SOURCE], false, "tmpfs", "/dev/");
-	STRS(&r->dims[BW_DIM_MNT_TARGET], false, "/mnt/", "/srv/data");
+	STRS(rule_match(r, BW_DIM_MNT_FSTYPE), true, "tmpfs", "proc");
+	STRS(rule_match(r, BW_DIM_MNT_SOURCE), false, "tmpfs", "/dev/");
+	STRS(rule_match(r, BW_DIM_MNT_TARGET), false, "/mnt/", "/srv/data");
 	/* cgroups are prefixes, stored with their '/' */
-	STRS(&r->dims[BW_DIM_CGROUP], false, "/system.slice/", "/user.slice/");
+	STRS(rule_match(r, BW_DIM_CGROUP), false, "/system.slice/", "/user.slice/");
 	/* any: in some container, i.e. not "" */
-	STRS(&r->dims[BW_DIM_CONTAINER], true, "");
+	STRS(rule_match(r, BW_DIM_CONTAINER), true, "");
 	r = rule_named(&l.rs, "root-cg");
-	STRS(&r->dims[BW_DIM_CGROUP], false, "/");
-	STRS(&r->dims[BW_DIM_CONTAINER], false, "");
+	STRS(rule_match(r, BW_DIM_CGROUP), false, "/");
+	STRS(rule_match(r, BW_DIM_CONTAINER), false, "");
 	unload(&l);
 }
 
@@ -223,15 +223,15 @@ static void test_signal_file(void **state)
 	tu_expect_none(&l.d);
 	r = rule_named(&l.rs, "s");
 	assert_false(r->log);	/* allow rules do not log by default */
-	NUMS(&r->dims[BW_DIM_SIG], false, 9, 15, 1, 10, 35, 0);
-	STRS(&r->dims[BW_DIM_SIG_TCOMM], false, "sshd");
-	NUMS(&r->dims[BW_DIM_SIG_TUID], true, 0);
-	NUMS(&r->dims[BW_DIM_SIG_SAMEUSER], false, 1);
-	STRS(&r->dims[BW_DIM_CONTAINER], false, "0123456789ab");
+	NUMS(rule_match(r, BW_DIM_SIG), false, 9, 15, 1, 10, 35, 0);
+	STRS(rule_match(r, BW_DIM_SIG_TCOMM), false, "sshd");
+	NUMS(rule_match(r, BW_DIM_SIG_TUID), true, 0);
+	NUMS(rule_match(r, BW_DIM_SIG_SAMEUSER), false, 1);
+	STRS(rule_match(r, BW_DIM_CONTAINER), false, "0123456789ab");
 	r = rule_named(&l.rs, "t");
 	assert_false(r->log);
-	NUMS(&r->dims[BW_DIM_SIG_SAMEUSER], false, 0);
-	STRS(&r->dims[BW_DIM_CONTAINER], false, "0123456789ab", "fedcba987654");
+	NUMS(rule_match(r, BW_DIM_SIG_SAMEUSER), false, 0);
+	STRS(rule_match(r, BW_DIM_CONTAINER), false, "0123456789ab", "fedcba987654");
 	unload(&l);
 }
 
@@ -245,13 +245,13 @@ static void test_exec_and_syscall_file(void **state)
 	     "[c]\nevent = syscall\naction = deny\nsyscall = chroot\nerrno = EACCES\n");
 	tu_expect_none(&l.d);
 	r = rule_named(&l.rs, "e");
-	STRS(&r->dims[BW_DIM_EXEC_PATH], false, "/tmp/", "/usr/bin/su");
-	STRS(&r->dims[BW_DIM_COMM], true, "bash");
+	STRS(rule_match(r, BW_DIM_EXEC_PATH), false, "/tmp/", "/usr/bin/su");
+	STRS(rule_match(r, BW_DIM_COMM), true, "bash");
 	assert_int_equal(r->err_no, EPERM);
 	r = rule_named(&l.rs, "c");
 	assert_int_equal(r->cls, BW_CLASS_SYSCALL);
 	assert_int_equal(r->err_no, EACCES);
-	assert_true(r->dims[BW_DIM_SYSCALL].set);
+	assert_true(rule_sets(r, BW_DIM_SYSCALL));
 	assert_int_equal(r->index, 0);
 	unload(&l);
 }
@@ -315,7 +315,7 @@ static void test_keys_and_classes(void **state)
 			tu_expect_none(&l.d);
 			assert_int_equal(l.rs.n, 1);
 			for (int dim = 0; dim < BW_NDIM; dim++) {
-				if (!l.rs.rules[0].dims[dim].set)
+				if (!rule_sets(&l.rs.rules[0], dim))
 					continue;
 				assert_int_equal(set, -1);
 				set = dim;
@@ -784,7 +784,7 @@ static void test_trap_semicolon(void **state)
 	/* a ';' inside a word is kept */
 	load(&l, *state, "ok.rules", R("exec", "deny") "comm = a;b\n");
 	tu_expect_none(&l.d);
-	STRS(&l.rs.rules[0].dims[BW_DIM_COMM], false, "a;b");
+	STRS(rule_match(&l.rs.rules[0], BW_DIM_COMM), false, "a;b");
 	unload(&l);
 	/* a comment after a section header is not in any value */
 	expect_clean(*state, "[r] ; why\nevent = exec\naction = deny\n", 1);
@@ -814,7 +814,7 @@ static void test_trap_all_reported(void **state)
 	unload(&l);
 	load(&l, *state, "crlf.rules", "[r]\r\nevent = exec\r\naction = deny\r\npath = /x\r\n");
 	tu_expect_none(&l.d);
-	STRS(&l.rs.rules[0].dims[BW_DIM_EXEC_PATH], false, "/x");
+	STRS(rule_match(&l.rs.rules[0], BW_DIM_EXEC_PATH), false, "/x");
 	unload(&l);
 }
 
@@ -1119,7 +1119,7 @@ static bool ref_meets(int dim, const struct bw_match *a,
 
 static bool ref_dim_covers(const struct bw_rule *a, const struct bw_rule *b, int dim)
 {
-	const struct bw_match *ma = &a->dims[dim], *mb = &b->dims[dim];
+	const struct bw_match *ma = rule_match(a, dim), *mb = rule_match(b, dim);
 
 	if (!ma->set)
 		return true;
@@ -1312,23 +1312,21 @@ static void test_unreachable_as_pairwise(void **state)
 static struct bw_rule one_dim(int dim, bool negate, size_t n, char **strs,
 			      uint64_t *nums)
 {
-	static struct bw_match dims[BW_NDIM];	/* one rule at a time */
-	struct bw_rule r = { .dims = dims };
+	static struct bw_match m;	/* one rule at a time */
+	struct bw_rule r = { .keys = 1u << dim, .dims = &m };
 
-	memset(dims, 0, sizeof(dims));
-	r.dims[dim] = (struct bw_match){ .set = true, .negate = negate, .n = n };
+	m = (struct bw_match){ .set = true, .negate = negate, .n = n };
 	if (strs)
-		r.dims[dim].strs = strs;
+		m.strs = strs;
 	else
-		r.dims[dim].nums = nums;
+		m.nums = nums;
 	return r;
 }
 
 static void test_accepts_unset_and_nums(void **state)
 {
 	uint64_t uids[] = { 0, 1000 }, access[] = { 2, 3 };
-	struct bw_match none[BW_NDIM] = { 0 };
-	struct bw_rule r = { .dims = none };
+	struct bw_rule r = { .keys = 0 };
 
 	(void)state;
 	for (int dim = 0; dim < BW_NDIM; dim++)

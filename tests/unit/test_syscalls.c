@@ -375,7 +375,7 @@ static void test_syscall_rules(void **state)
 	assert_false(rule_dim_accepts(r, BW_DIM_SYSCALL, BW_SC_ID(BW_SC_X86_64, 0), NULL));
 	r = &rs.rules[1];
 	assert_int_equal(r->action, BW_ACT_KILL);
-	assert_true(r->dims[BW_DIM_SYSCALL].negate);
+	assert_true(rule_match(r, BW_DIM_SYSCALL)->negate);
 	assert_false(rule_dim_accepts(r, BW_DIM_SYSCALL, BW_SC_ID(BW_SC_X86_64, 0), NULL));
 	assert_true(rule_dim_accepts(r, BW_DIM_SYSCALL, BW_SC_ID(BW_SC_X86_64, 1), NULL));
 	rules_free(&rs);
@@ -592,15 +592,15 @@ static void test_profile_hash(void **state)
 static void test_profile_refuses_split_arch(void **state)
 {
 	uint64_t nums[] = { BW_SC_ID(BW_SC_X86_64, 63) };	/* uname, x86_64 only */
-	struct bw_match dims[BW_NDIM] = { 0 };
+	struct bw_match m = { .set = true, .n = 1, .nums = nums };
 	struct bw_rule r = { .name = "split", .cls = BW_CLASS_SYSCALL,
-			     .action = BW_ACT_DENY, .err_no = EPERM, .dims = dims };
+			     .action = BW_ACT_DENY, .err_no = EPERM,
+			     .keys = 1u << BW_DIM_SYSCALL, .dims = &m };
 	struct bw_ruleset rs = { .rules = &r, .n = 1 };
 	struct bw_sc_profile p;
 	char err[256] = "";
 
 	(void)state;
-	r.dims[BW_DIM_SYSCALL] = (struct bw_match){ .set = true, .n = 1, .nums = nums };
 	assert_int_equal(profile_build(&p, &rs, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "rule 'split' accepts 'uname' on some architectures only"));
 	assert_int_equal(p.n, 0);
