@@ -2,7 +2,7 @@
 # The build suite of `make test`: what no other suite builds still builds.
 #   tests/build-check.sh OUTPUT
 # Every header compiles on its own (make lint), the bench helpers that only
-# `make bench` uses compile (logbench, storm), and the bench and test
+# `make bench` uses compile (logbench, storm, sysfloor), and the bench and test
 # scripts parse.  One PASS:/FAIL: line each.
 set -u
 OUT=${1:?usage: build-check.sh OUTPUT}
@@ -26,6 +26,8 @@ check lint $MAKE --no-print-directory OUTPUT="$OUT" lint
 check logbench $MAKE --no-print-directory OUTPUT="$OUT" "$OUT/logbench"
 check storm ${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	tests/bench/storm.c -o "$OUT/storm"
+check sysfloor ${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	tests/bench/sysfloor.c -o "$OUT/sysfloor" -lbpf
 scripts_parse() {
 	for s in tests/*.sh tests/bench/*.sh tests/host/*.sh tests/vm/*.sh; do
 		sh -n "$s" || { echo "$s does not parse"; return 1; }

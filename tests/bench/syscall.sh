@@ -1,7 +1,8 @@
 #!/bin/sh
 # Cost per syscall on this host (tracepoints work here, natively): getppid()
-# in a loop with no engine, with the syscall tracer on (filtering every
-# call out in the kernel), with the engine holding 10 syscall rules that
+# in a loop with no engine, with a program at sys_enter that returns at
+# once (tests/bench/sysfloor.c: the floor of anything attached there), with
+# the syscall tracer on (filtering every call out in the kernel), with the engine holding 10 syscall rules that
 # name other syscalls (getppid leaves at the first lookup), and with 1 and
 # 1,000 syscall rules that classify every getppid() without matching it.
 # Ratios are against the baseline of the same run: the mean of a baseline
@@ -24,6 +25,12 @@ measure() {
 	for i in 1 2 3 4 5; do
 		"$BWTEST" getppid-burst "$N" | sed -n 's/^ns_per_call=//p'
 	done | sort -n | sed -n 3p
+}
+
+wait_file_text() {	# wait_file_text FILE TEXT
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q "$2" "$1"
 }
 
 wait_file() {
@@ -57,7 +64,20 @@ engine_run() {	# engine_run RULES: prints ns per call with the engine up
 	wait $pid
 }
 
+${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	"$(dirname "$0")/sysfloor.c" -o "$T/sysfloor" -lbpf || exit 1
+
 base=$(measure)
+"$T/sysfloor" >"$T/floor.out" &
+fpid=$!
+if ! wait_file_text "$T/floor.out" attached; then
+	echo "sysfloor did not attach" >&2
+	kill $fpid
+	exit 1
+fi
+floor=$(measure)
+kill $fpid
+wait $fpid 2>/dev/null
 "$BW" trace syscall -c nomatch -d 600 >/dev/null 2>&1 &
 tpid=$!
 sleep 1
@@ -72,10 +92,12 @@ one=$(engine_run "$T/one.rules") || exit 1
 many=$(engine_run "$T/many.rules") || exit 1
 base2=$(measure)
 
-echo "getppid() per call: no engine $base ns (first) $base2 ns (last), tracer on $tracer ns," \
+echo "getppid() per call: no engine $base ns (first) $base2 ns (last), empty program $floor ns," \
+	"tracer on $tracer ns," \
 	"10 rules naming openat $other ns, 1 rule $one ns, 1000 rules $many ns"
-awk -v b1="$base" -v b2="$base2" -v t="$tracer" -v x="$other" -v o="$one" -v m="$many" 'BEGIN {
+awk -v b1="$base" -v b2="$base2" -v f="$floor" -v t="$tracer" -v x="$other" -v o="$one" -v m="$many" 'BEGIN {
 	b = (b1 + b2) / 2
+	printf "ratio empty program / no engine:  %.2f\n", f / b
 	printf "ratio tracer on / no engine:      %.2f\n", t / b
 	printf "ratio 10 other rules / no engine: %.2f\n", x / b
 	printf "ratio 1 rule / no engine:         %.2f\n", o / b
