@@ -140,18 +140,22 @@ static void random_event(struct bw_values *v)
  * of the class with rule_dim_accepts(): the reference for the compiler,
  * which finds the accepting rules by value instead.
  */
+static void check_entry(const struct bw_compiled *cp, const struct cp_entry *e,
+			size_t i, uint64_t seed)
+{
+	struct bw_bitmap want;
+
+	ref_entry_bitmap(cp, e, &want);
+	if (memcmp(&want, &e->bm, sizeof(want)))
+		fail_msg("seed %llu: entry %zu (class %d, key %s, value %s) has another bitmap "
+			 "than the reference", (unsigned long long)seed, i, e->cls,
+			 bw_dim_key(e->dim), e->str ? e->str : "(number)");
+}
+
 static void check_entries(const struct bw_compiled *cp, uint64_t seed)
 {
-	for (size_t i = 0; i < cp->nentries; i++) {
-		const struct cp_entry *e = &cp->entries[i];
-		struct bw_bitmap want;
-
-		ref_entry_bitmap(cp, e, &want);
-		if (memcmp(&want, &e->bm, sizeof(want)))
-			fail_msg("seed %llu: entry %zu (class %d, key %s, value %s) has another bitmap",
-				 (unsigned long long)seed, i, e->cls, bw_dim_key(e->dim),
-				 e->str ? e->str : "(number)");
-	}
+	for (size_t i = 0; i < cp->nentries; i++)
+		check_entry(cp, &cp->entries[i], i, seed);
 }
 
 static int check_random(uint64_t seed, int nrules, int nevents)
@@ -686,13 +690,8 @@ static void same_entries(const struct bw_compiled *all,
 	assert_false(out->regrouped);
 	for (size_t i = 0; i < out->n; i++) {
 		const struct cp_entry *a = &all->entries[i], *b = &out->e[i];
-		struct bw_bitmap want;
 
-		ref_entry_bitmap(all, b, &want);
-		if (memcmp(&want, &b->bm, sizeof(want)))
-			fail_msg("seed %llu: emitted entry %zu (class %d, key %s, value %s) has another bitmap than the reference",
-				 (unsigned long long)seed, i, b->cls, bw_dim_key(b->dim),
-				 b->str ? b->str : "(number)");
+		check_entry(all, b, i, seed);
 
 		if (a->cls != b->cls || a->dim != b->dim || a->kind != b->kind ||
 		    a->prefix != b->prefix || a->num != b->num ||

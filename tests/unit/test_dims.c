@@ -121,6 +121,22 @@ static char *read_all(const char *path)
 	return buf;
 }
 
+/* The first decision record of a log's text (cut up by strtok), or NULL. */
+static json_object *first_decision(char *text)
+{
+	json_object *o = NULL;
+
+	for (char *p = strtok(text, "\n"); p && !o; p = strtok(NULL, "\n")) {
+		o = json_tokener_parse(p);
+		assert_non_null(o);
+		if (strcmp(json_object_get_string(json_get(o, "type")), "decision")) {
+			json_object_put(o);
+			o = NULL;
+		}
+	}
+	return o;
+}
+
 /* rule -> compiled policy -> decision record -> replay, for one (dim, class). */
 static void round_trip(int dim, int cls)
 {
@@ -171,15 +187,7 @@ static void round_trip(int dim, int cls)
 
 	/* read back the way replay reads it, and decided again */
 	line = read_all(lpath);
-	o = NULL;
-	for (char *p = strtok(line, "\n"); p && !o; p = strtok(NULL, "\n")) {
-		o = json_tokener_parse(p);
-		assert_non_null(o);
-		if (strcmp(json_object_get_string(json_get(o, "type")), "decision")) {
-			json_object_put(o);
-			o = NULL;
-		}
-	}
+	o = first_decision(line);
 	if (!o)
 		fail_msg("%s: no decision record in the log", rows[dim].name);
 	if (record_values(o, cls, &v, &wrong))
@@ -308,15 +316,7 @@ static void class_logged(int cls)
 	assert_int_equal(log_decision(&l, &e, NULL), 0);
 	log_close(&l);
 	text = read_all(lpath);
-	o = NULL;
-	for (char *p = strtok(text, "\n"); p && !o; p = strtok(NULL, "\n")) {
-		o = json_tokener_parse(p);
-		assert_non_null(o);
-		if (strcmp(json_object_get_string(json_get(o, "type")), "decision")) {
-			json_object_put(o);
-			o = NULL;
-		}
-	}
+	o = first_decision(text);
 	if (!o)
 		fail_msg("%s: no decision record in the log", bw_class_name(cls));
 	assert_string_equal(json_object_get_string(json_get(o, "event")),
