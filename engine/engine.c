@@ -515,32 +515,19 @@ int engine_seed_procs(struct bw_engine *e)
 	return n;
 }
 
+static int proc_lookup(void *ctx, uint32_t pid, struct bw_proc *out)
+{
+	struct bw_engine *e = ctx;
+	__u32 key = pid;
+
+	return bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.proc_map), &key, out) ? -1 : 0;
+}
+
 const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a)
 {
 	struct bw_engine *e = ctx;
-	/* multiplicative hash: neighbouring pids and exec counters must not
-	 * share a slot (a parent and its child evicting each other) */
-	uint32_t h = (a->pid * 2654435761u) ^ (a->exec_seq * 40503u);
-	struct anc_cache *c = &e->anc[(h >> 24) % ARRAY_SIZE(e->anc)];
-	struct bw_proc proc;
-	__u32 key = a->pid;
 
-	if (c->pid != a->pid || c->exec_seq != a->exec_seq || c->start != a->start) {
-		c->pid = a->pid;
-		c->exec_seq = a->exec_seq;
-		c->start = a->start;
-		c->known = !bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.proc_map),
-						&key, &proc) &&
-			   (proc.exec_seq == BW_PROC_SEEDED ||
-			    (proc.exec_seq == a->exec_seq && proc.start == a->start));
-		if (c->known) {
-			size_t n = strnlen(proc.exe, sizeof(proc.exe) - 1);
-
-			memcpy(c->exe, proc.exe, n);
-			c->exe[n] = 0;
-		}
-	}
-	return c->known ? c->exe : NULL;
+	return anc_cache_exe(&e->anc, a, proc_lookup, e);
 }
 
 /* ---- policy switch ---- */

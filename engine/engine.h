@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "anc_cache.h"
 #include "compile.h"
 
 struct bulwark_bpf;
@@ -65,12 +66,7 @@ struct bw_engine {
 	uint32_t guards;		/* BW_GUARD_* bits whose hooks are attached */
 	char libbpf_err[1024];	/* last libbpf warning, for error reports */
 	struct bw_pin *pin;	/* pinned state found or made (engine/pin.h) */
-	struct anc_cache {	/* ancestors' exes, by exec id (direct-mapped) */
-		uint32_t pid, exec_seq;
-		uint64_t start;
-		bool known;
-		char exe[BW_PATH_LEN];
-	} anc[256];
+	struct anc_cache anc;	/* ancestors' exes, by exec id */
 };
 
 /*
