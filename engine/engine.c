@@ -124,22 +124,22 @@ static int prog_table_of(struct bpf_object *obj, struct prog_status *progs,
 	struct bpf_program *prog;
 	int n = 0, err;
 
-	for (int role = 0; role < ROLE_NROLES; role++) {
-		bpf_object__for_each_program(prog, obj) {
-			struct prog_status p;
+	bpf_object__for_each_program(prog, obj) {
+		struct prog_status p;
+		int at;
 
-			err = prog_status_of(prog, &p, why, len);
-			if (err)
-				return err;
-			if (p.role != (enum prog_role)role)
-				continue;
-			if (n == max) {
-				snprintf(why, len, "the BPF object has more than %d programs "
-					 "(ENGINE_MAX_PROGS)", max);
-				return -E2BIG;
-			}
-			progs[n++] = p;
+		err = prog_status_of(prog, &p, why, len);
+		if (err)
+			return err;
+		if (n == max) {
+			snprintf(why, len, "the BPF object has more than %d programs "
+				 "(ENGINE_MAX_PROGS)", max);
+			return -E2BIG;
 		}
+		/* by role, after those of the same role (stable) */
+		for (at = n++; at > 0 && progs[at - 1].role > p.role; at--)
+			progs[at] = progs[at - 1];
+		progs[at] = p;
 	}
 	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
 		for (int k = 0; k < 2 && guard_table[g].progs[k]; k++) {
