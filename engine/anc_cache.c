@@ -43,7 +43,6 @@ const char *anc_cache_exe(struct anc_cache *c, const struct bw_ancestor *a,
 		if (set[i].used < victim->used)
 			victim = &set[i];
 	}
-	c->lookups++;
 	fill(victim, a, lookup, ctx);
 	victim->used = ++c->tick;
 	return victim->known ? victim->exe : NULL;

@@ -27,7 +27,6 @@ struct anc_cache_entry {
 
 struct anc_cache {
 	uint64_t tick;
-	uint64_t lookups;	/* process table reads, for tests */
 	struct anc_cache_entry set[ANC_CACHE_SETS][ANC_CACHE_WAYS];
 };
 
