@@ -786,6 +786,21 @@ int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
 
 /* ---- process table (every kernel) ---- */
 
+/*
+ * The image of tgid is over: its entry goes to proc_gone, where the engine
+ * still finds it for records it reads later (their ancestors).
+ */
+static __always_inline void proc_retire(__u32 tgid)
+{
+	struct bw_proc *proc = bpf_map_lookup_elem(&proc_map, &tgid);
+	struct bw_proc_key key = { .pid = tgid };
+
+	if (!proc)
+		return;
+	key.exec_seq = proc->exec_seq;
+	bpf_map_update_elem(&proc_gone, &key, proc, BPF_ANY);
+}
+
 SEC("raw_tp/sched_process_exec")
 int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
@@ -801,6 +816,7 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	 * program) already sees the new exe.  The file is the one exec made
 	 * mm->exe_file. */
 	s->key = SCRATCH_TASK;
+	proc_retire(BPF_CORE_READ(p, tgid));
 	err = proc_resolve(s, p, BPF_CORE_READ(bprm, file));
 	barrier_var(err);
 	return 0;
@@ -821,11 +837,12 @@ int BPF_PROG(bw_fork, struct task_struct *parent, struct task_struct *child)
 		bpf_map_delete_elem(&proc_map, &ctgid);
 		return 0;
 	}
-	/* the same image (and exe_file) under the child's exec id */
+	/* the same image (and exe_file) under the child's exec id; a seeded
+	 * parent's too: its child is exactly this exec, not any of the pid */
 	if (bpf_map_update_elem(&proc_map, &ctgid, proc, BPF_ANY))
 		return 0;
 	proc = bpf_map_lookup_elem(&proc_map, &ctgid);
-	if (proc && proc->exec_seq != BW_PROC_SEEDED) {
+	if (proc) {
 		proc->start = BPF_CORE_READ(child, start_time);
 		proc->exec_seq = BPF_CORE_READ(child, self_exec_id);
 	}
@@ -837,7 +854,9 @@ int BPF_PROG(bw_exit, struct task_struct *p)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 
-	if (BPF_CORE_READ(p, signal, live.counter) == 0)
+	if (BPF_CORE_READ(p, signal, live.counter) == 0) {
+		proc_retire(tgid);
 		bpf_map_delete_elem(&proc_map, &tgid);
+	}
 	return 0;
 }

@@ -479,6 +479,18 @@ struct bw_proc {
 	__u32 pad2;
 };
 
+/*
+ * Key of proc_gone: the entries of exec images that are over (the process
+ * exited or exec'd again), kept a while so that the engine can still name
+ * them as ancestors in records it reads after they ended.
+ */
+struct bw_proc_key {
+	__u32 pid;		/* tgid */
+	__u32 exec_seq;		/* as in its struct bw_proc */
+};
+
+#define BW_PROC_GONE	4096
+
 /* Size of a record of the class whose part of the union is m: records
  * are sent only that long (decision records are at least BW_EVENT_MIN). */
 #define BW_EVENT_SIZE(m) \

@@ -96,6 +96,15 @@ struct {
 	__type(value, struct bw_proc);
 } proc_map SEC(".maps");
 
+/* Entries of proc_map whose image is over, by (tgid, exec_seq), least
+ * recently used out (struct bw_proc_key, events.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BW_PROC_GONE);
+	__type(key, struct bw_proc_key);
+	__type(value, struct bw_proc);
+} proc_gone SEC(".maps");
+
 /* Container of each cgroup (ids are never reused), by cgroup id. */
 struct ctr_slot {
 	char id[BW_CONTAINER_LEN];

@@ -17,10 +17,7 @@ static void fill(struct anc_cache_entry *c, const struct bw_ancestor *a,
 	c->pid = a->pid;
 	c->exec_seq = a->exec_seq;
 	c->start = a->start;
-	/* an entry the engine seeded from /proc names any exec of the pid */
-	c->known = !lookup(ctx, a->pid, &proc) &&
-		   (proc.exec_seq == BW_PROC_SEEDED ||
-		    (proc.exec_seq == a->exec_seq && proc.start == a->start));
+	c->known = !lookup(ctx, a, &proc) && anc_proc_is(&proc, a);
 	if (c->known) {
 		size_t n = strnlen(proc.exe, sizeof(proc.exe) - 1);
 

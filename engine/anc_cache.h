@@ -37,8 +37,19 @@ static inline uint32_t anc_cache_set(uint32_t pid, uint32_t exec_seq)
 	return (((pid * 2654435761u) ^ (exec_seq * 40503u)) >> 16) % ANC_CACHE_SETS;
 }
 
-/* Reads the process table's entry of pid into *out: 0, or -1 when none. */
-typedef int (*anc_lookup_fn)(void *ctx, uint32_t pid, struct bw_proc *out);
+/* Whether process table entry p names ancestor a: that exec of its pid, or
+ * any exec of it for an entry the engine seeded from /proc. */
+static inline bool anc_proc_is(const struct bw_proc *p, const struct bw_ancestor *a)
+{
+	return p->exec_seq == BW_PROC_SEEDED ||
+	       (p->exec_seq == a->exec_seq && p->start == a->start);
+}
+
+/* Reads the process table's entry of a's exec into *out: 0, or -1 when
+ * none (an entry of another exec of the pid may be returned: the cache
+ * checks it with anc_proc_is). */
+typedef int (*anc_lookup_fn)(void *ctx, const struct bw_ancestor *a,
+			     struct bw_proc *out);
 
 /* The exe of ancestor a, or NULL when the process table does not know
  * this exec of it. */

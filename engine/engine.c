@@ -515,12 +515,25 @@ int engine_seed_procs(struct bw_engine *e)
 	return n;
 }
 
-static int proc_lookup(void *ctx, uint32_t pid, struct bw_proc *out)
+/*
+ * The live entry of the pid when it is this exec; else the exec's entry
+ * kept after it ended (it exited or exec'd again before the engine read
+ * the record), else the pid's seeded entry kept so.
+ */
+static int proc_lookup(void *ctx, const struct bw_ancestor *a, struct bw_proc *out)
 {
 	struct bw_engine *e = ctx;
-	__u32 key = pid;
+	int gone = bpf_map__fd(e->skel->maps.proc_gone);
+	struct bw_proc_key key = { .pid = a->pid, .exec_seq = a->exec_seq };
+	__u32 pid = a->pid;
 
-	return bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.proc_map), &key, out) ? -1 : 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.proc_map), &pid, out) &&
+	    anc_proc_is(out, a))
+		return 0;
+	if (!bpf_map_lookup_elem(gone, &key, out) && anc_proc_is(out, a))
+		return 0;
+	key.exec_seq = BW_PROC_SEEDED;
+	return bpf_map_lookup_elem(gone, &key, out) ? -1 : 0;
 }
 
 const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a)

@@ -2,7 +2,10 @@
 # The ancestors of decision records: a chain bwanc-outer -> bwanc-inner,
 # the inner one sending SIGURG 300 times to a victim an audit rule names.
 # Every record names its ancestors' comms and executables, read from the
-# process table (the engine's ancestor cache: engine/anc_cache.c).
+# process table (the engine's ancestor cache: engine/anc_cache.c).  The
+# engine is stopped (SIGSTOP) while the chain runs, and bwanc-outer execs
+# another program and exits before the engine reads a record: the exes
+# must come from the entries kept after an image ends (proc_gone).
 #   sh tests/host/ancestors.sh BULWARK [BWTEST]
 . "$(dirname "$0")/lib.sh"
 
@@ -24,8 +27,10 @@ if ! engine_start "$T/anc.conf" "$T/anc.ready" "$T/anc.err"; then
 	kill "$VPID" 2>/dev/null
 	exit 0
 fi
-"$T/bwanc-outer" -c '"$1" -c "i=0; while [ \$i -lt 300 ]; do kill -URG $2; i=\$((i + 1)); done"; exit 0' \
+kill -STOP "$EPID"
+"$T/bwanc-outer" -c '"$1" -c "i=0; while [ \$i -lt 300 ]; do kill -URG $2; i=\$((i + 1)); done"; exec "$1" -c "exit 0"' \
 	bwanc-outer "$T/bwanc-inner" "$VPID"
+kill -CONT "$EPID"
 # the engine has written what it read once the log stops growing
 n=-1
 while [ "$n" != "$(wc -c <"$T/anc.log")" ]; do n=$(wc -c <"$T/anc.log"); sleep 0.5; done

@@ -45,11 +45,7 @@ else
 fi
 scenario replay			# bulwark replay of audit-only's log (needs audit-only)
 scenario storm-loop		# the main loop under an open and signal storm
-# Not run: tests/host/ancestors.sh (every record names its ancestors'
-# exes) fails in about a third of runs on this host: then no record names
-# the exe of bwanc-outer, a process exec'd after the engine started, while
-# ancestors seeded from /proc are named.  A defect under investigation
-# (issue #10's note), not a flaky test; run it alone to reproduce.
+scenario ancestors		# every record names its ancestors' comms and exes
 scenario own-files		# the engine's own files: symlinks, torn line, umask
 scenario log-hostile		# bulwark log and replay on hostile records
 # hostile program names through exec, mount and signal records

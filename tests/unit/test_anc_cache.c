@@ -18,9 +18,10 @@ struct table {
 	uint32_t seeded;	/* a pid seeded from /proc: any exec of it */
 };
 
-static int lookup(void *ctx, uint32_t pid, struct bw_proc *out)
+static int lookup(void *ctx, const struct bw_ancestor *a, struct bw_proc *out)
 {
 	struct table *t = ctx;
+	uint32_t pid = a->pid;
 
 	t->reads++;
 	if (pid == t->missing)
