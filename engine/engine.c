@@ -289,6 +289,46 @@ bool engine_may_load_bpf(void)
 	return v == CAP_SET;
 }
 
+static void lsm_load_failed(struct bw_engine *e, int err)
+{
+	snprintf(e->why, sizeof(e->why),
+		 "loading the BPF LSM programs failed (%s)%s",
+		 strerror(-err), err == -EPERM ?
+		 ", although bpf is an active LSM: this kernel, or a sandbox "
+		 "around it, refuses LSM programs; enforcement needs a kernel "
+		 "that accepts them (e.g. Debian's stock kernel, with bpf in "
+		 "lsm=...) and root with CAP_BPF and CAP_SYS_ADMIN" : "");
+}
+
+/*
+ * Does the kernel load an LSM program at all?  One that returns 0 on
+ * task_kill, loaded and closed at once.  Where a kernel or a sandbox
+ * refuses them, the whole object would be loaded and verified up to its
+ * first LSM program and then again audit-only: most of the start's time.
+ * 0, or the load's -errno.
+ */
+static int lsm_probe(const struct btf *btf)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id = btf__find_by_name_kind(btf, "bpf_lsm_task_kill", BTF_KIND_FUNC);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = BPF_LSM_MAC,
+		    .attach_btf_id = id);
+	int fd;
+
+	if (id < 0)
+		return 0;	/* the full load says what is missing */
+	fd = bpf_prog_load(BPF_PROG_TYPE_LSM, "bw_lsm_probe", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), &opts);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 		      uint32_t events_size)
 {
@@ -343,6 +383,16 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 	e->skel->rodata->lsm_enforcing = want_lsm;
 	e->skel->rodata->host_mntns = kernel_host_mntns();
 	err = choose_programs(e, want_lsm, btf);
+	if (!err && want_lsm) {
+		err = lsm_probe(btf);
+		if (err == -EPERM || err == -EACCES) {
+			/* the full load would fail the same way, later */
+			lsm_load_failed(e, err);
+			err = -ENOTSUP;
+		} else {
+			err = 0;	/* any other error: the full load says */
+		}
+	}
 	btf__free(btf);
 	if (err) {
 		bulwark_bpf__destroy(e->skel);
@@ -370,13 +420,7 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 		err = pin_after_load(e);
 	if (err) {
 		if (want_lsm)
-			snprintf(e->why, sizeof(e->why),
-				 "loading the BPF LSM programs failed (%s)%s",
-				 strerror(-err), err == -EPERM ?
-				 ", although bpf is an active LSM: this kernel, or a sandbox "
-				 "around it, refuses LSM programs; enforcement needs a kernel "
-				 "that accepts them (e.g. Debian's stock kernel, with bpf in "
-				 "lsm=...) and root with CAP_BPF and CAP_SYS_ADMIN" : "");
+			lsm_load_failed(e, err);
 		else
 			snprintf(e->why, sizeof(e->why),
 				 "loading the BPF programs failed: %s", strerror(-err));
