@@ -860,3 +860,80 @@ int BPF_PROG(bw_exit, struct task_struct *p)
 	}
 	return 0;
 }
+
+/* ---- [log] repeat: the windows' tails ---- */
+
+struct fold_walk {
+	__u64 now;
+	__u32 all;
+	__u32 pad;
+	__u64 summaries, folded, failed, entries;
+};
+
+/*
+ * A key whose window has ended with decisions folded and no decision
+ * since to carry them: their count goes into a summary record.  A key
+ * idle for two windows goes: a decision still adding to it would have
+ * had to stall for a whole window between its look and its add.
+ */
+static long fold_tail(struct bpf_map *map, struct bw_fold_key *k,
+		      struct bw_fold *v, struct fold_walk *w)
+{
+	struct bw_repeat r = {};
+	__u64 n, age;
+
+	/* a window started after w->now runs */
+	age = w->now >= v->win ? w->now - v->win : 0;
+	if (!w->all && age < fold_ns) {
+		w->entries++;
+		return 0;
+	}
+	n = __sync_lock_test_and_set(&v->count, 0);
+	if (!n) {
+		if (!w->all && age >= 2 * fold_ns)
+			bpf_map_delete_elem(map, k);
+		else
+			w->entries++;
+		return 0;
+	}
+	r.type = BW_REC_REPEAT;
+	r.cls = k->cls;
+	r.ts = w->now;
+	r.generation = k->generation;
+	r.decision = k->decision;
+	r.rule = k->rule;
+	r.audit_rule = k->audit_rule;
+	r.pid = k->pid;
+	r.start = k->start;
+	r.exec_seq = k->exec_seq;
+	r.count = n;
+	r.first = v->first;
+	r.last = v->last;
+	__builtin_memcpy(r.comm, v->comm, sizeof(r.comm));
+	w->entries++;
+	if (bpf_ringbuf_output(&events, &r, sizeof(r), 0)) {
+		/* the ring is full: the count stays for the next walk */
+		__sync_fetch_and_add(&v->count, n);
+		w->failed++;
+		return 1;
+	}
+	v->first = 0;
+	v->last = 0;
+	w->summaries++;
+	w->folded += n;
+	return 0;
+}
+
+/* Run by the engine (BPF_PROG_TEST_RUN), never attached. */
+SEC("syscall")
+int bw_fold_flush(struct bw_fold_run *run)
+{
+	struct fold_walk w = { .now = bpf_ktime_get_boot_ns(), .all = run->all };
+
+	bpf_for_each_map_elem(&fold_map, fold_tail, &w, 0);
+	run->summaries = w.summaries;
+	run->folded = w.folded;
+	run->failed = w.failed;
+	run->entries = w.entries;
+	return 0;
+}

@@ -349,6 +349,7 @@ static inline __u32 bw_filter_str(const __u32 w[BW_COMM_LEN / 4])
 
 enum bw_rec_type {
 	BW_REC_DECISION = 1,
+	BW_REC_REPEAT,		/* struct bw_repeat: folded decisions, summed */
 };
 
 #define BW_F_ENFORCED	(1u << 0)	/* decided in an LSM hook */
@@ -448,6 +449,12 @@ struct bw_event {
 	__s32 ret;		/* value returned to the kernel */
 	__u8 pflags[BW_NPS];	/* BW_PF_* of each path slot */
 	__u8 pad;
+	/* [log] repeat: the same decisions of the same process image folded
+	 * into no record of their own since its previous record, and the
+	 * first and last of them (boot ns; 0 when none) */
+	__u64 folded;
+	__u64 fold_first;
+	__u64 fold_last;
 	struct bw_subject subj;
 	__u32 nanc;		/* ancestors filled in, decision records */
 	__u32 pad3;
@@ -514,6 +521,66 @@ static inline __u32 bw_class_size(__u32 cls)
 #undef BW_CLASS_SIZE_
 }
 
+/*
+ * [log] repeat: a decision that a record of the same key started a window
+ * for less than the repeat ago is counted in the key's entry instead of
+ * being written (bpf/policy.bpf.h, fold()).  The key is what the hook has
+ * in hand once the rule is chosen: no path or object is in it.
+ */
+struct bw_fold_key {
+	__u64 generation;
+	__u64 start;		/* exec id: process start and */
+	__u32 exec_seq;		/* self_exec_id */
+	__u32 pid;		/* tgid */
+	__u32 cls;
+	__u32 rule;
+	__u32 audit_rule;
+	__u32 decision;
+};
+
+struct bw_fold {
+	__u64 win;		/* the window's start: its last full record */
+	__u64 count;		/* folded since then, not yet in a record */
+	__u64 first;		/* first and last of them, boot ns */
+	__u64 last;
+	char comm[BW_COMM_LEN];
+};
+
+#define BW_FOLD_ENTRIES	4096
+
+/*
+ * The summary of a key whose window ended with decisions folded and no
+ * later decision to carry their count (bw_fold_flush, run by the engine
+ * about once a second and at stop).
+ */
+struct bw_repeat {
+	__u32 type;		/* BW_REC_REPEAT */
+	__u32 cls;
+	__u64 ts;		/* when summed, boot ns */
+	__u64 generation;
+	__u32 decision;
+	__u32 rule;
+	__u32 audit_rule;
+	__u32 pid;
+	__u64 start;
+	__u32 exec_seq;
+	__u32 pad;
+	__u64 count;
+	__u64 first;
+	__u64 last;
+	char comm[BW_COMM_LEN];
+};
+
+/* bw_fold_flush's context, in and out (BPF_PROG_TEST_RUN). */
+struct bw_fold_run {
+	__u32 all;		/* in: every count, window ended or not (stop) */
+	__u32 pad;
+	__u64 summaries;	/* out: records written */
+	__u64 folded;		/* out: decisions they carry */
+	__u64 failed;		/* out: ring full, counts kept for a retry */
+	__u64 entries;		/* out: entries left */
+};
+
 /* Index of the loss counters (per-CPU array). */
 #define BW_LOST_SLOTS BW_NCLASS
 
@@ -524,6 +591,8 @@ _Static_assert((1 << BW_FILTER_SHIFT) == BW_BITMAP_WORDS * 64, "filter bits");
 _Static_assert(sizeof(struct bw_subject) % 8 == 0, "subject padding");
 _Static_assert(sizeof(struct bw_event) % 8 == 0, "event padding");
 _Static_assert(sizeof(struct bw_bitmap) == 512, "bitmap size");
+_Static_assert(sizeof(struct bw_fold_key) == 40, "fold key padding");
+_Static_assert(sizeof(struct bw_repeat) % 8 == 0, "repeat padding");
 #endif
 
 #endif

@@ -34,6 +34,10 @@ volatile __u64 active_gen;
 volatile __u32 engine_tgid;
 /* LSM programs are live: syscall denies in guarded calls are theirs. */
 const volatile __u32 lsm_enforcing;
+/* [log] repeat, ns: the same decision of the same process image again
+ * within it of its last record is counted, not written (fold()).  0: off,
+ * and the verifier drops the fold as dead code. */
+const volatile __u64 fold_ns;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -122,6 +126,16 @@ struct {
 	__uint(max_entries, 4 << 20);
 } events SEC(".maps");
 
+/* [log] repeat: decisions folded per key (struct bw_fold_key, events.h).
+ * A plain hash: when it is full a decision is written whole, never
+ * dropped; bw_fold_flush removes the keys idle for two windows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BW_FOLD_ENTRIES);
+	__type(key, struct bw_fold_key);
+	__type(value, struct bw_fold);
+} fold_map SEC(".maps");
+
 /* Records that could not be written to the ring buffer, per class. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -151,6 +165,7 @@ struct scratch {
 	struct bw_event ev;
 	struct bw_path_key pkey;
 	struct bw_str_key skey;
+	struct bw_fold_key fkey;
 	struct bw_proc proc;
 	struct file *lazy_file;	/* exec: resolved only if a rule or record needs it */
 	__u32 have;		/* HAVE_* */

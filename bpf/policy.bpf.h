@@ -458,16 +458,84 @@ static __always_inline __u64 event_size(const struct bw_event *e)
 	return bw_class_size(e->cls);
 }
 
-static __always_inline void emit(struct scratch *s)
+/* 0 when the record is in the ring; else it is counted lost, -1 */
+static __always_inline int emit(struct scratch *s)
 {
 	__u32 cls = s->ev.cls;
 	__u64 *lost;
 
 	if (bpf_ringbuf_output(&events, &s->ev, event_size(&s->ev), 0) == 0)
-		return;
+		return 0;
 	lost = bpf_map_lookup_elem(&lost_map, &cls);
 	if (lost)
 		(*lost)++;
+	return -1;
+}
+
+/* ---- [log] repeat ---- */
+
+/*
+ * 1: the decision is folded into its key's count, no record.  0: a record
+ * is to be written, carrying in e->folded what was folded since the key's
+ * last record, and the key's window starts again at it.  The key is read
+ * from what the hook has (the task, the rule and decision chosen).
+ */
+static __noinline int fold(struct scratch *s)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct bw_fold_key *k = &s->fkey;
+	struct bw_event *e = &s->ev;
+	struct bw_fold *v, nv = {};
+
+	k->generation = e->generation;
+	k->start = BPF_CORE_READ(t, group_leader, start_time);
+	k->exec_seq = BPF_CORE_READ(t, self_exec_id);
+	k->pid = bpf_get_current_pid_tgid() >> 32;
+	k->cls = e->cls;
+	k->rule = e->rule;
+	k->audit_rule = e->audit_rule;
+	k->decision = e->decision;
+	v = bpf_map_lookup_elem(&fold_map, k);
+	if (!v) {
+		/* full: no fold for this key, every decision written */
+		nv.win = e->ts;
+		bpf_get_current_comm(nv.comm, sizeof(nv.comm));
+		bpf_map_update_elem(&fold_map, k, &nv, BPF_NOEXIST);
+		return 0;
+	}
+	/* a window another CPU started after e->ts: a record, never a fold
+	 * into a window that may already be summed */
+	if (e->ts >= v->win && e->ts - v->win < fold_ns) {
+		__sync_fetch_and_add(&v->count, 1);
+		if (!v->first)
+			v->first = e->ts;
+		v->last = e->ts;
+		return 1;
+	}
+	v->win = e->ts;
+	e->folded = __sync_lock_test_and_set(&v->count, 0);
+	if (e->folded) {
+		e->fold_first = v->first;
+		e->fold_last = v->last;
+	}
+	v->first = 0;
+	v->last = 0;
+	return 0;
+}
+
+/* The record carrying e->folded was lost: the count goes back to its key
+ * for the next record or summary (the record itself is counted lost). */
+static __noinline int fold_undo(struct scratch *s)
+{
+	struct bw_fold *v;
+
+	if (!s->ev.folded)
+		return 0;
+	v = bpf_map_lookup_elem(&fold_map, &s->fkey);
+	if (!v)
+		return 0;
+	__sync_fetch_and_add(&v->count, s->ev.folded);
+	return 1;
 }
 
 /* How decide() is called. */
@@ -576,12 +644,19 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 	}
 	e->ret = ret;
 	if (!(e->flags & BW_F_NOAUDIT) || e->decision == BW_DEC_AUDIT) {
-		int n = fill_record_subject(s);
+		int n;
 
+		/* a deny is returned all the same: only its record is folded */
+		if (fold_ns && fold(s))
+			return ret;
+		n = fill_record_subject(s);
 		barrier_var(n);
 		n = fill_ancestry(s);
 		barrier_var(n);
-		emit(s);
+		if (emit(s) && fold_ns) {
+			n = fold_undo(s);
+			barrier_var(n);
+		}
 	}
 	return ret;
 }

@@ -61,6 +61,8 @@ static const struct guard {
 
 /* Section prefixes of the programs; the hook shown is what follows. */
 static const char *const sec_prefixes[] = { "lsm/", "tp/", "raw_tp/", "tp_btf/" };
+/* What a program of a syscall section shows as its hook. */
+#define RUN_HOOK "test_run"
 
 static bool guard_own_prog(const char *name)
 {
@@ -87,6 +89,8 @@ static enum prog_role prog_role_of(const char *name, const char *sec)
 		return ROLE_LSM;
 	if (!strcmp(sec, "raw_tp/sys_enter"))
 		return ROLE_SYSCALL;
+	if (!strcmp(sec, "syscall"))
+		return ROLE_RUN;
 	return ROLE_CORE;
 }
 
@@ -100,9 +104,12 @@ static int prog_status_of(const struct bpf_program *prog, struct prog_status *p,
 	for (size_t i = 0; i < ARRAY_SIZE(sec_prefixes) && !hook; i++)
 		if (!strncmp(sec, sec_prefixes[i], strlen(sec_prefixes[i])))
 			hook = sec + strlen(sec_prefixes[i]);
+	/* no hook: the engine runs it */
+	if (!strcmp(sec, "syscall"))
+		hook = RUN_HOOK;
 	if (!hook || !*hook) {
 		snprintf(why, len, "BPF program %s: section \"%s\" is none the engine "
-			 "knows (lsm/, tp/, raw_tp/, tp_btf/)", name, sec);
+			 "knows (lsm/, tp/, raw_tp/, tp_btf/, syscall)", name, sec);
 		return -EINVAL;
 	}
 	memset(p, 0, sizeof(*p));
@@ -214,6 +221,8 @@ static bool hook_present(const struct prog_status *p, const struct btf *btf)
 	char name[128];
 	const char *slash;
 
+	if (p->role == ROLE_RUN)
+		return true;
 	if (p->role == ROLE_LSM || p->role == ROLE_GUARD) {
 		snprintf(name, sizeof(name), "bpf_lsm_%s", p->hook);
 		return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
@@ -253,6 +262,10 @@ static int choose_programs(struct bw_engine *e, bool want_lsm,
 		case ROLE_LSM:
 		case ROLE_GUARD:
 			wanted = want_lsm;
+			break;
+		case ROLE_RUN:
+			/* bw_fold_flush, the only one: for [log] repeat */
+			wanted = e->repeat_ns != 0;
 			break;
 		default:
 			wanted = !want_lsm;
@@ -332,10 +345,24 @@ static int lsm_probe(const struct btf *btf)
 int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 		      uint32_t events_size)
 {
+	struct engine_load_opts o = {
+		.want_lsm = want_lsm,
+		.verbose = verbose,
+		.events_size = events_size,
+	};
+
+	return engine_load_opts(e, &o);
+}
+
+int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
+{
+	bool want_lsm = o->want_lsm, verbose = o->verbose;
+	uint32_t events_size = o->events_size;
 	struct btf *btf;
 	int err, active;
 
 	memset(e, 0, sizeof(*e));
+	e->repeat_ns = o->repeat_ns;
 	libbpf_verbose = verbose;
 	libbpf_set_print(libbpf_print);
 	first_libbpf_msg[0] = 0;
@@ -382,6 +409,7 @@ int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 	}
 	e->skel->rodata->lsm_enforcing = want_lsm;
 	e->skel->rodata->host_mntns = kernel_host_mntns();
+	e->skel->rodata->fold_ns = e->repeat_ns;
 	err = choose_programs(e, want_lsm, btf);
 	if (!err && want_lsm) {
 		err = lsm_probe(btf);
@@ -486,7 +514,7 @@ int engine_attach(struct bw_engine *e)
 		struct bpf_link *link;
 
 		if (p->state == PROG_MISSING || !prog_wanted(e, p) ||
-		    p->role == ROLE_SYSCALL)
+		    p->role == ROLE_SYSCALL || p->role == ROLE_RUN)
 			continue;
 		prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
 		link = bpf_program__attach(prog);
@@ -521,6 +549,25 @@ int engine_attach(struct bw_engine *e)
 			e->guards |= 1u << guard_table[g].g;
 	}
 	return failed ? -EIO : 0;
+}
+
+int engine_fold_flush(struct bw_engine *e, bool all, struct bw_fold_run *out)
+{
+	struct bpf_program *prog = e->skel ? e->skel->progs.bw_fold_flush : NULL;
+	struct bw_fold_run run = { .all = all };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.ctx_in = &run,
+		.ctx_size_in = sizeof(run),
+	);
+	int fd = prog && e->repeat_ns ? bpf_program__fd(prog) : -1;
+
+	if (fd < 0)
+		return -ENOENT;
+	if (bpf_prog_test_run_opts(fd, &opts))
+		return -errno;
+	/* the program writes its counts into the context, copied back */
+	*out = run;
+	return 0;
 }
 
 int engine_events_fd(const struct bw_engine *e)

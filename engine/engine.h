@@ -18,7 +18,8 @@ struct bw_pin;
  * opened (engine.c, prog_role_of()): a program guard_table names as one
  * of a guard's own is ROLE_GUARD; else a name ending in _audit is
  * ROLE_AUDIT; else an lsm/ section is ROLE_LSM; raw_tp/sys_enter is
- * ROLE_SYSCALL; anything else ROLE_CORE.  Programs are reported and
+ * ROLE_SYSCALL; a syscall section (BPF_PROG_TYPE_SYSCALL) is ROLE_RUN;
+ * anything else ROLE_CORE.  Programs are reported and
  * attached in this order, then in the object's: the process table's
  * programs attach before the audit-only ones that read it.
  */
@@ -28,6 +29,8 @@ enum prog_role {
 	ROLE_AUDIT,	/* audit-only fallback when LSM programs cannot run */
 	ROLE_GUARD,	/* LSM hook guarding syscalls; optional */
 	ROLE_SYSCALL,	/* sys_enter, attached only while syscall rules exist */
+	ROLE_RUN,	/* run by the engine (BPF_PROG_TEST_RUN), never
+			 * attached; loaded only when its feature is on */
 	ROLE_NROLES,
 };
 
@@ -67,6 +70,17 @@ struct bw_engine {
 	char libbpf_err[1024];	/* last libbpf warning, for error reports */
 	struct bw_pin *pin;	/* pinned state found or made (engine/pin.h) */
 	struct anc_cache anc;	/* ancestors' exes, by exec id */
+	uint64_t repeat_ns;	/* [log] repeat as loaded; 0: off */
+};
+
+/* What the next engine_load_opts() loads. */
+struct engine_load_opts {
+	bool want_lsm;
+	bool verbose;
+	uint32_t events_size;	/* the decision ring's bytes (a power of two,
+				 * at least a page); 0: the object's 4 MiB */
+	uint64_t repeat_ns;	/* [log] repeat: fold repeated decisions
+				 * (docs/log.md); 0: every decision written */
 };
 
 /*
@@ -93,6 +107,15 @@ int engine_load(struct bw_engine *e, bool want_lsm, bool verbose);
  * two, at least a page); 0: the object's 4 MiB. */
 int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
 		      uint32_t events_size);
+/* engine_load with every setting of the load. */
+int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o);
+/*
+ * [log] repeat: the summaries of the keys whose window has ended with
+ * decisions folded (all: every key with a count, at stop) into the
+ * decision ring, by running bw_fold_flush.  0 (what it did in *out), or
+ * -errno; -ENOENT when repeat is off.
+ */
+int engine_fold_flush(struct bw_engine *e, bool all, struct bw_fold_run *out);
 /* Attach every loaded program; 0 when every wanted program attached. */
 int engine_attach(struct bw_engine *e);
 /*

@@ -75,6 +75,36 @@ static int parse_size(const char *v, unsigned long long *out)
 	return err;
 }
 
+/* 500ms, 1s, 2m, or 0: milliseconds into *out */
+static int parse_duration(const char *v, unsigned long long *out)
+{
+	static const struct { const char *suffix; unsigned long long ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+	};
+	size_t n = strlen(v);
+	unsigned long long x;
+	char *num;
+	int err;
+
+	if (!strcmp(v, "0")) {
+		*out = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		size_t sl = strlen(units[i].suffix);
+
+		if (n <= sl || strcmp(v + n - sl, units[i].suffix))
+			continue;
+		num = xstrndup(v, n - sl);
+		err = parse_u64(num, ~0ULL / units[i].ms, &x);
+		free(num);
+		if (!err)
+			*out = x * units[i].ms;
+		return err;
+	}
+	return -1;	/* a unit is needed: "1" could be either */
+}
+
 static bool power_of_two(unsigned long long v)
 {
 	return v && !(v & (v - 1));
@@ -92,6 +122,7 @@ enum pk_type {
 	PK_SIZE,	/* bytes with K, M, G suffixes, min..max */
 	PK_PATH,	/* a file, made absolute against the policy file's directory */
 	PK_PATHS,	/* a list of them, min..max entries */
+	PK_DURATION,	/* 0, or a time with ms, s or m, min..max ms */
 };
 
 #define PK_ZERO_OK	1	/* 0 besides min..max */
@@ -144,6 +175,8 @@ static const struct policy_key policy_keys[] = {
 	  "0 to 99, percent" },
 	{ "log", "buffer", PK_SIZE, PK_AT(log_buffer), LOG_BUFFER_MIN, LOG_BUFFER_MAX, NULL,
 	  PK_POW2, "a power of two from 64K to 1G, e.g. 4M, 16M" },
+	{ "log", "repeat", PK_DURATION, PK_AT(log_repeat_ms), 10, 3600000, NULL, PK_ZERO_OK,
+	  "0 (off), or 10ms to 60m, e.g. 500ms, 1s" },
 	{ "metrics", "path", PK_PATH, PK_AT(metrics_path), 0, 0, NULL, 0, "a file" },
 	{ "metrics", "interval", PK_UINT, PK_AT(metrics_interval), 1, 86400, NULL, 0,
 	  "1 to 86400 seconds" },
@@ -202,6 +235,11 @@ static int set_key(struct policy_ctx *c, const struct policy_key *pk, const char
 			}
 		}
 		return -1;
+	case PK_DURATION:
+		if (parse_duration(value, &v) || (v && (v < pk->min || v > pk->max)))
+			return -1;
+		set_number(c->p, pk, v);
+		return 0;
 	case PK_UINT:
 	case PK_SIZE:
 		num = xstrdup(value);
@@ -295,6 +333,7 @@ void policy_json(const struct bw_policy *p, struct json *j)
 			break;
 		case PK_UINT:
 		case PK_SIZE:
+		case PK_DURATION:	/* milliseconds */
 			json_u64(j, pk->size == sizeof(unsigned long long) ?
 				 *(const unsigned long long *)m : *(const unsigned int *)m);
 			break;

@@ -39,6 +39,7 @@ struct bw_policy {
 	int log_full_action;		/* enum log_full */
 	unsigned int log_space_left;	/* % */
 	unsigned long long log_buffer;	/* bytes of the decision ring buffer */
+	unsigned long long log_repeat_ms;	/* fold repeated decisions; 0: off */
 	/* [metrics]: a Prometheus text file, rewritten every interval */
 	char *metrics_path;
 	unsigned int metrics_interval;
