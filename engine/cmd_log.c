@@ -25,6 +25,8 @@ struct log_filter {
 	const char *event, *decision, *rule, *comm, *exe, *container, *type;
 	const char *exec_id;
 	long long pid, uid;	/* -1 = any */
+	bool decisions;		/* a decision field is filtered on: decision
+				 * and repeat records only */
 };
 
 /* Counts of one field's values, for --summary. */
@@ -57,31 +59,61 @@ struct log_reader {
 	struct proc_link *procs;	/* --explain: every process record's parent link */
 	size_t nprocs;
 	uint64_t shown, skipped_bad;
+	uint64_t decisions;	/* --summary: those records stand for, folded too */
 	struct tally t[NTALLY];
 };
 
-static void tally_add(struct tally *t, const char *key)
+/* Is o a record of type t? */
+static bool str_is_type(struct json_object *o, const char *t)
+{
+	const char *v = json_get_str(o, "type");
+
+	return v && !strcmp(v, t);
+}
+
+static void tally_add(struct tally *t, const char *key, uint64_t n)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		if (!strcmp(t->keys[i], key)) {
-			t->counts[i]++;
+			t->counts[i] += n;
 			return;
 		}
 	}
 	t->keys = xreallocarray(t->keys, t->n + 1, sizeof(*t->keys));
 	t->counts = xreallocarray(t->counts, t->n + 1, sizeof(*t->counts));
 	t->keys[t->n] = xstrdup(key);
-	t->counts[t->n++] = 1;
+	t->counts[t->n++] = n;
+}
+
+/*
+ * The decisions a record stands for ([log] repeat): a decision record its
+ * own and those folded into it; a repeat record those it sums.
+ */
+static uint64_t decisions_of(struct json_object *o)
+{
+	long long folded = json_get_int(o, "folded", 0);
+
+	if (folded < 0)
+		folded = 0;
+	return (uint64_t)folded + (str_is_type(o, "repeat") ? 0 : 1);
 }
 
 /* A value counted as its text: strings as they are, numbers in decimal. */
 static void tally_record(struct log_reader *r, struct json_object *o)
 {
-	for (int i = 0; i < NTALLY; i++) {
-		struct json_object *v = json_get(o, r->t[i].path);
-		const char *text = v ? json_object_get_string(v) : NULL;
+	uint64_t n = decisions_of(o);
 
-		tally_add(&r->t[i], text ? text : "-");
+	r->decisions += n;
+	for (int i = 0; i < NTALLY; i++) {
+		const char *path = r->t[i].path;
+		struct json_object *v = json_get(o, path);
+		const char *text;
+
+		/* a repeat record names its process at the top */
+		if (!v && !strncmp(path, "subject.", 8))
+			v = json_get(o, path + 8);
+		text = v ? json_object_get_string(v) : NULL;
+		tally_add(&r->t[i], text ? text : "-", n);
 	}
 }
 
@@ -114,8 +146,10 @@ static void print_summary(struct log_reader *r)
 		json_init(&j);
 		json_obj_begin(&j);
 		json_ku64(&j, "records", r->shown);
+		json_ku64(&j, "decisions", r->decisions);
 	} else {
-		printf("%llu matching records\n", (unsigned long long)r->shown);
+		printf("%llu matching records, %llu decisions (folded ones counted)\n",
+		       (unsigned long long)r->shown, (unsigned long long)r->decisions);
 	}
 	for (int i = 0; i < NTALLY; i++) {
 		struct tally *t = &r->t[i];
@@ -252,7 +286,10 @@ static bool matches(const struct log_filter *f, struct json_object *o)
 		if (t < 0 || (f->since && t < f->since) || (f->until && t > f->until))
 			return false;
 	}
-	/* a filter on a decision field keeps decision records only */
+	/* a filter on a decision field keeps decision records only, and the
+	 * repeat records that sum folded ones */
+	if (f->decisions && !str_is_type(o, "decision") && !str_is_type(o, "repeat"))
+		return false;
 	return str_is(o, "type", f->type) && str_is(o, "event", f->event) &&
 	       str_is(o, "decision", f->decision) && str_is(o, "rule", f->rule) &&
 	       /* decision records name the process under "subject", the
@@ -365,6 +402,31 @@ static void event_detail(struct json_object *eo, char *detail, size_t size)
 	}
 }
 
+/* "+N folded " before a decision row's detail: N like it were not written. */
+static void printf_prefix(char *detail, size_t size, long long n)
+{
+	char *rest = xstrdup(detail);
+
+	snprintf(detail, size, "+%lld folded %s", n, rest);
+	trim_cut_char(detail);
+	free(rest);
+}
+
+/* A repeat record: the columns of a decision row, its pid and comm at the
+ * top, then how many and when. */
+static void print_repeat_row(struct json_object *o, const char *c_time)
+{
+	char c_dec[11], c_ev[9], c_rule[25], c_comm[16], c_first[36], c_last[36];
+
+	printf("%-23s %-10s %-8s %-24s %7lld %-15s repeat: %lld folded, %s to %s\n", c_time,
+	       cell(json_get_str(o, "decision"), "?", c_dec, 10),
+	       cell(json_get_str(o, "event"), "?", c_ev, 8),
+	       cell(json_get_str(o, "rule"), "-", c_rule, 24), json_get_int(o, "pid", -1),
+	       cell(json_get_str(o, "comm"), "?", c_comm, 15), json_get_int(o, "folded", 0),
+	       cell(json_get_str(o, "folded_first"), "?", c_first, 35),
+	       cell(json_get_str(o, "folded_last"), "?", c_last, 35));
+}
+
 /* Every string escaped (log_escape): a field can never break a row. */
 static void print_table_row(struct json_object *o)
 {
@@ -373,9 +435,15 @@ static void print_table_row(struct json_object *o)
 	struct json_object *eo;
 
 	cell(json_get_str(o, "time"), "?", c_time, 23);
+	if (type && !strcmp(type, "repeat")) {
+		print_repeat_row(o, c_time);
+		return;
+	}
 	if (type && !strcmp(type, "decision") && ev &&
 	    json_object_object_get_ex(o, ev, &eo) && json_object_is_type(eo, json_type_object)) {
 		event_detail(eo, detail, sizeof(detail));
+		if (json_get_int(o, "folded", 0) > 0)
+			printf_prefix(detail, sizeof(detail), json_get_int(o, "folded", 0));
 		printf("%-23s %-10s %-8s %-24s %7lld %-15s ", c_time,
 		       cell(json_get_str(o, "decision"), "?", c_dec, 10), cell(ev, "?", c_ev, 8),
 		       cell(json_get_str(o, "rule"), "-", c_rule, 24),
@@ -851,13 +919,13 @@ int do_log(int argc, char **argv, struct bw_opts *o)
 			}
 			break;
 		case O_TYPE: r.f.type = optarg; break;
-		case O_EVENT: r.f.event = optarg; r.f.type = "decision"; break;
-		case O_DECISION: r.f.decision = optarg; r.f.type = "decision"; break;
-		case O_RULE: r.f.rule = optarg; r.f.type = "decision"; break;
+		case O_EVENT: r.f.event = optarg; r.f.decisions = true; break;
+		case O_DECISION: r.f.decision = optarg; r.f.decisions = true; break;
+		case O_RULE: r.f.rule = optarg; r.f.decisions = true; break;
 		case O_COMM: r.f.comm = optarg; break;
 		case O_EXE: r.f.exe = optarg; break;
 		case O_CONTAINER: r.f.container = optarg; break;
-		case O_SUMMARY: r.summary = true; r.f.type = "decision"; break;
+		case O_SUMMARY: r.summary = true; r.f.decisions = true; break;
 		case O_EXEC_ID: r.f.exec_id = optarg; break;
 		case O_FORMAT:
 			if (!strcmp(optarg, "auditd")) {

@@ -88,12 +88,41 @@ struct daemon {
 	size_t nrule_method;
 };
 
+/* The name of rule idx of class cls in cp, for the metrics, or NULL. */
+static const char *rule_name(const struct bw_compiled *cp, uint32_t cls, uint32_t idx)
+{
+	return cp && cls < BW_NCLASS && idx < BW_MAX_RULES && cp->rule[cls][idx] ?
+	       cp->rule[cls][idx]->name : NULL;
+}
+
+/* The summary of decisions folded in the kernel ([log] repeat). */
+static void handle_repeat(struct daemon *r, const void *data, size_t size)
+{
+	const struct bw_compiled *cp;
+	struct bw_repeat rp;
+
+	if (size < sizeof(rp))
+		return;
+	memcpy(&rp, data, sizeof(rp));
+	if (rp.cls >= BW_NCLASS)
+		return;
+	r->decisions += rp.count;
+	cp = engine_policy_of(&r->eng, rp.generation);
+	log_repeat(&r->log, &rp, cp);
+	metrics_add(&r->metrics, rp.cls, rp.decision, rule_name(cp, rp.cls, rp.rule),
+		    rp.count);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct daemon *r = ctx;
 	const struct bw_compiled *cp;
 	struct bw_event ev;
 
+	if (size >= sizeof(uint32_t) && *(const uint32_t *)data == BW_REC_REPEAT) {
+		handle_repeat(r, data, size);
+		return 0;
+	}
 	/* copy first: the ring buffer slot is reused once we return; a
 	 * record carries only its class's part of the union */
 	if (size < BW_EVENT_MIN)
@@ -103,22 +132,26 @@ static int handle_event(void *ctx, void *data, size_t size)
 	memcpy(&ev, data, size < sizeof(ev) ? size : sizeof(ev));
 	if (ev.type != BW_REC_DECISION || ev.cls >= BW_NCLASS)
 		return 0;
-	r->decisions++;
+	/* the record's decision and those folded into it */
+	r->decisions += 1 + ev.folded;
 	cp = engine_policy_of(&r->eng, ev.generation);
 	log_decision(&r->log, &ev, cp);
-	metrics_count(&r->metrics, ev.cls, ev.decision,
-		      cp && ev.rule < BW_MAX_RULES && cp->rule[ev.cls][ev.rule] ?
-		      cp->rule[ev.cls][ev.rule]->name : NULL);
+	metrics_add(&r->metrics, ev.cls, ev.decision, rule_name(cp, ev.cls, ev.rule),
+		    1 + ev.folded);
 	return 0;
 }
 
-/* A decision left in the ring at stop: counted by its class. */
+/* A decision or repeat record left in the ring at stop: counted by its
+ * class. */
 static void count_decision(void *ctx, const void *data, size_t size)
 {
 	const struct bw_event *e = data;
+	const struct bw_repeat *rp = data;
 	struct daemon *r = ctx;
 
-	if (size >= BW_EVENT_MIN && e->type == BW_REC_DECISION && e->cls < BW_NCLASS)
+	if (size >= sizeof(*rp) && rp->type == BW_REC_REPEAT && rp->cls < BW_NCLASS)
+		r->unread[rp->cls]++;
+	else if (size >= BW_EVENT_MIN && e->type == BW_REC_DECISION && e->cls < BW_NCLASS)
 		r->unread[e->cls]++;
 }
 
@@ -306,6 +339,7 @@ static void log_start(struct daemon *r)
 	if (!r->eng.enforcing)
 		json_kstr(j, "reason", r->eng.why);
 	json_ku64(j, "buffer", r->ring_bytes);
+	json_ku64(j, "repeat_ms", r->eng.repeat_ns / 1000000);
 	if (r->log.torn)	/* a newline was added to end it */
 		json_kbool(j, "torn_line", true);
 	json_key(j, "programs");
@@ -793,8 +827,14 @@ static int write_ready_file(const char *path)
  */
 static int load_engine(struct daemon *r, bool want_lsm)
 {
-	return engine_load_sized(&r->eng, want_lsm, r->o->verbose,
-				 (uint32_t)r->st.policy.log_buffer);
+	struct engine_load_opts o = {
+		.want_lsm = want_lsm,
+		.verbose = r->o->verbose,
+		.events_size = (uint32_t)r->st.policy.log_buffer,
+		.repeat_ns = r->st.policy.log_repeat_ms * 1000000ULL,
+	};
+
+	return engine_load_opts(&r->eng, &o);
 }
 
 /* The ring's size as the kernel made it, said when it is not [log] buffer. */
@@ -900,8 +940,38 @@ static int start_engine(struct daemon *r)
  * Once a second, as Redis' serverCron: losses into lost records, the
  * log's clock and free space, the status file, and metrics when due.
  */
+/*
+ * [log] repeat: the summaries of the windows that ended (all: of every
+ * count, at stop) into the decision ring.  When the ring is full the
+ * counts stay in the kernel for the next try: at stop, the ring is read
+ * and the walk tried again a few times.
+ */
+static void drain(struct daemon *r, int64_t ns);
+
+static void fold_flush(struct daemon *r, bool all)
+{
+	struct bw_fold_run run;
+	int err;
+
+	if (!r->eng.repeat_ns)
+		return;
+	for (int tries = 0; tries < 5; tries++) {
+		err = engine_fold_flush(&r->eng, all, &run);
+		if (err) {
+			out_err("summing the folded decisions failed: %s", strerror(-err));
+			return;
+		}
+		if (!run.failed || !all)
+			return;
+		drain(r, STOP_DRAIN_NS);
+	}
+	out_err("stopping: folded decisions left uncounted in the kernel: the decision "
+		"ring stayed full");
+}
+
 static void daemon_tick(struct daemon *r)
 {
+	fold_flush(r, false);
 	check_lost(r);
 	protect_tick(r);
 	tracer_summaries(r, false);
@@ -1029,6 +1099,9 @@ static void finish(struct daemon *r)
 		out_err("stopping: removing the pins under %s failed: %s",
 			BW_PIN_DIR, strerror(-err));
 	detach_all(r);
+	/* kept: the pinned map keeps its counts for the next daemon */
+	if (!r->kept)
+		fold_flush(r, true);
 	drain(r, STOP_DRAIN_NS);	/* no record comes after these */
 	for (size_t i = r->kept ? 1 : 0; i < r->rings.n; i++)
 		r->rings.ring[i].counting = true;

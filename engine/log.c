@@ -1008,6 +1008,21 @@ static void rule_json(struct json *j, const char *key, const char *at_key,
 	json_kstr(j, at_key, file_line(at, sizeof(at), r->file, r->line));
 }
 
+/* Decisions folded ([log] repeat): how many, the first and the last. */
+static void folded_json(struct bw_log *l, uint64_t n, uint64_t first, uint64_t last)
+{
+	struct json *j = &l->j;
+	char t[64];
+
+	json_ku64(j, "folded", n);
+	if (!first || !last)
+		return;
+	record_time(l, l->boot_to_real + (int64_t)first, t, sizeof(t));
+	json_kstr(j, "folded_first", t);
+	record_time(l, l->boot_to_real + (int64_t)last, t, sizeof(t));
+	json_kstr(j, "folded_last", t);
+}
+
 int log_decision(struct bw_log *l, const struct bw_event *e,
 		 const struct bw_compiled *cp)
 {
@@ -1021,8 +1036,31 @@ int log_decision(struct bw_log *l, const struct bw_event *e,
 		rule_json(j, "audit_rule", "audit_rule_at", cp, e->cls,
 			  e->audit_rule);
 	json_ku64(j, "generation", e->generation);
+	if (e->folded)
+		folded_json(l, e->folded, e->fold_first, e->fold_last);
 	subject_json(j, &e->subj, e->pflags[BW_PS_EXE]);
 	ancestors_json(l, e);
 	event_json(j, e);
+	return log_end(l);
+}
+
+int log_repeat(struct bw_log *l, const struct bw_repeat *r,
+	       const struct bw_compiled *cp)
+{
+	struct json *j = log_begin(l, "repeat", r->ts);
+	char id[64];
+
+	json_kstr(j, "event", bw_class_name(r->cls));
+	json_kstr(j, "decision", bw_decision_name(r->decision));
+	rule_json(j, "rule", "rule_at", cp, r->cls, r->rule);
+	if (r->audit_rule != BW_NO_RULE)
+		rule_json(j, "audit_rule", "audit_rule_at", cp, r->cls, r->audit_rule);
+	json_ku64(j, "generation", r->generation);
+	json_ku64(j, "pid", r->pid);
+	json_kstr(j, "exec_id", format_exec_id(id, sizeof(id), r->pid, r->start,
+					       r->exec_seq));
+	json_key(j, "comm");
+	json_strn(j, r->comm, sizeof(r->comm));
+	folded_json(l, r->count, r->first, r->last);
 	return log_end(l);
 }

@@ -127,6 +127,10 @@ int log_end(struct bw_log *l);
 /* A decision record; cp is the policy of the event's generation. */
 int log_decision(struct bw_log *l, const struct bw_event *e,
 		 const struct bw_compiled *cp);
+/* A repeat record: decisions folded ([log] repeat) and summed at a
+ * window's end; cp is the policy of its generation. */
+int log_repeat(struct bw_log *l, const struct bw_repeat *r,
+	       const struct bw_compiled *cp);
 
 /*
  * The exec id of a process image: pid, process start (boot ns, hex) and

@@ -116,6 +116,7 @@ static const struct member_type top_members[] = {
 	{ "filename", T_STR | T_NULL }, { "state", T_STR | T_NULL },
 	{ "pid", T_INT | T_NULL }, { "uid", T_INT | T_NULL },
 	{ "subject", T_OBJ | T_NULL }, { "ancestors", T_ARR | T_NULL },
+	{ "folded", T_INT | T_NULL },
 };
 
 static const struct member_type subject_members[] = {

@@ -11,21 +11,27 @@
 
 void metrics_count(struct metrics *m, int cls, uint32_t decision, const char *rule)
 {
+	metrics_add(m, cls, decision, rule, 1);
+}
+
+void metrics_add(struct metrics *m, int cls, uint32_t decision, const char *rule,
+		 uint64_t n)
+{
 	if (cls < 0 || cls >= BW_NCLASS || decision >= BW_NDECISION)
 		return;
-	m->by_class[cls][decision]++;
+	m->by_class[cls][decision] += n;
 	if (!rule)
 		return;
 	/* a storm is mostly one rule: the last entry counted first */
 	if (m->last < m->n && m->rules[m->last].decision == decision &&
 	    !strcmp(m->rules[m->last].rule, rule)) {
-		m->rules[m->last].count++;
+		m->rules[m->last].count += n;
 		return;
 	}
 	/* then a linear scan: one entry per (rule, decision) seen */
 	for (size_t i = 0; i < m->n; i++) {
 		if (m->rules[i].decision == decision && !strcmp(m->rules[i].rule, rule)) {
-			m->rules[i].count++;
+			m->rules[i].count += n;
 			m->last = i;
 			return;
 		}
@@ -36,7 +42,7 @@ void metrics_count(struct metrics *m, int cls, uint32_t decision, const char *ru
 	}
 	m->rules[m->n].rule = xstrdup(rule);
 	m->rules[m->n].decision = decision;
-	m->rules[m->n].count = 1;
+	m->rules[m->n].count = n;
 	m->last = m->n++;
 }
 
@@ -69,13 +75,13 @@ int metrics_write(const struct metrics *m, const struct metrics_extra *x,
 
 	if (!f)
 		return -errno;
-	header(f, "bulwark_decisions_total", "Decision records, by event class and decision.");
+	header(f, "bulwark_decisions_total", "Decisions, by event class and decision (folded ones too).");
 	for (int c = 0; c < BW_NCLASS; c++)
 		for (int d = 0; d < BW_NDECISION; d++)
 			fprintf(f, "bulwark_decisions_total{event=\"%s\",decision=\"%s\"} %llu\n",
 				bw_class_name(c), bw_decision_name(d),
 				(unsigned long long)m->by_class[c][d]);
-	header(f, "bulwark_rule_decisions_total", "Decision records, by rule and decision.");
+	header(f, "bulwark_rule_decisions_total", "Decisions, by rule and decision (folded ones too).");
 	for (size_t i = 0; i < m->n; i++) {
 		fputs("bulwark_rule_decisions_total{rule=\"", f);
 		label(f, m->rules[i].rule);

@@ -27,6 +27,9 @@ struct metrics {
 };
 
 void metrics_count(struct metrics *m, int cls, uint32_t decision, const char *rule);
+/* n decisions at once: a record and those folded into it ([log] repeat). */
+void metrics_add(struct metrics *m, int cls, uint32_t decision, const char *rule,
+		 uint64_t n);
 
 struct metrics_extra {
 	const uint64_t *lost;		/* per class, kernel side */
