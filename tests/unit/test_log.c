@@ -17,6 +17,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "logread.h"
 
 static void test_json_nesting_and_escaping(void **state)
 {
@@ -134,6 +135,8 @@ static void test_decision_record(void **state)
 	assert_non_null(strstr(text, "\"signal\":{\"signal\":\"SIGUSR1\",\"sig\":10,\"target_pid\":42,\"target_comm\":\"sleep\""));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_int_equal(strchr(text, '\n') - text, (long)strlen(text) - 1);
+	/* nothing folded ([log] repeat off, or a key's first record) */
+	assert_null(strstr(text, "folded"));
 	free(text);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/sub", dir);
@@ -455,6 +458,88 @@ static void test_rule_named(void **state)
 	text = read_all(path);
 	assert_non_null(strstr(text, "\"rule\":null,\"audit_rule\":\"audit-urg\","
 			       "\"audit_rule_at\":\"/etc/bulwark/rules.d/10.rules:1234\","));
+	free(text);
+	free(cp);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * [log] repeat: a decision record says what was folded since its key's
+ * last record; a repeat record sums a window no decision closed.  Both
+ * pass the log reader's checks.
+ */
+static void test_folded_records(void **state)
+{
+	char dir[] = "/tmp/bw-fold-XXXXXX", path[256], *text, *nl;
+	struct bw_rule rule = { .name = "audit-urg", .file = "/r.rules", .line = 4,
+				.cls = BW_CLASS_SIGNAL, .action = BW_ACT_AUDIT };
+	struct bw_compiled *cp = calloc(1, sizeof(*cp));
+	struct bw_repeat rp = { 0 };
+	struct json_object *o;
+	struct bw_event e;
+	struct bw_log l;
+	const char *why;
+
+	(void)state;
+	assert_non_null(cp);
+	cp->rule[BW_CLASS_SIGNAL][2] = &rule;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	assert_int_equal(log_open(&l, path), 0);
+	l.boot_to_real = 0;	/* boot ns print as times of 1970 */
+	memset(&e, 0, sizeof(e));
+	e.type = BW_REC_DECISION;
+	e.cls = BW_CLASS_SIGNAL;
+	e.decision = BW_DEC_WOULD_DENY;
+	e.rule = 2;
+	e.audit_rule = BW_NO_RULE;
+	e.ts = 3000000000ULL;
+	e.folded = 19999;
+	e.fold_first = 1000000001ULL;
+	e.fold_last = 2500000000ULL;
+	assert_int_equal(log_decision(&l, &e, cp), 0);
+	rp.type = BW_REC_REPEAT;
+	rp.cls = BW_CLASS_SIGNAL;
+	rp.ts = 4000000000ULL;
+	rp.generation = 1;
+	rp.decision = BW_DEC_AUDIT;
+	rp.rule = 2;
+	rp.audit_rule = BW_NO_RULE;
+	rp.pid = 812;
+	rp.start = 0x1f;
+	rp.exec_seq = 1;
+	rp.count = 299;
+	rp.first = 3100000000ULL;
+	rp.last = 3200000000ULL;
+	memcpy(rp.comm, "bwrpt\0junk", 11);
+	assert_int_equal(log_repeat(&l, &rp, cp), 0);
+	log_close(&l);
+
+	text = read_all(path);
+	nl = strchr(text, '\n');
+	assert_non_null(nl);
+	assert_non_null(strstr(text, "\"rule\":\"audit-urg\",\"rule_at\":\"/r.rules:4\","
+			       "\"generation\":0,\"folded\":19999,"
+			       "\"folded_first\":\"1970-01-01T00:00:01.000000001Z\","
+			       "\"folded_last\":\"1970-01-01T00:00:02.500000000Z\",\"subject\":"));
+	assert_true(strstr(text, "folded") < nl);
+	assert_non_null(strstr(nl, "\"time\":\"1970-01-01T00:00:04.000000000Z\","));
+	assert_non_null(strstr(nl, "\"type\":\"repeat\",\"event\":\"signal\","
+			       "\"decision\":\"audit\",\"rule\":\"audit-urg\","
+			       "\"rule_at\":\"/r.rules:4\",\"generation\":1,\"pid\":812,"
+			       "\"exec_id\":\"812-1f-1\",\"comm\":\"bwrpt\",\"folded\":299,"
+			       "\"folded_first\":\"1970-01-01T00:00:03.100000000Z\","
+			       "\"folded_last\":\"1970-01-01T00:00:03.200000000Z\"}\n"));
+	assert_null(strstr(text, "junk"));
+	/* both lines are records the readers take */
+	o = log_parse_line(text, (size_t)(nl - text), &why);
+	assert_non_null(o);
+	json_object_put(o);
+	o = log_parse_line(nl + 1, strlen(nl + 1) - 1, &why);
+	if (!o)
+		fail_msg("repeat record refused: %s", why);
+	json_object_put(o);
 	free(text);
 	free(cp);
 	unlink(path);
@@ -948,6 +1033,7 @@ int main(void)
 		cmocka_unit_test(test_flush_policies),
 		cmocka_unit_test(test_partial_write),
 		cmocka_unit_test(test_rule_named),
+		cmocka_unit_test(test_folded_records),
 		cmocka_unit_test(test_format_time),
 		cmocka_unit_test(test_decision_record),
 		cmocka_unit_test(test_write_error_counted),

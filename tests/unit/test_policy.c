@@ -78,6 +78,7 @@ static void expect_defaults(const struct bw_policy *p)
 	assert_string_equal(p->log, DEFAULT_LOG);
 	assert_int_equal(p->on_lsm_missing, BW_LSM_REFUSE);
 	assert_int_equal(p->log_buffer, 4 << 20);
+	assert_int_equal(p->log_repeat_ms, 0);	/* every decision its own record */
 	assert_int_equal(p->protect, 0);
 	assert_int_equal(p->lock, 0);
 	assert_int_equal(p->on_exit, BW_EXIT_UNSET);	/* the daemon decides by mode */
@@ -188,6 +189,29 @@ static void test_other_sections(void **state)
 	unload(&l);
 }
 
+/* repeat: a time with its unit, kept in milliseconds; 0 is off */
+static void test_repeat(void **state)
+{
+	static const struct { const char *v; unsigned long long ms; } good[] = {
+		{ "0", 0 }, { "0s", 0 }, { "1s", 1000 }, { "500ms", 500 }, { "10ms", 10 },
+		{ "2m", 120000 }, { "60m", 3600000 }, { "3600s", 3600000 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		char text[64];
+		struct loaded l;
+
+		snprintf(text, sizeof(text), "[log]\nrepeat = %s\n", good[i].v);
+		load(&l, *state, text);
+		tu_expect_none(&l.d);
+		assert_int_equal(l.ret, 0);
+		if (l.p.log_repeat_ms != good[i].ms)
+			fail_msg("repeat = %s: %llu ms, not %llu", good[i].v,
+				 l.p.log_repeat_ms, good[i].ms);
+		unload(&l);
+	}
+}
+
 /* protect and lock: no or yes, each on its own */
 static void test_protect_lock(void **state)
 {
@@ -240,6 +264,14 @@ static const struct {
 	{ "[log]\nbuffer = 2G\n", 2, "bad value '2G' for buffer (a power of two" },
 	{ "[log]\nbuffer = 0\n", 2, "bad value '0' for buffer" },
 	{ "[log]\nbuffer = 16MB\n", 2, "bad value '16MB' for buffer" },
+	{ "[log]\nflush = none\nrepeat = 1\n", 3,
+	  "bad value '1' for repeat (0 (off), or 10ms to 60m, e.g. 500ms, 1s)" },
+	{ "[log]\nrepeat = 5ms\n", 2, "bad value '5ms' for repeat" },
+	{ "[log]\nrepeat = 61m\n", 2, "bad value '61m' for repeat" },
+	{ "[log]\nrepeat = 1h\n", 2, "bad value '1h' for repeat" },
+	{ "[log]\nrepeat = s\n", 2, "bad value 's' for repeat" },
+	{ "[log]\nrepeat = -1s\n", 2, "bad value '-1s' for repeat" },
+	{ "[log]\nrepeat = 1.5s\n", 2, "bad value '1.5s' for repeat" },
 	{ "[tracers]\nsyscall = some\n", 2, "bad value 'some' for syscall" },
 	{ "[tracers]\nsyscall_filter = getppid, nosuchcall\n", 2,
 	  "unknown syscall or group 'nosuchcall'" },
@@ -367,6 +399,7 @@ int main(void)
 		T(test_values),
 		T(test_protect_lock),
 		T(test_other_sections),
+		T(test_repeat),
 		T(test_errors_with_lines),
 		T(test_errors_keep_defaults),
 		T(test_rules_list_limit),
