@@ -1099,9 +1099,9 @@ static void finish(struct daemon *r)
 		out_err("stopping: removing the pins under %s failed: %s",
 			BW_PIN_DIR, strerror(-err));
 	detach_all(r);
-	/* kept: the pinned map keeps its counts for the next daemon */
-	if (!r->kept)
-		fold_flush(r, true);
+	/* every count into the log now; kept, the programs fold on and the
+	 * next daemon sums what they fold meanwhile */
+	fold_flush(r, true);
 	drain(r, STOP_DRAIN_NS);	/* no record comes after these */
 	for (size_t i = r->kept ? 1 : 0; i < r->rings.n; i++)
 		r->rings.ring[i].counting = true;
