@@ -69,7 +69,7 @@ static void print_json(const struct diag *d, const struct bw_setup *st)
 	json_key(&j, "rules");
 	json_obj_begin(&j);
 	for (int c = 0; c < BW_NCLASS; c++)
-		json_ku64(&j, bw_class_name(c), st->rules.per_class[c]);
+		json_ku64_rt(&j, bw_class_name(c), st->rules.per_class[c]);
 	json_obj_end(&j);
 	json_key(&j, "files");
 	json_arr_begin(&j);

@@ -156,7 +156,7 @@ static void print_summary(struct log_reader *r)
 
 		/* selection by count, top 10: the tables are small */
 		if (r->json) {
-			json_key(&j, t->title);
+			json_key_rt(&j, t->title);
 			json_obj_begin(&j);
 		} else {
 			printf("\n%-24s %10s\n", t->title, "COUNT");
@@ -170,7 +170,7 @@ static void print_summary(struct log_reader *r)
 			if (best == t->n)
 				break;
 			if (r->json)
-				json_ku64(&j, t->keys[best], t->counts[best]);
+				json_ku64_rt(&j, t->keys[best], t->counts[best]);
 			else
 				printf("%-24s %10llu\n", cell(t->keys[best], "-", key, 24),
 				       (unsigned long long)t->counts[best]);

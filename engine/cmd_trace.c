@@ -31,7 +31,7 @@ static void list_row(struct json *j, const char *name, const char *error,
 	json_obj_begin(j);
 	json_kstr(j, "tracer", name);
 	json_kbool(j, "works", !error);
-	json_kstr(j, error ? "error" : "mechanism", error ? error : mechanism);
+	json_kstr_rt(j, error ? "error" : "mechanism", error ? error : mechanism);
 	json_obj_end(j);
 }
 

@@ -114,7 +114,7 @@ int do_version(int argc, char **argv, struct bw_opts *o)
 		json_obj_begin(&j);
 		for (int i = 0; i < s.nprogs; i++)
 			if (s.progs[i].role == ROLE_LSM)
-				json_kstr(&j, s.progs[i].hook,
+				json_kstr_rt(&j, s.progs[i].hook,
 					  prog_state_name(s.progs[i].state));
 		json_obj_end(&j);
 		json_key(&j, "protection");

@@ -265,7 +265,7 @@ static int start_tracer(struct daemon *r, size_t i)
 	j = log_begin(&r->log, "tracer", 0);
 	json_kstr(j, "tracer", d->name);
 	json_kstr(j, "state", ret ? "failed" : "attached");
-	json_kstr(j, ret ? "error" : "mechanism", ret ? err : t->inst.via->mechanism);
+	json_kstr_rt(j, ret ? "error" : "mechanism", ret ? err : t->inst.via->mechanism);
 	log_end(&r->log);
 	if (ret) {
 		out_err("the %s tracer cannot run here: %s", d->name, err);
@@ -299,7 +299,7 @@ static void log_syscall_methods(struct daemon *r, struct json *j,
 	for (uint32_t i = 0; i < cp->meta[BW_CLASS_SYSCALL].nrules; i++) {
 		const struct bw_rule *rule = cp->rule[BW_CLASS_SYSCALL][i];
 
-		json_kstr(j, rule->name, syscall_rule_method(rule, r->eng.guards,
+		json_kstr_rt(j, rule->name, syscall_rule_method(rule, r->eng.guards,
 							     r->eng.enforcing, buf,
 							     sizeof(buf)));
 	}
@@ -318,7 +318,7 @@ static void log_policy(struct daemon *r, const struct bw_compiled *cp,
 	json_key(j, "per_event");
 	json_obj_begin(j);
 	for (int c = 0; c < BW_NCLASS; c++)
-		json_ku64(j, bw_class_name(c), cp->meta[c].nrules);
+		json_ku64_rt(j, bw_class_name(c), cp->meta[c].nrules);
 	json_obj_end(j);
 	json_key(j, "files");
 	json_arr_begin(j);
@@ -348,7 +348,7 @@ static void log_start(struct daemon *r)
 		const struct prog_status *p = &r->eng.progs[i];
 
 		if (p->state != PROG_OFF)
-			json_kstr(j, p->prog, prog_state_name(p->state));
+			json_kstr_rt(j, p->prog, prog_state_name(p->state));
 	}
 	json_obj_end(j);
 	log_end(&r->log);
@@ -366,7 +366,7 @@ static void log_prog_stats(struct json *j, const struct bw_engine *e)
 		if (e->progs[i].state != PROG_ATTACHED ||
 		    engine_prog_stats(e, i, &runs, &ns, &insns))
 			continue;
-		json_key(j, e->progs[i].prog);
+		json_key_rt(j, e->progs[i].prog);
 		json_obj_begin(j);
 		json_ku64(j, "runs", runs);
 		json_ku64(j, "run_ns", ns);
@@ -1367,7 +1367,7 @@ static void rules_json(struct daemon *r, struct json *j, const struct bw_compile
 	json_key(j, "rules_per_class");
 	json_obj_begin(j);
 	for (int c = 0; c < BW_NCLASS; c++)
-		json_ku64(j, bw_class_name(c), cp->meta[c].nrules);
+		json_ku64_rt(j, bw_class_name(c), cp->meta[c].nrules);
 	json_obj_end(j);
 	json_key(j, "rule_methods");
 	json_obj_begin(j);
@@ -1378,10 +1378,10 @@ static void rules_json(struct daemon *r, struct json *j, const struct bw_compile
 			if (!rule)
 				continue;
 			if (c == BW_CLASS_SYSCALL)
-				json_kstr(j, rule->name, i < r->nrule_method ?
+				json_kstr_rt(j, rule->name, i < r->nrule_method ?
 					  r->rule_method[i] : "?");
 			else
-				json_kstr(j, rule->name, r->eng.enforcing ?
+				json_kstr_rt(j, rule->name, r->eng.enforcing ?
 					  "bpf-lsm" : "tracepoint (audit only)");
 		}
 	}
@@ -1428,7 +1428,7 @@ static void prog_stats_json(struct daemon *r, struct json *j)
 		if (r->eng.progs[i].state != PROG_ATTACHED ||
 		    engine_prog_stats(&r->eng, i, &runs, &ns, &insns))
 			continue;
-		json_key(j, r->eng.progs[i].prog);
+		json_key_rt(j, r->eng.progs[i].prog);
 		json_obj_begin(j);
 		json_ku64(j, "runs", runs);
 		json_ku64(j, "run_ns", ns);

@@ -28,7 +28,7 @@ void json_reset(struct json *j)
 	j->buf[0] = 0;
 }
 
-static void grow(struct json *j, size_t n)
+void json_grow(struct json *j, size_t n)
 {
 	while (j->len + n + 1 > j->cap)
 		j->cap *= 2;
@@ -39,7 +39,7 @@ static void grow(struct json *j, size_t n)
 static inline void reserve(struct json *j, size_t n)
 {
 	if (j->len + n + 1 > j->cap)
-		grow(j, n);
+		json_grow(j, n);
 }
 
 static void put(struct json *j, const char *s, size_t n)
@@ -265,7 +265,7 @@ static bool put_plain_key(struct json *j, const char *key)
 	return false;
 }
 
-void json_key(struct json *j, const char *key)
+void json_key_rt(struct json *j, const char *key)
 {
 	sep(j);
 	if (!put_plain_key(j, key))
@@ -341,27 +341,21 @@ void json_boolean(struct json *j, bool v)
 
 void json_null(struct json *j) { put_raw(j, "null", 4); }
 
-void json_kstr(struct json *j, const char *key, const char *s)
+void json_kstr_rt(struct json *j, const char *key, const char *s)
 {
-	json_key(j, key);
+	json_key_rt(j, key);
 	json_str(j, s);
 }
 
-void json_ku64(struct json *j, const char *key, uint64_t v)
+void json_ku64_rt(struct json *j, const char *key, uint64_t v)
 {
-	json_key(j, key);
+	json_key_rt(j, key);
 	json_u64(j, v);
 }
 
-void json_ki64(struct json *j, const char *key, int64_t v)
+void json_kbool_rt(struct json *j, const char *key, bool v)
 {
-	json_key(j, key);
-	json_i64(j, v);
-}
-
-void json_kbool(struct json *j, const char *key, bool v)
-{
-	json_key(j, key);
+	json_key_rt(j, key);
 	json_boolean(j, v);
 }
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /*
  * The one JSON writer: builds a value into a growing buffer, with commas
@@ -26,7 +27,6 @@ void json_obj_begin(struct json *j);
 void json_obj_end(struct json *j);
 void json_arr_begin(struct json *j);
 void json_arr_end(struct json *j);
-void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);
 /* A string of at most n bytes that need not be NUL-terminated. */
 void json_strn(struct json *j, const char *s, size_t n);
@@ -35,11 +35,47 @@ void json_i64(struct json *j, int64_t v);
 void json_boolean(struct json *j, bool v);
 void json_null(struct json *j);
 
-/* key + value shorthands */
-void json_kstr(struct json *j, const char *key, const char *s);
-void json_ku64(struct json *j, const char *key, uint64_t v);
-void json_ki64(struct json *j, const char *key, int64_t v);
-void json_kbool(struct json *j, const char *key, bool v);
+/* A key made at run time (any bytes: escaped as needed), and its
+ * key + value shorthands; keys written in the code: json_key() below. */
+void json_key_rt(struct json *j, const char *key);
+void json_kstr_rt(struct json *j, const char *key, const char *s);
+void json_ku64_rt(struct json *j, const char *key, uint64_t v);
+void json_kbool_rt(struct json *j, const char *key, bool v);
+
+void json_grow(struct json *j, size_t n);
+
+/*
+ * "key": of a key written in the code, a string literal of plain bytes
+ * (no quote, backslash, control or non-ASCII byte): its length is known
+ * when compiling and it is copied without a scan, which matters at about
+ * sixty keys a record.  Any other key: json_key_rt().
+ */
+static inline void json_key_lit_(struct json *j, const char *key, size_t n)
+{
+	char *o;
+
+	if (j->len + n + 5 > j->cap)
+		json_grow(j, n + 4);
+	o = j->buf + j->len;
+	if (j->need_comma[j->depth])
+		*o++ = ',';
+	*o++ = '"';
+	memcpy(o, key, n);
+	o += n;
+	*o++ = '"';
+	*o++ = ':';
+	*o = 0;
+	j->len = (size_t)(o - j->buf);
+	/* the value that follows takes no comma */
+	j->need_comma[j->depth] = false;
+}
+
+/* key + value shorthands; "" key: only a string literal compiles */
+#define json_key(j, key)	json_key_lit_((j), "" key, sizeof(key) - 1)
+#define json_kstr(j, key, s)	(json_key(j, key), json_str((j), (s)))
+#define json_ku64(j, key, v)	(json_key(j, key), json_u64((j), (v)))
+#define json_ki64(j, key, v)	(json_key(j, key), json_i64((j), (v)))
+#define json_kbool(j, key, v)	(json_key(j, key), json_boolean((j), (v)))
 
 /* End the buffer with a newline (a JSON line). */
 void json_newline(struct json *j);

@@ -821,11 +821,11 @@ static void path_flags_json(struct json *j, const char *key, uint8_t pf)
 
 	if (pf & BW_PF_CUT) {
 		snprintf(k, sizeof(k), "%s_truncated", key);
-		json_kbool(j, k, true);
+		json_kbool_rt(j, k, true);
 	}
 	if (pf & BW_PF_UNRESOLVED) {
 		snprintf(k, sizeof(k), "%s_unresolved", key);
-		json_kbool(j, k, true);
+		json_kbool_rt(j, k, true);
 	}
 }
 
@@ -902,7 +902,7 @@ static void event_json(struct json *j, const struct bw_event *e)
 {
 	char buf[64];
 
-	json_key(j, bw_class_name(e->cls));
+	json_key_rt(j, bw_class_name(e->cls));
 	json_obj_begin(j);
 	switch (e->cls) {
 	case BW_CLASS_CAPABLE:
@@ -996,7 +996,7 @@ static void rule_json(struct json *j, const char *key, const char *at_key,
 
 	if (cp && cls < BW_NCLASS && idx < BW_MAX_RULES)
 		r = cp->rule[cls][idx];
-	json_key(j, key);
+	json_key_rt(j, key);
 	if (!r) {
 		if (idx == BW_NO_RULE)
 			json_null(j);
@@ -1005,7 +1005,7 @@ static void rule_json(struct json *j, const char *key, const char *at_key,
 		return;
 	}
 	json_str(j, r->name);
-	json_kstr(j, at_key, file_line(at, sizeof(at), r->file, r->line));
+	json_kstr_rt(j, at_key, file_line(at, sizeof(at), r->file, r->line));
 }
 
 /* Decisions folded ([log] repeat): how many, the first and the last. */

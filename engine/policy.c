@@ -323,7 +323,7 @@ void policy_json(const struct bw_policy *p, struct json *j)
 		char key[64];
 
 		snprintf(key, sizeof(key), "%s.%s", pk->section, pk->key);
-		json_key(j, key);
+		json_key_rt(j, key);
 		switch (pk->type) {
 		case PK_ENUM:
 			if (*(const int *)m < 0 || !enum_valid(pk, *(const int *)m))

@@ -98,7 +98,7 @@ void protect_support_json(const struct protect_support *s, struct json *j)
 	json_key(j, "hooks");
 	json_obj_begin(j);
 	for (unsigned int i = 0; i < s->nhooks; i++)
-		json_kbool(j, hooks[i].hook, s->hooks & (1u << i));
+		json_kbool_rt(j, hooks[i].hook, s->hooks & (1u << i));
 	json_obj_end(j);
 	json_obj_end(j);
 }
@@ -552,7 +552,7 @@ void protect_ids_json(const struct bw_protect *p, struct json *j)
 	for (uint32_t kind = BW_PROT_PROG; kind <= BW_PROT_LINK; kind++) {
 		uint64_t key, *cur = NULL;
 
-		json_key(j, keys[kind]);
+		json_key_rt(j, keys[kind]);
 		json_arr_begin(j);
 		while (fd >= 0 && !bpf_map_get_next_key(fd, cur, &key)) {
 			if (key >> 32 == kind)

@@ -31,7 +31,7 @@ static void lost_json(struct json *j, const struct bw_status *s)
 	for (int c = 0; c < BW_NCLASS; c++) {
 		if (!s->lost[c].present)
 			continue;
-		json_key(j, bw_class_name(c));
+		json_key_rt(j, bw_class_name(c));
 		json_obj_begin(j);
 		json_ku64(j, "total", s->lost[c].total);
 		json_key(j, "per_cpu");
@@ -52,7 +52,7 @@ static void tracers_json(struct json *j, const struct bw_status *s)
 	for (size_t i = 0; i < s->ntracers; i++) {
 		const struct bw_status_tracer *t = &s->tracers[i];
 
-		json_key(j, t->name);
+		json_key_rt(j, t->name);
 		json_obj_begin(j);
 		json_kstr(j, "state", t->attached ? "attached" : "failed");
 		if (t->attached) {
@@ -86,7 +86,7 @@ void status_json_fields(struct json *j, const struct bw_status *s)
 	json_key(j, "programs");
 	json_obj_begin(j);
 	for (size_t i = 0; i < s->nprogs; i++)
-		json_kstr(j, s->progs[i].prog, s->progs[i].state);
+		json_kstr_rt(j, s->progs[i].prog, s->progs[i].state);
 	json_obj_end(j);
 }
 

@@ -236,7 +236,7 @@ void syscall_groups_print(FILE *out, bool json)
 		json_key(&j, "groups");
 		json_obj_begin(&j);
 		for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
-			json_key(&j, groups[i].name);
+			json_key_rt(&j, groups[i].name);
 			json_obj_begin(&j);
 			json_kstr(&j, "description", groups[i].description);
 			json_key(&j, "members");

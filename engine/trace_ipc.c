@@ -73,7 +73,7 @@ static bool knows_mode(const struct tr_ipc *e)
 
 static void kstr_or_null(struct json *j, const char *key, const char *s)
 {
-	json_key(j, key);
+	json_key_rt(j, key);
 	if (s)
 		json_str(j, s);
 	else

@@ -165,7 +165,7 @@ static bool fsconfig_has_aux(unsigned int cmd)
 /* a string field: null when the call passed none (or it was unreadable) */
 static void kstr(struct json *j, const char *key, const char *s, size_t n, bool have)
 {
-	json_key(j, key);
+	json_key_rt(j, key);
 	if (have)
 		json_strn(j, s, n);
 	else

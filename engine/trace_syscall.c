@@ -206,7 +206,7 @@ static void print_totals(const struct tr_inst *t, bool json)
 		json_key(&j, "totals");
 		json_obj_begin(&j);
 		for (size_t i = 0; i < n; i++)
-			json_ku64(&j, syscall_name(rows[i][0], name, sizeof(name)), rows[i][1]);
+			json_ku64_rt(&j, syscall_name(rows[i][0], name, sizeof(name)), rows[i][1]);
 		json_obj_end(&j);
 		json_obj_end(&j);
 		json_write_line(&j, stdout);

@@ -184,7 +184,7 @@ static void hist_json(struct json *j, const struct tcprtt_cfg *c, const struct r
 	json_obj_begin(j);
 	if (c->by) {
 		json_kstr(j, "family", e->k.family == AF_INET6 ? "ipv6" : "ipv4");
-		json_kstr(j, c->by == TCPRTT_BY_LADDR ? "laddr" : "raddr",
+		json_kstr_rt(j, c->by == TCPRTT_BY_LADDR ? "laddr" : "raddr",
 			  key_addr(&e->k, a, sizeof(a)));
 	}
 	json_ku64(j, "count", e->h.count);

@@ -18,7 +18,7 @@ static void check_key(const char *key, const char *want)
 
 	json_init(&j);
 	json_obj_begin(&j);
-	json_ku64(&j, key, 1);
+	json_ku64_rt(&j, key, 1);
 	json_obj_end(&j);
 	assert_string_equal(j.buf, want);
 	assert_int_equal(j.len, strlen(want));
@@ -65,7 +65,7 @@ static void test_many_keys(void **state)
 	json_obj_begin(&j);
 	for (int i = 0; i < 2000; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
-		json_ku64(&j, key, (uint64_t)i);
+		json_ku64_rt(&j, key, (uint64_t)i);
 	}
 	json_obj_end(&j);
 	for (int i = 0; i < 2000; i++) {

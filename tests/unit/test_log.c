@@ -219,7 +219,7 @@ static void test_json_escaping(void **state)
 			big[i] = i % 7 ? 'a' : '"';
 		json_reset(&j);
 		json_obj_begin(&j);
-		json_key(&j, "k\"ey");
+		json_key_rt(&j, "k\"ey");
 		json_strn(&j, big, n);
 		json_obj_end(&j);
 		assert_int_equal(j.len, 2 + 8 + n + (n + 6) / 7 + 2);
