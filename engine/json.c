@@ -303,19 +303,9 @@ static void put_raw(struct json *j, const char *s, size_t n)
 	after_value(j);
 }
 
-/* Decimal digits of v, written backwards from end; returns the first. */
-static char *u64_digits(uint64_t v, char *end)
-{
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return end;
-}
-
 void json_u64(struct json *j, uint64_t v)
 {
-	char b[24], *p = u64_digits(v, b + sizeof(b));
+	char b[24], *p = u64_dec(v, b + sizeof(b));
 
 	put_raw(j, p, (size_t)(b + sizeof(b) - p));
 }
@@ -325,7 +315,7 @@ void json_i64(struct json *j, int64_t v)
 	char b[24], *p;
 
 	/* the magnitude as unsigned: INT64_MIN has no positive int64_t */
-	p = u64_digits(v < 0 ? -(uint64_t)v : (uint64_t)v, b + sizeof(b));
+	p = u64_dec(v < 0 ? -(uint64_t)v : (uint64_t)v, b + sizeof(b));
 	if (v < 0)
 		*--p = '-';
 	put_raw(j, p, (size_t)(b + sizeof(b) - p));

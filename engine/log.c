@@ -364,18 +364,6 @@ void log_close(struct bw_log *l)
 	l->fd = -1;
 }
 
-/* Digits of v in base 10 or 16, written backwards before end. */
-static char *digits(uint64_t v, unsigned int base, char *end)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	do {
-		*--end = hex[v % base];
-		v /= base;
-	} while (v);
-	return end;
-}
-
 /* PID-START-SEQ: decimal, hex, decimal (as "%u-%llx-%llu"). */
 const char *format_exec_id(char *buf, size_t len, uint32_t pid, uint64_t start,
 			   uint64_t exec_seq)
@@ -383,11 +371,11 @@ const char *format_exec_id(char *buf, size_t len, uint32_t pid, uint64_t start,
 	char tmp[64], *end = tmp + sizeof(tmp), *p;
 	size_t n;
 
-	p = digits(exec_seq, 10, end);
+	p = u64_dec(exec_seq, end);
 	*--p = '-';
-	p = digits(start, 16, p);
+	p = u64_hex(start, p);
 	*--p = '-';
-	p = digits(pid, 10, p);
+	p = u64_dec(pid, p);
 	n = (size_t)(end - p);
 	if (!len)
 		return buf;
@@ -979,7 +967,7 @@ static const char *file_line(char *buf, size_t len, const char *file, int line)
 		snprintf(buf, len, "%s:%d", file, line);
 		return buf;
 	}
-	p = digits((uint64_t)line, 10, end);
+	p = u64_dec((uint64_t)line, end);
 	*--p = ':';
 	n = strnlen(file, len - 1 - (size_t)(end - p));
 	memcpy(buf, file, n);

@@ -152,3 +152,38 @@ int write_file_replace(const char *path, const void *buf, size_t len, mode_t mod
 	free(tmp);
 	return err;
 }
+
+/* Two digits per division: records are mostly numbers. */
+char *u64_dec(uint64_t v, char *end)
+{
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+
+	while (v >= 100) {
+		const char *d = pairs + 2 * (v % 100);
+
+		v /= 100;
+		*--end = d[1];
+		*--end = d[0];
+	}
+	if (v >= 10) {
+		*--end = pairs[2 * v + 1];
+		*--end = pairs[2 * v];
+	} else {
+		*--end = (char)('0' + v);
+	}
+	return end;
+}
+
+char *u64_hex(uint64_t v, char *end)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	do {
+		*--end = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	return end;
+}

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Allocation wrappers that abort on failure, as OpenSSH's xmalloc. */
@@ -19,6 +20,11 @@ char *xvasprintf(const char *fmt, va_list ap);
 
 /* strtoull with full-string and range checks; 0 on success, -1 otherwise. */
 int parse_u64(const char *s, unsigned long long max, unsigned long long *out);
+
+/* The decimal / lower-case hex digits of v, written backwards ending just
+ * before end (room for 20 / 16 bytes); returns the first. */
+char *u64_dec(uint64_t v, char *end);
+char *u64_hex(uint64_t v, char *end);
 
 /* Natural ("version") order of two names, as used for rule files. */
 int natural_cmp(const char *a, const char *b);

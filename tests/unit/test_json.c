@@ -78,12 +78,46 @@ static void test_many_keys(void **state)
 	json_free(&j);
 }
 
+/* Numbers as printf writes them: every power of ten and its neighbours,
+ * the limits of both types. */
+static void test_numbers(void **state)
+{
+	char want[32];
+	struct json j;
+	uint64_t p = 1;
+
+	(void)state;
+	json_init(&j);
+	for (int i = 0; i < 20; i++, p *= 10) {
+		uint64_t vs[3] = { p - 1, p, p + 1 };
+
+		for (int k = 0; k < 3; k++) {
+			json_reset(&j);
+			json_u64(&j, vs[k]);
+			snprintf(want, sizeof(want), "%llu", (unsigned long long)vs[k]);
+			assert_string_equal(j.buf, want);
+			json_reset(&j);
+			json_i64(&j, -(int64_t)(vs[k] >> 1));
+			snprintf(want, sizeof(want), "%lld", -(long long)(vs[k] >> 1));
+			assert_string_equal(j.buf, want);
+		}
+	}
+	json_reset(&j);
+	json_u64(&j, UINT64_MAX);
+	assert_string_equal(j.buf, "18446744073709551615");
+	json_reset(&j);
+	json_i64(&j, INT64_MIN);
+	assert_string_equal(j.buf, "-9223372036854775808");
+	json_free(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_keys),
 		cmocka_unit_test(test_escaped_keys),
 		cmocka_unit_test(test_many_keys),
+		cmocka_unit_test(test_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
