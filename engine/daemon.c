@@ -1501,8 +1501,10 @@ int daemon_run(const struct bw_opts *o)
 	/* One malloc arena: a reload compiles on its own thread, and a thread
 	 * arena's top is never given back by malloc_trim(); the daemon's
 	 * memory after a reload must be what it was after the start. */
+#ifndef __SANITIZE_ADDRESS__	/* ASan's allocator has no arenas to set */
 	if (!mallopt(M_ARENA_MAX, 1))
 		out_err("warning: mallopt(M_ARENA_MAX) failed: a reload may keep its memory");
+#endif
 	r = xcalloc(1, sizeof(*r));
 	r->o = o;
 	r->rings.epfd = -1;
