@@ -115,7 +115,7 @@ static void usage(void)
 		"       bwtest exec PATH [ARGS...] | exec32 PATH [ARGS...]\n"
 		"       bwtest as-uid UID GID CMD [ARGS...]\n"
 		"       bwtest kill-burst N PID SIG | raw-burst N | getppid-burst N\n"
-		"       bwtest kill-loop STOPFILE PID SIG\n"
+		"       bwtest kill-loop STOPFILE PID SIG | deny-burst N PID SIG\n"
 		"       bwtest exec-burst N PROG [ARGS...]\n"
 		"       bwtest pidns-raw-socket\n"
 		"       bwtest jsoncheck FILE | textcheck FILE\n"
@@ -470,6 +470,41 @@ static int do_kill_burst(const char *n_s, const char *pid, const char *sig)
 	for (long i = 0; i < n; i++)
 		if (kill(p, signo) < 0)
 			return fail("kill");
+	return ok();
+}
+
+/*
+ * Send SIG to PID N times, each expected to be denied: prints attempts=,
+ * eperm=, allowed= and other= (the last other errno in other_errno=);
+ * result=OK only when every one failed with EPERM.
+ */
+static int do_deny_burst(const char *n_s, const char *pid, const char *sig)
+{
+	long n = parse_num(n_s, 1, 10000000), eperm = 0, allowed = 0, other = 0;
+	pid_t p = (pid_t)parse_num(pid, 1, INT_MAX);
+	int signo = parse_signal(sig), other_errno = 0;
+
+	for (long i = 0; i < n; i++) {
+		if (kill(p, signo) == 0)
+			allowed++;
+		else if (errno == EPERM)
+			eperm++;
+		else {
+			other++;
+			other_errno = errno;
+		}
+	}
+	printf("attempts=%ld\neperm=%ld\nallowed=%ld\nother=%ld\n", n, eperm, allowed,
+	       other);
+	if (other) {
+		printf("other_errno=%s\n", errno_name(other_errno));
+		printf("result=%s\n", errno_name(other_errno));
+		return 1;
+	}
+	if (allowed) {
+		printf("result=ALLOWED\n");
+		return 1;
+	}
 	return ok();
 }
 
@@ -1723,6 +1758,8 @@ int main(int argc, char **argv)
 		return do_exec_burst(argv[2], argv + 3);
 	if (!strcmp(cmd, "kill-burst") && argc == 5)
 		return do_kill_burst(argv[2], argv[3], argv[4]);
+	if (!strcmp(cmd, "deny-burst") && argc == 5)
+		return do_deny_burst(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "kill-loop") && argc == 5)
 		return do_kill_loop(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "setuid-burst") && argc == 3)

@@ -249,6 +249,8 @@ engine_start() {	# engine_start MODE RULES...: sets ENGINE_WHY on failure
 	rm -f "$READY"
 	[ -n "${KEEP_LOG:-}" ] || rm -f "$LOG"	# KEEP_LOG: a restart appends
 	t0=$(now_cs)
+	# ENGINE_CONF: a policy file under the options (its [log] keys)
+	[ -z "${ENGINE_CONF:-}" ] || args="$args --config $ENGINE_CONF"
 	# shellcheck disable=SC2086,SC2090
 	$BW run $args --log "$LOG" --mode "$mode" --ready-file "$READY" \
 		>"$ERR" 2>&1 &
@@ -1206,6 +1208,36 @@ solo replay-syscall
 
 group many enforce $RULES/many.rules \
 	many-capable-deny many-capable-unnamed many-exec-deny
+
+# ---- [log] repeat (docs/log.md): a signal denied 2,000 times in a loop is
+# denied every time (EPERM from the LSM hook), while its records fold: the
+# full records, their folded counts and the repeat records sum to 2,000,
+# with no lost record
+REPEAT_N=2000
+sc_repeat_deny() {
+	local pid full folded summed lost
+	start_victim k bwvictim
+	op k /bin/bwtest deny-burst $REPEAT_N "$(victim k)" SIGUSR1
+	want k OK || why "$(tr '\n' ' ' <"$(f k out)")"
+	end_victim k alive
+	checking || return 0
+	pid=$(op_pid k)
+	grep -F "\"pid\":$pid," "$LOG" | grep -F '"rule":"deny-signal"' >"$T/repeat.recs"
+	full=$(grep -F '"type":"decision"' "$T/repeat.recs" | grep -cF '"decision":"deny"')
+	folded=$(grep -F '"type":"decision"' "$T/repeat.recs" |
+		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	summed=$(grep -F '"type":"repeat"' "$T/repeat.recs" |
+		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	lost=$(grep -c '"type":"lost"' "$LOG")
+	[ $((full + folded + summed)) -eq $REPEAT_N ] && [ "$lost" -eq 0 ] && [ "$full" -ge 1 ] ||
+		why "$REPEAT_N denied: $full deny records + $folded folded + $summed in repeat records, $lost lost records"
+	grep -q '"repeat_ms":1000' "$LOG" || why "the start record has no repeat_ms 1000"
+}
+
+printf '[log]\nrepeat = 1s\n' >$T/repeat.conf
+ENGINE_CONF=$T/repeat.conf
+group repeat enforce $RULES/vm.rules repeat-deny
+ENGINE_CONF=
 
 # ---- the control socket of an enforcing engine (issue 14): after attach
 # it holds no capability and has no_new_privs, and `bulwark reload` on the
