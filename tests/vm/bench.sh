@@ -297,6 +297,8 @@ engine_up() {
 	# on_exit = detach: a stopped engine must leave no program behind (the
 	# baselines are measured without bulwark)
 	printf '[engine]\nstatus = %s\non_exit = detach\n' $T/$1.status >$T/$1.conf
+	# BENCH_REPEAT: [log] repeat for this configuration (docs/log.md)
+	[ -z "${BENCH_REPEAT:-}" ] || printf '[log]\nrepeat = %s\n' "$BENCH_REPEAT" >>$T/$1.conf
 	t0=$(now_cs)
 	$BW run --config $T/$1.conf --rules "$2" --log $T/$1.log \
 		--ready-file $T/$1.ready 2>$T/$1.err &
@@ -557,6 +559,12 @@ bench_cfg sys4096 $T/sys4096
 bench_cfg none-6
 bench_cfg audit10 $T/audit10 audit
 bench_cfg none-7
+# the same rules with [log] repeat = 1s: records counts decisions, folded
+# ones too (the status file's decisions), lost the records lost
+BENCH_REPEAT=1s
+bench_cfg audit10r $T/audit10 audit
+BENCH_REPEAT=
+bench_cfg none-7r
 bench_cfg tracer
 bench_cfg none-8
 bench_cfg floor $T/floor
