@@ -28,6 +28,7 @@
 
 #define ML_TOP_DEFAULT	10
 #define ML_ADDRS_SHOWN	16	/* -a: addresses listed per stack, at most */
+#define ML_READ_BATCH	4096	/* ml_allocs entries read per system call */
 
 /* -s, -z, -Z for the kernel side; -T, -a, -o for the summaries. */
 struct memleak_cfg {
@@ -317,35 +318,57 @@ static uint64_t mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Every allocation, those older than -o, summed here (and listed for -a). */
+/* One allocation read from ml_allocs, at addr: summed if old enough. */
+static void add_alloc(struct ml_sum *s, const struct memleak_cfg *c, uint64_t now,
+		      uint64_t addr, const struct memleak_alloc *a)
+{
+	struct ml_stack *st;
+
+	if (now < a->ts + c->older_ms * 1000000ULL)
+		return;
+	st = stack_of(s, a->stack_id);
+	st->bytes += a->size;
+	st->count++;
+	if (c->show_addrs && st->naddrs < ML_ADDRS_SHOWN) {
+		st->addrs = xreallocarray(st->addrs, st->naddrs + 1, sizeof(*st->addrs));
+		st->addrs[st->naddrs++] = addr;
+	}
+}
+
+/*
+ * Every allocation, those older than -o, summed here (and listed for -a).
+ * By batches, bucket after bucket: get_next_key would start again from
+ * the first key each time the programs freed the one it stood on (the
+ * kernel's allocations come and go by thousands a second), counting the
+ * same allocations twice and, under enough churn, never reaching the end.
+ */
 static int read_allocs(int fd, const struct memleak_cfg *c, struct ml_sum *s)
 {
-	uint64_t key, *prev = NULL, next, now = mono_ns();
-	uint64_t min_age = c->older_ms * 1000000ULL;
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	uint64_t *keys = xcalloc(ML_READ_BATCH, sizeof(*keys)), now = mono_ns();
+	struct memleak_alloc *vals = xcalloc(ML_READ_BATCH, sizeof(*vals));
+	uint64_t token = 0;	/* the kernel's: the next bucket */
+	bool first = true, last = false;
+	int ret = 0;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		struct memleak_alloc a;
-		struct ml_stack *st;
+	while (!last) {
+		__u32 n = ML_READ_BATCH;
 
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &a)) {
-			if (errno == ENOENT)
-				continue;
-			return -errno;
+		if (bpf_map_lookup_batch(fd, first ? NULL : &token, &token, keys, vals,
+					 &n, &o)) {
+			if (errno != ENOENT) {
+				ret = -errno;
+				break;
+			}
+			last = true;	/* with the last n read */
 		}
-		if (now < a.ts + min_age)
-			continue;
-		st = stack_of(s, a.stack_id);
-		st->bytes += a.size;
-		st->count++;
-		if (c->show_addrs && st->naddrs < ML_ADDRS_SHOWN) {
-			st->addrs = xreallocarray(st->addrs, st->naddrs + 1,
-						  sizeof(*st->addrs));
-			st->addrs[st->naddrs++] = key;
-		}
+		first = false;
+		for (__u32 i = 0; i < n; i++)
+			add_alloc(s, c, now, keys[i], &vals[i]);
 	}
-	return 0;
+	free(keys);
+	free(vals);
+	return ret;
 }
 
 static int by_bytes(const void *a, const void *b)
