@@ -91,9 +91,14 @@ int tracer_loop_every(struct ring_buffer *rb, unsigned long long duration,
 				every, ctx };
 	int ret;
 
+	/*
+	 * The handlers first: a command started with & by a shell without job
+	 * control ignores SIGINT until then, and a script that stops it once
+	 * this line is out would otherwise see it trace on.
+	 */
+	loop_signals(LOOP_SIG_STOP);
 	/* on stderr, so that scripts can wait until the programs are attached */
 	fprintf(stderr, "bulwark: tracing (Ctrl-C to stop)\n");
-	loop_signals(LOOP_SIG_STOP);
 	fflush(stdout);
 	ret = loop_run(poll_every, &l, end);
 	if (ret)
