@@ -481,8 +481,31 @@ static void stack_json(struct json *j, const struct ml_stack *st, const uint64_t
 	json_obj_end(j);
 }
 
+/*
+ * The runs the kernel skipped: each raw_tp and tp_btf program has a
+ * per-CPU recursion check (bpf_trace_run*, Debian's 6.1 too), so an
+ * interrupt that allocates or frees on a CPU where the same program is
+ * running is not seen, only counted in the program's recursion_misses.
+ */
+static uint64_t missed_runs(const struct tr_inst *t)
+{
+	struct bpf_object *obj = t->d->skel_obj(t->skel);
+	struct bpf_program *prog;
+	uint64_t n = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
 static void head_json(struct json *j, pid_t pid, const struct ml_sum *s,
-		      const struct memleak_cfg *c, uint64_t dropped)
+		      const struct memleak_cfg *c, const uint64_t lost[2])
 {
 	json_kstr(j, "mode", pid ? "user" : "kernel");
 	if (pid)
@@ -494,14 +517,16 @@ static void head_json(struct json *j, pid_t pid, const struct ml_sum *s,
 		json_ku64(j, "sample_rate", c->k.sample_rate);
 	if (c->older_ms)
 		json_ku64(j, "older_ms", c->older_ms);
-	json_ku64(j, "dropped", dropped);
+	json_ku64(j, "dropped", lost[0]);
+	if (!pid)
+		json_ku64(j, "missed", lost[1]);
 	if (!pid && ml_ksyms_err)
 		json_kstr(j, "symbols", "none: /proc/kallsyms hides the addresses "
 			  "(kernel.kptr_restrict)");
 }
 
 static void emit(const struct tr_emit *e, pid_t pid, const struct ml_sum *s,
-		 const struct memleak_cfg *c, int stacks_fd, uint64_t dropped)
+		 const struct memleak_cfg *c, int stacks_fd, const uint64_t lost[2])
 {
 	const struct syms *sy = frame_syms(pid);
 	size_t top = c->top < s->n ? c->top : s->n;
@@ -521,7 +546,7 @@ static void emit(const struct tr_emit *e, pid_t pid, const struct ml_sum *s,
 				strerror(ml_ksyms_err));
 	} else {
 		j = e->begin(e->ctx);
-		head_json(j, pid, s, c, dropped);
+		head_json(j, pid, s, c, lost);
 		json_key(j, "stacks");
 		json_arr_begin(j);
 	}
@@ -547,7 +572,7 @@ static int ml_summarize(const struct tr_inst *t, const void *cfg,
 	struct memleak_bpf *skel = t->skel;
 	pid_t pid = t->d->skel_filter(t->skel)->tgid;
 	struct ml_sum s = {};
-	uint64_t dropped;
+	uint64_t lost[2];	/* dropped: table full; missed: runs skipped */
 	int ret;
 
 	(void)clear;	/* outstanding stays outstanding until freed */
@@ -567,9 +592,10 @@ static int ml_summarize(const struct tr_inst *t, const void *cfg,
 	}
 	if (s.n)
 		qsort(s.v, s.n, sizeof(*s.v), by_bytes);
-	dropped = percpu_counter_sum(bpf_map__fd(skel->maps.ml_dropped), 0);
+	lost[0] = percpu_counter_sum(bpf_map__fd(skel->maps.ml_dropped), 0);
+	lost[1] = pid ? 0 : missed_runs(t);
 	if (s.n || e->table)
-		emit(e, pid, &s, &c, bpf_map__fd(skel->maps.ml_stacks), dropped);
+		emit(e, pid, &s, &c, bpf_map__fd(skel->maps.ml_stacks), lost);
 	sum_free(&s);
 	return 0;
 }

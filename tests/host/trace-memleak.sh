@@ -133,6 +133,7 @@ else
 		fail memleak-kernel "$TR_WHY"
 	elif recs true | jq -e '
 		.mode == "kernel" and .outstanding_allocs > 0 and (.stacks | length == 5) and
+		(.missed | type == "number") and
 		all(.stacks[]; .bytes > 0 and .allocs > 0 and (.frames | length > 0) and
 			(.frames[0].symbol | type == "string") and .frames[0].module == "kernel") and
 		([.stacks[].frames[] | select(.module == "bpf")] | length == 0)' >/dev/null; then
