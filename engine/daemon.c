@@ -937,10 +937,6 @@ static int start_engine(struct daemon *r)
 }
 
 /*
- * Once a second, as Redis' serverCron: losses into lost records, the
- * log's clock and free space, the status file, and metrics when due.
- */
-/*
  * [log] repeat: the summaries of the windows that ended (all: of every
  * count, at stop) into the decision ring.  When the ring is full the
  * counts stay in the kernel for the next try: at stop, the ring is read
@@ -969,6 +965,11 @@ static void fold_flush(struct daemon *r, bool all)
 		"ring stayed full");
 }
 
+/*
+ * Once a second, as Redis' serverCron: folded decisions' summaries, losses
+ * into lost records, the log's clock and free space, the status file, and
+ * metrics when due.
+ */
 static void daemon_tick(struct daemon *r)
 {
 	fold_flush(r, false);
