@@ -412,6 +412,19 @@ static void printf_prefix(char *detail, size_t size, long long n)
 	free(rest);
 }
 
+/* The rule's name, or "#N" when the record gives only its index (its
+ * policy was gone when it was written, e.g. after an adoption). */
+static const char *rule_cell(struct json_object *o, char *c, size_t w)
+{
+	char idx[24];
+	long long n = json_get_int(o, "rule", -1);
+
+	if (n < 0)
+		return cell(json_get_str(o, "rule"), "-", c, w);
+	snprintf(idx, sizeof(idx), "#%lld", n);
+	return cell(idx, "-", c, w);
+}
+
 /* A repeat record: the columns of a decision row, its pid and comm at the
  * top, then how many and when. */
 static void print_repeat_row(struct json_object *o, const char *c_time)
@@ -421,7 +434,7 @@ static void print_repeat_row(struct json_object *o, const char *c_time)
 	printf("%-23s %-10s %-8s %-24s %7lld %-15s repeat: %lld folded, %s to %s\n", c_time,
 	       cell(json_get_str(o, "decision"), "?", c_dec, 10),
 	       cell(json_get_str(o, "event"), "?", c_ev, 8),
-	       cell(json_get_str(o, "rule"), "-", c_rule, 24), json_get_int(o, "pid", -1),
+	       rule_cell(o, c_rule, 24), json_get_int(o, "pid", -1),
 	       cell(json_get_str(o, "comm"), "?", c_comm, 15), json_get_int(o, "folded", 0),
 	       cell(json_get_str(o, "folded_first"), "?", c_first, 35),
 	       cell(json_get_str(o, "folded_last"), "?", c_last, 35));
@@ -446,7 +459,7 @@ static void print_table_row(struct json_object *o)
 			printf_prefix(detail, sizeof(detail), json_get_int(o, "folded", 0));
 		printf("%-23s %-10s %-8s %-24s %7lld %-15s ", c_time,
 		       cell(json_get_str(o, "decision"), "?", c_dec, 10), cell(ev, "?", c_ev, 8),
-		       cell(json_get_str(o, "rule"), "-", c_rule, 24),
+		       rule_cell(o, c_rule, 24),
 		       json_get_int(o, "subject.pid", -1),
 		       cell(json_get_str(o, "subject.comm"), "?", c_comm, 15));
 		fputs(detail, stdout);

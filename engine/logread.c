@@ -111,7 +111,7 @@ struct member_type {
 /* The members the readers (log, replay, status) use, at the top and in subject. */
 static const struct member_type top_members[] = {
 	{ "time", T_STR }, { "event", T_STR | T_NULL }, { "decision", T_STR | T_NULL },
-	{ "rule", T_STR | T_NULL }, { "comm", T_STR | T_NULL }, { "exec_id", T_STR | T_NULL },
+	{ "rule", T_STR | T_INT | T_NULL }, { "comm", T_STR | T_NULL }, { "exec_id", T_STR | T_NULL },
 	{ "parent_exec_id", T_STR | T_NULL }, { "prev_exec_id", T_STR | T_NULL },
 	{ "filename", T_STR | T_NULL }, { "state", T_STR | T_NULL },
 	{ "pid", T_INT | T_NULL }, { "uid", T_INT | T_NULL },

@@ -111,6 +111,10 @@ static void test_parse_line(void **state)
 	assert_non_null(strstr(parse_why("{\"type\":\"decision\",\"event\":5,\"decision\":\"deny\"}"),
 			       "member event has the wrong type"));
 	assert_null(parse_why("{\"type\":\"decision\",\"event\":\"exec\",\"decision\":\"deny\",\"exec\":{}}"));
+	/* a rule given by its index: the writer's record when the policy was gone */
+	assert_null(parse_why("{\"type\":\"decision\",\"event\":\"signal\",\"decision\":\"deny\",\"rule\":3,\"signal\":{}}"));
+	assert_string_equal(parse_why("{\"type\":\"x\",\"rule\":[]}"),
+			    "member rule has the wrong type (array)");
 }
 
 static void test_parse_nul(void **state)
