@@ -171,6 +171,8 @@ struct scratch {
 	__u32 have;		/* HAVE_* */
 	__u32 nw;		/* bitmap words in use: (rules of the class + 63) / 64 */
 	__u32 key;		/* this scratch's slot (SCRATCH_*) */
+	__u32 defer;		/* classify()'s first pass: see put_off() */
+	__u32 deferred;		/* dimensions put off to the second pass */
 	char buf[PW_SIZE + 256];
 };
 

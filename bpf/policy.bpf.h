@@ -77,14 +77,6 @@ static __noinline int fill_exe(struct scratch *s)
  * constrain, cheapest first, and fill_record_subject() the rest once a
  * record is to be written.
  */
-static __always_inline void subj_comm(struct scratch *s)
-{
-	if (s->have & HAVE_COMM)
-		return;
-	s->have |= HAVE_COMM;
-	bpf_get_current_comm(s->ev.subj.id.comm, sizeof(s->ev.subj.id.comm));
-}
-
 static __always_inline void subj_pcomm(struct scratch *s)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
@@ -206,14 +198,55 @@ static __always_inline bool maybe_named(__u32 slot, __u32 cls, __u32 dim,
 	return !f || (f->w[(h >> 6) & (BW_BITMAP_WORDS - 1)] & (1ULL << (h & 63)));
 }
 
+/*
+ * The first pass of classify() (s->defer set) ANDs only the dimensions it
+ * can decide without a hash or trie lookup: those whose value no rule names
+ * (the filter says so) take their default bitmap at once.  A dimension whose
+ * value may be named is put off to the second pass, which most events never
+ * reach: rules naming the event's own key (capability = cap_setuid) but a
+ * subject that is not this one (comm = other) are emptied by the subject's
+ * defaults first.  ANDing is commutative: the order changes the cost only.
+ */
+static __always_inline int put_off(struct scratch *s, __u32 dim)
+{
+	s->deferred |= 1u << dim;
+	return 1;
+}
+
 static __noinline int and_num(struct scratch *s, __u32 slot, __u32 cls,
 			      __u32 dim, __u64 val)
 {
 	struct bw_num_key k = { .slot = slot, .cls = cls, .dim = dim, .val = val };
 	struct bw_bitmap *m = NULL;
 
-	if (maybe_named(slot, cls, dim, bw_filter_num(val)))
+	if (maybe_named(slot, cls, dim, bw_filter_num(val))) {
+		if (s->defer)
+			return put_off(s, dim);
 		m = bpf_map_lookup_elem(&num_map, &k);
+	}
+	if (!m)
+		m = def_bitmap(slot, cls, dim);
+	if (!m)
+		return -1;
+	return bm_and(&s->acc, m, s->nw);
+}
+
+/* The name in s->skey.s, NUL-padded: its bitmap ANDed into s->acc. */
+static __always_inline int and_skey(struct scratch *s, __u32 slot, __u32 cls,
+				    __u32 dim)
+{
+	struct bw_str_key *k = &s->skey;
+	struct bw_bitmap *m = NULL;
+
+	if (maybe_named(slot, cls, dim, bw_filter_str((const __u32 *)k->s))) {
+		if (s->defer)
+			return put_off(s, dim);
+		k->slot = slot;
+		k->cls = cls;
+		k->dim = dim;
+		k->pad = 0;
+		m = bpf_map_lookup_elem(&str_map, k);
+	}
 	if (!m)
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
@@ -224,23 +257,18 @@ static __noinline int and_num(struct scratch *s, __u32 slot, __u32 cls,
 static __noinline int and_str(struct scratch *s, __u32 slot, __u32 cls,
 			      __u32 dim, const char *str)
 {
-	struct bw_str_key *k = &s->skey;
-	struct bw_bitmap *m;
+	__builtin_memset(s->skey.s, 0, sizeof(s->skey.s));
+	bpf_probe_read_kernel_str(s->skey.s, sizeof(s->skey.s), str);
+	return and_skey(s, slot, cls, dim);
+}
 
-	k->slot = slot;
-	k->cls = cls;
-	k->dim = dim;
-	k->pad = 0;
-	__builtin_memset(k->s, 0, sizeof(k->s));
-	bpf_probe_read_kernel_str(k->s, sizeof(k->s), str);
-	m = NULL;
-	if (maybe_named(slot, cls, dim, bw_filter_str((const __u32 *)k->s)))
-		m = bpf_map_lookup_elem(&str_map, k);
-	if (!m)
-		m = def_bitmap(slot, cls, dim);
-	if (!m)
-		return -1;
-	return bm_and(&s->acc, m, s->nw);
+/* The subject's comm, straight into the key: the padding stays zero
+ * whether the helper pads (6.4 and later) or stops at the NUL. */
+static __noinline int and_comm(struct scratch *s, __u32 slot, __u32 cls)
+{
+	__builtin_memset(s->skey.s, 0, sizeof(s->skey.s));
+	bpf_get_current_comm(s->skey.s, sizeof(s->skey.s));
+	return and_skey(s, slot, cls, BW_DIM_COMM);
 }
 
 static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
@@ -257,6 +285,8 @@ static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
 			return -1;
 		return bm_and(&s->acc, m, s->nw);
 	}
+	if (s->defer)
+		return put_off(s, dim);	/* a trie lookup: in the second pass */
 
 	/* Bytes after the NUL never take part in a match: every entry's
 	 * prefix ends at or before its own NUL. */
@@ -336,16 +366,10 @@ static __always_inline int classify_own(struct scratch *s, __u32 slot,
 	return 1;
 }
 
-/*
- * AND into s->acc one bitmap per dimension some rule of the class
- * constrains: first the event's own values, in hand, then the subject's
- * from the cheapest to read to the dearest, each read only when needed.
- * 1 when some rule is left, 0 as soon as none is, -1 on a map error.
- */
-static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
-				    __u32 mask)
+/* The event's own values, in hand, and the subject's cheap ones. */
+static __always_inline int classify_early(struct scratch *s, __u32 slot,
+					  __u32 cls, __u32 mask)
 {
-	struct bw_subject *sj = &s->ev.subj;
 	__u64 ug;
 	int r;
 
@@ -358,8 +382,36 @@ static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 		AND(num, BW_DIM_GID, ug >> 32);
 	}
 	if (HAS(mask, BW_DIM_COMM)) {
-		subj_comm(s);
-		AND(str, BW_DIM_COMM, sj->id.comm);
+		r = and_comm(s, slot, cls);
+		if (r <= 0)
+			return r;
+	}
+	return 1;
+}
+
+/*
+ * AND into s->acc one bitmap per dimension some rule of the class
+ * constrains: first the event's own values and the subject's cheap ones,
+ * in two passes (those no rule names, then the named ones: see put_off()),
+ * then the subject's dearer values, each read only when needed.
+ * 1 when some rule is left, 0 as soon as none is, -1 on a map error.
+ */
+static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
+				    __u32 mask)
+{
+	struct bw_subject *sj = &s->ev.subj;
+	int r;
+
+	s->defer = 1;
+	s->deferred = 0;
+	r = classify_early(s, slot, cls, mask);
+	s->defer = 0;
+	if (r <= 0)
+		return r;
+	if (s->deferred) {
+		r = classify_early(s, slot, cls, s->deferred);
+		if (r <= 0)
+			return r;
 	}
 	r = classify_own(s, slot, cls, mask, true);
 	if (r <= 0)
