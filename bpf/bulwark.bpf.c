@@ -245,6 +245,38 @@ int BPF_PROG(bw_capable_audit, const struct cred *cred,
 
 /* ---- ipc ---- */
 
+/*
+ * The object's fields, read from its kern_ipc_perm (lazy_obj: the LSM
+ * hook's) when a rule or the record needs them.  The audit-only path has
+ * none: its record keeps what the syscall's arguments say.
+ */
+static __always_inline void ipc_owner(struct scratch *s)
+{
+	struct kern_ipc_perm *ipcp = (struct kern_ipc_perm *)s->lazy_obj;
+
+	if (!ipcp || (s->have & HAVE_OBJ_UID))
+		return;
+	s->have |= HAVE_OBJ_UID;
+	s->ev.ipc.uid = BPF_CORE_READ(ipcp, uid.val);
+}
+
+static __always_inline void ipc_record(struct scratch *s)
+{
+	struct kern_ipc_perm *ipcp = (struct kern_ipc_perm *)s->lazy_obj;
+	struct bw_ev_ipc *ev = &s->ev.ipc;
+
+	ipc_owner(s);
+	if (!ipcp || (s->have & HAVE_OBJ_REST))
+		return;
+	s->have |= HAVE_OBJ_REST;
+	ev->gid = BPF_CORE_READ(ipcp, gid.val);
+	ev->cuid = BPF_CORE_READ(ipcp, cuid.val);
+	ev->cgid = BPF_CORE_READ(ipcp, cgid.val);
+	ev->key = BPF_CORE_READ(ipcp, key);
+	ev->id = BPF_CORE_READ(ipcp, id);
+	ev->mode = BPF_CORE_READ(ipcp, mode);
+}
+
 static __always_inline int classify_ipc(struct scratch *s, __u32 slot,
 					__u32 mask, bool late)
 {
@@ -256,6 +288,8 @@ static __always_inline int classify_ipc(struct scratch *s, __u32 slot,
 		return 1;
 	AND(num, BW_DIM_IPC_KIND, ev->kind);
 	AND(num, BW_DIM_IPC_ACCESS, ev->access);
+	if (HAS(mask, BW_DIM_IPC_OWNER))
+		ipc_owner(s);
 	AND(num, BW_DIM_IPC_OWNER, ev->uid);
 	return 1;
 }
@@ -291,17 +325,12 @@ int BPF_PROG(bw_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
 	if (!s)
 		return 0;
 	ev = &s->ev.ipc;
-	ev->pad = 0;
+	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->kind = ipc_kind_of_syscall();
 	ev->access = ((flag & 0444) ? BW_IPC_READ : 0) |
 		     ((flag & 0222) ? BW_IPC_WRITE : 0);
-	ev->uid = BPF_CORE_READ(ipcp, uid.val);
-	ev->gid = BPF_CORE_READ(ipcp, gid.val);
-	ev->cuid = BPF_CORE_READ(ipcp, cuid.val);
-	ev->cgid = BPF_CORE_READ(ipcp, cgid.val);
-	ev->key = BPF_CORE_READ(ipcp, key);
-	ev->id = BPF_CORE_READ(ipcp, id);
-	ev->mode = BPF_CORE_READ(ipcp, mode);
+	/* the rest when a rule or the record needs it */
+	s->lazy_obj = (__u64)ipcp;
 	return decide(s, slot, BW_CLASS_IPC, DEC_LSM);
 }
 
@@ -592,6 +621,31 @@ int bw_pivot_root_audit(struct sys_enter_args *ctx)
 
 /* ---- signal ---- */
 
+static __always_inline void signal_target_uid(struct scratch *s)
+{
+	struct task_struct *p = (struct task_struct *)s->lazy_obj;
+	struct bw_ev_signal *ev = &s->ev.sig;
+
+	if (s->have & HAVE_OBJ_UID)
+		return;
+	s->have |= HAVE_OBJ_UID;
+	ev->target_uid = BPF_CORE_READ(p, real_cred, uid.val);
+	ev->same_user = ev->target_uid == (__u32)bpf_get_current_uid_gid();
+}
+
+static __always_inline void signal_target_rest(struct scratch *s)
+{
+	struct task_struct *p = (struct task_struct *)s->lazy_obj;
+	struct bw_ev_signal *ev = &s->ev.sig;
+
+	if (s->have & HAVE_OBJ_REST)
+		return;
+	s->have |= HAVE_OBJ_REST;
+	ev->target_pid = BPF_CORE_READ(p, tgid);
+	bpf_probe_read_kernel(ev->target_comm, sizeof(ev->target_comm),
+			      &p->comm);
+}
+
 static __always_inline int classify_signal(struct scratch *s, __u32 slot,
 					   __u32 mask, bool late)
 {
@@ -602,22 +656,23 @@ static __always_inline int classify_signal(struct scratch *s, __u32 slot,
 	if (late)
 		return 1;
 	AND(num, BW_DIM_SIG, ev->sig);
+	if (HAS(mask, BW_DIM_SIG_TUID) || HAS(mask, BW_DIM_SIG_SAMEUSER))
+		signal_target_uid(s);
 	AND(num, BW_DIM_SIG_TUID, ev->target_uid);
 	AND(num, BW_DIM_SIG_SAMEUSER, ev->same_user);
+	if (HAS(mask, BW_DIM_SIG_TCOMM))
+		signal_target_rest(s);
 	AND(str, BW_DIM_SIG_TCOMM, ev->target_comm);
 	return 1;
 }
 
-static __always_inline void fill_signal_target(struct bw_event *e,
+/* The target (lazy_obj) is read when a rule or the record needs it. */
+static __always_inline void fill_signal_target(struct scratch *s,
 					       struct task_struct *p, int sig)
 {
-	__builtin_memset(&e->sig, 0, sizeof(e->sig));
-	e->sig.sig = sig;
-	e->sig.target_pid = BPF_CORE_READ(p, tgid);
-	e->sig.target_uid = BPF_CORE_READ(p, real_cred, uid.val);
-	e->sig.same_user = e->sig.target_uid == (__u32)bpf_get_current_uid_gid();
-	bpf_probe_read_kernel(e->sig.target_comm, sizeof(e->sig.target_comm),
-			      &p->comm);
+	__builtin_memset(&s->ev.sig, 0, sizeof(s->ev.sig));
+	s->ev.sig.sig = sig;
+	s->lazy_obj = (__u64)p;
 }
 
 SEC("lsm/task_kill")
@@ -632,7 +687,7 @@ int BPF_PROG(bw_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 	s = begin(BW_CLASS_SIGNAL, &slot, 0);
 	if (!s)
 		return 0;
-	fill_signal_target(&s->ev, p, sig);
+	fill_signal_target(s, p, sig);
 	return decide(s, slot, BW_CLASS_SIGNAL, DEC_LSM);
 }
 
@@ -657,7 +712,7 @@ int BPF_PROG(bw_file_sigiotask, struct task_struct *tsk,
 	s = begin_on(BW_CLASS_SIGNAL, &slot, 0, SCRATCH_IRQ);
 	if (!s)
 		return 0;
-	fill_signal_target(&s->ev, tsk, sig ? sig : SIGIO);
+	fill_signal_target(s, tsk, sig ? sig : SIGIO);
 	s->ev.sig.via = BW_SVIA_SIGIO;
 	return decide(s, slot, BW_CLASS_SIGNAL, DEC_LSM);
 }
@@ -679,7 +734,7 @@ int BPF_PROG(bw_signal_audit, int sig, struct kernel_siginfo *info,
 	s = begin(BW_CLASS_SIGNAL, &slot, 0);
 	if (!s)
 		return 0;
-	fill_signal_target(&s->ev, p, sig);
+	fill_signal_target(s, p, sig);
 	decide(s, slot, BW_CLASS_SIGNAL, 0);
 	return 0;
 }
@@ -782,6 +837,21 @@ int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
 	argv_begin(&s->ev.exec.argv, ARGV_FROM_MM);
 	decide(s, slot, BW_CLASS_EXEC, 0);
 	return 0;
+}
+
+/* ---- the record's fields no rule needed ---- */
+
+static __always_inline void fill_record_own(struct scratch *s)
+{
+	switch (s->ev.cls) {
+	case BW_CLASS_IPC:
+		ipc_record(s);
+		break;
+	case BW_CLASS_SIGNAL:
+		signal_target_uid(s);
+		signal_target_rest(s);
+		break;
+	}
 }
 
 /* ---- process table (every kernel) ---- */

@@ -159,6 +159,8 @@ struct {
 #define HAVE_PCOMM	4
 #define HAVE_CONTAINER	8
 #define HAVE_PATH	16	/* exec: the file's path (lazy_file) */
+#define HAVE_OBJ_UID	32	/* the signal target's uid, the IPC owner */
+#define HAVE_OBJ_REST	64	/* the rest of lazy_obj's fields */
 
 struct scratch {
 	struct bw_bitmap acc;
@@ -168,6 +170,7 @@ struct scratch {
 	struct bw_fold_key fkey;
 	struct bw_proc proc;
 	struct file *lazy_file;	/* exec: resolved only if a rule or record needs it */
+	__u64 lazy_obj;		/* signal: the target task; ipc: its kern_ipc_perm */
 	__u32 have;		/* HAVE_* */
 	__u32 nw;		/* bitmap words in use: (rules of the class + 63) / 64 */
 	__u32 key;		/* this scratch's slot (SCRATCH_*) */

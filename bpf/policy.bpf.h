@@ -136,6 +136,10 @@ static __noinline int exec_path(struct scratch *s)
 			 PW_HOW(s->key, BW_PS_PATH, 0));
 }
 
+/* The fields of the class's part of the record that no rule needed
+ * (bulwark.bpf.c), read once the record is written. */
+static __always_inline void fill_record_own(struct scratch *s);
+
 /* Everything a record says about its subject, once it will be written. */
 static __always_inline int fill_record_subject(struct scratch *s)
 {
@@ -152,6 +156,7 @@ static __always_inline int fill_record_subject(struct scratch *s)
 	n = subj_container(s);
 	barrier_var(n);
 	subj_exe(s);
+	fill_record_own(s);
 	if (s->ev.cls == BW_CLASS_EXEC) {
 		n = exec_path(s);
 		barrier_var(n);
@@ -749,6 +754,7 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 	s->have = 0;
 	s->key = scratch_key;
 	s->lazy_file = NULL;
+	s->lazy_obj = 0;
 	return s;
 }
 
