@@ -63,6 +63,18 @@ if [ -n "$BWVM_SETUP_WHY" ]; then
 	BWVM_LSM_WHY="${BWVM_LSM_WHY:+$BWVM_LSM_WHY; }$BWVM_SETUP_WHY"
 fi
 
+# A kernel that stops scheduling ends the run at once, with its log on the
+# console, rather than at run.sh's timeout with nothing to show (a hang
+# seen once in tracers-memleak left only "soft lockup" lines: `quiet`
+# hides the stacks).  A soft lockup is 2 x watchdog_thresh without
+# scheduling: 60 s, far beyond what TCG's slowness makes.  Every CPU's
+# stack goes to the kernel log, and the panic replays the whole log on
+# the console (panic_print 0x20), so the console stays quiet otherwise.
+echo 30 >/proc/sys/kernel/watchdog_thresh
+echo 1 >/proc/sys/kernel/softlockup_all_cpu_backtrace
+echo 32 >/proc/sys/kernel/panic_print
+echo 1 >/proc/sys/kernel/softlockup_panic
+
 . /bwvm/scenarios.sh
 
 read -r _up _ </proc/uptime
