@@ -478,30 +478,42 @@ static int do_kill_burst(const char *n_s, const char *pid, const char *sig)
  * eperm=, allowed= and other= (the last other errno in other_errno=);
  * result=OK only when every one failed with EPERM.
  */
+/* What the kill()s of a loop got: success, EPERM, or another errno. */
+struct kill_tally {
+	long attempts, allowed, eperm, other;
+	int other_errno;	/* the last other errno */
+};
+
+static void kill_counted(struct kill_tally *t, pid_t p, int signo)
+{
+	t->attempts++;
+	if (kill(p, signo) == 0) {
+		t->allowed++;
+	} else if (errno == EPERM) {
+		t->eperm++;
+	} else {
+		t->other++;
+		t->other_errno = errno;
+	}
+}
+
 static int do_deny_burst(const char *n_s, const char *pid, const char *sig)
 {
-	long n = parse_num(n_s, 1, 10000000), eperm = 0, allowed = 0, other = 0;
+	long n = parse_num(n_s, 1, 10000000);
 	pid_t p = (pid_t)parse_num(pid, 1, INT_MAX);
-	int signo = parse_signal(sig), other_errno = 0;
+	int signo = parse_signal(sig);
+	struct kill_tally t = { 0 };
 
-	for (long i = 0; i < n; i++) {
-		if (kill(p, signo) == 0)
-			allowed++;
-		else if (errno == EPERM)
-			eperm++;
-		else {
-			other++;
-			other_errno = errno;
-		}
-	}
-	printf("attempts=%ld\neperm=%ld\nallowed=%ld\nother=%ld\n", n, eperm, allowed,
-	       other);
-	if (other) {
-		printf("other_errno=%s\n", errno_name(other_errno));
-		printf("result=%s\n", errno_name(other_errno));
+	for (long i = 0; i < n; i++)
+		kill_counted(&t, p, signo);
+	printf("attempts=%ld\neperm=%ld\nallowed=%ld\nother=%ld\n", t.attempts, t.eperm,
+	       t.allowed, t.other);
+	if (t.other) {
+		printf("other_errno=%s\n", errno_name(t.other_errno));
+		printf("result=%s\n", errno_name(t.other_errno));
 		return 1;
 	}
-	if (allowed) {
+	if (t.allowed) {
 		printf("result=ALLOWED\n");
 		return 1;
 	}
@@ -517,28 +529,20 @@ static int do_deny_burst(const char *n_s, const char *pid, const char *sig)
 static int do_kill_loop(const char *stop, const char *pid, const char *sig)
 {
 	pid_t p = (pid_t)parse_num(pid, 1, INT_MAX);
-	int signo = parse_signal(sig), other_errno = 0;
-	long attempts = 0, allowed = 0, eperm = 0, other = 0;
+	int signo = parse_signal(sig);
+	struct kill_tally t = { 0 };
 
 	while (access(stop, F_OK) < 0) {
-		attempts++;
-		if (kill(p, signo) == 0)
-			allowed++;
-		else if (errno == EPERM)
-			eperm++;
-		else {
-			other++;
-			other_errno = errno;
-		}
+		kill_counted(&t, p, signo);
 		/* about 20 a second: each leaves a record, and the VM keeps
 		 * its log in 1 GiB of memory; a restart that attached anew
 		 * (a minute under TCG) would be seen many times over */
 		usleep(50000);
 	}
 	printf("attempts=%ld\nallowed=%ld\neperm=%ld\nother=%ld\n",
-	       attempts, allowed, eperm, other);
-	if (other)
-		printf("other_errno=%s\n", errno_name(other_errno));
+	       t.attempts, t.allowed, t.eperm, t.other);
+	if (t.other)
+		printf("other_errno=%s\n", errno_name(t.other_errno));
 	return ok();
 }
 
