@@ -16,7 +16,7 @@
 #   BW_VM_CACHE    cache for the kernel (default ~/.cache/bulwark/vm)
 #   BW_VM_KERNEL   boot this vmlinuz instead of the cached Debian kernel
 #   BW_VM_TIMEOUT  seconds before the VM is killed (default 900)
-#   BW_VM_ACCEL    QEMU's -accel (default tcg,thread=single; tcg for bench)
+#   BW_VM_ACCEL    QEMU's -accel (default tcg,thread=single)
 #   BW_VM_LOG      console log file (default vm-console.log beside BULWARK:
 #                  each build directory its own, so that two runs on one
 #                  machine do not write over each other's)
@@ -382,10 +382,11 @@ fi
 say "console log: $log"
 say "booting (TCG, timeout ${vm_timeout}s)"
 
-# One host thread for both vCPUs (TCG's thread=single), except for the
-# benchmark, whose figures were taken with a thread per vCPU: with a
-# thread each, a vCPU could go on running a stale translation of kernel
-# code the other was patching.  Seen as a hang: detaching memleak's
+# One host thread for both vCPUs (TCG's thread=single), the benchmark's
+# too (its figures up to 2026-12-07 were taken with a thread per vCPU:
+# its ratios are within one boot either way): with a thread each, a vCPU
+# could go on running a stale translation of kernel code the other was
+# patching.  Seen as a hang: detaching memleak's
 # kmem programs puts the mm_page_alloc tracepoint's static branch in
 # __alloc_pages back to a NOP (text_poke_bp: INT3, then the bytes),
 # and a CPU stayed on that site without scheduling, once caught trapping
@@ -393,10 +394,7 @@ say "booting (TCG, timeout ${vm_timeout}s)"
 # loop of the memleak scenarios; none of 2 with thread=single).  The
 # same hang, "init" and "bulwark" stuck on both CPUs, came in a bench
 # run as bulwark attached its programs.  BW_VM_ACCEL overrides.
-case ${BW_VM_SCENARIOS:-scenarios} in
-bench) accel=${BW_VM_ACCEL:-tcg} ;;
-*) accel=${BW_VM_ACCEL:-tcg,thread=single} ;;
-esac
+accel=${BW_VM_ACCEL:-tcg,thread=single}
 
 t0=$SECONDS
 # Console lines go to the log; result lines (start of line, after
