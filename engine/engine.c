@@ -335,23 +335,11 @@ static int lsm_probe(const struct btf *btf)
 	if (id < 0)
 		return 0;	/* the full load says what is missing */
 	fd = bpf_prog_load(BPF_PROG_TYPE_LSM, "bw_lsm_probe", "GPL", insns,
-			   sizeof(insns) / sizeof(insns[0]), &opts);
+			   ARRAY_SIZE(insns), &opts);
 	if (fd < 0)
 		return -errno;
 	close(fd);
 	return 0;
-}
-
-int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
-		      uint32_t events_size)
-{
-	struct engine_load_opts o = {
-		.want_lsm = want_lsm,
-		.verbose = verbose,
-		.events_size = events_size,
-	};
-
-	return engine_load_opts(e, &o);
 }
 
 int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
@@ -468,7 +456,9 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 
 int engine_load(struct bw_engine *e, bool want_lsm, bool verbose)
 {
-	return engine_load_sized(e, want_lsm, verbose, 0);
+	struct engine_load_opts o = { .want_lsm = want_lsm, .verbose = verbose };
+
+	return engine_load_opts(e, &o);
 }
 
 static struct prog_status *find_prog(struct bw_engine *e, const char *name)

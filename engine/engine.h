@@ -103,10 +103,6 @@ bool engine_may_load_bpf(void);
  * follow its policy (refuse, or engine_load(e, false)).
  */
 int engine_load(struct bw_engine *e, bool want_lsm, bool verbose);
-/* engine_load with a decision ring buffer of events_size bytes (a power of
- * two, at least a page); 0: the object's 4 MiB. */
-int engine_load_sized(struct bw_engine *e, bool want_lsm, bool verbose,
-		      uint32_t events_size);
 /* engine_load with every setting of the load. */
 int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o);
 /*

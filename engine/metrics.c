@@ -9,11 +9,6 @@
 #include "rules.h"
 #include "util.h"
 
-void metrics_count(struct metrics *m, int cls, uint32_t decision, const char *rule)
-{
-	metrics_add(m, cls, decision, rule, 1);
-}
-
 void metrics_add(struct metrics *m, int cls, uint32_t decision, const char *rule,
 		 uint64_t n)
 {

@@ -26,8 +26,7 @@ struct metrics {
 	size_t last;		/* the entry counted last */
 };
 
-void metrics_count(struct metrics *m, int cls, uint32_t decision, const char *rule);
-/* n decisions at once: a record and those folded into it ([log] repeat). */
+/* n decisions: a record and those folded into it ([log] repeat). */
 void metrics_add(struct metrics *m, int cls, uint32_t decision, const char *rule,
 		 uint64_t n);
 
