@@ -63,12 +63,15 @@ struct log_reader {
 	struct tally t[NTALLY];
 };
 
-/* Is o a record of type t? */
-static bool str_is_type(struct json_object *o, const char *t)
+/* Is the string at path want?  Any value is, for a NULL want. */
+static bool str_is(struct json_object *o, const char *path, const char *want)
 {
-	const char *v = json_get_str(o, "type");
+	const char *v;
 
-	return v && !strcmp(v, t);
+	if (!want)
+		return true;
+	v = json_get_str(o, path);
+	return v && !strcmp(v, want);
 }
 
 static void tally_add(struct tally *t, const char *key, uint64_t n)
@@ -95,7 +98,7 @@ static uint64_t decisions_of(struct json_object *o)
 
 	if (folded < 0)
 		folded = 0;
-	return (uint64_t)folded + (str_is_type(o, "repeat") ? 0 : 1);
+	return (uint64_t)folded + (str_is(o, "type", "repeat") ? 0 : 1);
 }
 
 /* A value counted as its text: strings as they are, numbers in decimal. */
@@ -241,16 +244,6 @@ static int64_t record_time(struct json_object *o)
 	return ns;
 }
 
-static bool str_is(struct json_object *o, const char *path, const char *want)
-{
-	const char *v;
-
-	if (!want)
-		return true;
-	v = json_get_str(o, path);
-	return v && !strcmp(v, want);
-}
-
 static bool num_is(struct json_object *o, const char *path, long long want)
 {
 	struct json_object *v;
@@ -288,7 +281,7 @@ static bool matches(const struct log_filter *f, struct json_object *o)
 	}
 	/* a filter on a decision field keeps decision records only, and the
 	 * repeat records that sum folded ones */
-	if (f->decisions && !str_is_type(o, "decision") && !str_is_type(o, "repeat"))
+	if (f->decisions && !str_is(o, "type", "decision") && !str_is(o, "type", "repeat"))
 		return false;
 	return str_is(o, "type", f->type) && str_is(o, "event", f->event) &&
 	       str_is(o, "decision", f->decision) && str_is(o, "rule", f->rule) &&
@@ -403,7 +396,7 @@ static void event_detail(struct json_object *eo, char *detail, size_t size)
 }
 
 /* "+N folded " before a decision row's detail: N like it were not written. */
-static void printf_prefix(char *detail, size_t size, long long n)
+static void prefix_folded(char *detail, size_t size, long long n)
 {
 	char *rest = xstrdup(detail);
 
@@ -456,7 +449,7 @@ static void print_table_row(struct json_object *o)
 	    json_object_object_get_ex(o, ev, &eo) && json_object_is_type(eo, json_type_object)) {
 		event_detail(eo, detail, sizeof(detail));
 		if (json_get_int(o, "folded", 0) > 0)
-			printf_prefix(detail, sizeof(detail), json_get_int(o, "folded", 0));
+			prefix_folded(detail, sizeof(detail), json_get_int(o, "folded", 0));
 		printf("%-23s %-10s %-8s %-24s %7lld %-15s ", c_time,
 		       cell(json_get_str(o, "decision"), "?", c_dec, 10), cell(ev, "?", c_ev, 8),
 		       rule_cell(o, c_rule, 24),
