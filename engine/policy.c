@@ -56,53 +56,61 @@ static char *resolve(const struct policy_ctx *c, const char *path)
 	return xasprintf("%s/%s", c->dir, path);
 }
 
-/* 8M, 512K, 1G, or bytes */
-static int parse_size(const char *v, unsigned long long *out)
-{
-	char *num = xstrdup(v);
-	size_t n = strlen(num);
-	unsigned long long mult = 1, x;
-	int err;
+struct unit {
+	const char *suffix;
+	unsigned long long mult;
+};
 
-	if (n && strchr("KMG", num[n - 1])) {
-		mult = num[n - 1] == 'K' ? 1024ULL : num[n - 1] == 'M' ? 1ULL << 20 : 1ULL << 30;
-		num[n - 1] = 0;
-	}
-	err = parse_u64(num, (1ULL << 40) / mult, &x);
-	free(num);
-	if (!err)
-		*out = x * mult;
-	return err;
-}
-
-/* 500ms, 1s, 2m, or 0: milliseconds into *out */
-static int parse_duration(const char *v, unsigned long long *out)
+/*
+ * A number with the first of units' suffixes that ends v (so "ms" comes
+ * before "s"; "" for a bare number), scaled: at most max.
+ */
+static int parse_scaled(const char *v, const struct unit *units, size_t nunits,
+			unsigned long long max, unsigned long long *out)
 {
-	static const struct { const char *suffix; unsigned long long ms; } units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-	};
 	size_t n = strlen(v);
 	unsigned long long x;
 	char *num;
 	int err;
 
-	if (!strcmp(v, "0")) {
-		*out = 0;
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+	for (size_t i = 0; i < nunits; i++) {
 		size_t sl = strlen(units[i].suffix);
 
 		if (n <= sl || strcmp(v + n - sl, units[i].suffix))
 			continue;
 		num = xstrndup(v, n - sl);
-		err = parse_u64(num, ~0ULL / units[i].ms, &x);
+		err = parse_u64(num, max / units[i].mult, &x);
 		free(num);
 		if (!err)
-			*out = x * units[i].ms;
+			*out = x * units[i].mult;
 		return err;
 	}
-	return -1;	/* a unit is needed: "1" could be either */
+	return -1;
+}
+
+/* 8M, 512K, 1G, or bytes */
+static int parse_size(const char *v, unsigned long long *out)
+{
+	static const struct unit units[] = {
+		{ "K", 1024ULL }, { "M", 1ULL << 20 }, { "G", 1ULL << 30 }, { "", 1 },
+	};
+
+	return parse_scaled(v, units, ARRAY_SIZE(units), 1ULL << 40, out);
+}
+
+/* 500ms, 1s, 2m, or 0: milliseconds into *out */
+static int parse_duration(const char *v, unsigned long long *out)
+{
+	static const struct unit units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+	};
+
+	if (!strcmp(v, "0")) {
+		*out = 0;
+		return 0;
+	}
+	/* a unit is needed: "1" could be either */
+	return parse_scaled(v, units, ARRAY_SIZE(units), ~0ULL, out);
 }
 
 static bool power_of_two(unsigned long long v)
