@@ -554,7 +554,8 @@ static __noinline int fold(struct scratch *s)
 	k->decision = e->decision;
 	v = bpf_map_lookup_elem(&fold_map, k);
 	if (!v) {
-		/* full: no fold for this key, every decision written */
+		/* a new key: this record starts its window (in a full map
+		 * the key is not added, and each of its decisions is written) */
 		nv.win = e->ts;
 		bpf_get_current_comm(nv.comm, sizeof(nv.comm));
 		bpf_map_update_elem(&fold_map, k, &nv, BPF_NOEXIST);
