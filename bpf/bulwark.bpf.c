@@ -857,15 +857,39 @@ static __always_inline void fill_record_own(struct scratch *s)
 /* ---- process table (every kernel) ---- */
 
 /*
- * The image of tgid is over: its entry goes to proc_gone, where the engine
- * still finds it for records it reads later (their ancestors).
+ * Whether t has a child now.  A reaper (a pid namespace's init, a
+ * subreaper) is given orphans it never forked, which name it as their
+ * parent: an entry still marked BW_PROC_LEAF is kept while they live.
  */
-static __always_inline void proc_retire(__u32 tgid)
+static __always_inline bool has_children(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, children.next) != &t->children;
+}
+
+/*
+ * A child of tgid was made or ended: records of the child name tgid's
+ * image, and may be read after it ended.
+ */
+static __always_inline void proc_mark_parent(__u32 tgid)
+{
+	struct bw_proc *proc = bpf_map_lookup_elem(&proc_map, &tgid);
+
+	if (proc && (proc->flags & BW_PROC_LEAF))
+		proc->flags &= ~BW_PROC_LEAF;
+}
+
+/*
+ * The image of tgid is over: its entry goes to proc_gone, where the engine
+ * still finds it for records it reads later (their ancestors), unless no
+ * record can name it: a leaf that never had a child (kids: t has one now).
+ * Records of the image itself carry its exe, they never look it up.
+ */
+static __always_inline void proc_retire(__u32 tgid, bool kids)
 {
 	struct bw_proc *proc = bpf_map_lookup_elem(&proc_map, &tgid);
 	struct bw_proc_key key = { .pid = tgid };
 
-	if (!proc)
+	if (!proc || ((proc->flags & BW_PROC_LEAF) && !kids))
 		return;
 	key.exec_seq = proc->exec_seq;
 	bpf_map_update_elem(&proc_gone, &key, proc, BPF_ANY);
@@ -877,6 +901,7 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 {
 	__u32 zero = SCRATCH_TASK;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	bool kids;
 	int err;
 
 	if (!s)
@@ -886,8 +911,12 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	 * program) already sees the new exe.  The file is the one exec made
 	 * mm->exe_file. */
 	s->key = SCRATCH_TASK;
-	proc_retire(BPF_CORE_READ(p, tgid));
-	err = proc_resolve(s, p, BPF_CORE_READ(bprm, file));
+	/* the children of every thread are p's now (de_thread); they will
+	 * name the new image: a leaf only without any */
+	kids = has_children(p);
+	proc_retire(BPF_CORE_READ(p, tgid), kids);
+	err = proc_resolve(s, p, BPF_CORE_READ(bprm, file),
+			   kids ? 0 : BW_PROC_LEAF);
 	barrier_var(err);
 	return 0;
 }
@@ -898,11 +927,17 @@ int BPF_PROG(bw_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	__u32 cpid = BPF_CORE_READ(child, pid);
+	__u32 rtgid = BPF_CORE_READ(child, real_parent, tgid);
 	struct bw_proc *proc;
 
 	if (cpid != ctgid)
 		return 0;	/* a new thread shares its process's entry */
 	proc = bpf_map_lookup_elem(&proc_map, &ptgid);
+	/* the child's parent: the caller, or its parent (CLONE_PARENT) */
+	if (rtgid != ptgid)
+		proc_mark_parent(rtgid);
+	else if (proc && (proc->flags & BW_PROC_LEAF))
+		proc->flags &= ~BW_PROC_LEAF;
 	if (!proc) {
 		bpf_map_delete_elem(&proc_map, &ctgid);
 		return 0;
@@ -915,6 +950,7 @@ int BPF_PROG(bw_fork, struct task_struct *parent, struct task_struct *child)
 	if (proc) {
 		proc->start = BPF_CORE_READ(child, start_time);
 		proc->exec_seq = BPF_CORE_READ(child, self_exec_id);
+		proc->flags = BW_PROC_LEAF;
 	}
 	return 0;
 }
@@ -925,8 +961,11 @@ int BPF_PROG(bw_exit, struct task_struct *p)
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 
 	if (BPF_CORE_READ(p, signal, live.counter) == 0) {
-		proc_retire(tgid);
+		/* before exit_notify(): p's children are still p's */
+		proc_retire(tgid, has_children(p));
 		bpf_map_delete_elem(&proc_map, &tgid);
+		/* records of p (read later) name its parent's image */
+		proc_mark_parent(BPF_CORE_READ(p, real_parent, tgid));
 	}
 	return 0;
 }

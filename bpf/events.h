@@ -476,12 +476,19 @@ struct bw_event {
  * only shown for ancestors, never decided on (file is 0) */
 #define BW_PROC_SEEDED	0xffffffffu
 
+/* An image no record can name as an ancestor yet: one that fork made for a
+ * child and that has had no child of its own since.  Its entry is not kept
+ * in proc_gone when it ends.  Every other entry (seeded, resolved by a hook,
+ * a parent's) may be named and is kept. */
+#define BW_PROC_LEAF	1
+
 struct bw_proc {
 	__u64 file;		/* struct file * the path belongs to */
 	__u64 start;		/* exec id: process start and */
 	__u32 exec_seq;		/* self_exec_id when resolved */
 	__u8 pflags;		/* BW_PF_* of exe */
-	__u8 pad[3];
+	__u8 flags;		/* BW_PROC_* */
+	__u8 pad[2];
 	char exe[BW_PATH_LEN];
 	__u32 pad2;
 };

@@ -29,10 +29,11 @@
  */
 /*
  * Resolve file f, the executable of task t, into the process table entry
- * of t (s->proc, then proc_map): its path, the file and t's exec id.
+ * of t (s->proc, then proc_map): its path, the file, t's exec id and
+ * flags (BW_PROC_*).
  */
 static __noinline int proc_resolve(struct scratch *s, struct task_struct *t,
-				   struct file *f)
+				   struct file *f, __u32 flags)
 {
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 
@@ -42,6 +43,7 @@ static __noinline int proc_resolve(struct scratch *s, struct task_struct *t,
 	s->proc.start = BPF_CORE_READ(t, group_leader, start_time);
 	s->proc.exec_seq = BPF_CORE_READ(t, self_exec_id);
 	s->proc.pflags = s->ev.pflags[BW_PS_EXE];
+	s->proc.flags = flags;
 	return bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
 }
 
@@ -64,7 +66,9 @@ static __noinline int fill_exe(struct scratch *s)
 		s->ev.pflags[BW_PS_EXE] = proc->pflags;
 		return 0;
 	}
-	err = proc_resolve(s, t, f);
+	/* another file than the entry's (PR_SET_MM_EXE_FILE, a seeded
+	 * entry): the same image, its flags stay */
+	err = proc_resolve(s, t, f, proc ? proc->flags : 0);
 	/* keep the result: clang drops r0 of an unused one, and the verifier
 	 * then refuses the subprogram's leftover stack pointer */
 	barrier_var(err);
