@@ -6,6 +6,12 @@
 # engine is stopped (SIGSTOP) while the chain runs, and bwanc-outer execs
 # another program and exits before the engine reads a record: the exes
 # must come from the entries kept after an image ends (proc_gone).
+# Then a chain bwgone-outer -> bwgone-mid -> bwgone-inner, with a leaf
+# bwgone-leaf beside it: the grandchild's records name both ancestors,
+# which ended before the engine read them, and proc_gone (read with
+# bpftool while the engine is stopped) holds the images of outer and mid,
+# which had children, but none of the leaf or of inner, which never forked
+# and which no record can name as an ancestor.
 #   sh tests/host/ancestors.sh BULWARK [BWTEST]
 . "$(dirname "$0")/lib.sh"
 
@@ -48,4 +54,104 @@ elif [ "$named" = "$total" ]; then
 	pass ancestors-named
 else
 	fail ancestors-named "$named of $total records name bwanc-outer ($T/bwanc-outer) first: $(printf '%s\n' "$recs" | head -n 1 | jq -c .ancestors)"
+fi
+
+# gone_map_id PID: the id of the proc_gone map engine PID holds, or nothing
+gone_map_id() {
+	for f in /proc/"$1"/fdinfo/*; do
+		id=$(sed -n 's/^map_id:[[:space:]]*//p' "$f" 2>/dev/null)
+		[ -n "$id" ] || continue
+		if [ "$(bpftool -j map show id "$id" 2>/dev/null | jq -r .name)" = proc_gone ]; then
+			echo "$id"
+			return
+		fi
+	done
+}
+
+# gone_pids: the pids of the entries of proc_gone's dump ($T/gone.json)
+gone_pids() {
+	jq -r '.[] | (.formatted.key.pid // empty)' "$T/gone.json"
+}
+
+if ! command -v bpftool >/dev/null; then
+	skip ancestors-gone "bpftool is not installed: proc_gone cannot be read"
+	exit 0
+fi
+printf '[audit-gone]\nevent = signal\naction = audit\nsignal = SIGURG\ncomm = bwgone-inner\ntarget_comm = bwgonevic\n' \
+	>"$T/gone.rules"
+printf '[engine]\nrules = %s/gone.rules\nlog = %s/gone.log\non_lsm_missing = audit\n' "$T" "$T" >"$T/gone.conf"
+for p in outer mid inner leaf; do
+	cp "$sh_path" "$T/bwgone-$p"
+done
+victim bwgonevic 60
+if ! engine_start "$T/gone.conf" "$T/gone.ready" "$T/gone.err"; then
+	fail ancestors-gone "engine did not start: $(head -c 400 "$T/gone.err")"
+	kill "$VPID" 2>/dev/null
+	exit 0
+fi
+kill -STOP "$EPID"
+# scripts run by the copies of sh (their comm); each ends with an exit of
+# its own, so that no shell execs its last command in place of a fork
+cat >"$T/outer.sh" <<'EOS'
+echo $$ >"$1/outer.pid"
+"$1/bwgone-leaf" -c 'exit 0' &
+echo $! >"$1/leaf.pid"
+wait
+"$1/bwgone-mid" "$1/mid.sh" "$1" "$2"
+exit 0
+EOS
+cat >"$T/mid.sh" <<'EOS'
+echo $$ >"$1/mid.pid"
+"$1/bwgone-inner" "$1/inner.sh" "$1" "$2"
+exit 0
+EOS
+cat >"$T/inner.sh" <<'EOS'
+echo $$ >"$1/inner.pid"
+i=0
+while [ $i -lt 50 ]; do kill -URG "$2"; i=$((i + 1)); done
+exit 0
+EOS
+"$T/bwgone-outer" "$T/outer.sh" "$T" "$VPID"
+map=$(gone_map_id "$EPID")
+if [ -n "$map" ]; then
+	bpftool -j map dump id "$map" >"$T/gone.json" 2>"$T/gone.dump.err" || map=
+fi
+kill -CONT "$EPID"
+n=-1
+while [ "$n" != "$(wc -c <"$T/gone.log")" ]; do n=$(wc -c <"$T/gone.log"); sleep 0.5; done
+engine_stop "$EPID" || fail ancestors-gone-stop "engine exit status $?"
+kill "$VPID" 2>/dev/null
+
+recs=$(grep '"rule":"audit-gone"' "$T/gone.log")
+total=$(printf '%s\n' "$recs" | grep -c .)
+named=$(printf '%s\n' "$recs" | jq -c --arg m "$T/bwgone-mid" --arg o "$T/bwgone-outer" \
+	--arg mp "$(cat "$T/mid.pid")" --arg op "$(cat "$T/outer.pid")" \
+	'select(.ancestors[0].pid == ($mp | tonumber) and .ancestors[0].exe == $m and
+		.ancestors[1].pid == ($op | tonumber) and .ancestors[1].exe == $o)' | grep -c .)
+if [ "$total" != 50 ]; then
+	fail ancestors-gone-named "want 50 records of audit-gone, got $total: $(grep '"type":"lost"' "$T/gone.log" | head -c 300)"
+elif [ "$named" = "$total" ]; then
+	pass ancestors-gone-named
+else
+	fail ancestors-gone-named "$named of $total records name bwgone-mid and bwgone-outer, which ended: $(printf '%s\n' "$recs" | head -n 1 | jq -c .ancestors)"
+fi
+
+if [ -z "$map" ]; then
+	fail ancestors-gone-kept "proc_gone of engine $EPID not found or not read: $(head -c 300 "$T/gone.dump.err" 2>/dev/null)"
+	exit 0
+fi
+gone_pids >"$T/gone.pids"
+why=
+for p in outer mid; do
+	grep -qx "$(cat "$T/$p.pid")" "$T/gone.pids" || why="$why bwgone-$p ($(cat "$T/$p.pid")) not kept;"
+done
+for p in leaf inner; do
+	grep -qx "$(cat "$T/$p.pid")" "$T/gone.pids" && why="$why bwgone-$p ($(cat "$T/$p.pid")) kept;"
+done
+if [ ! -s "$T/gone.pids" ]; then
+	fail ancestors-gone-kept "no pid read from proc_gone's dump: $(head -c 300 "$T/gone.json")"
+elif [ -n "$why" ]; then
+	fail ancestors-gone-kept "proc_gone ($(wc -l <"$T/gone.pids") entries):$why"
+else
+	pass ancestors-gone-kept
 fi
