@@ -363,7 +363,7 @@ static void log_prog_stats(struct json *j, const struct bw_engine *e)
 		uint64_t runs, ns;
 		uint32_t insns;
 
-		if (e->progs[i].state != PROG_ATTACHED ||
+		if (!prog_state_runs(e->progs[i].state) ||
 		    engine_prog_stats(e, i, &runs, &ns, &insns))
 			continue;
 		json_key_rt(j, e->progs[i].prog);
@@ -1426,7 +1426,7 @@ static void prog_stats_json(struct daemon *r, struct json *j)
 		uint64_t runs, ns;
 		uint32_t insns;
 
-		if (r->eng.progs[i].state != PROG_ATTACHED ||
+		if (!prog_state_runs(r->eng.progs[i].state) ||
 		    engine_prog_stats(&r->eng, i, &runs, &ns, &insns))
 			continue;
 		json_key_rt(j, r->eng.progs[i].prog);

@@ -182,6 +182,7 @@ const char *prog_state_name(enum prog_state s)
 	case PROG_ATTACHED: return "attached";
 	case PROG_FAILED: return "failed";
 	case PROG_MISSING: return "missing";
+	case PROG_LOADED: return "loaded";
 	default: return "off";
 	}
 }
@@ -504,8 +505,12 @@ int engine_attach(struct bw_engine *e)
 		struct bpf_link *link;
 
 		if (p->state == PROG_MISSING || !prog_wanted(e, p) ||
-		    p->role == ROLE_SYSCALL || p->role == ROLE_RUN)
+		    p->role == ROLE_SYSCALL)
 			continue;
+		if (p->role == ROLE_RUN) {
+			p->state = PROG_LOADED;
+			continue;
+		}
 		prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
 		link = bpf_program__attach(prog);
 		if (!link) {

@@ -34,7 +34,15 @@ enum prog_role {
 	ROLE_NROLES,
 };
 
-enum prog_state { PROG_OFF = 0, PROG_ATTACHED, PROG_FAILED, PROG_MISSING };
+/* PROG_LOADED: a ROLE_RUN program, loaded and run by the engine itself */
+enum prog_state { PROG_OFF = 0, PROG_ATTACHED, PROG_FAILED, PROG_MISSING,
+		  PROG_LOADED };
+
+/* A program that runs (attached, or run by the engine): it has run statistics. */
+static inline bool prog_state_runs(enum prog_state s)
+{
+	return s == PROG_ATTACHED || s == PROG_LOADED;
+}
 
 #define ENGINE_PROG_NAME_LEN 64
 

@@ -104,6 +104,15 @@ if [ "$stop_dec" = $((NS + ND)) ] && grep -q '"repeat_ms":1000' "$L"; then
 else
 	fail repeat-counted "the stop record counts ${stop_dec:-none} decisions, not $((NS + ND)); or the start record has no repeat_ms 1000"
 fi
+# the program that writes repeat records: listed as loaded, and it ran
+# (the stop record's statistics count runs only with bpf_stats on)
+ff_runs=$(grep '"type":"stop"' "$L" | sed -n 's/.*"bw_fold_flush":{"runs":\([0-9]*\).*/\1/p')
+if grep '"type":"start"' "$L" | grep -q '"bw_fold_flush":"loaded"' && [ -n "$ff_runs" ] &&
+   { [ "$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null)" != 1 ] || [ "$ff_runs" -gt 0 ]; }; then
+	pass repeat-program
+else
+	fail repeat-program "bw_fold_flush not loaded in the start record or without statistics in the stop record (runs: ${ff_runs:-none})"
+fi
 # bulwark log reads both kinds, and its summary counts every decision
 if "$BW" log --summary "$L" >"$T/summary.out" 2>"$T/summary.err" &&
    grep -q " $((NS + ND)) decisions" "$T/summary.out" &&
@@ -126,7 +135,8 @@ else
 	full=$(records "$L" decision audit-urg)
 	lost=$(grep '"type":"lost"' "$L" | sed -n 's/.*"count":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 	if [ $((full + lost)) -eq $N0 ] && [ "$full" -gt 0 ] && ! grep -q '"folded"' "$L" &&
-	   ! grep -q '"type":"repeat"' "$L" && grep -q '"repeat_ms":0' "$L"; then
+	   ! grep -q '"type":"repeat"' "$L" && grep -q '"repeat_ms":0' "$L" &&
+	   ! grep -q '"bw_fold_flush"' "$L"; then
 		pass repeat-off
 	else
 		fail repeat-off "$N0 sent: $full records, $lost lost; folded or repeat records: $(grep -c 'folded\|"type":"repeat"' "$L")"
