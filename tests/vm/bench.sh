@@ -18,23 +18,38 @@
 #             [progs=PROG:RUNS_PER_CALL:NS_PER_RUN:INSNS:VERIFIED,...]
 #             [records=R lost=L]
 #      BENCH: cfg=CFG rules=R start_s=S rss_kb=KB decisions=D lost=L ...
+#    The five measured runs are timed with kernel.bpf_stats_enabled=0: the
+#    kernel's run statistics read the clock twice around every program run,
+#    a cost of the measurement and not of the engine (BWVM_BENCH_STATS=timed
+#    keeps them on during the timed runs, as before 2026-12-07).
 #    progs: the BPF programs that ran at least once per two operations
-#    during the five runs, from the run counters of the engine's program
-#    descriptors (/proc/PID/fdinfo, kernel.bpf_stats_enabled=1) read before
-#    and after them, named by matching the last reading against the stop
-#    record; INSNS is the translated size (stop record), VERIFIED the
-#    instructions the verifier processed (fdinfo verified_insns).
+#    during one more run, made with kernel.bpf_stats_enabled=1 after the
+#    five, from the run counters of the engine's program descriptors
+#    (/proc/PID/fdinfo) read before and after it, named by matching the
+#    last reading against the stop record; INSNS is the translated size
+#    (stop record), VERIFIED the instructions the verifier processed
+#    (fdinfo verified_insns).
 # 3. The exec lines of before, from the matrix's exec row:
 #      BENCH: exec-baseline|exec-bprm|exec-mmap ...
 
 BW=/bin/bulwark
 T=/tmp/bwbench
 mkdir -p $T $T/mnt
-echo 1 >/proc/sys/kernel/bpf_stats_enabled
 
 echo "RUN: vm/bench"
 FAILED=
 fail_note() { FAILED="$FAILED; $*"; }
+
+# The programs' run statistics: on only for the runs that read them, unless
+# BWVM_BENCH_STATS=timed (then on throughout, the timed runs paying for them)
+STATS_TIMED=
+[ "${BWVM_BENCH_STATS:-}" != timed ] || STATS_TIMED=1
+bpf_stats() {	# bpf_stats 0|1
+	[ -z "$STATS_TIMED" ] || set -- 1
+	echo "$1" >/proc/sys/kernel/bpf_stats_enabled ||
+		fail_note "cannot set kernel.bpf_stats_enabled to $1"
+}
+bpf_stats 0
 
 # Iterations per run (each run is one bwtest process): about 0.2-0.3 s of
 # TCG time each without an engine (fork + exec: 0.8 s).  With the matching
@@ -56,6 +71,11 @@ AUDIT_MAX=${BWVM_BENCH_AUDIT_MAX:-30000}
 MAXN=		# set to AUDIT_MAX while the audit configuration runs
 OPS="setuid chown raw shmget kill0 mount open getppid exec"
 RUNS=5
+if [ -n "$STATS_TIMED" ]; then
+	echo "INFO: bench: bpf_stats on during the timed runs"
+else
+	echo "INFO: bench: bpf_stats off during the timed runs, on for one more run of each operation"
+fi
 
 op_n() {	# op_n OP: its iterations per run in this configuration
 	local n
@@ -134,6 +154,17 @@ snap() {
 		/^prog_id:/ { id = $2 } /^run_cnt:/ { rc = $2 } /^run_time_ns:/ { ns = $2 }
 		/^verified_insns:/ && rc != "" { print id, rc, ns, $2 }' \
 		/proc/"$1"/fdinfo/* 2>/dev/null | sort -u -k1,1n >"$2"
+}
+
+# stats_run OP PREFIX: one more run of OP with the programs' run statistics
+# on, the engine's counters read before and after it into PREFIX.before
+# and PREFIX.after
+stats_run() {
+	bpf_stats 1
+	snap $EPID $2.before
+	run_op $1 || fail_note "$1: the run with bpf_stats failed"
+	snap $EPID $2.after
+	bpf_stats 0
 }
 
 # The status file: "updated decisions lost" (lost summed over classes)
@@ -431,14 +462,12 @@ bench_cfg() {
 	[ -z "$audit" ] || MAXN=$AUDIT_MAX
 	for op in $OPS; do
 		run_op $op warm
-		[ -z "$rules" ] || snap $EPID $T/$cfg.$op.before
 		if [ -n "$audit" ]; then
 			# shellcheck disable=SC2046
 			set -- $(settle $T/$cfg.status)
 			d0=$1 l0=$2
 		fi
 		measure $cfg $op || { ok=; continue; }
-		[ -z "$rules" ] || snap $EPID $T/$cfg.$op.after
 		if [ -n "$audit" ]; then
 			# shellcheck disable=SC2046
 			set -- $(settle $T/$cfg.status)
@@ -449,6 +478,8 @@ bench_cfg() {
 		else
 			op_line $cfg $op >>$T/$cfg.lines
 		fi
+		[ -z "$rules" ] || stats_run $op $T/$cfg.$op
+		[ -z "$audit" ] || : >$T/$cfg.log
 	done
 	MAXN=
 	case $cfg in
@@ -475,7 +506,7 @@ bench_cfg() {
 		if [ -n "$rules" ] && [ -s $T/$cfg.$op.after ]; then
 			n=${line#* n=}
 			line="$line progs=$(progs $T/$cfg.map $T/$cfg.$op.before $T/$cfg.$op.after \
-				$((${n%% *} * RUNS)))"
+				${n%% *})"
 		fi
 		echo "BENCH: $line"
 	done <$T/$cfg.lines
@@ -494,6 +525,8 @@ legacy() {	# legacy LABEL RULES
 	engine_up $1 "$2" || return
 	run_op raw warm
 	measure $1 raw || { engine_down $1; return; }
+	# the stop record's statistics: of one more run
+	stats_run raw $T/$1.raw
 	engine_down $1
 	stats=$(prog_stats $T/$1.log bw_capable)
 	set -- "$1" "$2" $STATS
