@@ -5,6 +5,10 @@
  * measured in the same run.  The records are like the engine's: a named
  * rule, a subject with its executable, eight ancestors.  "batches of 256"
  * ends a batch every 256 records as the engine's main loop does.
+ *
+ * `logbench DIR format [N]` runs only the format-only case (N records,
+ * default 20,000) and prints its rate: the workload to measure under
+ * `valgrind --tool=callgrind`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +148,19 @@ int main(int argc, char **argv)
 	}
 	cp->generation = 1;
 	cp->rule[BW_CLASS_SIGNAL][0] = &rule;
+	if (argc > 2 && !strcmp(argv[2], "format")) {
+		struct bench_case c = { "format only, no write", LOG_FLUSH_NONE, 1,
+					argc > 3 ? atoi(argv[3]) : 20000, 0, true };
+
+		if (c.n <= 0) {
+			fprintf(stderr, "usage: logbench DIR [format [N]]\n");
+			free(cp);
+			return 1;
+		}
+		printf("%-32s %14.0f\n", c.name, run(dir, &c, cp, &bytes));
+		free(cp);
+		return 0;
+	}
 	printf("%-32s %14s %10s\n", "flush policy", "records/s", "ratio");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		double r = run(dir, &cases[i], cp, &bytes);
