@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The JSON writer's keys: plain ones on the fast path, the rest escaped. */
+/*
+ * The JSON writer: keys (plain ones on the fast path, the rest escaped),
+ * numbers, and strings escaped as docs/log.md says, checked against a
+ * reference written from those rules one byte at a time.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +14,103 @@
 #include <cmocka.h>
 
 #include "json.h"
+
+/*
+ * The length of the valid UTF-8 character at s, or 0: decoded and its
+ * code point checked (not overlong, not a surrogate, not above U+10FFFF).
+ */
+static size_t ref_utf8(const unsigned char *s, size_t left)
+{
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t len;
+	uint32_t cp;
+
+	if ((s[0] & 0xe0) == 0xc0)
+		len = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > left)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * The rules of docs/log.md, a byte at a time: a NUL ends the string; a
+ * valid character is copied; quote and backslash get a backslash; \n,
+ * \r and \t are named; other control bytes, DEL and every byte of an
+ * invalid sequence are \u00XX (lower-case hex).  Returns the quoted
+ * string, malloc'd.
+ */
+static char *ref_escape(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char *out = malloc(6 * n + 3), *p = out;
+	size_t i = 0, len;
+
+	assert_non_null(out);
+	*p++ = '"';
+	while (i < n && s[i]) {
+		unsigned char c = s[i];
+
+		if (c >= 0x80 && (len = ref_utf8(s + i, n - i))) {
+			memcpy(p, s + i, len);
+			p += len;
+			i += len;
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			p += sprintf(p, "\\%c", c);
+		else if (c == '\n')
+			p += sprintf(p, "\\n");
+		else if (c == '\r')
+			p += sprintf(p, "\\r");
+		else if (c == '\t')
+			p += sprintf(p, "\\t");
+		else if (c < 0x20 || c >= 0x7f)
+			p += sprintf(p, "\\u%04x", c);
+		else
+			*p++ = (char)c;
+		i++;
+	}
+	*p++ = '"';
+	*p = 0;
+	return out;
+}
+
+/*
+ * json_strn() of exactly n bytes in a buffer of their own (ASan: a read
+ * past them is an error), after `pre` bytes of output so that the string
+ * starts at every offset of a word, equal to want (n bytes, with NULs).
+ */
+static void check_str(struct json *j, const char *s, size_t n, size_t pre,
+		      const char *want)
+{
+	char *copy = malloc(n ? n : 1);
+
+	assert_non_null(copy);
+	memcpy(copy, s, n);
+	json_reset(j);
+	json_arr_begin(j);
+	for (size_t k = 0; k < pre; k++)
+		j->buf[j->len++] = ' ';
+	j->buf[j->len] = 0;
+	json_strn(j, copy, n);
+	if (j->len != 1 + pre + strlen(want) || strcmp(j->buf + 1 + pre, want))
+		fail_msg("%zu bytes after %zu: got %s, want %s", n, pre,
+			 j->buf + 1 + pre, want);
+	free(copy);
+}
 
 /* {"KEY":1} as the writer makes it */
 static void check_key(const char *key, const char *want)
@@ -111,6 +212,201 @@ static void test_numbers(void **state)
 	json_free(&j);
 }
 
+/* A byte alone in its class: what the rules make of it after plain text. */
+static const char *byte_escape(unsigned char c, char buf[8])
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	}
+	if (c < 0x20 || c >= 0x7f)	/* a byte from 0x80 up alone is no character */
+		snprintf(buf, 8, "\\u%04x", c);
+	else
+		snprintf(buf, 8, "%c", c);
+	return buf;
+}
+
+/*
+ * Every byte value, after 0 to 17 plain bytes (the first word, the
+ * second, the string's last word taken back over copied bytes) and
+ * before 0, 1 or 12 plain bytes; a NUL ends the string there.
+ */
+static void test_every_byte(void **state)
+{
+	static const size_t posts[] = { 0, 1, 12 };
+	char in[64], want[128], e[8];
+	struct json j;
+
+	(void)state;
+	json_init(&j);
+	for (int c = 0; c < 256; c++) {
+		for (size_t pre = 0; pre <= 17; pre++) {
+			for (size_t k = 0; k < 3; k++) {
+				size_t post = posts[k], n = pre + 1 + post;
+
+				memset(in, 'a', pre);
+				in[pre] = (char)c;
+				memset(in + pre + 1, 'z', post);
+				snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)pre, in,
+					 c ? byte_escape((unsigned char)c, e) : "",
+					 c ? (int)post : 0, in + pre + 1);
+				check_str(&j, in, n, pre % 8, want);
+			}
+		}
+	}
+	json_free(&j);
+}
+
+/*
+ * A string that ends in the middle of a character: every byte of what is
+ * there escaped, wherever it falls in a word, as a whole field and as a
+ * field whose NUL comes after the cut bytes.
+ */
+static void test_cut_characters(void **state)
+{
+	static const char *const chars[] = {
+		"\xc3\xa9", "\xe2\x82\xac", "\xed\x9f\xbf", "\xf0\x9f\x98\x80",
+		"\xf4\x8f\xbf\xbf",
+	};
+	char in[64], want[256], *p;
+	struct json j;
+
+	(void)state;
+	json_init(&j);
+	for (size_t c = 0; c < sizeof(chars) / sizeof(chars[0]); c++) {
+		size_t len = strlen(chars[c]);
+
+		for (size_t cut = 1; cut < len; cut++) {
+			for (size_t pre = 0; pre <= 17; pre++) {
+				memset(in, 'a', pre);
+				memcpy(in + pre, chars[c], cut);
+				p = want + sprintf(want, "\"%.*s", (int)pre, in);
+				for (size_t k = 0; k < cut; k++)
+					p += sprintf(p, "\\u%04x", (unsigned char)chars[c][k]);
+				strcpy(p, "\"");
+				check_str(&j, in, pre + cut, pre % 8, want);
+				in[pre + cut] = 0;
+				memset(in + pre + cut + 1, 'z', 8);
+				check_str(&j, in, pre + cut + 9, 0, want);
+			}
+		}
+		/* the whole character is kept */
+		in[0] = 'a';
+		memcpy(in + 1, chars[c], len);
+		snprintf(want, sizeof(want), "\"a%.*s\"", (int)len, chars[c]);
+		check_str(&j, in, len + 1, 3, want);
+	}
+	json_free(&j);
+}
+
+/*
+ * Valid and invalid sequences at every offset of a 40-byte plain string,
+ * and random strings of plain text, escapes and sequences valid or not,
+ * against the reference.
+ */
+static void test_escape_reference(void **state)
+{
+	static const char *const pieces[] = {
+		"abcdefgh", "x", "/usr/lib/systemd/", "\"", "\\", "\n", "\x01", "\x1f",
+		"\x7f", " ", "~", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+		"\xc3", "\xe2\x82", "\x80", "\xbf", "\xff", "\xc0\xaf", "\xe0\x80\xaf",
+		"\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+	};
+	static const char *const seqs[] = {
+		"\"", "\x01", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3",
+		"\xe2\x82", "\xf0\x9f\x98", "\xc0\xaf", "\xed\xa0\x80", "\xff\xfe",
+	};
+	const size_t np = sizeof(pieces) / sizeof(pieces[0]);
+	uint32_t seed = 12345;
+	char in[512], *want;
+	struct json j;
+
+	(void)state;
+	json_init(&j);
+	for (size_t q = 0; q < sizeof(seqs) / sizeof(seqs[0]); q++) {
+		size_t len = strlen(seqs[q]);
+
+		for (size_t at = 0; at + len <= 40; at++) {
+			memset(in, 'm', 40);
+			memcpy(in + at, seqs[q], len);
+			want = ref_escape(in, 40);
+			check_str(&j, in, 40, at % 8, want);
+			free(want);
+		}
+	}
+	for (int r = 0; r < 20000; r++) {
+		size_t n = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		for (unsigned int k = (seed >> 16) % 24; k; k--) {
+			const char *pc;
+
+			seed = seed * 1103515245u + 12345u;
+			/* plain text three times out of four */
+			pc = pieces[(seed >> 16) % 4 ? (seed >> 20) % 3 : (seed >> 20) % np];
+			if (n + strlen(pc) > sizeof(in))
+				break;
+			memcpy(in + n, pc, strlen(pc));
+			n += strlen(pc);
+		}
+		want = ref_escape(in, n);
+		check_str(&j, in, n, (size_t)r % 8, want);
+		free(want);
+	}
+	json_free(&j);
+}
+
+/*
+ * Long strings, one after another in one array, so that the buffer grows
+ * under them (from its first 1,024 bytes to some 200 KiB): a plain one,
+ * one with escapes every so often and one of non-ASCII text, each of
+ * lengths either side of the buffer's sizes.
+ */
+static void test_escape_growth(void **state)
+{
+	static const size_t lens[] = { 1023, 1024, 1025, 2047, 2048, 4097, 65537 };
+	size_t at = 1, n, len;
+	struct json j;
+	char *in, *want;
+
+	(void)state;
+	in = malloc(65537);
+	assert_non_null(in);
+	json_init(&j);
+	json_arr_begin(&j);
+	for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+		for (int kind = 0; kind < 3; kind++) {
+			n = lens[l];
+			for (size_t i = 0; i < n; i++) {
+				if (kind == 0)
+					in[i] = (char)('a' + i % 26);
+				else if (kind == 1)
+					in[i] = i % 37 == 36 ? '"' : i % 53 == 52 ? '\xff' : 'q';
+				else
+					in[i] = "\xe2\x82\xac"[i % 3];	/* cut at the end */
+			}
+			json_strn(&j, in, n);
+			want = ref_escape(in, n);
+			len = strlen(want);
+			if (at > 1)
+				at++;	/* the comma */
+			assert_true(at + len <= j.len);
+			if (memcmp(j.buf + at, want, len))
+				fail_msg("length %zu, kind %d differs", n, kind);
+			at += len;
+			free(want);
+		}
+	}
+	json_arr_end(&j);
+	assert_int_equal(j.len, at + 1);
+	assert_string_equal(j.buf + at, "]");
+	json_free(&j);
+	free(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +414,10 @@ int main(void)
 		cmocka_unit_test(test_escaped_keys),
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_every_byte),
+		cmocka_unit_test(test_cut_characters),
+		cmocka_unit_test(test_escape_reference),
+		cmocka_unit_test(test_escape_growth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
