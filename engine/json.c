@@ -156,79 +156,180 @@ static void put_escape(struct json *j, unsigned char c)
 #define HIGHS 0x8080808080808080ULL
 
 /*
- * Has the word a byte that needs escaping?  Any byte from 0x80 up counts
- * (it is checked as UTF-8), and the answer is never wrong when it says
- * no: a true answer is checked byte by byte.
+ * The high bit of each byte of w that needs_escape[] names, and of no
+ * other: the sums are taken on the low seven bits of each byte so that
+ * none carries into the next, which makes the lowest bit set that of the
+ * first such byte (a byte from 0x80 up is flagged by its own high bit).
  */
-static inline bool word_needs_escape(uint64_t w)
+static inline uint64_t escape_mask(uint64_t w)
 {
-	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\'), d = w ^ (ONES * 0x7f);
+	uint64_t lo = w & (ONES * 0x7f);
+	uint64_t ctl = lo + ONES * (0x80 - 0x20);	/* high bit: lo >= 0x20 */
+	uint64_t del = lo + ONES;			/* high bit: lo == 0x7f */
+	uint64_t q = (lo ^ (ONES * '"')) + ONES * 0x7f;	/* high bit: lo != '"' */
+	uint64_t b = (lo ^ (ONES * '\\')) + ONES * 0x7f;	/* high bit: lo != '\\' */
 
-	return ((((w - ONES * 0x20) | (q - ONES) | (b - ONES) | (d - ONES)) &
-		 ~w) | w) & HIGHS;
+	return (w | del | ~(ctl & q & b)) & HIGHS;
 }
 
-/* The end of the run of plain bytes that starts at i. */
-static inline size_t plain_run(const char *s, size_t i, size_t n)
+/* Eight bytes of s with s[0] in the low byte, as escape_mask() reads them. */
+static inline uint64_t load_le64(const char *s)
 {
 	uint64_t w;
 
-	while (i + 8 <= n) {
-		memcpy(&w, s + i, 8);
-		if (word_needs_escape(w))
-			break;
+	memcpy(&w, s, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/* Store what load_le64() loaded, in the same order. */
+static inline void store_le64(char *o, uint64_t w)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	memcpy(o, &w, 8);
+}
+
+/* The index in w of the byte escape_mask() flagged first (m != 0). */
+static inline size_t first_flagged(uint64_t m)
+{
+	return (size_t)__builtin_ctzll(m) >> 3;
+}
+
+/* Sixteen bytes compared at once (GCC's vector extension, SSE2 on x86). */
+typedef signed char v16 __attribute__((vector_size(16)));
+
+/*
+ * The offset of the first byte of x from `skip` on that needs escaping,
+ * or 16: a byte from 0x80 up is negative, so below 0x20 too.  Flagged
+ * bytes come out as 0xff, read as two words for their index.
+ */
+static inline size_t first_flagged16(v16 x, size_t skip)
+{
+	v16 f = (x < 0x20) | (x == '"') | (x == '\\') | (x == 0x7f);
+	uint64_t lo = load_le64((const char *)&f), hi = load_le64((const char *)&f + 8);
+
+	if (skip >= 8) {
+		lo = 0;
+		hi &= ~0ULL << (8 * (skip - 8));
+	} else {
+		lo &= ~0ULL << (8 * skip);
+	}
+	if (lo)
+		return first_flagged(lo);
+	return hi ? 8 + first_flagged(hi) : 16;
+}
+
+/*
+ * Copy plain bytes from s[i] to o (where s[i] goes) and return where they
+ * end: at n or at a byte that needs escaping.  Sixteen bytes, then eight,
+ * are loaded, stored and checked at a time; a store may run past the end
+ * of the plain bytes, into room the caller reserved for the rest of the
+ * string, which later output overwrites.  The output holds s[from..i) as
+ * it is (no escape since from), so the last bytes, too few for a step,
+ * are taken as the string's last sixteen or eight, back over bytes
+ * already copied, when those start at or after from.
+ */
+static inline size_t
+copy_plain(char *o, const char *s, size_t i, size_t n, size_t from)
+{
+	size_t back, k;
+	uint64_t w, m;
+	v16 x;
+
+	for (; i + 16 <= n; i += 16, o += 16) {
+		memcpy(&x, s + i, 16);
+		memcpy(o, &x, 16);
+		k = first_flagged16(x, 0);
+		if (k < 16)
+			return i + k;
+	}
+	if (i == n)
+		return n;
+	if (n - from >= 16) {
+		back = i - (n - 16);
+		memcpy(&x, s + n - 16, 16);
+		memcpy(o - back, &x, 16);
+		/* the bytes before i were copied already, escaped or not */
+		k = first_flagged16(x, back);
+		return k < 16 ? i - back + k : n;
+	}
+	if (i + 8 <= n) {
+		w = load_le64(s + i);
+		store_le64(o, w);
+		m = escape_mask(w);
+		if (m)
+			return i + first_flagged(m);
 		i += 8;
+		o += 8;
+		if (i == n)
+			return n;
+	}
+	if (n - from >= 8) {
+		back = i - (n - 8);
+		w = load_le64(s + n - 8);
+		store_le64(o - back, w);
+		m = escape_mask(w) >> (8 * back);
+		return m ? i + first_flagged(m) : n;
 	}
 	while (i < n && !needs_escape[(unsigned char)s[i]])
-		i++;
+		*o++ = s[i++];
 	return i;
 }
 
 /*
- * The string between quotes, and `tail` (0 or ':') after them: each run
- * of plain bytes copied at once.
+ * The string from s[run], a byte that needs escaping (not the NUL that
+ * ends it), to its end: kept out of put_escaped() so that a string with
+ * nothing to escape, nearly every one, costs a call that saves no
+ * registers for this loop.
  */
-static void put_escaped(struct json *j, const char *s, size_t n, char tail)
+static __attribute__((noinline)) void
+put_escaped_rest(struct json *j, const char *s, size_t run, size_t n)
 {
-	size_t i = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, from = 0, len;
 
+	for (;;) {
+		/* valid characters are copied as they are */
+		i = run;
+		while (i < n && u[i] >= 0x80 && (len = utf8_len(u, i, n)))
+			i += len;
+		if (i > run) {
+			memcpy(j->buf + j->len, s + run, i - run);
+			j->len += i - run;
+		} else {
+			/* a byte of an invalid sequence is written as \u00XX */
+			put_escape(j, u[run]);
+			i = from = run + 1;
+			/* what is left, its quote and tail: escapes reserve their own */
+			reserve(j, n - run + 2);
+		}
+		run = copy_plain(j->buf + j->len, s, i, n, from);
+		j->len += run - i;
+		if (run == n || !u[run])
+			return;
+	}
+}
+
+/*
+ * The string between quotes, and `tail` (0 or ':') after them: each run
+ * of plain bytes copied at once, room for the whole string reserved once
+ * and again only after an escape (which takes more than its byte).
+ */
+static inline void put_escaped(struct json *j, const char *s, size_t n, char tail)
+{
+	size_t run;
+
+	/* the quotes, the tail, the NUL */
 	reserve(j, n + 3);
 	j->buf[j->len++] = '"';
-	while (i < n) {
-		size_t run = plain_run(s, i, n);
-
-		memcpy(j->buf + j->len, s + i, run - i);
-		j->len += run - i;
-		if (run == n || !s[run])
-			break;
-		i = run + 1;
-		if ((unsigned char)s[run] >= 0x80) {
-			size_t end = run, len;
-
-			/* valid characters and the ASCII between them, at once */
-			while (end < n) {
-				unsigned char c = (unsigned char)s[end];
-
-				if (c >= 0x80 && (len = utf8_len((const unsigned char *)s, end, n)))
-					end += len;
-				else if (c < 0x80 && !needs_escape[c])
-					end++;
-				else
-					break;
-			}
-			if (end > run) {
-				/* room was reserved for the whole string */
-				memcpy(j->buf + j->len, s + run, end - run);
-				j->len += end - run;
-				i = end;
-				continue;
-			}
-		}
-		/* a byte of an invalid sequence is written as \u00XX */
-		put_escape(j, (unsigned char)s[run]);
-		/* what is left, its quote and tail: escapes reserve their own */
-		reserve(j, n - run + 2);
-	}
+	run = copy_plain(j->buf + j->len, s, 0, n, 0);
+	j->len += run;
+	if (run < n && s[run])
+		put_escaped_rest(j, s, run, n);
 	j->buf[j->len++] = '"';
 	if (tail)
 		j->buf[j->len++] = tail;
