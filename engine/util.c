@@ -153,37 +153,63 @@ int write_file_replace(const char *path, const void *buf, size_t len, mode_t mod
 	return err;
 }
 
-/* Two digits per division: records are mostly numbers. */
+/*
+ * Four digits per 64-bit division, two per 32-bit one, each pair copied
+ * from a table: records are mostly numbers, many of ten digits or more
+ * (namespaces, start times).
+ */
 char *u64_dec(uint64_t v, char *end)
 {
 	static const char pairs[201] =
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
+	uint32_t x;
 
-	while (v >= 100) {
-		const char *d = pairs + 2 * (v % 100);
-
-		v /= 100;
-		*--end = d[1];
-		*--end = d[0];
+	while (v >= 10000) {
+		x = (uint32_t)(v % 10000);
+		v /= 10000;
+		end -= 4;
+		memcpy(end, pairs + 2 * (x / 100), 2);
+		memcpy(end + 2, pairs + 2 * (x % 100), 2);
 	}
-	if (v >= 10) {
-		*--end = pairs[2 * v + 1];
-		*--end = pairs[2 * v];
+	x = (uint32_t)v;
+	if (x >= 100) {
+		end -= 2;
+		memcpy(end, pairs + 2 * (x % 100), 2);
+		x /= 100;
+	}
+	if (x >= 10) {
+		end -= 2;
+		memcpy(end, pairs + 2 * x, 2);
 	} else {
-		*--end = (char)('0' + v);
+		*--end = (char)('0' + x);
 	}
 	return end;
 }
 
+/* "x0" .. "xf": sixteen pairs of hex digits starting with x */
+#define HEX_ROW(x) x "0" x "1" x "2" x "3" x "4" x "5" x "6" x "7" \
+		   x "8" x "9" x "a" x "b" x "c" x "d" x "e" x "f"
+
+/* A byte, two digits, a step, copied from a table. */
 char *u64_hex(uint64_t v, char *end)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char pairs[513] =
+		HEX_ROW("0") HEX_ROW("1") HEX_ROW("2") HEX_ROW("3")
+		HEX_ROW("4") HEX_ROW("5") HEX_ROW("6") HEX_ROW("7")
+		HEX_ROW("8") HEX_ROW("9") HEX_ROW("a") HEX_ROW("b")
+		HEX_ROW("c") HEX_ROW("d") HEX_ROW("e") HEX_ROW("f");
 
-	do {
-		*--end = hex[v & 15];
-		v >>= 4;
-	} while (v);
+	for (; v >= 0x100; v >>= 8) {
+		end -= 2;
+		memcpy(end, pairs + 2 * (v & 0xff), 2);
+	}
+	if (v >= 0x10) {
+		end -= 2;
+		memcpy(end, pairs + 2 * v, 2);
+	} else {
+		*--end = pairs[2 * v + 1];
+	}
 	return end;
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "util.h"
 
 /*
  * The length of the valid UTF-8 character at s, or 0: decoded and its
@@ -210,6 +211,48 @@ static void test_numbers(void **state)
 	json_i64(&j, INT64_MIN);
 	assert_string_equal(j.buf, "-9223372036854775808");
 	json_free(&j);
+}
+
+/* v in decimal and hex as printf writes them */
+static void check_digits(uint64_t v)
+{
+	char want[32], buf[32], *end = buf + sizeof(buf) - 1, *p;
+
+	*end = 0;
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+	p = u64_dec(v, end);
+	if (strcmp(p, want))
+		fail_msg("u64_dec: got %s, want %s", p, want);
+	snprintf(want, sizeof(want), "%llx", (unsigned long long)v);
+	p = u64_hex(v, end);
+	if (strcmp(p, want))
+		fail_msg("u64_hex: got %s, want %s", p, want);
+}
+
+/* Every power of two and of ten and their neighbours, and numbers of
+ * every length made at random. */
+static void test_digits(void **state)
+{
+	uint64_t p = 1, x = 88172645463325252ULL;
+
+	(void)state;
+	for (int i = 0; i < 64; i++) {
+		check_digits((1ULL << i) - 1);
+		check_digits(1ULL << i);
+		check_digits((1ULL << i) + 1);
+	}
+	for (int i = 0; i < 20; i++, p *= 10) {
+		check_digits(p - 1);
+		check_digits(p);
+		check_digits(p + 1);
+	}
+	check_digits(UINT64_MAX);
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		check_digits(x >> (i % 64));
+	}
 }
 
 /* A byte alone in its class: what the rules make of it after plain text. */
@@ -414,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_escaped_keys),
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_digits),
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_cut_characters),
 		cmocka_unit_test(test_escape_reference),
