@@ -404,22 +404,46 @@ static void put_raw(struct json *j, const char *s, size_t n)
 	after_value(j);
 }
 
+/* The number of decimal digits of v (1 for 0): its bit length times
+ * log10(2), rounded down, and one compare to correct that. */
+static inline size_t dec_digits(uint64_t v)
+{
+	static const uint64_t pow10[20] = {
+		0, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+		1000000000, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL,
+		10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	size_t t = ((size_t)(64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+
+	return t + (v >= pow10[t]);
+}
+
+/* A number's digits written in place, after a '-' when neg. */
+static void put_number(struct json *j, uint64_t mag, bool neg)
+{
+	size_t n = dec_digits(mag) + neg;
+
+	sep(j);
+	reserve(j, n);
+	if (neg)
+		j->buf[j->len] = '-';
+	j->len += n;
+	u64_dec(mag, j->buf + j->len);
+	j->buf[j->len] = 0;
+	after_value(j);
+}
+
 void json_u64(struct json *j, uint64_t v)
 {
-	char b[24], *p = u64_dec(v, b + sizeof(b));
-
-	put_raw(j, p, (size_t)(b + sizeof(b) - p));
+	put_number(j, v, false);
 }
 
 void json_i64(struct json *j, int64_t v)
 {
-	char b[24], *p;
-
 	/* the magnitude as unsigned: INT64_MIN has no positive int64_t */
-	p = u64_dec(v < 0 ? -(uint64_t)v : (uint64_t)v, b + sizeof(b));
-	if (v < 0)
-		*--p = '-';
-	put_raw(j, p, (size_t)(b + sizeof(b) - p));
+	put_number(j, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void json_boolean(struct json *j, bool v)

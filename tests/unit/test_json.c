@@ -213,10 +213,11 @@ static void test_numbers(void **state)
 	json_free(&j);
 }
 
-/* v in decimal and hex as printf writes them */
+/* v in decimal and hex as printf writes them, alone and in JSON */
 static void check_digits(uint64_t v)
 {
-	char want[32], buf[32], *end = buf + sizeof(buf) - 1, *p;
+	char want[96], buf[32], *end = buf + sizeof(buf) - 1, *p;
+	struct json j;
 
 	*end = 0;
 	snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
@@ -227,6 +228,18 @@ static void check_digits(uint64_t v)
 	p = u64_hex(v, end);
 	if (strcmp(p, want))
 		fail_msg("u64_hex: got %s, want %s", p, want);
+	/* and as the writer's values, which count the digits first */
+	json_init(&j);
+	json_arr_begin(&j);
+	json_u64(&j, v);
+	json_i64(&j, (int64_t)v);
+	json_i64(&j, -(int64_t)(v >> 1));
+	json_arr_end(&j);
+	snprintf(want, sizeof(want), "[%llu,%lld,%lld]", (unsigned long long)v,
+		 (long long)(int64_t)v, -(long long)(v >> 1));
+	if (strcmp(j.buf, want))
+		fail_msg("json: got %s, want %s", j.buf, want);
+	json_free(&j);
 }
 
 /* Every power of two and of ten and their neighbours, and numbers of
