@@ -87,10 +87,14 @@ int signal_from_string(const char *s)
 
 const char *signal_name(unsigned int sig, char *buf, size_t len)
 {
-	if (sig > 0 && sig < ARRAY_SIZE(sig_names))
-		snprintf(buf, len, "SIG%s", sig_names[sig]);
-	else
+	size_t n;
+
+	if (!sig || sig >= ARRAY_SIZE(sig_names))
 		snprintf(buf, len, "SIG%u", sig);
+	else if ((n = strlen(sig_names[sig])) + 4 > len)
+		snprintf(buf, len, "SIG%s", sig_names[sig]);	/* cut */
+	else	/* a decision record names its signal: no printf for it */
+		memcpy(mempcpy(buf, "SIG", 3), sig_names[sig], n + 1);
 	return buf;
 }
 

@@ -1494,6 +1494,8 @@ static void test_names_tables(void **state)
 	assert_string_equal(signal_name(9, buf, sizeof(buf)), "SIGKILL");
 	assert_string_equal(signal_name(31, buf, sizeof(buf)), "SIGSYS");
 	assert_string_equal(signal_name(34, buf, sizeof(buf)), "SIG34");
+	assert_string_equal(signal_name(9, buf, 8), "SIGKILL");
+	assert_string_equal(signal_name(9, buf, 7), "SIGKIL");	/* cut as snprintf cuts */
 	for (unsigned int s = 0; s <= 64; s++)
 		assert_int_equal(signal_from_string(signal_name(s, buf, sizeof(buf))), s);
 
