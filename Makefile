@@ -177,7 +177,8 @@ $(OUTPUT)/fuzz/obj/%.o: engine/%.c | $(OUTPUT)/fuzz/obj $(SKELS)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/unit/compile_ref.h $(FUZZ_OBJS)
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/unit/compile_ref.h \
+		tests/unit/json_ref.h $(FUZZ_OBJS)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -iquote tests/fuzz -iquote tests/unit \
 		$< $(FUZZ_OBJS) $(LIBS) -o $@
