@@ -161,6 +161,7 @@ struct {
 #define HAVE_PATH	16	/* exec: the file's path (lazy_file) */
 #define HAVE_OBJ_UID	32	/* the signal target's uid, the IPC owner */
 #define HAVE_OBJ_REST	64	/* the rest of lazy_obj's fields */
+#define HAVE_SKEY_COMM	128	/* skey.s holds the subject's comm */
 
 struct scratch {
 	struct bw_bitmap acc;
@@ -173,6 +174,9 @@ struct scratch {
 	__u64 lazy_obj;		/* signal: the target task; ipc: its kern_ipc_perm */
 	__u32 have;		/* HAVE_* */
 	__u32 nw;		/* bitmap words in use: (rules of the class + 63) / 64 */
+	__u32 dim_mask;		/* the class's: dimensions some rule constrains */
+	__u32 mode;		/* the class's: enum bw_mode */
+	__u32 fresh;		/* acc not ANDed yet: the first AND copies */
 	__u32 key;		/* this scratch's slot (SCRATCH_*) */
 	__u32 defer;		/* classify()'s first pass: see put_off() */
 	__u32 deferred;		/* dimensions put off to the second pass */

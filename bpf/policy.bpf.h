@@ -173,19 +173,47 @@ static __always_inline int fill_record_subject(struct scratch *s)
 /* ---- classification ---- */
 
 /*
- * acc &= m over the first nw words (the class's rules; the rest are 0);
- * 1 when a rule is left in acc, 0 when none is.
+ * s->acc &= m over the words holding the class's rules (s->nw); 1 when a
+ * rule is left in acc, 0 when none is.  Its cost is in the number of words
+ * (16 with 1,000 rules, 64 with 4,096), so: the first AND of a decision
+ * (s->fresh) copies m instead, as every bitmap holds only the class's
+ * rules (acc = all & m = m), and words go four at a time, which may run up
+ * to three words past nw: those are 0 in every bitmap, and so in acc.
  */
-static __noinline int bm_and(struct bw_bitmap *acc, struct bw_bitmap *m,
-			     __u32 nw)
+static __noinline int bm_and(struct scratch *s, struct bw_bitmap *m)
 {
+	struct bw_bitmap *acc = &s->acc;
+	__u32 nw = s->nw, fresh = s->fresh;
 	__u64 any = 0;
 
-	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+	s->fresh = 0;
+	if (nw <= 1) {
+		acc->w[0] = fresh ? m->w[0] : acc->w[0] & m->w[0];
+		return acc->w[0] != 0;
+	}
+	if (fresh) {
+		for (int i = 0; i < BW_BITMAP_WORDS; i += 4) {
+			if (i >= nw)
+				break;
+			__u64 a0 = m->w[i], a1 = m->w[i + 1];
+			__u64 a2 = m->w[i + 2], a3 = m->w[i + 3];
+
+			acc->w[i] = a0;
+			acc->w[i + 1] = a1;
+			acc->w[i + 2] = a2;
+			acc->w[i + 3] = a3;
+			any |= a0 | a1 | a2 | a3;
+		}
+		return any != 0;
+	}
+	for (int i = 0; i < BW_BITMAP_WORDS; i += 4) {
 		if (i >= nw)
 			break;
 		acc->w[i] &= m->w[i];
-		any |= acc->w[i];
+		acc->w[i + 1] &= m->w[i + 1];
+		acc->w[i + 2] &= m->w[i + 2];
+		acc->w[i + 3] &= m->w[i + 3];
+		any |= acc->w[i] | acc->w[i + 1] | acc->w[i + 2] | acc->w[i + 3];
 	}
 	return any != 0;
 }
@@ -237,7 +265,7 @@ static __noinline int and_num(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
 		return -1;
-	return bm_and(&s->acc, m, s->nw);
+	return bm_and(s, m);
 }
 
 /* The name in s->skey.s, NUL-padded: its bitmap ANDed into s->acc. */
@@ -260,23 +288,28 @@ static __always_inline int and_skey(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
 		return -1;
-	return bm_and(&s->acc, m, s->nw);
+	return bm_and(s, m);
 }
 
 static __noinline int and_str(struct scratch *s, __u32 slot, __u32 cls,
 			      __u32 dim, const char *str)
 {
+	s->have &= ~HAVE_SKEY_COMM;
 	__builtin_memset(s->skey.s, 0, sizeof(s->skey.s));
 	bpf_probe_read_kernel_str(s->skey.s, sizeof(s->skey.s), str);
 	return and_skey(s, slot, cls, dim);
 }
 
 /* The subject's comm, straight into the key: the padding stays zero
- * whether the helper pads (6.4 and later) or stops at the NUL. */
+ * whether the helper pads (6.4 and later) or stops at the NUL.  A comm
+ * put off to the second pass is still in the key there. */
 static __noinline int and_comm(struct scratch *s, __u32 slot, __u32 cls)
 {
-	__builtin_memset(s->skey.s, 0, sizeof(s->skey.s));
-	bpf_get_current_comm(s->skey.s, sizeof(s->skey.s));
+	if (!(s->have & HAVE_SKEY_COMM)) {
+		__builtin_memset(s->skey.s, 0, sizeof(s->skey.s));
+		bpf_get_current_comm(s->skey.s, sizeof(s->skey.s));
+		s->have |= HAVE_SKEY_COMM;
+	}
 	return and_skey(s, slot, cls, BW_DIM_COMM);
 }
 
@@ -292,7 +325,7 @@ static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, BW_DEF_UNRESOLVED(ps));
 		if (!m)
 			return -1;
-		return bm_and(&s->acc, m, s->nw);
+		return bm_and(s, m);
 	}
 	if (s->defer)
 		return put_off(s, dim);	/* a trie lookup: in the second pass */
@@ -310,7 +343,7 @@ static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
 		return -1;
-	return bm_and(&s->acc, m, s->nw);
+	return bm_and(s, m);
 }
 
 /* The deepest cgroup ancestor that some rule names decides the dimension. */
@@ -333,7 +366,7 @@ static __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 		m = def_bitmap(slot, cls, BW_DIM_CGROUP);
 	if (!m)
 		return -1;
-	return bm_and(&s->acc, m, s->nw);
+	return bm_and(s, m);
 }
 
 #define HAS(mask, d) ((mask) & (1u << (d)))
@@ -375,16 +408,13 @@ static __always_inline int classify_own(struct scratch *s, __u32 slot,
 	return 1;
 }
 
-/* The event's own values, in hand, and the subject's cheap ones. */
-static __always_inline int classify_early(struct scratch *s, __u32 slot,
-					  __u32 cls, __u32 mask)
+/* The subject's cheap values: uid, gid, comm. */
+static __always_inline int classify_subject(struct scratch *s, __u32 slot,
+					    __u32 cls, __u32 mask)
 {
 	__u64 ug;
 	int r;
 
-	r = classify_own(s, slot, cls, mask, false);
-	if (r <= 0)
-		return r;
 	if (HAS(mask, BW_DIM_UID) || HAS(mask, BW_DIM_GID)) {
 		ug = bpf_get_current_uid_gid();
 		AND(num, BW_DIM_UID, (__u32)ug);
@@ -413,12 +443,23 @@ static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 
 	s->defer = 1;
 	s->deferred = 0;
-	r = classify_early(s, slot, cls, mask);
+	r = classify_own(s, slot, cls, mask, false);
+	if (r > 0)
+		r = classify_subject(s, slot, cls, mask);
 	s->defer = 0;
 	if (r <= 0)
 		return r;
+	/*
+	 * The subject's lookups first: the event's own key is what the
+	 * rules of an operation have in common (capability = cap_setuid), so
+	 * its bitmap keeps most of them, while a subject value that only
+	 * shares a filter bit with a named one finds no entry and takes its
+	 * default, which may empty the result without the own key's lookup.
+	 */
 	if (s->deferred) {
-		r = classify_early(s, slot, cls, s->deferred);
+		r = classify_subject(s, slot, cls, s->deferred);
+		if (r > 0)
+			r = classify_own(s, slot, cls, s->deferred, false);
 		if (r <= 0)
 			return r;
 	}
@@ -615,28 +656,21 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 {
 	__u32 enforced = how & DEC_LSM, method = BW_METH_NONE;
 	__s32 err_no = 0;
-	struct bw_class_meta *meta;
 	struct bw_rule_info *ri;
-	struct bw_bitmap *all;
-	__u32 mk = bw_meta_index(slot, cls), first, rule;
+	__u32 first, rule;
 	struct bw_event *e = &s->ev;
 	int ret = 0;
 
-	meta = bpf_map_lookup_elem(&meta_map, &mk);
-	all = def_bitmap(slot, cls, BW_DEF_ALL);
-	if (!meta || !all)
+	/* acc starts as every rule of the class: the first AND copies */
+	s->fresh = 1;
+	if (classify(s, slot, cls & 7, s->dim_mask) <= 0)
 		return 0;
-	/* words of the bitmaps that hold the class's rules */
-	s->nw = (meta->nrules + 63) / 64;
-	if (s->nw > BW_BITMAP_WORDS)
-		s->nw = BW_BITMAP_WORDS;
-	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
-		if (i >= s->nw)
-			break;
-		s->acc.w[i] = all->w[i];
+	if (s->fresh) {		/* no dimension: every rule */
+		struct bw_bitmap *all = def_bitmap(slot, cls, BW_DEF_ALL);
+
+		if (!all || bm_and(s, all) <= 0)
+			return 0;
 	}
-	if (classify(s, slot, cls & 7, meta->dim_mask) <= 0)
-		return 0;
 	first = lowest_bit(&s->acc, s->nw);
 	if (first == BW_NO_RULE)
 		return 0;
@@ -651,7 +685,7 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 		e->audit_rule = first;
 		if (!dec)
 			return 0;
-		first = bm_and(&s->acc, dec, s->nw);
+		first = bm_and(s, dec);
 		/* keep the result: clang drops r0 of an unused one, and the
 		 * verifier then refuses the subprogram's leftover stack pointer */
 		barrier_var(first);
@@ -673,7 +707,7 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 		method = BW_METH_AUDIT;
 	} else if (ri->action == BW_ACT_DENY || ri->action == BW_ACT_KILL) {
 		__u32 kill = ri->action == BW_ACT_KILL;
-		__u32 live = meta->mode == BW_MODE_ENFORCE;
+		__u32 live = s->mode == BW_MODE_ENFORCE;
 
 		if (how & DEC_GUARDED)
 			return 0;	/* the guarding LSM hook decides */
@@ -760,6 +794,12 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 	s->key = scratch_key;
 	s->lazy_file = NULL;
 	s->lazy_obj = 0;
+	/* what decide() needs of the class header, looked up once */
+	s->nw = (meta->nrules + 63) / 64;
+	if (s->nw > BW_BITMAP_WORDS)
+		s->nw = BW_BITMAP_WORDS;
+	s->dim_mask = meta->dim_mask;
+	s->mode = meta->mode;
 	return s;
 }
 

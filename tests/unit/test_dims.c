@@ -248,7 +248,7 @@ static char *function_body(char *src, const char *head)
 
 /*
  * classify() takes each dimension the way the table says it is kept: the
- * subject's in bpf/policy.bpf.h (its cheap ones in classify_early(), the
+ * subject's in bpf/policy.bpf.h (its cheap ones in classify_subject(), the
  * comm read straight into its key by and_comm()), a class's own in its
  * classify_<class>() beside its hooks in bpf/bulwark.bpf.c.
  */
@@ -271,13 +271,13 @@ static void test_classify_matches_table(void **state)
 			fail_msg("bpf/bulwark.bpf.c has no %s...)", own_fn[cls]);
 	}
 	assert_non_null(function_body(subj_src, "static __always_inline int classify("));
-	assert_non_null(strstr(subj_src, "static __always_inline int classify_early("));
+	assert_non_null(strstr(subj_src, "static __always_inline int classify_subject("));
 	for (int dim = 0; dim < BW_NDIM; dim++) {
 		int cls = rows[dim].cls;
 
-		/* classify_early() comes first, classify() after it */
+		/* classify_subject() comes first, classify() after it */
 		body = cls == BW_CLASS_SUBJECT ?
-		       strstr(subj_src, "static __always_inline int classify_early(") :
+		       strstr(subj_src, "static __always_inline int classify_subject(") :
 		       strstr(hooks_src[cls], own_fn[cls]);
 		if (dim == BW_DIM_CGROUP) {
 			assert_non_null(strstr(body, "and_cgroup(s, slot, cls)"));
