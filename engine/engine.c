@@ -631,6 +631,80 @@ const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a)
 
 /* ---- policy switch ---- */
 
+/*
+ * Map updates gathered and written BATCH_MAX at a time with one
+ * BPF_MAP_UPDATE_BATCH: with many rules, tens of thousands of syscalls
+ * fewer.  A map without batch updates (the path trie) or a batch that
+ * fails is written one entry at a time from the batch's first entry
+ * (updates with BPF_ANY can be repeated), so that an error is the entry's
+ * own, as without batches.
+ */
+#define BATCH_MAX 1024
+
+struct batch {
+	int fd;
+	uint32_t ksz, vsz, n;
+	bool single;		/* the map has no batch updates */
+	char *keys, *vals;
+};
+
+static void batch_init(struct batch *b, int fd, uint32_t ksz, uint32_t vsz)
+{
+	memset(b, 0, sizeof(*b));
+	b->fd = fd;
+	b->ksz = ksz;
+	b->vsz = vsz;
+}
+
+static int batch_singly(struct batch *b)
+{
+	for (uint32_t i = 0; i < b->n; i++)
+		if (bpf_map_update_elem(b->fd, b->keys + (size_t)i * b->ksz,
+					b->vals + (size_t)i * b->vsz, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+static int batch_flush(struct batch *b)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+	uint32_t count = b->n;
+	int err = 0;
+
+	if (!b->n)
+		return 0;
+	if (b->single || bpf_map_update_batch(b->fd, b->keys, b->vals, &count, &opts) < 0) {
+		/* ENOTSUPP (524): no batch operations on this map type */
+		if (!b->single && (errno == 524 || errno == EOPNOTSUPP))
+			b->single = true;
+		err = batch_singly(b);
+	}
+	b->n = 0;
+	return err;
+}
+
+static int batch_add(struct batch *b, const void *key, const void *val)
+{
+	if (!b->keys) {
+		b->keys = xmalloc((size_t)BATCH_MAX * b->ksz);
+		b->vals = xmalloc((size_t)BATCH_MAX * b->vsz);
+	}
+	memcpy(b->keys + (size_t)b->n * b->ksz, key, b->ksz);
+	memcpy(b->vals + (size_t)b->n * b->vsz, val, b->vsz);
+	return ++b->n == BATCH_MAX ? batch_flush(b) : 0;
+}
+
+/* The rest written (when ok is 0) and the buffers freed. */
+static int batch_end(struct batch *b, int ok)
+{
+	int err = ok ? ok : batch_flush(b);
+
+	free(b->keys);
+	free(b->vals);
+	b->keys = b->vals = NULL;
+	return err;
+}
+
 static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
 {
 	char *keys = NULL, *cur = NULL, next[sizeof(struct bw_path_key)];
@@ -666,13 +740,12 @@ static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
  * the id's bit goes into *cgf, the class's cgroup filter (the compiler
  * cannot know the ids).
  */
-static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
+static int write_entry(struct batch *maps, const struct cp_entry *ce,
 		       uint8_t slot, struct bw_bitmap *cgf)
 {
 	struct bw_path_key pk = { 0 };
 	struct bw_num_key nk = { 0 };
 	struct bw_str_key sk = { 0 };
-	int fd;
 
 	switch (ce->kind) {
 	case BW_KIND_NUM:
@@ -688,15 +761,13 @@ static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
 			nk.val = id;
 			bm_set(&cgf[ce->cls], bw_filter_num(id));
 		}
-		fd = bpf_map__fd(e->skel->maps.num_map);
-		return bpf_map_update_elem(fd, &nk, &ce->bm, BPF_ANY) ? -errno : 0;
+		return batch_add(&maps[BW_KIND_NUM], &nk, &ce->bm);
 	case BW_KIND_STR:
 		sk.slot = slot;
 		sk.cls = ce->cls;
 		sk.dim = ce->dim;
 		strncpy(sk.s, ce->str, sizeof(sk.s) - 1);
-		fd = bpf_map__fd(e->skel->maps.str_map);
-		return bpf_map_update_elem(fd, &sk, &ce->bm, BPF_ANY) ? -errno : 0;
+		return batch_add(&maps[BW_KIND_STR], &sk, &ce->bm);
 	default: {
 		size_t len = strnlen(ce->str, BW_PATH_LEN - 1);
 
@@ -706,8 +777,7 @@ static int write_entry(struct bw_engine *e, const struct cp_entry *ce,
 		memcpy(pk.path, ce->str, len);
 		pk.prefixlen = BW_PATH_KEY_HDR_BITS +
 			       (ce->prefix ? len : len + 1) * 8;
-		fd = bpf_map__fd(e->skel->maps.path_map);
-		return bpf_map_update_elem(fd, &pk, &ce->bm, BPF_ANY) ? -errno : 0;
+		return batch_add(&maps[BW_KIND_PATH], &pk, &ce->bm);
 	}
 	}
 }
@@ -731,6 +801,7 @@ static int write_sc_map(struct bw_engine *e, const struct bw_compiled *cp,
 {
 	int fd = bpf_map__fd(e->skel->maps.sc_map);
 	uint32_t *tab = xcalloc(BW_SC_ARCHES * BW_SC_NRS, sizeof(*tab));
+	struct batch b;
 	int err = 0;
 
 	for (size_t g = 0; g < ARRAY_SIZE(guard_table); g++) {
@@ -748,30 +819,29 @@ static int write_sc_map(struct bw_engine *e, const struct bw_compiled *cp,
 			tab[BW_SC_ARCH(m->nums[k]) * BW_SC_NRS +
 			    (BW_SC_NR(m->nums[k]) & (BW_SC_NRS - 1))] |= BW_SC_RULES;
 	}
+	batch_init(&b, fd, sizeof(uint32_t), sizeof(*tab));
 	for (uint32_t a = 0; a < BW_SC_ARCHES && !err; a++) {
-		for (uint32_t nr = 0; nr < BW_SC_NRS; nr++) {
+		for (uint32_t nr = 0; nr < BW_SC_NRS && !err; nr++) {
 			uint32_t k = bw_sc_index(slot, a, nr);
 
-			if (bpf_map_update_elem(fd, &k, &tab[a * BW_SC_NRS + nr], BPF_ANY)) {
-				err = -errno;
-				break;
-			}
+			err = batch_add(&b, &k, &tab[a * BW_SC_NRS + nr]);
 		}
 	}
 	free(tab);
-	return err;
+	return batch_end(&b, err);
 }
 
 struct entry_writer {
 	struct bw_engine *e;
 	uint8_t slot;
 	struct bw_bitmap *cgf;
+	struct batch maps[3];		/* by enum bw_dim_kind */
 };
 
 static int write_emitted(void *ctx, const struct cp_entry *ce)
 {
 	struct entry_writer *w = ctx;
-	int err = write_entry(w->e, ce, w->slot, w->cgf);
+	int err = write_entry(w->maps, ce, w->slot, w->cgf);
 
 	if (err > 0)
 		w->e->unresolved_cgroups++;
@@ -785,7 +855,8 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	int rule_fd = bpf_map__fd(e->skel->maps.rule_map);
 	int meta_fd = bpf_map__fd(e->skel->maps.meta_map);
 	struct bw_bitmap cgf[BW_NCLASS] = { 0 };
-	struct entry_writer w = { e, slot, cgf };
+	struct entry_writer w = { e, slot, cgf, { { 0 } } };
+	struct batch defs, rules, metas;
 	int err;
 
 	err = clear_slot(bpf_map__fd(e->skel->maps.num_map),
@@ -799,37 +870,48 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 				 offsetof(struct bw_path_key, slot), slot);
 	if (err)
 		return err;
+	batch_init(&w.maps[BW_KIND_NUM], bpf_map__fd(e->skel->maps.num_map),
+		   sizeof(struct bw_num_key), sizeof(struct bw_bitmap));
+	batch_init(&w.maps[BW_KIND_STR], bpf_map__fd(e->skel->maps.str_map),
+		   sizeof(struct bw_str_key), sizeof(struct bw_bitmap));
+	batch_init(&w.maps[BW_KIND_PATH], bpf_map__fd(e->skel->maps.path_map),
+		   sizeof(struct bw_path_key), sizeof(struct bw_bitmap));
 	/* each entry is made as it is written: never all of them at once */
 	err = compiled_emit(cp, write_emitted, &w);
+	for (int kind = 0; kind < 3; kind++)
+		err = batch_end(&w.maps[kind], err);
 	if (err)
 		return err;
-	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
-		for (uint32_t d = 0; d < BW_DEF_PER_CLASS; d++) {
+	batch_init(&defs, def_fd, sizeof(uint32_t), sizeof(struct bw_bitmap));
+	batch_init(&rules, rule_fd, sizeof(uint32_t), sizeof(cp->info[0][0]));
+	for (uint32_t cls = 0; cls < BW_NCLASS && !err; cls++) {
+		for (uint32_t d = 0; d < BW_DEF_PER_CLASS && !err; d++) {
 			uint32_t k = bw_def_index(slot, cls, d);
 			const struct bw_bitmap *v = d == BW_DEF_FILTER(BW_DIM_CGROUP) ?
 						    &cgf[cls] : &cp->defs[cls][d];
 
-			if (bpf_map_update_elem(def_fd, &k, v, BPF_ANY))
-				return -errno;
+			err = batch_add(&defs, &k, v);
 		}
-		for (uint32_t i = 0; i < cp->meta[cls].nrules; i++) {
+		for (uint32_t i = 0; i < cp->meta[cls].nrules && !err; i++) {
 			uint32_t k = bw_rule_index(slot, cls, i);
 
-			if (bpf_map_update_elem(rule_fd, &k, &cp->info[cls][i], BPF_ANY))
-				return -errno;
+			err = batch_add(&rules, &k, &cp->info[cls][i]);
 		}
 	}
-	err = write_sc_map(e, cp, slot);
+	err = batch_end(&defs, err);
+	err = batch_end(&rules, err);
+	if (!err)
+		err = write_sc_map(e, cp, slot);
 	if (err)
 		return err;
 	/* Meta last: a class only becomes active once its tables exist. */
-	for (uint32_t cls = 0; cls < BW_NCLASS; cls++) {
+	batch_init(&metas, meta_fd, sizeof(uint32_t), sizeof(cp->meta[0]));
+	for (uint32_t cls = 0; cls < BW_NCLASS && !err; cls++) {
 		uint32_t k = bw_meta_index(slot, cls);
 
-		if (bpf_map_update_elem(meta_fd, &k, &cp->meta[cls], BPF_ANY))
-			return -errno;
+		err = batch_add(&metas, &k, &cp->meta[cls]);
 	}
-	return 0;
+	return batch_end(&metas, err);
 }
 
 int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
