@@ -381,7 +381,9 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 		}
 	}
 	kernel_ensure_tracefs();
-	btf = btf__load_vmlinux_btf();
+	btf = o->btf && *o->btf ? *o->btf : btf__load_vmlinux_btf();
+	if (o->btf)
+		*o->btf = btf;
 	if (!btf) {
 		snprintf(e->why, sizeof(e->why),
 			 "the kernel has no BTF (/sys/kernel/btf/vmlinux): CONFIG_DEBUG_INFO_BTF is needed");
@@ -410,7 +412,13 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 			err = 0;	/* any other error: the full load says */
 		}
 	}
-	btf__free(btf);
+	/* kept for the caller's next load only when this one goes no
+	 * further: libbpf parses its own copy while it loads the object */
+	if (!err || !o->btf) {
+		btf__free(btf);
+		if (o->btf)
+			*o->btf = NULL;
+	}
 	if (err) {
 		bulwark_bpf__destroy(e->skel);
 		e->skel = NULL;

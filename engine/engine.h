@@ -12,6 +12,7 @@ struct bulwark_bpf;
 struct ring_buffer;
 struct bpf_link;
 struct bw_pin;
+struct btf;
 
 /*
  * What a program of bulwark.bpf.c is for, found from the object when it is
@@ -89,6 +90,13 @@ struct engine_load_opts {
 				 * at least a page); 0: the object's 4 MiB */
 	uint64_t repeat_ns;	/* [log] repeat: fold repeated decisions
 				 * (docs/log.md); 0: every decision written */
+	struct btf **btf;	/* the kernel's BTF for loads in a row: parsed
+				 * into *btf when NULL there, else used; left
+				 * there for the next load when this one stops
+				 * before loading the object (the LSM probe
+				 * refused), for the caller to free
+				 * (btf__free()), else freed.  NULL: parsed and
+				 * freed by this load */
 };
 
 /*
