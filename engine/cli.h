@@ -38,6 +38,14 @@ struct bw_setup {
  * returns 0 only when there was no error.
  */
 int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d);
+/*
+ * setup_load() in two halves, for a caller with work to do between them:
+ * the policy file and the overrides (0, or -1 after an error), then the
+ * rules (given the first half's result: -1 unless both had no error).
+ * The second touches only st->rules, st->compiled and d.
+ */
+int setup_policy(struct bw_setup *st, const struct bw_opts *o, struct diag *d);
+int setup_rules(struct bw_setup *st, int policy_err, struct diag *d);
 void setup_free(struct bw_setup *st);
 
 /* Report an error once: "bulwark: msg" on stderr, or {"error":"msg"} once

@@ -452,14 +452,13 @@ static int handle_tamper(void *ctx, void *data, size_t size)
 }
 
 /*
- * Before loading: another engine alive is not replaced (a protected one
- * refuses us its state), and a lock left by an earlier engine holds: only
- * the locked policy may start.
+ * protect_claim()'s result (err), taken before loading: another engine
+ * alive is not replaced (a protected one refuses us its state), and a
+ * lock left by an earlier engine holds: only the locked policy may start
+ * (checked once the rules are compiled; the programs load after it then).
  */
-static int claim_protection(struct daemon *r)
+static int claim_protection(struct daemon *r, int err)
 {
-	int err = protect_claim(&r->prot);
-
 	if (err) {
 		out_err("run: %s", r->prot.why);
 		return -1;
@@ -855,34 +854,53 @@ static void check_ring_size(struct daemon *r)
 			r->ring_bytes >> 10, r->st.policy.log_buffer >> 10);
 }
 
+/* Why the LSM programs were refused, for load_said(). */
+struct lsm_refusal {
+	bool refused;
+	char why[sizeof(((struct bw_engine *)0)->why)];
+	char libbpf_err[sizeof(((struct bw_engine *)0)->libbpf_err)];
+};
+
 /*
  * The LSM programs, or as on_lsm_missing says the audit-only ones; the
  * kernel's BTF (5 MB, 40-100 ms to parse) is parsed once for both.
+ * Nothing is said here but by load_said(), after the rules' diagnostics:
+ * this runs while another thread compiles them.  0 or -errno.
  */
-static int load_programs(struct daemon *r)
+static int load_programs(struct daemon *r, struct lsm_refusal *lr)
 {
 	struct btf *btf = NULL;
 	int err = load_engine(r, true, &btf);
 
+	memset(lr, 0, sizeof(*lr));
 	if (err == -ENOTSUP) {
-		out_err("cannot enforce: %s", r->eng.why);
-		if (r->eng.libbpf_err[0])
-			out_err("libbpf said: %s", r->eng.libbpf_err);
+		lr->refused = true;
+		memcpy(lr->why, r->eng.why, sizeof(lr->why));
+		memcpy(lr->libbpf_err, r->eng.libbpf_err, sizeof(lr->libbpf_err));
+		if (r->st.policy.on_lsm_missing == BW_LSM_AUDIT) {
+			err = load_engine(r, false, &btf);
+			memcpy(r->eng.why, lr->why, sizeof(lr->why));
+		}
+	}
+	btf__free(btf);
+	return err;
+}
+
+/* What load_programs() did (err: its result), said; 0 when it loaded. */
+static int load_said(struct daemon *r, const struct lsm_refusal *lr, int err)
+{
+	if (lr->refused) {
+		out_err("cannot enforce: %s", lr->why);
+		if (lr->libbpf_err[0])
+			out_err("libbpf said: %s", lr->libbpf_err);
 		if (r->st.policy.on_lsm_missing != BW_LSM_AUDIT) {
 			out_err("refusing to start (on_lsm_missing = refuse in %s); "
 				"set on_lsm_missing = audit to run audit-only",
 				r->st.policy.file ? r->st.policy.file : "the policy");
-			btf__free(btf);
 			return -1;
 		}
-		char why[sizeof(r->eng.why)];
-
-		memcpy(why, r->eng.why, sizeof(why));
 		out_err("running AUDIT-ONLY with tracepoints: records are marked \"enforced\":false and nothing is denied");
-		err = load_engine(r, false, &btf);
-		memcpy(r->eng.why, why, sizeof(why));
 	}
-	btf__free(btf);
 	if (err) {
 		out_err("%s", r->eng.why);
 		return -1;
@@ -926,13 +944,11 @@ static enum pin_mode pin_mode_for(const struct daemon *r)
 	return p->on_exit == BW_EXIT_KEEP ? PIN_KEEP : PIN_DETACH;
 }
 
+/* The programs loaded (load_programs()): attached, the process table filled. */
 static int start_engine(struct daemon *r)
 {
 	int err;
 
-	pin_config(true);	/* pinned programs are adopted whatever on_exit says */
-	if (load_programs(r))
-		return -1;
 	check_ring_size(r);
 	if (attach_programs(r))
 		return -1;
@@ -1231,21 +1247,80 @@ static int announce(struct daemon *r)
 
 static void open_control(struct daemon *r);
 
-static int daemon_start(struct daemon *r)
+/*
+ * The rules are read and compiled on a thread of their own while the main
+ * thread loads the programs (the verifier's work, most of a start): with
+ * thousands of rules the two take about as long.
+ */
+struct rules_job {
+	struct daemon *r;
+	struct diag *d;
+	int policy_err, err;
+};
+
+static void *rules_work(void *arg)
+{
+	struct rules_job *job = arg;
+
+	job->err = setup_rules(&job->r->st, job->policy_err, job->d);
+	return NULL;
+}
+
+/*
+ * The policy, then its rules compiled while the programs load: said in
+ * the order of a start that did one after the other (the rules' problems,
+ * then the protection's and the load's).  Programs loaded for rules with
+ * errors are closed with the engine; "nothing was loaded" stays true of
+ * the kernel, where nothing was attached.
+ */
+static int setup_and_load(struct daemon *r)
 {
 	struct diag d = { 0 };
+	struct rules_job job = { .r = r, .d = &d };
+	struct lsm_refusal lr = { 0 };
+	pthread_t thread;
+	int claim = 0, lerr = 0, terr;
+	bool threaded, loaded = false;
+
+	job.policy_err = setup_policy(&r->st, r->o, &d);
+	threaded = !pthread_create(&thread, NULL, rules_work, &job);
+	if (!threaded)
+		rules_work(&job);	/* one after the other */
+	if (!job.policy_err) {
+		claim = protect_claim(&r->prot);
+		/* under a lock the rules must compile to the locked policy
+		 * before anything is loaded */
+		if (!claim && !r->prot.locked) {
+			pin_config(true);	/* pinned programs are adopted whatever on_exit says */
+			lerr = load_programs(r, &lr);
+			loaded = true;
+		}
+	}
+	terr = threaded ? pthread_join(thread, NULL) : 0;
+	if (terr)
+		out_err("run: joining the rules' thread failed: %s", strerror(terr));
+	out_diag(&d);
+	diag_free(&d);
+	if (job.err || terr) {
+		out_err("run: the policy has errors; nothing was loaded");
+		return -1;
+	}
+	if (claim_protection(r, claim))
+		return -1;
+	if (!loaded) {
+		pin_config(true);
+		lerr = load_programs(r, &lr);
+	}
+	return load_said(r, &lr, lerr) ? -1 : 0;
+}
+
+static int daemon_start(struct daemon *r)
+{
 	int err;
 
 	if (geteuid() != 0)
 		out_err("run: not root; loading BPF programs will most likely fail");
-	err = setup_load(&r->st, r->o, &d);
-	out_diag(&d);
-	diag_free(&d);
-	if (err) {
-		out_err("run: the policy has errors; nothing was loaded");
-		return -1;
-	}
-	if (claim_protection(r) || start_engine(r) || open_log(r))
+	if (setup_and_load(r) || start_engine(r) || open_log(r))
 		return -1;
 	err = apply_setup(r, &r->st);
 	if (err) {

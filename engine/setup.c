@@ -92,7 +92,7 @@ void out_info(const struct bw_opts *o, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d)
+int setup_policy(struct bw_setup *st, const struct bw_opts *o, struct diag *d)
 {
 	const char *config = o->config;
 	int err = 0;
@@ -121,6 +121,13 @@ int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d)
 		free(st->policy.log);
 		st->policy.log = xstrdup(o->log);
 	}
+	return err;
+}
+
+int setup_rules(struct bw_setup *st, int policy_err, struct diag *d)
+{
+	int err = policy_err ? -1 : 0;
+
 	if (rules_load_paths(&st->rules, st->policy.rules, st->policy.nrules, d))
 		err = -1;
 	if (rules_finish(&st->rules, d))
@@ -133,6 +140,11 @@ int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d)
 	if (policy_compile_streamed(&st->rules, st->policy.mode, st->compiled, d))
 		return -1;
 	return 0;
+}
+
+int setup_load(struct bw_setup *st, const struct bw_opts *o, struct diag *d)
+{
+	return setup_rules(st, setup_policy(st, o, d), d);
 }
 
 void setup_free(struct bw_setup *st)
