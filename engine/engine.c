@@ -642,10 +642,10 @@ const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a)
 /*
  * Map updates gathered and written BATCH_MAX at a time with one
  * BPF_MAP_UPDATE_BATCH: with many rules, tens of thousands of syscalls
- * fewer.  A map without batch updates (the path trie) or a batch that
- * fails is written one entry at a time from the batch's first entry
- * (updates with BPF_ANY can be repeated), so that an error is the entry's
- * own, as without batches.
+ * fewer (6.1 has them for the hash, array and trie maps).  A map type
+ * without them or a batch that fails is written one entry at a time from
+ * the batch's first entry (updates with BPF_ANY can be repeated), so that
+ * an error is the entry's own, as without batches.
  */
 #define BATCH_MAX 1024
 
