@@ -884,9 +884,9 @@ static __always_inline void proc_mark_parent(__u32 tgid)
  * record can name it: a leaf that never had a child (kids: t has one now).
  * Records of the image itself carry its exe, they never look it up.
  */
-static __always_inline void proc_retire(__u32 tgid, bool kids)
+static __always_inline void proc_retire(struct bw_proc *proc, __u32 tgid,
+					bool kids)
 {
-	struct bw_proc *proc = bpf_map_lookup_elem(&proc_map, &tgid);
 	struct bw_proc_key key = { .pid = tgid };
 
 	if (!proc || ((proc->flags & BW_PROC_LEAF) && !kids))
@@ -901,6 +901,8 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 {
 	__u32 zero = SCRATCH_TASK;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct bw_proc *proc;
 	bool kids;
 	int err;
 
@@ -914,7 +916,9 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	/* the children of every thread are p's now (de_thread); they will
 	 * name the new image: a leaf only without any */
 	kids = has_children(p);
-	proc_retire(BPF_CORE_READ(p, tgid), kids);
+	proc = bpf_map_lookup_elem(&proc_map, &tgid);
+	proc_retire(proc, tgid, kids);
+	s->proc.ptgid = proc ? proc->ptgid : 0;
 	err = proc_resolve(s, p, BPF_CORE_READ(bprm, file),
 			   kids ? 0 : BW_PROC_LEAF);
 	barrier_var(err);
@@ -951,6 +955,7 @@ int BPF_PROG(bw_fork, struct task_struct *parent, struct task_struct *child)
 		proc->start = BPF_CORE_READ(child, start_time);
 		proc->exec_seq = BPF_CORE_READ(child, self_exec_id);
 		proc->flags = BW_PROC_LEAF;
+		proc->ptgid = rtgid;
 	}
 	return 0;
 }
@@ -959,14 +964,21 @@ SEC("raw_tp/sched_process_exit")
 int BPF_PROG(bw_exit, struct task_struct *p)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct bw_proc *proc;
+	__u32 rtgid;
 
-	if (BPF_CORE_READ(p, signal, live.counter) == 0) {
-		/* before exit_notify(): p's children are still p's */
-		proc_retire(tgid, has_children(p));
-		bpf_map_delete_elem(&proc_map, &tgid);
-		/* records of p (read later) name its parent's image */
-		proc_mark_parent(BPF_CORE_READ(p, real_parent, tgid));
-	}
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	proc = bpf_map_lookup_elem(&proc_map, &tgid);
+	/* Records of p (read later) name its parent's image.  The parent
+	 * that forked p was marked then: only a reaper that adopted p is
+	 * looked up. */
+	rtgid = BPF_CORE_READ(p, real_parent, tgid);
+	if (!proc || proc->ptgid != rtgid)
+		proc_mark_parent(rtgid);
+	/* before exit_notify(): p's children are still p's */
+	proc_retire(proc, tgid, has_children(p));
+	bpf_map_delete_elem(&proc_map, &tgid);
 	return 0;
 }
 

@@ -490,7 +490,7 @@ struct bw_proc {
 	__u8 flags;		/* BW_PROC_* */
 	__u8 pad[2];
 	char exe[BW_PATH_LEN];
-	__u32 pad2;
+	__u32 ptgid;		/* the parent fork cleared the leaf mark of */
 };
 
 /*

@@ -68,6 +68,7 @@ static __noinline int fill_exe(struct scratch *s)
 	}
 	/* another file than the entry's (PR_SET_MM_EXE_FILE, a seeded
 	 * entry): the same image, its flags stay */
+	s->proc.ptgid = proc ? proc->ptgid : 0;
 	err = proc_resolve(s, t, f, proc ? proc->flags : 0);
 	/* keep the result: clang drops r0 of an unused one, and the verifier
 	 * then refuses the subprogram's leftover stack pointer */
