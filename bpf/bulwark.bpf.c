@@ -992,10 +992,16 @@ struct fold_walk {
 };
 
 /*
- * A key whose window has ended with decisions folded and no decision
- * since to carry them: their count goes into a summary record.  A key
- * idle for two windows goes: a decision still adding to it would have
- * had to stall for a whole window between its look and its add.
+ * A key whose window ended a whole window ago with decisions folded and no
+ * decision since to carry them: their count goes into a summary record.
+ * The second window is the grace of a process that goes on: its next
+ * decision comes less than a window after the end and carries the count
+ * in its full record.  Summed as soon as the window ended, a loop slower
+ * than the tick lost that race every time (the engine's tick and the
+ * loop's records keep step), and each window cost a summary besides the
+ * next full record.  A key idle for two windows with nothing folded goes:
+ * a decision still adding to it would have had to stall for a whole
+ * window between its look and its add.
  */
 static long fold_tail(struct bpf_map *map, struct bw_fold_key *k,
 		      struct bw_fold *v, struct fold_walk *w)
@@ -1005,13 +1011,13 @@ static long fold_tail(struct bpf_map *map, struct bw_fold_key *k,
 
 	/* a window started after w->now runs */
 	age = w->now >= v->win ? w->now - v->win : 0;
-	if (!w->all && age < fold_ns) {
+	if (!w->all && age < 2 * fold_ns) {
 		w->entries++;
 		return 0;
 	}
 	n = __sync_lock_test_and_set(&v->count, 0);
 	if (!n) {
-		if (!w->all && age >= 2 * fold_ns)
+		if (!w->all)
 			bpf_map_delete_elem(map, k);
 		else
 			w->entries++;

@@ -50,11 +50,11 @@ fi
 ok=1
 "$T/bwrpt" kill-burst $N1 "$VPID" SIGURG >"$T/burst1.out" || ok=0
 "$T/bwrpt" kill-burst $ND "$VPID" SIGWINCH >"$T/burst2.out" || ok=0
-sleep 2.5	# the windows end, and the tick writes their repeat records
+sleep 3.5	# the windows and their grace end, the tick writes their repeat records
 tick_repeats=$(grep -c '"type":"repeat"' "$T/on.log")
 # SIGURG at about 20 a second for 3.5 s: a decision follows each window's
-# end within 50 ms, and its record carries the window's folded count
-# (unless the tick summed the window in those 50 ms: 3 times running)
+# end within 50 ms, and its record carries the window's folded count (the
+# tick leaves a window a whole window more for that)
 "$T/bwrpt" kill-loop "$T/loop.stop" "$VPID" SIGURG >"$T/loop.out" & LPID=$!
 sleep 3.5
 touch "$T/loop.stop"

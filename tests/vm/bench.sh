@@ -186,8 +186,8 @@ status_counts() {
 settle() {
 	local i=0 a b
 	# with a repeat, the last window's count reaches the status file in
-	# a repeat record up to a window and a tick after the operations
-	[ -z "${BENCH_REPEAT:-}" ] || sleep 2.5
+	# a repeat record up to two windows and a tick after the operations
+	[ -z "${BENCH_REPEAT:-}" ] || sleep 3.5
 	a=$(status_counts "$1")
 	while [ $i -lt 40 ]; do
 		sleep 1.5
