@@ -11,7 +11,9 @@
 # which ended before the engine read them, and proc_gone (read with
 # bpftool while the engine is stopped) holds the images of outer and mid,
 # which had children, but none of the leaf or of inner, which never forked
-# and which no record can name as an ancestor.
+# and which no record can name as an ancestor.  Last, a pid namespace's
+# init that never forks adopts an orphan, reaps it and exits: records of
+# the orphan still name the init's exe (ancestors-reaper).
 #   sh tests/host/ancestors.sh BULWARK [BWTEST]
 . "$(dirname "$0")/lib.sh"
 
@@ -154,4 +156,88 @@ elif [ -n "$why" ]; then
 	fail ancestors-gone-kept "proc_gone ($(wc -l <"$T/gone.pids") entries):$why"
 else
 	pass ancestors-gone-kept
+fi
+
+# A pid namespace's init that never forks adopts an orphan: bwgone-x,
+# entered into the namespace, starts bwgone-y and exits, and bwgone-y's
+# records name the init, its parent now.  The init reaps it and exits
+# with no child left: its image is kept only because a child of it ended
+# (bw_exit clears the leaf mark of an adopting parent), and the records,
+# read after, still name its exe.
+# the interpreter itself, not a wrapper script that would fork it
+py=
+[ -x /usr/bin/python3 ] && py=$(realpath /usr/bin/python3)
+if [ -z "$py" ] || ! command -v unshare >/dev/null || ! command -v nsenter >/dev/null; then
+	skip ancestors-reaper "needs /usr/bin/python3, unshare and nsenter"
+	exit 0
+fi
+printf '[audit-reaper]\nevent = signal\naction = audit\nsignal = SIGURG\ncomm = bwgone-y\ntarget_comm = bwgone-y\n' \
+	>"$T/reaper.rules"
+printf '[engine]\nrules = %s/reaper.rules\nlog = %s/reaper.log\non_lsm_missing = audit\n' "$T" "$T" >"$T/reaper.conf"
+# a link: comm bwgone-init, exe the interpreter; python forks nothing
+ln -s "$py" "$T/bwgone-init"
+cp "$sh_path" "$T/bwgone-x"
+cp "$sh_path" "$T/bwgone-y"
+mkfifo "$T/go.init" "$T/go.y"
+cat >"$T/init.py" <<'EOS'
+import os, sys
+d = sys.argv[1]
+open(d + "/init.ready", "w").close()
+with open(d + "/go.init") as f:
+    f.read()
+os.waitpid(-1, 0)
+sys.exit(0)
+EOS
+cat >"$T/x.sh" <<'EOS'
+"$1/bwgone-y" "$1/y.sh" "$1" &
+exit 0
+EOS
+cat >"$T/y.sh" <<'EOS'
+read go <"$1/go.y"
+i=0
+while [ $i -lt 20 ]; do kill -URG $$; i=$((i + 1)); done
+exit 0
+EOS
+if ! engine_start "$T/reaper.conf" "$T/reaper.ready" "$T/reaper.err"; then
+	fail ancestors-reaper "engine did not start: $(head -c 400 "$T/reaper.err")"
+	exit 0
+fi
+kill -STOP "$EPID"
+unshare --pid --fork "$T/bwgone-init" "$T/init.py" "$T" &
+unshare_pid=$!
+i=0
+while [ ! -e "$T/init.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ipid=$(pgrep -P "$unshare_pid")
+if [ -z "$ipid" ]; then
+	fail ancestors-reaper "no init under unshare ($unshare_pid)"
+	kill -CONT "$EPID"
+	engine_stop "$EPID"
+	exit 0
+fi
+# returns once bwgone-x exited: bwgone-y, blocked on go.y, is the init's
+nsenter -t "$ipid" -p "$T/bwgone-x" "$T/x.sh" "$T"
+echo go >"$T/go.y"
+echo go >"$T/go.init"
+wait "$unshare_pid"
+map=$(gone_map_id "$EPID")
+if [ -n "$map" ]; then
+	bpftool -j map dump id "$map" >"$T/gone.json" 2>"$T/gone.dump.err" || map=
+fi
+kill -CONT "$EPID"
+n=-1
+while [ "$n" != "$(wc -c <"$T/reaper.log")" ]; do n=$(wc -c <"$T/reaper.log"); sleep 0.5; done
+engine_stop "$EPID" || fail ancestors-reaper-stop "engine exit status $?"
+
+recs=$(grep '"rule":"audit-reaper"' "$T/reaper.log")
+total=$(printf '%s\n' "$recs" | grep -c .)
+named=$(printf '%s\n' "$recs" | jq -c --arg e "$py" --arg p "$ipid" \
+	'select(.ancestors[0].pid == ($p | tonumber) and .ancestors[0].exe == $e)' | grep -c .)
+if [ "$total" != 20 ]; then
+	fail ancestors-reaper "want 20 records of audit-reaper, got $total"
+elif [ "$named" != "$total" ]; then
+	fail ancestors-reaper "$named of $total records name the init ($ipid, $py): $(printf '%s\n' "$recs" | head -n 1 | jq -c .ancestors)"
+elif [ -z "$map" ] || ! gone_pids | grep -qx "$ipid"; then
+	fail ancestors-reaper "the init's image ($ipid) is not in proc_gone: $(head -c 300 "$T/gone.dump.err" 2>/dev/null)"
+else
+	pass ancestors-reaper
 fi
