@@ -642,17 +642,20 @@ const char *engine_ancestor_exe(void *ctx, const struct bw_ancestor *a)
 /*
  * Map updates gathered and written BATCH_MAX at a time with one
  * BPF_MAP_UPDATE_BATCH: with many rules, tens of thousands of syscalls
- * fewer (6.1 has them for the hash, array and trie maps).  A map type
- * without them or a batch that fails is written one entry at a time from
- * the batch's first entry (updates with BPF_ANY can be repeated), so that
- * an error is the entry's own, as without batches.
+ * fewer (6.1 has them for the hash, array and trie maps).  The old
+ * slot's entries go the same way, with BPF_MAP_DELETE_BATCH.  A map type
+ * without them or a batch that fails is done one entry at a time from
+ * the batch's first entry (updates with BPF_ANY can be repeated, and a
+ * key the failed batch already deleted is ENOENT, which is no error), so
+ * that an error is the entry's own, as without batches.
  */
 #define BATCH_MAX 1024
 
 struct batch {
 	int fd;
 	uint32_t ksz, vsz, n;
-	bool single;		/* the map has no batch updates */
+	bool del;		/* deletes: no values */
+	bool single;		/* the map has no batch operations */
 	char *keys, *vals;
 };
 
@@ -664,24 +667,48 @@ static void batch_init(struct batch *b, int fd, uint32_t ksz, uint32_t vsz)
 	b->vsz = vsz;
 }
 
+static void batch_init_delete(struct batch *b, int fd, uint32_t ksz)
+{
+	batch_init(b, fd, ksz, 0);
+	b->del = true;
+}
+
+static int batch_one(struct batch *b, uint32_t i)
+{
+	const char *key = b->keys + (size_t)i * b->ksz;
+
+	if (b->del)
+		return bpf_map_delete_elem(b->fd, key) && errno != ENOENT ? -errno : 0;
+	return bpf_map_update_elem(b->fd, key, b->vals + (size_t)i * b->vsz,
+				   BPF_ANY) ? -errno : 0;
+}
+
 static int batch_singly(struct batch *b)
 {
-	for (uint32_t i = 0; i < b->n; i++)
-		if (bpf_map_update_elem(b->fd, b->keys + (size_t)i * b->ksz,
-					b->vals + (size_t)i * b->vsz, BPF_ANY))
-			return -errno;
-	return 0;
+	int err = 0;
+
+	for (uint32_t i = 0; i < b->n && !err; i++)
+		err = batch_one(b, i);
+	return err;
+}
+
+static int batch_call(struct batch *b)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+	uint32_t count = b->n;
+
+	if (b->del)
+		return bpf_map_delete_batch(b->fd, b->keys, &count, &opts);
+	return bpf_map_update_batch(b->fd, b->keys, b->vals, &count, &opts);
 }
 
 static int batch_flush(struct batch *b)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-	uint32_t count = b->n;
 	int err = 0;
 
 	if (!b->n)
 		return 0;
-	if (b->single || bpf_map_update_batch(b->fd, b->keys, b->vals, &count, &opts) < 0) {
+	if (b->single || batch_call(b) < 0) {
 		/* ENOTSUPP (524): no batch operations on this map type */
 		if (!b->single && (errno == 524 || errno == EOPNOTSUPP))
 			b->single = true;
@@ -695,10 +722,12 @@ static int batch_add(struct batch *b, const void *key, const void *val)
 {
 	if (!b->keys) {
 		b->keys = xmalloc((size_t)BATCH_MAX * b->ksz);
-		b->vals = xmalloc((size_t)BATCH_MAX * b->vsz);
+		if (b->vsz)
+			b->vals = xmalloc((size_t)BATCH_MAX * b->vsz);
 	}
 	memcpy(b->keys + (size_t)b->n * b->ksz, key, b->ksz);
-	memcpy(b->vals + (size_t)b->n * b->vsz, val, b->vsz);
+	if (b->vsz)
+		memcpy(b->vals + (size_t)b->n * b->vsz, val, b->vsz);
 	return ++b->n == BATCH_MAX ? batch_flush(b) : 0;
 }
 
@@ -713,10 +742,15 @@ static int batch_end(struct batch *b, int ok)
 	return err;
 }
 
+/*
+ * The slot's keys are gathered before any is deleted: get_next_key from
+ * a deleted key would start the walk again.
+ */
 static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
 {
 	char *keys = NULL, *cur = NULL, next[sizeof(struct bw_path_key)];
 	size_t n = 0, cap = 0;
+	struct batch b;
 	int err = 0;
 
 	while (bpf_map_get_next_key(fd, cur, next) == 0) {
@@ -732,12 +766,10 @@ static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
 			cur = xmalloc(key_size);
 		memcpy(cur, next, key_size);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT) {
-			err = -errno;
-			break;
-		}
-	}
+	batch_init_delete(&b, fd, key_size);
+	for (size_t i = 0; i < n && !err; i++)
+		err = batch_add(&b, keys + i * key_size, NULL);
+	err = batch_end(&b, err);
 	free(keys);
 	free(cur);
 	return err;
