@@ -742,36 +742,91 @@ static int batch_end(struct batch *b, int ok)
 	return err;
 }
 
+/* The keys of one slot of a value map, gathered before any is deleted. */
+struct slot_keys {
+	char *keys;
+	size_t n, cap, ksz, slot_off;
+	uint8_t slot;
+};
+
+static void slot_keys_add(struct slot_keys *sk, const char *key)
+{
+	if ((uint8_t)key[sk->slot_off] != sk->slot)
+		return;
+	if (sk->n == sk->cap) {
+		sk->cap = sk->cap ? sk->cap * 2 : 256;
+		sk->keys = xreallocarray(sk->keys, sk->cap, sk->ksz);
+	}
+	memcpy(sk->keys + sk->n * sk->ksz, key, sk->ksz);
+	sk->n++;
+}
+
 /*
- * The slot's keys are gathered before any is deleted: get_next_key from
- * a deleted key would start the walk again.
+ * One get_next_key call a key: get_next_key from a deleted key would
+ * start the walk again, hence no deletes before its end.
  */
+static void slot_keys_walk(int fd, struct slot_keys *sk)
+{
+	char *cur = NULL, next[sizeof(struct bw_path_key)];
+
+	while (bpf_map_get_next_key(fd, cur, next) == 0) {
+		slot_keys_add(sk, next);
+		if (!cur)
+			cur = xmalloc(sk->ksz);
+		memcpy(cur, next, sk->ksz);
+	}
+	free(cur);
+}
+
+/*
+ * BATCH_MAX entries a BPF_MAP_LOOKUP_BATCH (both slots': the maps cannot
+ * be asked for one).  False, and nothing gathered, when the map has no
+ * batch lookups or a batch failed (ENOSPC: a hash bucket holds more than
+ * a batch): the caller walks the map instead.
+ */
+static bool slot_keys_batched(int fd, size_t vsz, struct slot_keys *sk)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	char *keys = xmalloc(BATCH_MAX * sk->ksz), *vals = xmalloc(BATCH_MAX * vsz);
+	/* a hash map's position is a bucket number, other maps' a key */
+	char *in = xmalloc(sk->ksz), *out = xmalloc(sk->ksz);
+	bool first = true, done = false, ok = true;
+
+	while (!done && ok) {
+		uint32_t count = BATCH_MAX;
+
+		if (bpf_map_lookup_batch(fd, first ? NULL : in, out, keys, vals,
+					 &count, &opts) < 0) {
+			done = errno == ENOENT;		/* the map's end */
+			ok = done;
+		}
+		for (uint32_t i = 0; ok && i < count; i++)
+			slot_keys_add(sk, keys + (size_t)i * sk->ksz);
+		memcpy(in, out, sk->ksz);
+		first = false;
+	}
+	if (!ok)
+		sk->n = 0;
+	free(keys);
+	free(vals);
+	free(in);
+	free(out);
+	return ok;
+}
+
 static int clear_slot(int fd, size_t key_size, size_t slot_off, uint8_t slot)
 {
-	char *keys = NULL, *cur = NULL, next[sizeof(struct bw_path_key)];
-	size_t n = 0, cap = 0;
+	struct slot_keys sk = { .ksz = key_size, .slot_off = slot_off, .slot = slot };
 	struct batch b;
 	int err = 0;
 
-	while (bpf_map_get_next_key(fd, cur, next) == 0) {
-		if ((uint8_t)next[slot_off] == slot) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				keys = xreallocarray(keys, cap, key_size);
-			}
-			memcpy(keys + n * key_size, next, key_size);
-			n++;
-		}
-		if (!cur)
-			cur = xmalloc(key_size);
-		memcpy(cur, next, key_size);
-	}
+	if (!slot_keys_batched(fd, sizeof(struct bw_bitmap), &sk))
+		slot_keys_walk(fd, &sk);
 	batch_init_delete(&b, fd, key_size);
-	for (size_t i = 0; i < n && !err; i++)
-		err = batch_add(&b, keys + i * key_size, NULL);
+	for (size_t i = 0; i < sk.n && !err; i++)
+		err = batch_add(&b, sk.keys + i * key_size, NULL);
 	err = batch_end(&b, err);
-	free(keys);
-	free(cur);
+	free(sk.keys);
 	return err;
 }
 
