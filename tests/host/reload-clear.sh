@@ -74,7 +74,7 @@ reload() {
 # maps found through its file descriptors: bpftool may not know the pids)
 dump() {
 	: >"$T/$1/dump.raw"
-	for id in $(cat /proc/$EPID/fdinfo/* 2>/dev/null | awk '/^map_id:/ { print $2 }' | sort -un); do
+	for id in $(awk '/^map_id:/ { print $2 }' /proc/$EPID/fdinfo/* 2>/dev/null | sort -un); do
 		n=$(bpftool map show id "$id" -j | jq -r .name) || return 1
 		case " $MAPS " in *" $n "*) ;; *) continue ;; esac
 		bpftool map dump id "$id" -j >"$T/$1/map.json" || return 1
