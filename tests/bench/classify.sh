@@ -12,6 +12,9 @@
 # programs' sizes.  docs/performance.md, "A hook whose rules do not match".
 #   tests/bench/classify.sh BULWARK [ROUNDS [N]]
 # Runs under the host tests' lock, with its own paths.
+# SETS="fold:10 10:10" picks rule sets: "fold" is 10 audit rules per class
+# matching the loop (comm = bwtest and the operation's key, as bench.sh's
+# "audit") with [log] repeat = 1s, so each run is a folded decision.
 set -u
 BW=$(realpath "$1")
 ROUNDS=${2:-5}
@@ -50,6 +53,12 @@ gen() {
 			rule("exe" i, "exec", "deny", "path = /nonexistent/" i "/\n")
 			if (kind == "floor")
 				continue
+			if (kind == "fold") {
+				rule("acap" i, "capable", "audit", "capability = cap_setuid, cap_chown, cap_net_raw\ncomm = bwtest\n")
+				rule("aipc" i, "ipc", "audit", "ipc_kind = shm\ncomm = bwtest\n")
+				rule("asig" i, "signal", "audit", "signal = 0, SIGURG\ncomm = bwtest\n")
+				continue
+			}
 			rule("cap" i, "capable", "deny", "capability = cap_setuid, cap_chown, cap_net_raw\n" subj(i))
 			rule("ipc" i, "ipc", "deny", "ipc_kind = shm\n" subj(i))
 			rule("sig" i, "signal", "deny", "signal = 0, SIGURG\n" subj(i))
@@ -61,12 +70,16 @@ gen() {
 # field FILE NAME: a number of an fdinfo file
 field() { awk -v k="$2:" '$1 == k { print $2 }' "$1"; }
 
-for set in floor:1 10:10 1000:1000 4096:4096; do
+for set in ${SETS:-floor:1 10:10 1000:1000 4096:4096}; do
 	name=${set%%:*}
 	W=$T/$name
-	if [ "$name" = floor ]; then gen "$W/rules" floor 1; else gen "$W/rules" hooks "${set#*:}"; fi
+	case $name in
+	floor|fold) gen "$W/rules" "$name" "${set#*:}" ;;
+	*) gen "$W/rules" hooks "${set#*:}" ;;
+	esac
 	printf '[engine]\nrules = %s\nlog = %s\nstatus = %s\ncontrol = %s\non_lsm_missing = audit\non_exit = detach\n' \
 		"$W/rules" "$W/log" "$W/status" "$W/ctl" >"$W/conf"
+	[ "$name" = fold ] && printf '[log]\nrepeat = 1s\n' >>"$W/conf"
 	"$BW" run --config "$W/conf" --ready-file "$W/ready" 2>"$W/err" &
 	epid=$!
 	i=0
@@ -103,7 +116,7 @@ for set in floor:1 10:10 1000:1000 4096:4096; do
 		done | sort -n | awk -v s="$name $op" '{ v[NR] = $1 }
 			END { printf "%s: %d ns per run (median of %d:", s, v[int((NR + 1) / 2)], NR
 			      for (i = 1; i <= NR; i++) printf " %d", v[i]; print ")" }'
-		[ "$name" = floor ] && echo "  $op program: $(field "$f" verified_insns) insns verified"
+		[ "$name" = floor ] || [ -n "${SETS:-}" ] && echo "  $op program: $(field "$f" verified_insns) insns verified"
 	done
 	unset fd
 	kill -TERM $epid
