@@ -75,6 +75,19 @@ gone_pids() {
 	jq -r '.[] | (.formatted.key.pid // empty)' "$T/gone.json"
 }
 
+# dump_and_resume LOG: proc_gone of the stopped engine EPID into $T/gone.json
+# (map: its id, empty when it could not be read), then the engine goes on
+# until LOG stops growing
+dump_and_resume() {
+	local n=-1
+	map=$(gone_map_id "$EPID")
+	if [ -n "$map" ]; then
+		bpftool -j map dump id "$map" >"$T/gone.json" 2>"$T/gone.dump.err" || map=
+	fi
+	kill -CONT "$EPID"
+	while [ "$n" != "$(wc -c <"$1")" ]; do n=$(wc -c <"$1"); sleep 0.5; done
+}
+
 if ! command -v bpftool >/dev/null; then
 	skip ancestors-gone "bpftool is not installed: proc_gone cannot be read"
 	exit 0
@@ -114,13 +127,7 @@ while [ $i -lt 50 ]; do kill -URG "$2"; i=$((i + 1)); done
 exit 0
 EOS
 "$T/bwgone-outer" "$T/outer.sh" "$T" "$VPID"
-map=$(gone_map_id "$EPID")
-if [ -n "$map" ]; then
-	bpftool -j map dump id "$map" >"$T/gone.json" 2>"$T/gone.dump.err" || map=
-fi
-kill -CONT "$EPID"
-n=-1
-while [ "$n" != "$(wc -c <"$T/gone.log")" ]; do n=$(wc -c <"$T/gone.log"); sleep 0.5; done
+dump_and_resume "$T/gone.log"
 engine_stop "$EPID" || fail ancestors-gone-stop "engine exit status $?"
 kill "$VPID" 2>/dev/null
 
@@ -219,13 +226,7 @@ nsenter -t "$ipid" -p "$T/bwgone-x" "$T/x.sh" "$T"
 echo go >"$T/go.y"
 echo go >"$T/go.init"
 wait "$unshare_pid"
-map=$(gone_map_id "$EPID")
-if [ -n "$map" ]; then
-	bpftool -j map dump id "$map" >"$T/gone.json" 2>"$T/gone.dump.err" || map=
-fi
-kill -CONT "$EPID"
-n=-1
-while [ "$n" != "$(wc -c <"$T/reaper.log")" ]; do n=$(wc -c <"$T/reaper.log"); sleep 0.5; done
+dump_and_resume "$T/reaper.log"
 engine_stop "$EPID" || fail ancestors-reaper-stop "engine exit status $?"
 
 recs=$(grep '"rule":"audit-reaper"' "$T/reaper.log")
