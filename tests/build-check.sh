@@ -28,9 +28,15 @@ check storm ${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	tests/bench/storm.c -o "$OUT/storm"
 check sysfloor ${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	tests/bench/sysfloor.c -o "$OUT/sysfloor" -lbpf
+# each script by the shell its first line names (bash), else by sh
 scripts_parse() {
+	local sh
 	for s in tests/*.sh tests/bench/*.sh tests/host/*.sh tests/vm/*.sh; do
-		sh -n "$s" || { echo "$s does not parse"; return 1; }
+		case $(head -n 1 "$s") in
+		'#!'*bash*) sh=bash ;;
+		*) sh=sh ;;
+		esac
+		$sh -n "$s" || { echo "$s does not parse ($sh -n)"; return 1; }
 	done
 }
 check scripts scripts_parse
