@@ -867,15 +867,18 @@ static __always_inline bool has_children(struct task_struct *t)
 }
 
 /*
- * A child of tgid was made or ended: records of the child name tgid's
+ * A child of proc's image was made or ended: records of the child name the
  * image, and may be read after it ended.
  */
-static __always_inline void proc_mark_parent(__u32 tgid)
+static __always_inline void proc_unleaf(struct bw_proc *proc)
 {
-	struct bw_proc *proc = bpf_map_lookup_elem(&proc_map, &tgid);
-
 	if (proc && (proc->flags & BW_PROC_LEAF))
 		proc->flags &= ~BW_PROC_LEAF;
+}
+
+static __always_inline void proc_mark_parent(__u32 tgid)
+{
+	proc_unleaf(bpf_map_lookup_elem(&proc_map, &tgid));
 }
 
 /*
@@ -940,8 +943,8 @@ int BPF_PROG(bw_fork, struct task_struct *parent, struct task_struct *child)
 	/* the child's parent: the caller, or its parent (CLONE_PARENT) */
 	if (rtgid != ptgid)
 		proc_mark_parent(rtgid);
-	else if (proc && (proc->flags & BW_PROC_LEAF))
-		proc->flags &= ~BW_PROC_LEAF;
+	else
+		proc_unleaf(proc);
 	if (!proc) {
 		bpf_map_delete_elem(&proc_map, &ctgid);
 		return 0;
