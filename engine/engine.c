@@ -824,11 +824,29 @@ static int write_sc_map(struct bw_engine *e, const struct bw_compiled *cp,
 	return batch_end(&b, err);
 }
 
+/* The value maps by enum bw_dim_kind: their keys' size and slot byte. */
+static const struct {
+	size_t ksz, slot_off;
+} value_maps[] = {
+	[BW_KIND_NUM] = { sizeof(struct bw_num_key), offsetof(struct bw_num_key, slot) },
+	[BW_KIND_STR] = { sizeof(struct bw_str_key), offsetof(struct bw_str_key, slot) },
+	[BW_KIND_PATH] = { sizeof(struct bw_path_key), offsetof(struct bw_path_key, slot) },
+};
+
+static int value_map_fd(const struct bw_engine *e, int kind)
+{
+	switch (kind) {
+	case BW_KIND_NUM: return bpf_map__fd(e->skel->maps.num_map);
+	case BW_KIND_STR: return bpf_map__fd(e->skel->maps.str_map);
+	default: return bpf_map__fd(e->skel->maps.path_map);
+	}
+}
+
 struct entry_writer {
 	struct bw_engine *e;
 	uint8_t slot;
 	struct bw_bitmap *cgf;
-	struct batch maps[3];		/* by enum bw_dim_kind */
+	struct batch maps[ARRAY_SIZE(value_maps)];	/* by enum bw_dim_kind */
 };
 
 static int write_emitted(void *ctx, const struct cp_entry *ce)
@@ -850,29 +868,20 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	struct bw_bitmap cgf[BW_NCLASS] = { 0 };
 	struct entry_writer w = { e, slot, cgf, { { 0 } } };
 	struct batch defs, rules, metas;
-	int err;
+	int err = 0;
 
-	err = clear_slot(bpf_map__fd(e->skel->maps.num_map),
-			 sizeof(struct bw_num_key), 0, slot);
-	if (!err)
-		err = clear_slot(bpf_map__fd(e->skel->maps.str_map),
-				 sizeof(struct bw_str_key), 0, slot);
-	if (!err)
-		err = clear_slot(bpf_map__fd(e->skel->maps.path_map),
-				 sizeof(struct bw_path_key),
-				 offsetof(struct bw_path_key, slot), slot);
+	for (size_t k = 0; k < ARRAY_SIZE(value_maps) && !err; k++)
+		err = clear_slot(value_map_fd(e, k), value_maps[k].ksz,
+				 value_maps[k].slot_off, slot);
 	if (err)
 		return err;
-	batch_init(&w.maps[BW_KIND_NUM], bpf_map__fd(e->skel->maps.num_map),
-		   sizeof(struct bw_num_key), sizeof(struct bw_bitmap));
-	batch_init(&w.maps[BW_KIND_STR], bpf_map__fd(e->skel->maps.str_map),
-		   sizeof(struct bw_str_key), sizeof(struct bw_bitmap));
-	batch_init(&w.maps[BW_KIND_PATH], bpf_map__fd(e->skel->maps.path_map),
-		   sizeof(struct bw_path_key), sizeof(struct bw_bitmap));
+	for (size_t k = 0; k < ARRAY_SIZE(value_maps); k++)
+		batch_init(&w.maps[k], value_map_fd(e, k), value_maps[k].ksz,
+			   sizeof(struct bw_bitmap));
 	/* each entry is made as it is written: never all of them at once */
 	err = compiled_emit(cp, write_emitted, &w);
-	for (int kind = 0; kind < 3; kind++)
-		err = batch_end(&w.maps[kind], err);
+	for (size_t k = 0; k < ARRAY_SIZE(value_maps); k++)
+		err = batch_end(&w.maps[k], err);
 	if (err)
 		return err;
 	batch_init(&defs, def_fd, sizeof(uint32_t), sizeof(struct bw_bitmap));
