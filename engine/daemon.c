@@ -870,7 +870,10 @@ struct lsm_refusal {
 static int load_programs(struct daemon *r, struct lsm_refusal *lr)
 {
 	struct btf *btf = NULL;
-	int err = load_engine(r, true, &btf);
+	int err;
+
+	pin_config(true);	/* pinned programs are adopted whatever on_exit says */
+	err = load_engine(r, true, &btf);
 
 	memset(lr, 0, sizeof(*lr));
 	if (err == -ENOTSUP) {
@@ -1291,7 +1294,6 @@ static int setup_and_load(struct daemon *r)
 		/* under a lock the rules must compile to the locked policy
 		 * before anything is loaded */
 		if (!claim && !r->prot.locked) {
-			pin_config(true);	/* pinned programs are adopted whatever on_exit says */
 			lerr = load_programs(r, &lr);
 			loaded = true;
 		}
@@ -1308,7 +1310,6 @@ static int setup_and_load(struct daemon *r)
 	if (claim_protection(r, claim))
 		return -1;
 	if (!loaded) {
-		pin_config(true);
 		lerr = load_programs(r, &lr);
 	}
 	return load_said(r, &lr, lerr) ? -1 : 0;
