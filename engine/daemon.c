@@ -33,6 +33,7 @@
 #include "names.h"
 #include "pin.h"
 #include "notify.h"
+#include "prio.h"
 #include "privs.h"
 #include "protect.h"
 #include "rings.h"
@@ -70,6 +71,7 @@ struct daemon {
 	time_t tick_last;	/* the second of the last tick */
 	uint64_t unread[BW_NCLASS];	/* decisions left unwritten at stop */
 	uint32_t ring_bytes;	/* the decision ring buffer as the kernel made it */
+	struct prio_state prio;	/* [log] priority_boost, as applied */
 	struct reload_job reload;
 	struct metrics metrics;
 	bool status_err_said;
@@ -341,6 +343,10 @@ static void log_start(struct daemon *r)
 		json_kstr(j, "reason", r->eng.why);
 	json_ku64(j, "buffer", r->ring_bytes);
 	json_ku64(j, "repeat_ms", r->eng.repeat_ns / 1000000);
+	json_ku64(j, "priority_boost", r->prio.boost);
+	json_ki64(j, "nice", r->prio.after);
+	if (r->prio.err)
+		json_kstr(j, "priority_error", strerror(-r->prio.err));
 	if (r->log.torn)	/* a newline was added to end it */
 		json_kbool(j, "torn_line", true);
 	json_key(j, "programs");
@@ -606,6 +612,7 @@ static void *reload_work(void *arg)
 {
 	struct reload_job *job = arg;
 
+	prio_unboost_self();	/* compiling is no reason to pass the workload */
 	job->err = setup_load(&job->next, job->o, &job->d);
 	atomic_store(&job->done, true);
 	return NULL;
@@ -1169,6 +1176,21 @@ static int open_log(struct daemon *r)
 	return 0;
 }
 
+/*
+ * [log] priority_boost on this thread, the one that reads the rings and
+ * writes the log, while CAP_SYS_NICE is still ours: a failure is said
+ * (and in the start record), not fatal.
+ */
+static void boost_priority(struct daemon *r)
+{
+	unsigned int boost = r->st.policy.log_priority_boost;
+
+	if (!prio_boost(boost, &r->prio))
+		return;
+	out_err("warning: [log] priority_boost = %u: %s failed: %s; the log thread stays at nice %d",
+		boost, r->prio.what, strerror(-r->prio.err), r->prio.after);
+}
+
 /* The decisions' ring buffer first, then the tracers'. */
 static int start_reading(struct daemon *r)
 {
@@ -1321,7 +1343,10 @@ static int daemon_start(struct daemon *r)
 
 	if (geteuid() != 0)
 		out_err("run: not root; loading BPF programs will most likely fail");
-	if (setup_and_load(r) || start_engine(r) || open_log(r))
+	if (setup_and_load(r) || start_engine(r))
+		return -1;
+	boost_priority(r);
+	if (open_log(r))
 		return -1;
 	err = apply_setup(r, &r->st);
 	if (err) {
@@ -1522,6 +1547,21 @@ static void prog_stats_json(struct daemon *r, struct json *j)
 	json_obj_end(j);
 }
 
+/* The log thread's priority: as set at start, and its nice value now. */
+static void priority_json(struct daemon *r, struct json *j)
+{
+	int nice;
+
+	json_key(j, "priority");
+	json_obj_begin(j);
+	json_ku64(j, "boost", r->prio.boost);
+	if (!prio_nice_self(&nice))
+		json_ki64(j, "nice", nice);
+	if (r->prio.err)
+		json_kstr(j, "error", strerror(-r->prio.err));
+	json_obj_end(j);
+}
+
 /* The live status: the status file's members, then what only the engine
  * knows at the moment of asking. */
 static void ctl_status(void *ctx, struct json *j)
@@ -1541,6 +1581,7 @@ static void ctl_status(void *ctx, struct json *j)
 	json_kbool(j, "live", true);
 	json_ku64(j, "log_file_size", r->log.size);
 	json_kbool(j, "reloading", r->reload.running);
+	priority_json(r, j);
 	if (cp)
 		rules_json(r, j, cp);
 	prog_stats_json(r, j);

@@ -18,6 +18,7 @@
 #include "argv.h"
 #include "log.h"
 #include "names.h"
+#include "prio.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -276,6 +277,7 @@ static void *gz_work(void *arg)
 	struct log_gz *g = arg;
 	char *part = xasprintf("%s.part", g->dst);
 
+	prio_unboost_self();	/* on a thread of its own: no [log] priority_boost */
 	/* a reader sees path.rotating, then path.1.gz: never half of it */
 	g->err = gzip_file(g->src, part);
 	if (!g->err && rename(part, g->dst))

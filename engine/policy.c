@@ -37,6 +37,7 @@ void policy_defaults(struct bw_policy *p)
 	p->log_buffer = LOG_BUFFER_DEFAULT;
 	p->metrics_interval = 15;
 	p->log_space_left = 5;
+	p->log_priority_boost = 4;	/* auditd's default */
 }
 
 struct policy_ctx {
@@ -185,6 +186,8 @@ static const struct policy_key policy_keys[] = {
 	  PK_POW2, "a power of two from 64K to 1G, e.g. 4M, 16M" },
 	{ "log", "repeat", PK_DURATION, PK_AT(log_repeat_ms), 10, 3600000, NULL, PK_ZERO_OK,
 	  "0 (off), or 10ms to 60m, e.g. 500ms, 1s" },
+	{ "log", "priority_boost", PK_UINT, PK_AT(log_priority_boost), 0, 20, NULL, 0,
+	  "0 to 20, the log thread's nice lowered by this; 0: unchanged" },
 	{ "metrics", "path", PK_PATH, PK_AT(metrics_path), 0, 0, NULL, 0, "a file" },
 	{ "metrics", "interval", PK_UINT, PK_AT(metrics_interval), 1, 86400, NULL, 0,
 	  "1 to 86400 seconds" },

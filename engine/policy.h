@@ -40,6 +40,7 @@ struct bw_policy {
 	unsigned int log_space_left;	/* % */
 	unsigned long long log_buffer;	/* bytes of the decision ring buffer */
 	unsigned long long log_repeat_ms;	/* fold repeated decisions; 0: off */
+	unsigned int log_priority_boost;	/* the log thread's nice, lowered by */
 	/* [metrics]: a Prometheus text file, rewritten every interval */
 	char *metrics_path;
 	unsigned int metrics_interval;

@@ -79,6 +79,7 @@ static void expect_defaults(const struct bw_policy *p)
 	assert_int_equal(p->on_lsm_missing, BW_LSM_REFUSE);
 	assert_int_equal(p->log_buffer, 4 << 20);
 	assert_int_equal(p->log_repeat_ms, 0);	/* every decision its own record */
+	assert_int_equal(p->log_priority_boost, 4);	/* auditd's default */
 	assert_int_equal(p->protect, 0);
 	assert_int_equal(p->lock, 0);
 	assert_int_equal(p->on_exit, BW_EXIT_UNSET);	/* the daemon decides by mode */
@@ -212,6 +213,26 @@ static void test_repeat(void **state)
 	}
 }
 
+/* priority_boost: 0 (the nice value left alone) to 20 */
+static void test_priority_boost(void **state)
+{
+	static const struct { const char *v; unsigned int boost; } good[] = {
+		{ "0", 0 }, { "1", 1 }, { "4", 4 }, { "10", 10 }, { "20", 20 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		char text[64];
+		struct loaded l;
+
+		snprintf(text, sizeof(text), "[log]\npriority_boost = %s\n", good[i].v);
+		load(&l, *state, text);
+		tu_expect_none(&l.d);
+		assert_int_equal(l.ret, 0);
+		assert_int_equal(l.p.log_priority_boost, good[i].boost);
+		unload(&l);
+	}
+}
+
 /* protect and lock: no or yes, each on its own */
 static void test_protect_lock(void **state)
 {
@@ -272,6 +293,14 @@ static const struct {
 	{ "[log]\nrepeat = s\n", 2, "bad value 's' for repeat" },
 	{ "[log]\nrepeat = -1s\n", 2, "bad value '-1s' for repeat" },
 	{ "[log]\nrepeat = 1.5s\n", 2, "bad value '1.5s' for repeat" },
+	{ "[log]\nflush = none\npriority_boost = 21\n", 3,
+	  "bad value '21' for priority_boost (0 to 20, the log thread's nice lowered by this; 0: unchanged)" },
+	{ "[log]\npriority_boost = -1\n", 2, "bad value '-1' for priority_boost" },
+	{ "[log]\npriority_boost = high\n", 2, "bad value 'high' for priority_boost" },
+	{ "[log]\npriority_boost = 4.5\n", 2, "bad value '4.5' for priority_boost" },
+	{ "[log]\npriority_boost = 4x\n", 2, "bad value '4x' for priority_boost" },
+	{ "[log]\npriority_boost =\n", 2, "bad value '' for priority_boost" },
+	{ "[engine]\npriority_boost = 4\n", 2, "unknown key 'priority_boost' in [engine]" },
 	{ "[tracers]\nsyscall = some\n", 2, "bad value 'some' for syscall" },
 	{ "[tracers]\nsyscall_filter = getppid, nosuchcall\n", 2,
 	  "unknown syscall or group 'nosuchcall'" },
@@ -400,6 +429,7 @@ int main(void)
 		T(test_protect_lock),
 		T(test_other_sections),
 		T(test_repeat),
+		T(test_priority_boost),
 		T(test_errors_with_lines),
 		T(test_errors_keep_defaults),
 		T(test_rules_list_limit),
