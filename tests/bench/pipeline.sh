@@ -7,13 +7,21 @@
 # senders cannot go faster), is refined between the last clean rate and
 # that one, then twice the highest clean rate is run; last, signals flat
 # out give the records/s kernel -> file.  BENCH_PIPE_SECONDS (3) a rate,
-# BENCH_PIPE_PROCS (1) senders.
+# BENCH_PIPE_PROCS (1) senders, BENCH_PIPE_BOOST the engine's [log]
+# priority_boost (unset: its default).
+# BENCH_PIPE_RATE=N instead runs that one rate (0: flat out)
+# BENCH_PIPE_RUNS (3) times; with several BENCH_PIPE_BOOST values ("0 4")
+# each round runs each value in turn, so that they compare under the same
+# load, and a line per value sums the rounds.
 #   tests/bench/pipeline.sh BULWARK [FLUSH [BUFFER]]
 set -u
 FLUSH=${2:-none}
 BUFFER=${3:-}
 SECS=${BENCH_PIPE_SECONDS:-3}
 PROCS=${BENCH_PIPE_PROCS:-1}
+BOOSTS=${BENCH_PIPE_BOOST:-}
+FIXED=${BENCH_PIPE_RATE:-}
+RUNS=${BENCH_PIPE_RUNS:-3}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d /tmp/bw-pipe.XXXXXX)
 victim=
@@ -32,11 +40,15 @@ cp /bin/sleep "$T/bwpipe"
 "$T/bwpipe" 3600 &
 victim=$!
 printf '[audit-pipe]\nevent = signal\naction = audit\nsignal = SIGURG\ntarget_comm = bwpipe\n' >"$T/pipe.rules"
-{
-	printf '[engine]\nrules = %s/pipe.rules\nlog = %s/audit.log\nstatus = %s/status.json\n' "$T" "$T" "$T"
-	printf 'on_lsm_missing = audit\n[log]\nflush = %s\n' "$FLUSH"
-	[ -z "$BUFFER" ] || printf 'buffer = %s\n' "$BUFFER"
-} >"$T/pipe.conf"
+# conf [BOOST]: the engine's policy, with [log] priority_boost = BOOST if given
+conf() {
+	{
+		printf '[engine]\nrules = %s/pipe.rules\nlog = %s/audit.log\nstatus = %s/status.json\n' "$T" "$T" "$T"
+		printf 'on_lsm_missing = audit\n[log]\nflush = %s\n' "$FLUSH"
+		[ -z "$BUFFER" ] || printf 'buffer = %s\n' "$BUFFER"
+		[ -z "${1:-}" ] || printf 'priority_boost = %s\n' "$1"
+	} >"$T/pipe.conf"
+}
 
 # field FILE TYPE KEY: KEY of the last TYPE record of FILE (0 when none)
 field() {
@@ -71,7 +83,8 @@ run() {
 	lost=$(( $(field "$T/audit.log" lost total '"where":"kernel"') +
 		 $(field "$T/audit.log" lost count '"where":"stop"') ))
 	ring=$(sed -n 's/.*"type":"start".*"buffer":\([0-9]*\).*/\1/p' "$T/audit.log")
-	printf '%10s %10s %10s %10s %10s\n' "$1" "$achieved" "$sent" "$written" "$lost"
+	nice=$(sed -n 's/.*"type":"start".*"nice":\(-\{0,1\}[0-9]*\).*/\1/p' "$T/audit.log")
+	[ -n "$FIXED" ] || printf '%10s %10s %10s %10s %10s\n' "$1" "$achieved" "$sent" "$written" "$lost"
 	if [ $((written + lost)) -ne "$sent" ]; then
 		echo "  $((sent - written - lost)) records neither written nor counted" >&2
 	fi
@@ -80,7 +93,34 @@ run() {
 # short RATE: did the senders fall 10% short of RATE?
 short() { [ $((achieved * 10)) -lt $(($1 * 9)) ]; }
 
+# fixed RATE: RUNS rounds of RATE, each value of BOOSTS in turn in each
+fixed() {
+	printf '%6s %7s %5s %10s %10s %10s %10s %10s\n' round boost nice "rate/s" achieved sent \
+		written lost
+	for round in $(seq "$RUNS"); do
+		for b in ${BOOSTS:-default}; do
+			if [ "$b" = default ]; then conf; else conf "$b"; fi
+			run "$FIXED"
+			printf '%6s %7s %5s %10s %10s %10s %10s %10s\n' "$round" "$b" "${nice:-?}" \
+				"$FIXED" "$achieved" "$sent" "$written" "$lost"
+			echo "$b $sent $written $lost" >>"$T/fixed"
+		done
+	done
+	for b in ${BOOSTS:-default}; do
+		awk -v b="$b" '$1 == b { n++; s += $2; w += $3; l += $4; if ($4 == 0) c++ }
+			END { printf "boost %s: %d runs, %d with none lost; sent %d, written %d, lost %d (%.2f%%)\n",
+				b, n, c, s, w, l, s ? 100 * l / s : 0 }' "$T/fixed"
+	done
+}
+
 echo "record pipeline: audit-only, one audit rule on SIGURG, flush = $FLUSH, $SECS s a rate, $PROCS sender(s)"
+if [ -n "$FIXED" ]; then
+	echo "one rate, $FIXED/s (0: flat out), $RUNS rounds, [log] priority_boost: ${BOOSTS:-the default}"
+	fixed
+	exit 0
+fi
+conf "${BOOSTS%% *}"	# the first value only
+[ -z "$BOOSTS" ] || echo "[log] priority_boost = ${BOOSTS%% *}"
 printf '%10s %10s %10s %10s %10s\n' "rate/s" "achieved" "sent" "written" "lost"
 good=0
 bad=0
