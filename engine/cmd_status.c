@@ -99,12 +99,6 @@ static void print_live(struct json_object *o)
 
 	printf("log size   %lld bytes in the current file\n",
 	       json_get_int(o, "log_file_size", 0));
-	v = json_get(o, "priority");
-	if (v && json_object_is_type(v, json_type_object))
-		printf("priority   boost %lld, the log thread at nice %lld%s%s\n",
-		       json_get_int(v, "boost", 0), json_get_int(v, "nice", 0),
-		       json_get_str(v, "error") ? ": not boosted, " : "",
-		       json_get_str(v, "error") ?: "");
 	if (v && json_object_is_type(v, json_type_object)) {
 		printf("rules      ");
 		json_object_object_foreach(v, cls, n)
@@ -132,6 +126,12 @@ static void print_live(struct json_object *o)
 		       json_object_get_boolean(json_get(v, "lock")) ? "yes" : "no",
 		       json_get_str(v, "locked_hash") ? ", locked policy " : "",
 		       json_get_str(v, "locked_hash") ?: "");
+	v = json_get(o, "priority");
+	if (v && json_object_is_type(v, json_type_object))
+		printf("priority   boost %lld, the log thread at nice %lld%s%s\n",
+		       json_get_int(v, "boost", 0), json_get_int(v, "nice", 0),
+		       json_get_str(v, "error") ? ": not boosted, " : "",
+		       json_get_str(v, "error") ?: "");
 }
 
 /*
