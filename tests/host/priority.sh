@@ -82,6 +82,7 @@ check_case() {
 	rec_boost=$(start_field "$1" priority_boost)
 	rec_nice=$(start_field "$1" nice)
 	live=$("$BW" status --json --config "$T/$1.conf" 2>&1)
+	text=$("$BW" status --config "$T/$1.conf" 2>&1)
 	engine_stop $EPID
 	rc=$?
 	if [ "$got" != "$want" ]; then
@@ -91,10 +92,12 @@ check_case() {
 	else
 		case $live in
 		*"\"priority\":{\"boost\":$boost,\"nice\":$want}"*)
-			if [ $rc = 0 ]; then
-				pass "$name"
-			else
+			if [ $rc != 0 ]; then
 				fail "$name" "the engine exited $rc: $(head -c 300 "$T/$1.err")"
+			elif ! echo "$text" | grep -qx "priority   boost $boost, the log thread at nice $want"; then
+				fail "$name" "bulwark status has no line 'priority   boost $boost, the log thread at nice $want'"
+			else
+				pass "$name"
 			fi ;;
 		*) fail "$name" "the live status has no priority boost $boost, nice $want: $(echo "$live" | head -c 300)" ;;
 		esac
