@@ -585,11 +585,14 @@ lbt_minus() {
 	awk 'FNR == NR { n[$0]++; next } n[$0] > 0 { n[$0]--; next } { print }' "$2" "$1"
 }
 
+# filetop: ours may show more: Debian's drops the reads counted while it
+# prints (see lbt_expect_filetop), so it is held to what it does show.
 lbt_compare() {		# lbt_compare TOOL: same events of bwlt-* on both sides
 	local t=$1 only
 	only=$(lbt_minus "$LBT/deb.$t.norm" "$LBT/bw.$t.norm" | sort | head -n 6)
 	[ -z "$only" ] ||
 		why "only $(lbt_side_name deb "$t") shows: $(echo "$only" | oneline 700)"
+	[ "$t" != filetop ] || return 0
 	only=$(lbt_minus "$LBT/bw.$t.norm" "$LBT/deb.$t.norm" | sort | head -n 6)
 	[ -z "$only" ] ||
 		why "only $(lbt_side_name bw "$t") shows: $(echo "$only" | oneline 700)"
