@@ -95,14 +95,16 @@ short() { [ $((achieved * 10)) -lt $(($1 * 9)) ]; }
 
 # fixed RATE: RUNS rounds of RATE, each value of BOOSTS in turn in each
 fixed() {
-	printf '%6s %7s %5s %10s %10s %10s %10s %10s\n' round boost nice "rate/s" achieved sent \
-		written lost
+	printf '%6s %7s %5s %10s %10s %10s %10s %10s %10s\n' round boost nice "rate/s" achieved sent \
+		written lost "to file/s"
 	for round in $(seq "$RUNS"); do
 		for b in ${BOOSTS:-default}; do
 			if [ "$b" = default ]; then conf; else conf "$b"; fi
 			run "$FIXED"
-			printf '%6s %7s %5s %10s %10s %10s %10s %10s\n' "$round" "$b" "${nice:-?}" \
-				"$FIXED" "$achieved" "$sent" "$written" "$lost"
+			# records in the file per second while the senders ran
+			printf '%6s %7s %5s %10s %10s %10s %10s %10s %10s\n' "$round" "$b" "${nice:-?}" \
+				"$FIXED" "$achieved" "$sent" "$written" "$lost" \
+				$((sent ? during * achieved / sent : 0))
 			echo "$b $sent $written $lost" >>"$T/fixed"
 		done
 	done
