@@ -80,8 +80,8 @@ run() {
 	sent=$(echo "$out" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
 	achieved=$(echo "$out" | sed -n 's/.*rate=\([0-9]*\).*/\1/p')
 	written=$(grep '"type":"decision"' "$T/audit.log" | grep -c '"rule":"audit-pipe"')
-	lost=$(( $(field "$T/audit.log" lost total '"where":"kernel"') +
-		 $(field "$T/audit.log" lost count '"where":"stop"') ))
+	at_stop=$(field "$T/audit.log" lost count '"where":"stop"')
+	lost=$(( $(field "$T/audit.log" lost total '"where":"kernel"') + at_stop ))
 	ring=$(sed -n 's/.*"type":"start".*"buffer":\([0-9]*\).*/\1/p' "$T/audit.log")
 	nice=$(sed -n 's/.*"type":"start".*"nice":\(-\{0,1\}[0-9]*\).*/\1/p' "$T/audit.log")
 	[ -n "$FIXED" ] || printf '%10s %10s %10s %10s %10s\n' "$1" "$achieved" "$sent" "$written" "$lost"
@@ -95,16 +95,16 @@ short() { [ $((achieved * 10)) -lt $(($1 * 9)) ]; }
 
 # fixed RATE: RUNS rounds of RATE, each value of BOOSTS in turn in each
 fixed() {
-	printf '%6s %7s %5s %10s %10s %10s %10s %10s %10s\n' round boost nice "rate/s" achieved sent \
-		written lost "to file/s"
+	printf '%6s %7s %5s %10s %10s %10s %10s %10s %8s %10s\n' round boost nice "rate/s" achieved \
+		sent written lost "at stop" "to file/s"
 	for round in $(seq "$RUNS"); do
 		for b in ${BOOSTS:-default}; do
 			if [ "$b" = default ]; then conf; else conf "$b"; fi
 			run "$FIXED"
 			# records in the file per second while the senders ran
-			printf '%6s %7s %5s %10s %10s %10s %10s %10s %10s\n' "$round" "$b" "${nice:-?}" \
-				"$FIXED" "$achieved" "$sent" "$written" "$lost" \
-				$((sent ? during * achieved / sent : 0))
+			printf '%6s %7s %5s %10s %10s %10s %10s %10s %8s %10s\n' "$round" "$b" \
+				"${nice:-?}" "$FIXED" "$achieved" "$sent" "$written" "$lost" \
+				"$at_stop" $((sent ? during * achieved / sent : 0))
 			echo "$b $sent $written $lost" >>"$T/fixed"
 		done
 	done
