@@ -3,8 +3,8 @@
 # writes the log (its main thread: tid = pid) runs that far below the nice
 # value it started with (default 4; 0 leaves it; at most to -20), read
 # from the kernel (/proc/PID/task/TID/stat), said in the start record and
-# the live status.  A thread it starts later (a reload's compiling) gives
-# the boost back.  Without CAP_SYS_NICE the engine runs on at its nice
+# the live status.  A thread it starts later (a reload's compiling, the
+# log's compression) gives the boost back.  Without CAP_SYS_NICE the engine runs on at its nice
 # value and says why.  bulwark check refuses a bad value with file and line.
 #   sh tests/host/priority.sh BULWARK [BWTEST]
 . "$(dirname "$0")/lib.sh"
@@ -139,6 +139,44 @@ else
 		fail priority-reload "the reload's thread $seen (want nice $BASE), the log thread at $main"
 	else
 		pass priority-reload
+	fi
+fi
+
+# ---- the log's compression thread too ----
+# 48 MiB of base64 in the log before the start: its compression after
+# SIGUSR1 (a rotation) takes about a second
+head -c 36000000 /dev/urandom | base64 >"$T/rotate.log"
+if ! engine rotate 0 -; then
+	fail priority-rotate "engine not ready: $(head -c 400 "$T/rotate.err")"
+	kill $EPID 2>/dev/null
+else
+	seen=
+	kill -USR1 $EPID
+	i=0
+	while [ -z "$seen" ] && [ $i -lt 2000 ]; do
+		for d in /proc/"$EPID"/task/*; do
+			tid=${d##*/}
+			[ "$tid" = $EPID ] && continue
+			n=$(nice_of $EPID "$tid")
+			[ -n "$n" ] && seen="$tid:$n" && break
+		done
+		i=$((i + 1))
+	done
+	main=$(nice_of $EPID $EPID)
+	j=0
+	while [ ! -e "$T/rotate.log.1.gz" ] && [ $j -lt 100 ]; do
+		sleep 0.1
+		j=$((j + 1))
+	done
+	engine_stop $EPID
+	if [ -z "$seen" ]; then
+		skip priority-rotate "the compression thread ended before it was seen in /proc"
+	elif [ "${seen#*:}" != "$BASE" ] || [ "$main" != "$(clamp $((BASE - 4)))" ]; then
+		fail priority-rotate "the compression thread $seen (want nice $BASE), the log thread at $main"
+	elif [ ! -e "$T/rotate.log.1.gz" ]; then
+		fail priority-rotate "no rotate.log.1.gz after the rotation"
+	else
+		pass priority-rotate
 	fi
 fi
 
