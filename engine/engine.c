@@ -887,6 +887,27 @@ static int write_emitted(void *ctx, const struct cp_entry *ce)
 	return err;
 }
 
+/*
+ * rule_map is an array: the rules a slot's last policy had past this one's
+ * count are zeroed, so that the maps hold only the live policies (the class
+ * header bounds what the hooks read anyway).  The slot's last policy is
+ * old; unknown (maps adopted from a pin), every entry past the count.
+ */
+static int clear_rules(struct batch *rules, const struct bw_compiled *old,
+		       uint8_t slot, uint32_t cls, uint32_t from)
+{
+	static const struct bw_rule_info none;
+	uint32_t to = old ? old->meta[cls].nrules : BW_MAX_RULES;
+	int err = 0;
+
+	for (uint32_t i = from; i < to && !err; i++) {
+		uint32_t k = bw_rule_index(slot, cls, i);
+
+		err = batch_add(rules, &k, &none);
+	}
+	return err;
+}
+
 static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 		      uint8_t slot)
 {
@@ -927,6 +948,8 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 
 			err = batch_add(&rules, &k, &cp->info[cls][i]);
 		}
+		err = err ? err : clear_rules(&rules, e->live[slot], slot, cls,
+					      cp->meta[cls].nrules);
 	}
 	err = batch_end(&defs, err);
 	err = batch_end(&rules, err);

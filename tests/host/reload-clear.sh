@@ -5,9 +5,8 @@
 # its policy maps what an engine started with the 10 rules and reloaded
 # once holds.  Compared with bpftool: the value maps (hash and trie, whose
 # old entries are deleted in batches) and the arrays rewritten whole
-# (defaults, class headers, syscall table).  rule_map is left out: an
-# array keeps a bigger policy's rule entries past the new count, which the
-# class header bounds.
+# (defaults, class headers, syscall table, and the rules' array, whose
+# entries past the new count are zeroed).
 #   sh tests/host/reload-clear.sh BULWARK [BWTEST]
 . "$(dirname "$0")/lib.sh"
 
@@ -21,7 +20,7 @@ for tool in bpftool jq; do
 		exit 0
 	fi
 done
-MAPS="num_map str_map path_map def_map meta_map sc_map"
+MAPS="num_map str_map path_map def_map meta_map sc_map rule_map"
 
 # small FILE: 10 audit rules; big FILE: 4,096 (a comm or a uid, and a path each)
 small() {
