@@ -110,16 +110,10 @@ check_case zero 5 0		# unchanged: the parent's
 check_case relative 5 -		# 4 below the nice it started with
 check_case clamp 0 20		# at most to -20
 
-# ---- a reload's compiling thread gives the boost back ----
-# 3,000 rules take the thread long enough to be seen in /proc
-awk 'BEGIN { for (i = 0; i < 3000; i++)
-	printf "[r%d]\nevent = signal\naction = audit\nsignal = SIGURG\ntarget_comm = bwp%d\n\n", i, i }' >"$T/many.rules"
-if ! engine reload 0 - many; then
-	fail priority-reload "engine not ready: $(head -c 400 "$T/reload.err")"
-	kill $EPID 2>/dev/null
-else
+# other_thread: sets seen to "TID:NICE" of the first thread of $EPID other
+# than its main one to show in /proc (polled; empty when none did)
+other_thread() {
 	seen=
-	kill -HUP $EPID
 	i=0
 	while [ -z "$seen" ] && [ $i -lt 2000 ]; do
 		for d in /proc/"$EPID"/task/*; do
@@ -130,6 +124,18 @@ else
 		done
 		i=$((i + 1))
 	done
+}
+
+# ---- a reload's compiling thread gives the boost back ----
+# 3,000 rules take the thread long enough to be seen in /proc
+awk 'BEGIN { for (i = 0; i < 3000; i++)
+	printf "[r%d]\nevent = signal\naction = audit\nsignal = SIGURG\ntarget_comm = bwp%d\n\n", i, i }' >"$T/many.rules"
+if ! engine reload 0 - many; then
+	fail priority-reload "engine not ready: $(head -c 400 "$T/reload.err")"
+	kill $EPID 2>/dev/null
+else
+	kill -HUP $EPID
+	other_thread
 	main=$(nice_of $EPID $EPID)
 	sleep 1
 	engine_stop $EPID
@@ -150,18 +156,8 @@ if ! engine rotate 0 -; then
 	fail priority-rotate "engine not ready: $(head -c 400 "$T/rotate.err")"
 	kill $EPID 2>/dev/null
 else
-	seen=
 	kill -USR1 $EPID
-	i=0
-	while [ -z "$seen" ] && [ $i -lt 2000 ]; do
-		for d in /proc/"$EPID"/task/*; do
-			tid=${d##*/}
-			[ "$tid" = $EPID ] && continue
-			n=$(nice_of $EPID "$tid")
-			[ -n "$n" ] && seen="$tid:$n" && break
-		done
-		i=$((i + 1))
-	done
+	other_thread
 	main=$(nice_of $EPID $EPID)
 	j=0
 	while [ ! -e "$T/rotate.log.1.gz" ] && [ $j -lt 100 ]; do
