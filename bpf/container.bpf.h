@@ -67,7 +67,7 @@ struct ctr_walk {
 	__u32 start, end;
 	__u32 prev_len;		/* length of the child's name; 0: unusable */
 	__u32 prev_supervisor;	/* the child is named "supervisor" */
-	__u32 pad;
+	__u32 pos;		/* ctr_unescape_byte(): the next byte of name */
 	char name[BW_CTR_NAME_BUF];	/* this level's name, zero-padded */
 	char prev[BW_CTR_ID_LEN];	/* first bytes of the child's name */
 	char out[BW_CTR_ID_LEN];
@@ -139,15 +139,21 @@ static __always_inline bool ctr_suffix(const char *name, __u32 len,
 	return !diff;
 }
 
-/* 64 hex characters at name[off], ending the name or followed by '.' */
-static __always_inline bool ctr_hex64_at(const char *name, __u32 off)
+/*
+ * 64 hex characters at w->name[off], ending the name or followed by '.'.
+ * A global function: inline, the verifier walked its 64 bytes once for
+ * each runtime's prefix length.
+ */
+__noinline int ctr_hex64_at(struct ctr_walk *w, __u32 off)
 {
 	int bad = 0;
 	char end;
 
+	if (!w)
+		return 0;
 	for (int i = 0; i < BW_CTR_HEX_LEN; i++)
-		bad |= ctr_hexval(name[(off + i) & CTR_MASK]);	/* -1: not hex */
-	end = name[(off + BW_CTR_HEX_LEN) & CTR_MASK];
+		bad |= ctr_hexval(w->name[(off + i) & CTR_MASK]);	/* -1: not hex */
+	end = w->name[(off + BW_CTR_HEX_LEN) & CTR_MASK];
 	return bad >= 0 && (end == 0 || end == '.');
 }
 
@@ -168,7 +174,7 @@ static __always_inline bool ctr_match(struct ctr_walk *w, __u32 len, __u32 level
 		off = 5;
 	else if (ctr_prefix(name, "cri-containerd-", 15))
 		off = 15;
-	if (ctr_hex64_at(name, off)) {
+	if (ctr_hex64_at(w, off)) {
 		w->kind = CTR_HEX;
 		w->start = off;
 		return true;
@@ -232,33 +238,45 @@ __noinline int ctr_level(struct ctr_walk *w, __u32 level)
 	return 0;
 }
 
-/* name[start, end) into out, systemd's \xNN escapes decoded (not \x00). */
-__noinline int ctr_unescape(struct ctr_walk *w)
+/*
+ * Byte i of out from name[pos...], a \xNN escape decoded (not \x00); 1
+ * when name[start, end) is over.  A global function, called per byte: in
+ * one loop the positions a decoded escape skips gave the verifier every
+ * combination of them to follow (21,000 instructions of each program).
+ */
+__noinline int ctr_unescape_byte(struct ctr_walk *w, __u32 i)
 {
-	__u32 p, o = 0;
+	__u32 p;
+	int hi, lo;
+	char c;
 
-	if (!w)
-		return 0;
-	p = w->start;
-	for (int i = 0; i < BW_CTR_SHORT_NAME; i++) {
-		int hi, lo;
-		char c;
-
-		if (p >= w->end)
-			break;
-		c = w->name[p & CTR_MASK];
-		if (c == '\\' && p + 3 < w->end && w->name[(p + 1) & CTR_MASK] == 'x') {
-			hi = ctr_hexval(w->name[(p + 2) & CTR_MASK]);
-			lo = ctr_hexval(w->name[(p + 3) & CTR_MASK]);
-			if (hi >= 0 && lo >= 0 && (hi | lo)) {
-				c = hi * 16 + lo;
-				p += 3;
-			}
+	if (!w || w->pos >= w->end)
+		return 1;
+	p = w->pos;
+	c = w->name[p & CTR_MASK];
+	if (c == '\\' && p + 3 < w->end && w->name[(p + 1) & CTR_MASK] == 'x') {
+		hi = ctr_hexval(w->name[(p + 2) & CTR_MASK]);
+		lo = ctr_hexval(w->name[(p + 3) & CTR_MASK]);
+		if (hi >= 0 && lo >= 0 && (hi | lo)) {
+			c = hi * 16 + lo;
+			p += 3;
 		}
-		w->out[o++ & (BW_CTR_ID_LEN - 1)] = c;
-		p++;
 	}
-	return o;
+	w->out[i & (BW_CTR_ID_LEN - 1)] = c;
+	w->pos = p + 1;
+	return 0;
+}
+
+/* name[start, end) into out, systemd's \xNN escapes decoded (not \x00). */
+static __always_inline int ctr_unescape(struct ctr_walk *w)
+{
+	int i;
+
+	w->pos = w->start;
+	for (i = 0; i < BW_CTR_SHORT_NAME; i++)
+		if (ctr_unescape_byte(w, i))
+			break;
+	return i;
 }
 
 /*
