@@ -180,13 +180,20 @@ static __always_inline int fill_record_subject(struct scratch *s)
  * (s->fresh) copies m instead, as every bitmap holds only the class's
  * rules (acc = all & m = m), and words go four at a time, which may run up
  * to three words past nw: those are 0 in every bitmap, and so in acc.
+ * A global function: the verifier walks its loops once per program, not
+ * at each of the 20-30 places a decision ANDs (-1: a NULL pointer).
  */
-static __noinline int bm_and(struct scratch *s, struct bw_bitmap *m)
+__noinline int bm_and(struct scratch *s, struct bw_bitmap *m)
 {
-	struct bw_bitmap *acc = &s->acc;
-	__u32 nw = s->nw, fresh = s->fresh;
+	struct bw_bitmap *acc;
+	__u32 nw, fresh;
 	__u64 any = 0;
 
+	if (!s || !m)
+		return -1;
+	acc = &s->acc;
+	nw = s->nw;
+	fresh = s->fresh;
 	s->fresh = 0;
 	if (nw <= 1) {
 		acc->w[0] = fresh ? m->w[0] : acc->w[0] & m->w[0];
@@ -496,9 +503,11 @@ static const __u8 debruijn_pos[64] = {
 	46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6,
 };
 
-/* Index of the lowest set bit, or BW_NO_RULE. */
-static __noinline __u32 lowest_bit(struct bw_bitmap *b, __u32 nw)
+/* Index of the lowest set bit, or BW_NO_RULE.  Global: checked once. */
+__noinline __u32 lowest_bit(struct bw_bitmap *b, __u32 nw)
 {
+	if (!b)
+		return BW_NO_RULE;
 	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
 		if (i >= nw)
 			break;
