@@ -841,9 +841,9 @@ int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
 
 /* ---- the record's fields no rule needed ---- */
 
-static __always_inline void fill_record_own(struct scratch *s)
+static __always_inline void fill_record_own(struct scratch *s, __u32 cls)
 {
-	switch (s->ev.cls) {
+	switch (cls) {
 	case BW_CLASS_IPC:
 		ipc_record(s);
 		break;

@@ -143,10 +143,14 @@ static __noinline int exec_path(struct scratch *s)
 
 /* The fields of the class's part of the record that no rule needed
  * (bulwark.bpf.c), read once the record is written. */
-static __always_inline void fill_record_own(struct scratch *s);
+static __always_inline void fill_record_own(struct scratch *s, __u32 cls);
 
-/* Everything a record says about its subject, once it will be written. */
-static __always_inline int fill_record_subject(struct scratch *s)
+/*
+ * Everything a record says about its subject, once it will be written.
+ * cls is decide()'s, a constant the verifier knows (s->ev.cls is memory
+ * to it): it then walks only the class's own part, not exec's argv.
+ */
+static __always_inline int fill_record_subject(struct scratch *s, __u32 cls)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_subject *sj = &s->ev.subj;
@@ -161,8 +165,8 @@ static __always_inline int fill_record_subject(struct scratch *s)
 	n = subj_container(s);
 	barrier_var(n);
 	subj_exe(s);
-	fill_record_own(s);
-	if (s->ev.cls == BW_CLASS_EXEC) {
+	fill_record_own(s, cls);
+	if (cls == BW_CLASS_EXEC) {
 		n = exec_path(s);
 		barrier_var(n);
 		n = argv_read(&s->ev.exec.argv);
@@ -563,20 +567,20 @@ static __noinline int fill_ancestry(struct scratch *s)
 /* A record ends with its class's part of the union: smaller records, more
  * of them in the ring.  An exec record ends with its command line's last
  * byte. */
-static __always_inline __u64 event_size(const struct bw_event *e)
+static __always_inline __u64 event_size(const struct bw_event *e, __u32 cls)
 {
-	if (e->cls == BW_CLASS_EXEC)
+	if (cls == BW_CLASS_EXEC)
 		return BW_EVENT_EXEC_SIZE + argv_used(&e->exec.argv);
-	return bw_class_size(e->cls);
+	return bw_class_size(cls);
 }
 
-/* 0 when the record is in the ring; else it is counted lost, -1 */
-static __always_inline int emit(struct scratch *s)
+/* 0 when the record (of class cls) is in the ring; else it is counted
+ * lost, -1 */
+static __always_inline int emit(struct scratch *s, __u32 cls)
 {
-	__u32 cls = s->ev.cls;
 	__u64 *lost;
 
-	if (bpf_ringbuf_output(&events, &s->ev, event_size(&s->ev), 0) == 0)
+	if (bpf_ringbuf_output(&events, &s->ev, event_size(&s->ev, cls), 0) == 0)
 		return 0;
 	lost = bpf_map_lookup_elem(&lost_map, &cls);
 	if (lost)
@@ -755,11 +759,11 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 		/* a deny is returned all the same: only its record is folded */
 		if (fold_ns && fold(s))
 			return ret;
-		n = fill_record_subject(s);
+		n = fill_record_subject(s, cls);
 		barrier_var(n);
 		n = fill_ancestry(s);
 		barrier_var(n);
-		if (emit(s) && fold_ns) {
+		if (emit(s, cls) && fold_ns) {
 			n = fold_undo(s);
 			barrier_var(n);
 		}
