@@ -475,7 +475,7 @@ int BPF_PROG(bw_sb_mount, const char *dev_name, const struct path *path,
 	if (dev_name && bpf_probe_read_kernel_str(ev->source, sizeof(ev->source),
 						  dev_name) == sizeof(ev->source))
 		s->ev.pflags[BW_PS_SOURCE] = BW_PF_UNRESOLVED;
-	path_of_path(s, path, ev->target, BW_PS_PATH);
+	path_of_path(s, path, &ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
 }
 
@@ -504,7 +504,7 @@ int BPF_PROG(bw_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
 	ev = &s->ev.mnt;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
 				  BPF_CORE_READ(sb, s_type, name));
-	path_walk(s, BPF_CORE_READ(sb, s_root), NULL, ev->target,
+	path_walk(s, (__u64)BPF_CORE_READ(sb, s_root), 0, &ev->target,
 		  PW_HOW(SCRATCH_TASK, BW_PS_PATH, 1));
 	return decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
 }
@@ -523,8 +523,8 @@ int BPF_PROG(bw_move_mount, const struct path *from_path,
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
-	path_of_path(s, from_path, ev->source, BW_PS_SOURCE);
-	path_of_path(s, to_path, ev->target, BW_PS_PATH);
+	path_of_path(s, from_path, &ev->source, BW_PS_SOURCE);
+	path_of_path(s, to_path, &ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
 }
 
@@ -544,7 +544,8 @@ int BPF_PROG(bw_sb_umount, struct vfsmount *mnt, int flags, int ret)
 	ev->flags = flags;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
 				  BPF_CORE_READ(mnt, mnt_sb, s_type, name));
-	path_of(s, BPF_CORE_READ(mnt, mnt_root), mnt, ev->target, BW_PS_PATH);
+	path_walk(s, (__u64)BPF_CORE_READ(mnt, mnt_root), kptr_num(mnt),
+		  &ev->target, PW_HOW(SCRATCH_TASK, BW_PS_PATH, 0));
 	return mount_decide(s, slot);
 }
 
@@ -562,8 +563,8 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
-	path_of_path(s, old_path, ev->source, BW_PS_SOURCE);
-	path_of_path(s, new_path, ev->target, BW_PS_PATH);
+	path_of_path(s, old_path, &ev->source, BW_PS_SOURCE);
+	path_of_path(s, new_path, &ev->target, BW_PS_PATH);
 	return mount_decide(s, slot);
 }
 

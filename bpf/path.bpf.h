@@ -210,10 +210,18 @@ static long walk_step(__u32 i, void *ctx)
 /* path_walk's how: the scratch slot, the path slot, find_only */
 #define PW_HOW(scratch, ps, find_only) ((scratch) | (ps) << 4 | (find_only) << 8)
 
-static __noinline int path_walk(struct scratch *s, struct dentry *d,
-				struct vfsmount *vfs, char *dst, __u32 how)
+/*
+ * A global function, so that the verifier checks it and its bpf_loop()
+ * step once per program rather than at each call: the kernel pointers
+ * come as numbers (a global function's pointer arguments are memory it
+ * may read), dst as a pointer to its whole array.
+ */
+__noinline int path_walk(struct scratch *s, __u64 dentry, __u64 vfsmount,
+			 char (*dst)[BW_PATH_LEN], __u32 how)
 {
 	__u32 ps = (how >> 4) & 15, find_only = (how >> 8) & 1, len;
+	struct dentry *d = (struct dentry *)dentry;
+	struct vfsmount *vfs = (struct vfsmount *)vfsmount;
 	struct walk w = {
 		.d = d,
 		.mnt = container_of(vfs, struct mount, mnt),
@@ -222,6 +230,8 @@ static __noinline int path_walk(struct scratch *s, struct dentry *d,
 		.find_only = find_only,
 	};
 
+	if (!s || !dst)
+		return -1;
 	s->buf[PW_SIZE - 1] = 0;
 	if (find_only)
 		walk_enter_find(&w, BPF_CORE_READ(d, d_sb));
@@ -230,29 +240,44 @@ static __noinline int path_walk(struct scratch *s, struct dentry *d,
 		ps = 0;
 	if (w.state != W_DONE) {
 		s->ev.pflags[ps] = BW_PF_UNRESOLVED;
-		dst[0] = 0;
+		(*dst)[0] = 0;
 		return -1;
 	}
 	len = PW_SIZE - 1 - w.off;
 	if (len == 0) {
-		dst[0] = '/';
-		dst[1] = 0;
+		(*dst)[0] = '/';
+		(*dst)[1] = 0;
 		s->ev.pflags[ps] = 0;
 		return 1;
 	}
 	s->ev.pflags[ps] = len > BW_PATH_LEN - 1 ? BW_PF_CUT : 0;
-	return bpf_probe_read_kernel_str(dst, BW_PATH_LEN,
+	return bpf_probe_read_kernel_str(*dst, BW_PATH_LEN,
 					 &s->buf[w.off & (PW_SIZE - 1)]);
 }
 
-static __always_inline int path_of(struct scratch *s, struct dentry *d,
-				   struct vfsmount *vfs, char *dst, __u32 ps)
+/*
+ * A pointer the verifier types (a hook's argument) as a plain number, for
+ * path_walk(): a global function is refused one (6.1: "R3 is not a
+ * scalar"), and a value read back from memory is a number to it.
+ */
+static __always_inline __u64 kptr_num(const void *p)
 {
-	return path_walk(s, d, vfs, dst, PW_HOW(SCRATCH_TASK, ps, 0));
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
 }
 
-static __always_inline int path_of_path(struct scratch *s,
-					const struct path *p, char *dst, __u32 ps)
+static __always_inline int path_of(struct scratch *s, struct dentry *d,
+				   struct vfsmount *vfs, char (*dst)[BW_PATH_LEN],
+				   __u32 ps)
+{
+	return path_walk(s, (__u64)d, (__u64)vfs, dst,
+			 PW_HOW(SCRATCH_TASK, ps, 0));
+}
+
+static __always_inline int path_of_path(struct scratch *s, const struct path *p,
+					char (*dst)[BW_PATH_LEN], __u32 ps)
 {
 	return path_of(s, BPF_CORE_READ(p, dentry), BPF_CORE_READ(p, mnt), dst, ps);
 }

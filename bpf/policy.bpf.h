@@ -37,8 +37,9 @@ static __noinline int proc_resolve(struct scratch *s, struct task_struct *t,
 {
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 
-	path_walk(s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
-		  s->proc.exe, PW_HOW(s->key, BW_PS_EXE, 0));
+	path_walk(s, (__u64)BPF_CORE_READ(f, f_path.dentry),
+		  (__u64)BPF_CORE_READ(f, f_path.mnt), &s->proc.exe,
+		  PW_HOW(s->key, BW_PS_EXE, 0));
 	s->proc.file = (__u64)f;
 	s->proc.start = BPF_CORE_READ(t, group_leader, start_time);
 	s->proc.exec_seq = BPF_CORE_READ(t, self_exec_id);
@@ -136,8 +137,8 @@ static __noinline int exec_path(struct scratch *s)
 	if ((s->have & HAVE_PATH) || !f)
 		return 0;
 	s->have |= HAVE_PATH;
-	return path_walk(s, BPF_CORE_READ(f, f_path.dentry),
-			 BPF_CORE_READ(f, f_path.mnt), s->ev.exec.path,
+	return path_walk(s, (__u64)BPF_CORE_READ(f, f_path.dentry),
+			 (__u64)BPF_CORE_READ(f, f_path.mnt), &s->ev.exec.path,
 			 PW_HOW(s->key, BW_PS_PATH, 0));
 }
 
