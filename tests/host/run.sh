@@ -27,7 +27,6 @@ scenario syscall-tracer		# bulwark trace syscall: sequence, --count, --cgroup
 scenario containers		# the /proc scan and the kernel agree on containers
 scenario control		# control socket, sd_notify, capabilities after attach
 scenario reload-clear		# 4,096 -> 10 rules by reloads: no stale map entries
-scenario load-threads		# the programs verified on each CPU, each loaded once
 sh "$HOSTDIR/package.sh" "$HOSTDIR/../.." "$(dir package)"	# make deb, lintian, install, purge
 
 # The rest needs root and a kernel that refuses LSM programs: one SKIP
