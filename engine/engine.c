@@ -194,7 +194,6 @@ const char *prog_state_name(enum prog_state s)
  * error report.
  */
 static char first_libbpf_msg[1024];
-static pthread_mutex_t first_libbpf_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool libbpf_verbose;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -202,8 +201,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 {
 	if (level == LIBBPF_DEBUG && !libbpf_verbose)
 		return 0;
-	/* the programs load on several threads (load_object()) */
-	pthread_mutex_lock(&first_libbpf_lock);
 	if (level != LIBBPF_DEBUG && !first_libbpf_msg[0]) {
 		va_list cp;
 
@@ -215,7 +212,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 				strlen(first_libbpf_msg + 8) + 1);
 		first_libbpf_msg[strcspn(first_libbpf_msg, "\n")] = 0;
 	}
-	pthread_mutex_unlock(&first_libbpf_lock);
 	if (libbpf_verbose)
 		return vfprintf(stderr, fmt, ap);
 	return 0;
@@ -287,6 +283,14 @@ static int choose_programs(struct bw_engine *e, bool want_lsm,
 	return 0;
 }
 
+static bool prog_wanted(const struct bw_engine *e, const struct prog_status *p)
+{
+	struct bpf_program *prog =
+		bpf_object__find_program_by_name(e->skel->obj, p->prog);
+
+	return prog && bpf_program__autoload(prog);
+}
+
 bool engine_may_load_bpf(void)
 {
 	cap_flag_value_t v = CAP_CLEAR;
@@ -340,44 +344,6 @@ static int lsm_probe(const struct btf *btf)
 	return 0;
 }
 
-/* The copies holding the programs, then the maps' skeleton. */
-static void close_object(struct bw_engine *e)
-{
-	progload_close(&e->load);
-	bulwark_bpf__destroy(e->skel);	/* NULL: nothing */
-	e->skel = NULL;
-}
-
-static struct bulwark_bpf *open_owner(const struct progload *pl)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, opts,
-		    .btf_custom_path = pl->empty_btf[0] ? pl->empty_btf : NULL);
-
-	return bulwark_bpf__open_opts(&opts);
-}
-
-/*
- * The object's maps made by the skeleton, its programs verified on the
- * CPUs this process may use (engine/progload.h): the verifier is most of
- * the start.  0 or -errno.
- */
-static int load_object(struct bw_engine *e, int threads)
-{
-	const void *elf;
-	size_t elf_sz;
-	int err = progload_take(&e->load, e->skel->obj);
-
-	if (!err)
-		err = bulwark_bpf__load(e->skel);
-	if (err)
-		return err;
-	elf = bulwark_bpf__elf_bytes(&elf_sz);
-	err = progload_run(&e->load, e->skel->obj, elf, elf_sz, threads);
-	for (int i = 0; !err && i < e->nprogs; i++)
-		e->progs[i].bp = progload_prog(&e->load, e->progs[i].prog);
-	return err;
-}
-
 int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 {
 	bool want_lsm = o->want_lsm, verbose = o->verbose;
@@ -425,11 +391,9 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 		return -ENOTSUP;
 	}
 
-	progload_init(&e->load);
-	e->skel = open_owner(&e->load);
+	e->skel = bulwark_bpf__open();
 	if (!e->skel) {
 		err = -errno;
-		close_object(e);
 		snprintf(e->why, sizeof(e->why), "cannot open the BPF object: %s",
 			 strerror(-err));
 		btf__free(btf);
@@ -457,7 +421,8 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 			*o->btf = NULL;
 	}
 	if (err) {
-		close_object(e);
+		bulwark_bpf__destroy(e->skel);
+		e->skel = NULL;
 		return err;
 	}
 
@@ -466,7 +431,8 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 			snprintf(e->why, sizeof(e->why),
 				 "this kernel has no LSM hook %s (bpf_lsm_%s not in BTF)",
 				 e->progs[i].hook, e->progs[i].hook);
-			close_object(e);
+			bulwark_bpf__destroy(e->skel);
+			e->skel = NULL;
 			return -ENOTSUP;
 		}
 	}
@@ -475,7 +441,7 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 	if (!err)
 		err = pin_before_load(e, want_lsm);
 	if (!err)
-		err = load_object(e, o->threads);
+		err = bulwark_bpf__load(e->skel);
 	if (!err)
 		err = pin_after_load(e);
 	if (err) {
@@ -487,7 +453,8 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 		snprintf(e->libbpf_err, sizeof(e->libbpf_err), "%s", first_libbpf_msg);
 		engine_detach(e);
 		pin_free(e);
-		close_object(e);
+		bulwark_bpf__destroy(e->skel);
+		e->skel = NULL;
 		return want_lsm ? -ENOTSUP : err;
 	}
 	/* in .bss, not read-only data: a daemon adopting pinned programs
@@ -517,13 +484,15 @@ static struct prog_status *find_prog(struct bw_engine *e, const char *name)
 static int attach_sys_enter(struct bw_engine *e, bool want)
 {
 	struct prog_status *p = find_prog(e, "bw_sys_enter");
+	struct bpf_program *prog;
 	struct bpf_link *link;
 
 	if (!p || (p->state == PROG_ATTACHED) == want)
 		return 0;
 	if (!want)
 		return 0;	/* detached with the engine; a later reload may need it */
-	link = p->bp ? bpf_program__attach(p->bp) : NULL;
+	prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
+	link = prog ? bpf_program__attach(prog) : NULL;
 	if (!link) {
 		p->state = PROG_FAILED;
 		p->err = -errno;
@@ -541,15 +510,18 @@ int engine_attach(struct bw_engine *e)
 
 	for (int i = 0; i < e->nprogs; i++) {
 		struct prog_status *p = &e->progs[i];
+		struct bpf_program *prog;
 		struct bpf_link *link;
 
-		if (p->state == PROG_MISSING || !p->bp || p->role == ROLE_SYSCALL)
+		if (p->state == PROG_MISSING || !prog_wanted(e, p) ||
+		    p->role == ROLE_SYSCALL)
 			continue;
 		if (p->role == ROLE_RUN) {
 			p->state = PROG_LOADED;
 			continue;
 		}
-		link = bpf_program__attach(p->bp);
+		prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
+		link = bpf_program__attach(prog);
 		if (!link) {
 			p->state = PROG_FAILED;
 			p->err = -errno;
@@ -585,13 +557,13 @@ int engine_attach(struct bw_engine *e)
 
 int engine_fold_flush(struct bw_engine *e, bool all, struct bw_fold_run *out)
 {
-	struct prog_status *p = find_prog(e, "bw_fold_flush");
+	struct bpf_program *prog = e->skel ? e->skel->progs.bw_fold_flush : NULL;
 	struct bw_fold_run run = { .all = all };
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.ctx_in = &run,
 		.ctx_size_in = sizeof(run),
 	);
-	int fd = p && p->bp && e->repeat_ns ? bpf_program__fd(p->bp) : -1;
+	int fd = prog && e->repeat_ns ? bpf_program__fd(prog) : -1;
 
 	if (fd < 0)
 		return -ENOENT;
@@ -1025,11 +997,13 @@ int engine_lost_per_cpu(const struct bw_engine *e, uint32_t cls, uint64_t **vals
 int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
 		      uint64_t *run_ns, uint32_t *insns)
 {
-	const struct bpf_program *prog = e->progs[i].bp;
+	struct bpf_program *prog;
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
-	int fd = prog ? bpf_program__fd(prog) : -1;
+	int fd;
 
+	prog = bpf_object__find_program_by_name(e->skel->obj, e->progs[i].prog);
+	fd = prog ? bpf_program__fd(prog) : -1;
 	if (fd < 0)
 		return -ENOENT;
 	memset(&info, 0, sizeof(info));
@@ -1054,7 +1028,8 @@ void engine_close(struct bw_engine *e)
 {
 	engine_detach(e);
 	pin_free(e);
-	close_object(e);
+	if (e->skel)
+		bulwark_bpf__destroy(e->skel);
 	for (int s = 0; s < BW_SLOTS; s++) {
 		if (e->live[s]) {
 			compiled_free(e->live[s]);

@@ -7,7 +7,6 @@
 
 #include "anc_cache.h"
 #include "compile.h"
-#include "progload.h"
 
 struct bulwark_bpf;
 struct ring_buffer;
@@ -58,17 +57,13 @@ struct prog_status {
 	int err;
 	uint32_t insns;		/* translated instructions, read at attach */
 	struct bpf_link *link;	/* while attached (also in links[]) */
-	struct bpf_program *bp;	/* loaded (in one of the engine's copies of
-				 * the object: engine/progload.h); NULL when
-				 * not, or adopted with its pinned link */
 };
 
 #define ENGINE_MAX_PROGS 48
 
 /* The loaded BPF side and the policies it holds. */
 struct bw_engine {
-	struct bulwark_bpf *skel;	/* the maps; its programs are never loaded */
-	struct progload load;	/* the objects holding the loaded programs */
+	struct bulwark_bpf *skel;
 	bool enforcing;		/* LSM programs loaded and attached */
 	char why[1024];		/* why enforcement is off, when it is */
 	char lsm_list[256];
@@ -95,8 +90,6 @@ struct engine_load_opts {
 				 * at least a page); 0: the object's 4 MiB */
 	uint64_t repeat_ns;	/* [log] repeat: fold repeated decisions
 				 * (docs/log.md); 0: every decision written */
-	int threads;		/* loading the programs; 0: one per CPU
-				 * this process may use */
 	struct btf **btf;	/* the kernel's BTF for loads in a row: parsed
 				 * into *btf when NULL there, else used; left
 				 * there for the next load when this one stops

@@ -248,9 +248,6 @@ int protect_register(struct bw_protect *p, const struct bw_engine *e)
 		err = register_links(fd, p->links, p->nlinks);
 	if (!err && e->skel)
 		err = register_obj(fd, e->skel->obj);
-	/* the programs are loaded in copies of the object (engine/progload.h) */
-	for (int t = 0; !err && t < e->load.nobjs; t++)
-		err = register_obj(fd, e->load.objs[t]);
 	if (!err)
 		err = register_links(fd, e->links, e->nlinks);
 	return err;
