@@ -120,6 +120,8 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	bits = sc_bits(id, slot);
 	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
 		return 0;
+	if (subject_unnamed(meta, slot, BW_CLASS_SYSCALL))
+		return 0;
 	if (lsm_enforcing && (bits & ~BW_SC_RULES))
 		how = DEC_GUARDED;
 	s = begin(BW_CLASS_SYSCALL, &slot, 0);

@@ -252,7 +252,8 @@ struct bw_class_meta {
 				 * syscall: bit 0 = some rule matches calls it
 				 * does not name (negated or no syscall key) */
 	__u32 mode;		/* enum bw_mode */
-	__u32 pad;
+	__u32 named_only;	/* dimensions whose default bitmap is empty:
+				 * a value no rule names matches no rule */
 };
 
 enum bw_mode { BW_MODE_ENFORCE = 0, BW_MODE_AUDIT };

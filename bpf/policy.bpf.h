@@ -422,6 +422,40 @@ __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 } while (0)
 
 /*
+ * Does the caller's uid, gid or comm leave no rule of the class?  It does
+ * when every rule names its values in that dimension (meta->named_only:
+ * the default bitmap is empty) and the filter says that none names the
+ * caller's: what classify() would find, told before begin() and the
+ * scratch area (at sys_enter, on every call some rule names: about 45 ns
+ * of 70 natively, docs/performance.md "Syscalls").
+ */
+static __always_inline bool subject_unnamed(const struct bw_class_meta *meta,
+					    __u32 slot, __u32 cls)
+{
+	__u32 only = meta->named_only;
+	__u32 comm[BW_COMM_LEN / 4] = {};
+	__u64 ug;
+
+	if (HAS(only, BW_DIM_UID) || HAS(only, BW_DIM_GID)) {
+		ug = bpf_get_current_uid_gid();
+		if (HAS(only, BW_DIM_UID) &&
+		    !maybe_named(slot, cls, BW_DIM_UID, bw_filter_num((__u32)ug)))
+			return true;
+		if (HAS(only, BW_DIM_GID) &&
+		    !maybe_named(slot, cls, BW_DIM_GID, bw_filter_num(ug >> 32)))
+			return true;
+	}
+	if (HAS(only, BW_DIM_COMM)) {
+		/* NUL-padded as the str map's key, whichever way the helper
+		 * ends the name (see and_comm()) */
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!maybe_named(slot, cls, BW_DIM_COMM, bw_filter_str(comm)))
+			return true;
+	}
+	return false;
+}
+
+/*
  * The event's own dimensions, one function per class, written beside the
  * class's hooks in bulwark.bpf.c: classify_<record struct>() of the
  * BW_CLASSES row.  Called twice: with late false it ANDs the values its

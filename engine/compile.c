@@ -298,6 +298,14 @@ static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 	}
 }
 
+static bool bm_none(const struct bw_bitmap *b)
+{
+	for (int i = 0; i < BW_BITMAP_WORDS; i++)
+		if (b->w[i])
+			return false;
+	return true;
+}
+
 /* The filter bit of a name, hashed as the kernel hashes its str map key. */
 static uint32_t filter_bit_str(const char *v)
 {
@@ -526,6 +534,8 @@ static void compile_class_dims(struct bw_compiled *cp, int cls,
 		compile_defaults(cp, cls, dim, rules, n,
 				 &cv->unconstrained[cls][dim]);
 		compile_filter(cp, cls, dim, &cv->vals[cls][dim]);
+		if (bm_none(&cp->defs[cls][dim]))
+			cp->meta[cls].named_only |= 1u << dim;
 	}
 }
 
@@ -700,6 +710,28 @@ static uint32_t lowest(const struct bw_bitmap *b)
 	return BW_NO_RULE;
 }
 
+/* Is dimension dim's value, of filter bit h, surely named by no rule? */
+static bool unnamed(const struct bw_compiled *cp, int cls, int dim, uint32_t h)
+{
+	return (cp->meta[cls].named_only & (1u << dim)) &&
+	       !bm_test(&cp->defs[cls][BW_DEF_FILTER(dim)], h);
+}
+
+/*
+ * bw_sys_enter's early exit (subject_unnamed() in bpf/policy.bpf.h): a
+ * uid, gid or comm that no rule names, in a dimension where every rule
+ * names its values, leaves no rule.  Taken here for every class, so that
+ * the tests comparing decisions with the reference cover it.
+ */
+static bool subject_unnamed(const struct bw_compiled *cp, int cls,
+			    const struct bw_values *v)
+{
+	return unnamed(cp, cls, BW_DIM_UID, bw_filter_num(v->num[BW_DIM_UID])) ||
+	       unnamed(cp, cls, BW_DIM_GID, bw_filter_num(v->num[BW_DIM_GID])) ||
+	       unnamed(cp, cls, BW_DIM_COMM, filter_bit_str(v->str[BW_DIM_COMM] ?
+							     v->str[BW_DIM_COMM] : ""));
+}
+
 uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 			 const struct bw_values *v, uint32_t *audit_rule)
 {
@@ -709,6 +741,8 @@ uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 	*audit_rule = BW_NO_RULE;
 	if (cls == BW_CLASS_CAPABLE && (v->num[BW_DIM_CAP] >= 64 ||
 	    !(cp->meta[cls].fast_mask & (1ULL << v->num[BW_DIM_CAP]))))
+		return BW_NO_RULE;
+	if (subject_unnamed(cp, cls, v))
 		return BW_NO_RULE;
 	for (int dim = 0; dim < BW_NDIM; dim++) {
 		const struct cp_entry *e;

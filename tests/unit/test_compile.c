@@ -491,6 +491,62 @@ static void free_compiled(struct compiled_rules *c)
 }
 
 /*
+ * named_only: the dimensions in which every rule of the class names its
+ * values.  A uid or comm that no rule names there leaves no rule
+ * (bw_sys_enter leaves before its scratch area, compiled_decide() as it
+ * does); a negated rule, or one without the key, keeps the dimension open.
+ */
+static void test_named_only(void **state)
+{
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	compile_text(&c,
+		"[a]\nevent = syscall\naction = audit\nsyscall = getppid\ncomm = nomatch0\n"
+		"[b]\nevent = syscall\naction = deny\nsyscall = getppid\nuid = 200001\n"
+		"comm = nomatch1\n");
+	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].named_only,
+			 (1u << BW_DIM_SYSCALL) | (1u << BW_DIM_COMM));
+	v.num[BW_DIM_SYSCALL] = 110;	/* getppid, x86_64 */
+	v.str[BW_DIM_COMM] = "bwtest";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
+	assert_int_equal(audit, BW_NO_RULE);
+	v.str[BW_DIM_COMM] = "nomatch0";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
+	assert_int_equal(audit, 0);
+	v.str[BW_DIM_COMM] = "nomatch1";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
+	assert_int_equal(audit, BW_NO_RULE);
+	v.num[BW_DIM_UID] = 200001;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), 1);
+	free_compiled(&c);
+
+	memset(&v, 0, sizeof(v));
+	compile_text(&c,
+		"[c]\nevent = syscall\naction = audit\nsyscall = getppid\ncomm = !bwtest\n"
+		"uid = 200002\n"
+		"[d]\nevent = syscall\naction = audit\nsyscall = getppid\nuid = 200003\n");
+	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].named_only,
+			 (1u << BW_DIM_SYSCALL) | (1u << BW_DIM_UID));
+	v.num[BW_DIM_SYSCALL] = 110;
+	v.str[BW_DIM_COMM] = "other";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
+	assert_int_equal(audit, BW_NO_RULE);
+	v.num[BW_DIM_UID] = 200003;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
+	assert_int_equal(audit, 1);
+	v.num[BW_DIM_UID] = 200002;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
+	assert_int_equal(audit, 0);
+	v.str[BW_DIM_COMM] = "bwtest";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
+	assert_int_equal(audit, BW_NO_RULE);
+	free_compiled(&c);
+}
+
+/*
  * A path the kernel could not resolve decides closed: deny and audit rules
  * on the key match it whatever their value (a prefix it could extend, an
  * exact path, a negated one), allow rules on the key and `!` exceptions
@@ -810,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_random_large),
 		cmocka_unit_test(test_capacity_last_rule),
 		cmocka_unit_test(test_path_entries),
+		cmocka_unit_test(test_named_only),
 		cmocka_unit_test(test_path_unresolved_closed),
 		cmocka_unit_test(test_path_head),
 		cmocka_unit_test(test_memfd_paths),
