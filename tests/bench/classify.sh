@@ -34,8 +34,8 @@ fi
 # the comm of the bench's process in the VM: the filter bits depend on it
 ${CC:-cc} -O2 -o "$T/bwtest" "$here/classloop.c" || exit 1
 
-exec 9>"${TMPDIR:-/tmp}/bulwark-host-tests.lock"
-flock -w 1800 9 || { echo "classify bench: the host tests' lock is held"; exit 1; }
+. "$(dirname "$0")/hostlock.sh"
+host_lock "classify bench"
 stats=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
 

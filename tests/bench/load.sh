@@ -183,6 +183,8 @@ daemon_rss() {	# daemon_rss NAME RULES DIR: the medians of three starts
 			med(2) / 1024, med(3) / 1024, med(4) / 1024 }' "$T/daemon"
 }
 if [ "$(id -u)" = 0 ]; then
+	. "$(dirname "$0")/hostlock.sh"
+	host_lock "load bench"
 	echo
 	echo "bulwark run, median of 3 starts: time to the ready file (polled every 0.1 s); RSS"
 	echo "without BPF map mappings once ready and after 3 reloads; peak RSS (all mappings)"

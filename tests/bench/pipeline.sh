@@ -32,13 +32,8 @@ if [ "$(id -u)" != 0 ]; then
 	echo "pipeline bench: needs root to load BPF programs; skipped"
 	exit 0
 fi
-# its engines stop as the host tests' do (pinned builds removed): one at a
-# time with them (tests/host/lib.sh's lock)
-exec 9>"${TMPDIR:-/tmp}/bulwark-host-tests.lock"
-if ! flock -n 9; then
-	echo "pipeline bench: waiting for the host tests' lock"
-	flock -w 1200 9 || echo "pipeline bench: still held; going on beside it"
-fi
+. "$ROOT/tests/bench/hostlock.sh"
+host_lock "pipeline bench"
 BW=$T/bulwark	# a copy: a rebuild meanwhile does not disturb the runs
 cp "$1" "$BW" || exit 1
 ${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror "$ROOT/tests/bench/storm.c" \

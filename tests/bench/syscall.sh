@@ -20,6 +20,8 @@ if [ "$(id -u)" != 0 ]; then
 	echo "syscall bench: needs root to load BPF programs; skipped"
 	exit 0
 fi
+. "$(dirname "$0")/hostlock.sh"
+host_lock "syscall bench"
 
 measure() {
 	for i in 1 2 3 4 5; do
