@@ -240,12 +240,16 @@ static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
 }
 
 /* May the dimension's value map hold a value of filter bit h? */
+/* Is bit h of a dimension's filter set (no filter: it may be)? */
+static __always_inline bool filter_has(const struct bw_bitmap *f, __u32 h)
+{
+	return !f || (f->w[(h >> 6) & (BW_BITMAP_WORDS - 1)] & (1ULL << (h & 63)));
+}
+
 static __always_inline bool maybe_named(__u32 slot, __u32 cls, __u32 dim,
 					__u32 h)
 {
-	struct bw_bitmap *f = def_bitmap(slot, cls, BW_DEF_FILTER(dim));
-
-	return !f || (f->w[(h >> 6) & (BW_BITMAP_WORDS - 1)] & (1ULL << (h & 63)));
+	return filter_has(def_bitmap(slot, cls, BW_DEF_FILTER(dim)), h);
 }
 
 /*
@@ -371,14 +375,12 @@ static long cg_step(__u32 level, void *ctx)
 {
 	struct cg_walk *w = ctx;
 	struct bw_bitmap *hit;
-	__u32 h;
 
 	w->k.val = bpf_get_current_ancestor_cgroup_id(level);
 	if (!w->k.val)
 		return 1;
 	/* maybe_named(), the filter looked up once */
-	h = bw_filter_num(w->k.val);
-	if (w->f && !(w->f->w[(h >> 6) & (BW_BITMAP_WORDS - 1)] & (1ULL << (h & 63))))
+	if (!filter_has(w->f, bw_filter_num(w->k.val)))
 		return 0;
 	hit = bpf_map_lookup_elem(&num_map, &w->k);
 	if (hit)
