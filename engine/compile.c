@@ -298,14 +298,6 @@ static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 	}
 }
 
-static bool bm_none(const struct bw_bitmap *b)
-{
-	for (int i = 0; i < BW_BITMAP_WORDS; i++)
-		if (b->w[i])
-			return false;
-	return true;
-}
-
 /* The filter bit of a name, hashed as the kernel hashes its str map key. */
 static uint32_t filter_bit_str(const char *v)
 {
@@ -534,7 +526,7 @@ static void compile_class_dims(struct bw_compiled *cp, int cls,
 		compile_defaults(cp, cls, dim, rules, n,
 				 &cv->unconstrained[cls][dim]);
 		compile_filter(cp, cls, dim, &cv->vals[cls][dim]);
-		if (bm_none(&cp->defs[cls][dim]))
+		if (bm_empty(&cp->defs[cls][dim]))
 			cp->meta[cls].named_only |= 1u << dim;
 	}
 }
@@ -702,14 +694,6 @@ static const struct cp_entry *lookup(const struct bw_compiled *cp, int cls,
 	return best;
 }
 
-static uint32_t lowest(const struct bw_bitmap *b)
-{
-	for (int i = 0; i < BW_BITMAP_WORDS; i++)
-		if (b->w[i])
-			return i * 64 + __builtin_ctzll(b->w[i]);
-	return BW_NO_RULE;
-}
-
 /* Is dimension dim's value, of filter bit h, surely named by no rule? */
 static bool unnamed(const struct bw_compiled *cp, int cls, int dim, uint32_t h)
 {
@@ -760,11 +744,11 @@ uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 		for (int w = 0; w < BW_BITMAP_WORDS; w++)
 			acc.w[w] &= m->w[w];
 	}
-	first = lowest(&acc);
+	first = bm_lowest(&acc);
 	if (first == BW_NO_RULE || cp->info[cls][first].action != BW_ACT_AUDIT)
 		return first;
 	*audit_rule = first;
 	for (int w = 0; w < BW_BITMAP_WORDS; w++)
 		acc.w[w] &= cp->defs[cls][BW_DEF_DECISIVE].w[w];
-	return lowest(&acc);
+	return bm_lowest(&acc);
 }

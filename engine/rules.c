@@ -1142,22 +1142,6 @@ static void bm_andnot(struct bw_bitmap *a, const struct bw_bitmap *b)
 		a->w[w] &= ~b->w[w];
 }
 
-static bool bm_empty(const struct bw_bitmap *b)
-{
-	for (int w = 0; w < BW_BITMAP_WORDS; w++)
-		if (b->w[w])
-			return false;
-	return true;
-}
-
-static uint32_t bm_lowest(const struct bw_bitmap *b)
-{
-	for (int w = 0; w < BW_BITMAP_WORDS; w++)
-		if (b->w[w])
-			return w * 64 + __builtin_ctzll(b->w[w]);
-	return BW_NO_RULE;
-}
-
 /* Rules of the class naming one value of the dimension. */
 struct val_rules {
 	struct bw_bitmap *plain;	/* without '!' */

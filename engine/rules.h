@@ -148,6 +148,23 @@ static inline bool bm_test(const struct bw_bitmap *b, unsigned int i)
 	return b->w[i / 64] & (1ULL << (i % 64));
 }
 
+static inline bool bm_empty(const struct bw_bitmap *b)
+{
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		if (b->w[w])
+			return false;
+	return true;
+}
+
+/* The lowest rule index set, or BW_NO_RULE. */
+static inline uint32_t bm_lowest(const struct bw_bitmap *b)
+{
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		if (b->w[w])
+			return w * 64 + __builtin_ctzll(b->w[w]);
+	return BW_NO_RULE;
+}
+
 /* Files with no directory (memfd_create) have the path "memfd:NAME". */
 #define BW_MEMFD_PREFIX "memfd:"
 /* Does a path value name everything below it ("/dir/", "memfd:")? */
