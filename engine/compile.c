@@ -640,6 +640,13 @@ static bool path_entry_matches(const struct cp_entry *e, const char *path)
 	return !strcmp(e->str, path);
 }
 
+/* The filter bit of the event's value of a number or name dimension. */
+static uint32_t value_bit(int dim, const struct bw_values *v)
+{
+	return bw_dim_kind(dim) == BW_KIND_NUM ? bw_filter_num(v->num[dim]) :
+	       filter_bit_str(v->str[dim] ? v->str[dim] : "");
+}
+
 /* Entry the kernel's map lookup would find for this dimension's value. */
 static const struct cp_entry *lookup(const struct bw_compiled *cp, int cls,
 				     int dim, const struct bw_values *v)
@@ -647,15 +654,11 @@ static const struct cp_entry *lookup(const struct bw_compiled *cp, int cls,
 	const struct bw_bitmap *f = &cp->defs[cls][BW_DEF_FILTER(dim)];
 	const struct cp_entry *best = NULL;
 	size_t best_len = 0;
-	uint32_t h;
 
 	/* the kernel's filter first: a clear bit means no entry, as there */
-	if (dim != BW_DIM_CGROUP && bw_dim_kind(dim) != BW_KIND_PATH) {
-		h = bw_dim_kind(dim) == BW_KIND_NUM ? bw_filter_num(v->num[dim]) :
-		    filter_bit_str(v->str[dim] ? v->str[dim] : "");
-		if (!(f->w[h / 64] & (1ULL << (h % 64))))
-			return NULL;
-	}
+	if (dim != BW_DIM_CGROUP && bw_dim_kind(dim) != BW_KIND_PATH &&
+	    !bm_test(f, value_bit(dim, v)))
+		return NULL;
 	for (size_t i = 0; i < cp->nentries; i++) {
 		const struct cp_entry *e = &cp->entries[i];
 
@@ -694,11 +697,12 @@ static const struct cp_entry *lookup(const struct bw_compiled *cp, int cls,
 	return best;
 }
 
-/* Is dimension dim's value, of filter bit h, surely named by no rule? */
-static bool unnamed(const struct bw_compiled *cp, int cls, int dim, uint32_t h)
+/* Is the event's value of dimension dim surely named by no rule? */
+static bool unnamed(const struct bw_compiled *cp, int cls, int dim,
+		    const struct bw_values *v)
 {
 	return (cp->meta[cls].named_only & (1u << dim)) &&
-	       !bm_test(&cp->defs[cls][BW_DEF_FILTER(dim)], h);
+	       !bm_test(&cp->defs[cls][BW_DEF_FILTER(dim)], value_bit(dim, v));
 }
 
 /*
@@ -710,10 +714,8 @@ static bool unnamed(const struct bw_compiled *cp, int cls, int dim, uint32_t h)
 static bool subject_unnamed(const struct bw_compiled *cp, int cls,
 			    const struct bw_values *v)
 {
-	return unnamed(cp, cls, BW_DIM_UID, bw_filter_num(v->num[BW_DIM_UID])) ||
-	       unnamed(cp, cls, BW_DIM_GID, bw_filter_num(v->num[BW_DIM_GID])) ||
-	       unnamed(cp, cls, BW_DIM_COMM, filter_bit_str(v->str[BW_DIM_COMM] ?
-							     v->str[BW_DIM_COMM] : ""));
+	return unnamed(cp, cls, BW_DIM_UID, v) || unnamed(cp, cls, BW_DIM_GID, v) ||
+	       unnamed(cp, cls, BW_DIM_COMM, v);
 }
 
 uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
