@@ -863,7 +863,9 @@ static int write_emitted(void *ctx, const struct cp_entry *ce)
  * rule_map is an array: the rules a slot's last policy had past this one's
  * count are zeroed, so that the maps hold only the live policies (the class
  * header bounds what the hooks read anyway).  The slot's last policy is
- * old; unknown (maps adopted from a pin), every entry past the count.
+ * old; when there is none (the slot's first policy: maps adopted from a
+ * pin, or an earlier write that failed part way, may have left entries),
+ * every entry past the count: at most 24 batches.
  */
 static int clear_rules(struct batch *rules, const struct bw_compiled *old,
 		       uint8_t slot, uint32_t cls, uint32_t from)
