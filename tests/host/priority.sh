@@ -126,6 +126,20 @@ other_thread() {
 	done
 }
 
+# gave_back NAME WHAT: 0 when the thread other_thread saw (the engine's
+# WHAT) was back at $BASE and the log thread ($main) kept its boost; else
+# NAME skipped (not seen) or failed, and 1
+gave_back() {
+	if [ -z "$seen" ]; then
+		skip "$1" "the $2 ended before it was seen in /proc"
+		return 1
+	fi
+	if [ "${seen#*:}" != "$BASE" ] || [ "$main" != "$(clamp $((BASE - 4)))" ]; then
+		fail "$1" "the $2 $seen (want nice $BASE), the log thread at $main"
+		return 1
+	fi
+}
+
 # ---- a reload's compiling thread gives the boost back ----
 # 3,000 rules take the thread long enough to be seen in /proc
 awk 'BEGIN { for (i = 0; i < 3000; i++)
@@ -139,13 +153,7 @@ else
 	main=$(nice_of $EPID $EPID)
 	sleep 1
 	engine_stop $EPID
-	if [ -z "$seen" ]; then
-		skip priority-reload "the reload's thread ended before it was seen in /proc"
-	elif [ "${seen#*:}" != "$BASE" ] || [ "$main" != "$(clamp $((BASE - 4)))" ]; then
-		fail priority-reload "the reload's thread $seen (want nice $BASE), the log thread at $main"
-	else
-		pass priority-reload
-	fi
+	gave_back priority-reload "reload's thread" && pass priority-reload
 fi
 
 # ---- the log's compression thread too ----
@@ -165,14 +173,12 @@ else
 		j=$((j + 1))
 	done
 	engine_stop $EPID
-	if [ -z "$seen" ]; then
-		skip priority-rotate "the compression thread ended before it was seen in /proc"
-	elif [ "${seen#*:}" != "$BASE" ] || [ "$main" != "$(clamp $((BASE - 4)))" ]; then
-		fail priority-rotate "the compression thread $seen (want nice $BASE), the log thread at $main"
-	elif [ ! -e "$T/rotate.log.1.gz" ]; then
-		fail priority-rotate "no rotate.log.1.gz after the rotation"
-	else
-		pass priority-rotate
+	if gave_back priority-rotate "compression thread"; then
+		if [ -e "$T/rotate.log.1.gz" ]; then
+			pass priority-rotate
+		else
+			fail priority-rotate "no rotate.log.1.gz after the rotation"
+		fi
 	fi
 fi
 
