@@ -110,9 +110,11 @@ check_case zero 5 0		# unchanged: the parent's
 check_case relative 5 -		# 4 below the nice it started with
 check_case clamp 0 20		# at most to -20
 
-# other_thread: sets seen to "TID:NICE" of the first thread of $EPID other
-# than its main one to show in /proc (polled; empty when none did)
+# other_thread SIG: sends SIG to $EPID, then sets seen to "TID:NICE" of the
+# first thread other than its main one to show in /proc (polled; empty when
+# none did) and main to the main (log) thread's nice value
 other_thread() {
+	kill -"$1" $EPID
 	seen=
 	i=0
 	while [ -z "$seen" ] && [ $i -lt 2000 ]; do
@@ -124,6 +126,7 @@ other_thread() {
 		done
 		i=$((i + 1))
 	done
+	main=$(nice_of $EPID $EPID)
 }
 
 # gave_back NAME WHAT: 0 when the thread other_thread saw (the engine's
@@ -148,9 +151,7 @@ if ! engine reload 0 - many; then
 	fail priority-reload "engine not ready: $(head -c 400 "$T/reload.err")"
 	kill $EPID 2>/dev/null
 else
-	kill -HUP $EPID
-	other_thread
-	main=$(nice_of $EPID $EPID)
+	other_thread HUP
 	sleep 1
 	engine_stop $EPID
 	gave_back priority-reload "reload's thread" && pass priority-reload
@@ -164,9 +165,7 @@ if ! engine rotate 0 -; then
 	fail priority-rotate "engine not ready: $(head -c 400 "$T/rotate.err")"
 	kill $EPID 2>/dev/null
 else
-	kill -USR1 $EPID
-	other_thread
-	main=$(nice_of $EPID $EPID)
+	other_thread USR1
 	j=0
 	while [ ! -e "$T/rotate.log.1.gz" ] && [ $j -lt 100 ]; do
 		sleep 0.1
