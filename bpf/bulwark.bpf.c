@@ -120,8 +120,6 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	bits = sc_bits(id, slot);
 	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
 		return 0;
-	if (subject_unnamed(meta, slot, BW_CLASS_SYSCALL))
-		return 0;
 	if (lsm_enforcing && (bits & ~BW_SC_RULES))
 		how = DEC_GUARDED;
 	s = begin(BW_CLASS_SYSCALL, &slot, 0);
@@ -455,21 +453,33 @@ static __always_inline __u32 mount_op(__u64 flags)
 	return BW_MNT_MOUNT;
 }
 
+/*
+ * (const char *dev_name, const struct path *path, const char *type,
+ *  unsigned long flags, void *data, int ret)
+ * The arguments are read from ctx after mount_begin(), so that only ctx
+ * lives across its calls: the longest chain of calls from this program
+ * is at 6.1's 512 bytes of stack, and this frame is part of it.
+ */
 SEC("lsm/sb_mount")
-int BPF_PROG(bw_sb_mount, const char *dev_name, const struct path *path,
-	     const char *type, unsigned long flags, void *data, int ret)
+int bw_sb_mount(unsigned long long *ctx)
 {
+	const char *dev_name, *type;
+	const struct path *path;
 	struct bw_ev_mount *ev;
 	struct scratch *s;
+	int ret = (int)ctx[5];
 	__u32 slot;
 
 	if (ret)
 		return ret;
-	s = mount_begin(&slot, mount_op(flags), BW_MVIA_MOUNT);
+	s = mount_begin(&slot, mount_op(ctx[3]), BW_MVIA_MOUNT);
 	if (!s)
 		return sc_guard(BW_GUARD_MOUNT);
+	dev_name = (const char *)ctx[0];
+	path = (const struct path *)ctx[1];
+	type = (const char *)ctx[2];
 	ev = &s->ev.mnt;
-	ev->flags = flags;
+	ev->flags = ctx[3];
 	if (type)
 		bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype), type);
 	/* dev_name is the caller's string (a path only for bind and move):

@@ -252,9 +252,21 @@ struct bw_class_meta {
 				 * syscall: bit 0 = some rule matches calls it
 				 * does not name (negated or no syscall key) */
 	__u32 mode;		/* enum bw_mode */
-	__u32 named_only;	/* dimensions whose default bitmap is empty:
-				 * a value no rule names matches no rule */
+	/*
+	 * The subject's exit before the scratch area: bit S of subj_cover
+	 * (S a set of BW_SUBJ_* dimensions) is set when the default bitmaps
+	 * of S's dimensions AND to nothing, so that a caller whose values in
+	 * every dimension of S no rule names matches no rule.  subj_read: the
+	 * dimensions some set bit needs (the others never decide it).
+	 */
+	__u8 subj_cover;
+	__u8 subj_read;
+	__u16 pad;
 };
+
+#define BW_SUBJ_UID	1
+#define BW_SUBJ_GID	2
+#define BW_SUBJ_COMM	4
 
 enum bw_mode { BW_MODE_ENFORCE = 0, BW_MODE_AUDIT };
 

@@ -424,37 +424,43 @@ __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 } while (0)
 
 /*
- * Does the caller's uid, gid or comm leave no rule of the class?  It does
- * when every rule names its values in that dimension (meta->named_only:
- * the default bitmap is empty) and the filter says that none names the
- * caller's: what classify() would find, told before begin() and the
- * scratch area (at sys_enter, on every call some rule names: about 45 ns
- * of 70 natively, docs/performance.md "Syscalls").
+ * Does the caller's uid, gid and comm leave no rule of the class?  Each
+ * is clear when the dimension's filter says no rule names it, and a set
+ * of clear dimensions whose default bitmaps AND to nothing leaves no rule
+ * (meta->subj_cover, bpf/events.h): what classify() would find, told
+ * before the record's header is cleared, with one filter test per
+ * dimension read (the comm stays in the scratch key for and_comm()).  The
+ * subject is the current task in every hook, as in classify_subject().
+ * Global: verified once, and the hooks' own stack frames stay as small
+ * as they were (bw_sb_mount's calls are near the 512 bytes 6.1 allows).
  */
-static __always_inline bool subject_unnamed(const struct bw_class_meta *meta,
-					    __u32 slot, __u32 cls)
+__noinline int subject_unnamed(struct scratch *s, __u32 cover, __u32 read,
+			       __u32 slot, __u32 cls)
 {
-	__u32 only = meta->named_only;
-	__u32 comm[BW_COMM_LEN / 4] = {};
+	__u32 clear = 0;
 	__u64 ug;
 
-	if (HAS(only, BW_DIM_UID) || HAS(only, BW_DIM_GID)) {
+	if (!s)
+		return 0;
+	if (read & (BW_SUBJ_UID | BW_SUBJ_GID)) {
 		ug = bpf_get_current_uid_gid();
-		if (HAS(only, BW_DIM_UID) &&
+		if ((read & BW_SUBJ_UID) &&
 		    !maybe_named(slot, cls, BW_DIM_UID, bw_filter_num((__u32)ug)))
-			return true;
-		if (HAS(only, BW_DIM_GID) &&
+			clear |= BW_SUBJ_UID;
+		if ((read & BW_SUBJ_GID) &&
 		    !maybe_named(slot, cls, BW_DIM_GID, bw_filter_num(ug >> 32)))
-			return true;
+			clear |= BW_SUBJ_GID;
 	}
-	if (HAS(only, BW_DIM_COMM)) {
-		/* NUL-padded as the str map's key, whichever way the helper
-		 * ends the name (see and_comm()) */
-		bpf_get_current_comm(comm, sizeof(comm));
-		if (!maybe_named(slot, cls, BW_DIM_COMM, bw_filter_str(comm)))
-			return true;
+	if (read & BW_SUBJ_COMM) {
+		/* read as and_comm() does, which then finds it in the key */
+		__builtin_memset(s->skey.s, 0, sizeof(s->skey.s));
+		bpf_get_current_comm(s->skey.s, sizeof(s->skey.s));
+		s->have |= HAVE_SKEY_COMM;
+		if (!maybe_named(slot, cls, BW_DIM_COMM,
+				 bw_filter_str((const __u32 *)s->skey.s)))
+			clear |= BW_SUBJ_COMM;
 	}
-	return false;
+	return (cover >> (clear & 7)) & 1;
 }
 
 /*
@@ -863,21 +869,29 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 	s = bpf_map_lookup_elem(&scratch_map, &scratch_key);
 	if (!s)
 		return NULL;
-	/* The header only: the subject is read as it is needed, the record
-	 * filled when one is written, and each hook sets its event's part. */
-	__builtin_memset(&s->ev, 0, offsetof(struct bw_event, subj));
-	s->ev.generation = gen;
-	s->ev.cls = cls;
-	s->have = 0;
-	s->key = scratch_key;
-	s->lazy_file = NULL;
-	s->lazy_obj = 0;
 	/* what decide() needs of the class header, looked up once */
 	s->nw = (meta->nrules + 63) / 64;
 	if (s->nw > BW_BITMAP_WORDS)
 		s->nw = BW_BITMAP_WORDS;
 	s->dim_mask = meta->dim_mask;
 	s->mode = meta->mode;
+	s->have = 0;
+	s->key = scratch_key;
+	s->lazy_file = NULL;
+	s->lazy_obj = 0;
+	s->ev.generation = gen;
+	/* only the scratch area lives across the call: the hooks' frames
+	 * stay small (see subject_unnamed()) */
+	if (meta->subj_cover &&
+	    subject_unnamed(s, meta->subj_cover, meta->subj_read, *slot, cls))
+		return NULL;
+	/* The header only: the subject is read as it is needed, the record
+	 * filled when one is written, and each hook sets its event's part. */
+	__builtin_memset(&s->ev.decision, 0,
+			 offsetof(struct bw_event, subj) - offsetof(struct bw_event, decision));
+	s->ev.type = 0;
+	s->ev.cls = cls;
+	s->ev.ts = 0;
 	return s;
 }
 

@@ -514,6 +514,45 @@ static int check_capacity(const struct bw_compiled *cp,
 	return err;
 }
 
+/* The subject's dimensions of the early exit, as BW_SUBJ_* bits order them. */
+static const int subj_dims[3] = { BW_DIM_UID, BW_DIM_GID, BW_DIM_COMM };
+
+/*
+ * meta->subj_cover and subj_read (bpf/events.h): for each set S of the
+ * subject's cheap dimensions, do the default bitmaps of S's dimensions
+ * leave any rule?  A dimension no rule constrains keeps every rule.
+ */
+static void compile_subj_cover(struct bw_compiled *cp, int cls)
+{
+	struct bw_class_meta *m = &cp->meta[cls];
+
+	m->subj_cover = 0;
+	m->subj_read = 0;
+	if (bm_empty(&cp->defs[cls][BW_DEF_ALL]))
+		return;		/* the hooks leave on nrules */
+	for (unsigned int set = 1; set < 8; set++) {
+		struct bw_bitmap acc = cp->defs[cls][BW_DEF_ALL];
+
+		for (int i = 0; i < 3; i++) {
+			const struct bw_bitmap *d = &cp->defs[cls][subj_dims[i]];
+
+			if (!(set & (1u << i)) || !(m->dim_mask & (1u << subj_dims[i])))
+				continue;
+			for (int w = 0; w < BW_BITMAP_WORDS; w++)
+				acc.w[w] &= d->w[w];
+		}
+		if (bm_empty(&acc))
+			m->subj_cover |= 1u << set;
+	}
+	/* a dimension is read when leaving it out of some covering set
+	 * leaves a set that does not cover */
+	for (unsigned int set = 1; set < 8; set++)
+		for (int i = 0; i < 3; i++)
+			if ((set & (1u << i)) && (m->subj_cover & (1u << set)) &&
+			    !(m->subj_cover & (1u << (set & ~(1u << i)))))
+				m->subj_read |= 1u << i;
+}
+
 /* The defaults and filter of every dimension the class's rules name. */
 static void compile_class_dims(struct bw_compiled *cp, int cls,
 			       const struct bw_rule **rules, size_t n)
@@ -526,9 +565,8 @@ static void compile_class_dims(struct bw_compiled *cp, int cls,
 		compile_defaults(cp, cls, dim, rules, n,
 				 &cv->unconstrained[cls][dim]);
 		compile_filter(cp, cls, dim, &cv->vals[cls][dim]);
-		if (bm_empty(&cp->defs[cls][dim]))
-			cp->meta[cls].named_only |= 1u << dim;
 	}
+	compile_subj_cover(cp, cls);
 }
 
 /*
@@ -697,25 +735,27 @@ static const struct cp_entry *lookup(const struct bw_compiled *cp, int cls,
 	return best;
 }
 
-/* Is the event's value of dimension dim surely named by no rule? */
-static bool unnamed(const struct bw_compiled *cp, int cls, int dim,
-		    const struct bw_values *v)
-{
-	return (cp->meta[cls].named_only & (1u << dim)) &&
-	       !bm_test(&cp->defs[cls][BW_DEF_FILTER(dim)], value_bit(dim, v));
-}
-
 /*
- * bw_sys_enter's early exit (subject_unnamed() in bpf/policy.bpf.h): a
- * uid, gid or comm that no rule names, in a dimension where every rule
- * names its values, leaves no rule.  Taken here for every class, so that
- * the tests comparing decisions with the reference cover it.
+ * The early exit before the scratch area (subject_unnamed() in
+ * bpf/policy.bpf.h): the caller's uid, gid and comm that no rule names,
+ * as the filters tell, in a set of dimensions whose defaults leave no rule.
+ * Taken here for every class, so that the tests comparing decisions with
+ * the reference cover it.
  */
 static bool subject_unnamed(const struct bw_compiled *cp, int cls,
 			    const struct bw_values *v)
 {
-	return unnamed(cp, cls, BW_DIM_UID, v) || unnamed(cp, cls, BW_DIM_GID, v) ||
-	       unnamed(cp, cls, BW_DIM_COMM, v);
+	const struct bw_class_meta *m = &cp->meta[cls];
+	unsigned int clear = 0;
+
+	for (int i = 0; i < 3; i++) {
+		int dim = subj_dims[i];
+
+		if ((m->subj_read & (1u << i)) &&
+		    !bm_test(&cp->defs[cls][BW_DEF_FILTER(dim)], value_bit(dim, v)))
+			clear |= 1u << i;
+	}
+	return m->subj_cover & (1u << clear);
 }
 
 uint32_t compiled_decide(const struct bw_compiled *cp, int cls,

@@ -491,12 +491,13 @@ static void free_compiled(struct compiled_rules *c)
 }
 
 /*
- * named_only: the dimensions in which every rule of the class names its
- * values.  A uid or comm that no rule names there leaves no rule
- * (bw_sys_enter leaves before its scratch area, compiled_decide() as it
- * does); a negated rule, or one without the key, keeps the dimension open.
+ * subj_cover and subj_read: the sets of the subject's dimensions (uid,
+ * gid, comm) in which every rule names its values, one dimension or
+ * between them.  A caller no rule names in such a set leaves no rule (the
+ * hooks leave before their scratch area, compiled_decide() as they do); a
+ * negated rule, or one without the keys, keeps the set open.
  */
-static void test_named_only(void **state)
+static void test_subj_cover(void **state)
 {
 	struct compiled_rules c;
 	struct bw_values v = { 0 };
@@ -507,8 +508,9 @@ static void test_named_only(void **state)
 		"[a]\nevent = syscall\naction = audit\nsyscall = getppid\ncomm = nomatch0\n"
 		"[b]\nevent = syscall\naction = deny\nsyscall = getppid\nuid = 200001\n"
 		"comm = nomatch1\n");
-	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].named_only,
-			 (1u << BW_DIM_SYSCALL) | (1u << BW_DIM_COMM));
+	/* every set with comm; uid (gid: no rule) leaves rule a */
+	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].subj_cover, 0xf0);
+	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].subj_read, BW_SUBJ_COMM);
 	v.num[BW_DIM_SYSCALL] = 110;	/* getppid, x86_64 */
 	v.str[BW_DIM_COMM] = "bwtest";
 	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
@@ -528,8 +530,9 @@ static void test_named_only(void **state)
 		"[c]\nevent = syscall\naction = audit\nsyscall = getppid\ncomm = !bwtest\n"
 		"uid = 200002\n"
 		"[d]\nevent = syscall\naction = audit\nsyscall = getppid\nuid = 200003\n");
-	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].named_only,
-			 (1u << BW_DIM_SYSCALL) | (1u << BW_DIM_UID));
+	/* every set with uid; comm keeps c (negated) and d (no key) */
+	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].subj_cover, 0xaa);
+	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].subj_read, BW_SUBJ_UID);
 	v.num[BW_DIM_SYSCALL] = 110;
 	v.str[BW_DIM_COMM] = "other";
 	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
@@ -543,6 +546,24 @@ static void test_named_only(void **state)
 	v.str[BW_DIM_COMM] = "bwtest";
 	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
 	assert_int_equal(audit, BW_NO_RULE);
+	free_compiled(&c);
+
+	/* half the rules name a uid, half a comm: only the two together */
+	memset(&v, 0, sizeof(v));
+	compile_text(&c,
+		"[e]\nevent = syscall\naction = deny\nsyscall = getppid\nuid = 200004\n"
+		"[f]\nevent = syscall\naction = deny\nsyscall = getppid\ncomm = nomatch5\n");
+	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].subj_cover, 0xa0);
+	assert_int_equal(c.cp->meta[BW_CLASS_SYSCALL].subj_read,
+			 BW_SUBJ_UID | BW_SUBJ_COMM);
+	v.num[BW_DIM_SYSCALL] = 110;
+	v.str[BW_DIM_COMM] = "bwtest";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), BW_NO_RULE);
+	v.num[BW_DIM_UID] = 200004;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), 0);
+	v.num[BW_DIM_UID] = 0;
+	v.str[BW_DIM_COMM] = "nomatch5";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SYSCALL, &v, &audit), 1);
 	free_compiled(&c);
 }
 
@@ -866,7 +887,7 @@ int main(void)
 		cmocka_unit_test(test_random_large),
 		cmocka_unit_test(test_capacity_last_rule),
 		cmocka_unit_test(test_path_entries),
-		cmocka_unit_test(test_named_only),
+		cmocka_unit_test(test_subj_cover),
 		cmocka_unit_test(test_path_unresolved_closed),
 		cmocka_unit_test(test_path_head),
 		cmocka_unit_test(test_memfd_paths),
