@@ -424,43 +424,113 @@ __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
 } while (0)
 
 /*
- * Does the caller's uid, gid and comm leave no rule of the class?  Each
- * is clear when the dimension's filter says no rule names it, and a set
- * of clear dimensions whose default bitmaps AND to nothing leaves no rule
- * (meta->subj_cover, bpf/events.h): what classify() would find, told
- * before the record's header is cleared, with one filter test per
- * dimension read (the comm stays in the scratch key for and_comm()).  The
- * subject is the current task in every hook, as in classify_subject().
- * Global: verified once, and the hooks' own stack frames stay as small
- * as they were (bw_sb_mount's calls are near the 512 bytes 6.1 allows).
+ * Does the caller's uid, gid and comm leave no rule of the class?  A set
+ * of those dimensions in which no rule names the caller's values, and
+ * whose default bitmaps AND to nothing, leaves no rule (meta->subj_cover,
+ * bpf/events.h): what classify() would find, told before the record's
+ * header is cleared.  The filters answer here: SUBJ_NONE when the clear
+ * dimensions cover, SUBJ_ASK when only values a filter let through (a
+ * filter shares its bits among the values of thousands of rules) stand
+ * between the caller and a covering set (with those dimensions' BW_SUBJ_*
+ * bits shifted left by 4), SUBJ_SOME otherwise.  The
+ * subject is the current task in every hook, as in classify_subject();
+ * the comm read stays in the scratch key for and_comm().  Global: verified
+ * once, and the hooks' frames stay small (bw_sb_mount's calls are near
+ * 6.1's 512 bytes).
  */
+#define SUBJ_SOME	0
+#define SUBJ_NONE	1
+#define SUBJ_ASK	2
+
 __noinline int subject_unnamed(struct scratch *s, __u32 cover, __u32 read,
 			       __u32 slot, __u32 cls)
 {
-	__u32 clear = 0;
+	__u32 maybe = 0, clear;
 	__u64 ug;
 
 	if (!s)
-		return 0;
+		return SUBJ_SOME;
 	if (read & (BW_SUBJ_UID | BW_SUBJ_GID)) {
 		ug = bpf_get_current_uid_gid();
 		if ((read & BW_SUBJ_UID) &&
-		    !maybe_named(slot, cls, BW_DIM_UID, bw_filter_num((__u32)ug)))
-			clear |= BW_SUBJ_UID;
+		    maybe_named(slot, cls, BW_DIM_UID, bw_filter_num((__u32)ug)))
+			maybe |= BW_SUBJ_UID;
 		if ((read & BW_SUBJ_GID) &&
-		    !maybe_named(slot, cls, BW_DIM_GID, bw_filter_num(ug >> 32)))
-			clear |= BW_SUBJ_GID;
+		    maybe_named(slot, cls, BW_DIM_GID, bw_filter_num(ug >> 32)))
+			maybe |= BW_SUBJ_GID;
 	}
 	if (read & BW_SUBJ_COMM) {
-		/* read as and_comm() does, which then finds it in the key */
 		__builtin_memset(s->skey.s, 0, sizeof(s->skey.s));
 		bpf_get_current_comm(s->skey.s, sizeof(s->skey.s));
 		s->have |= HAVE_SKEY_COMM;
-		if (!maybe_named(slot, cls, BW_DIM_COMM,
-				 bw_filter_str((const __u32 *)s->skey.s)))
-			clear |= BW_SUBJ_COMM;
+		if (maybe_named(slot, cls, BW_DIM_COMM,
+				bw_filter_str((const __u32 *)s->skey.s)))
+			maybe |= BW_SUBJ_COMM;
 	}
-	return (cover >> (clear & 7)) & 1;
+	clear = read & ~maybe;
+	if ((cover >> (clear & 7)) & 1)
+		return SUBJ_NONE;
+	/* with the dimensions to look up above SUBJ_ASK */
+	return (cover >> (read & 7)) & 1 ? SUBJ_ASK | maybe << 4 : SUBJ_SOME;
+}
+
+/*
+ * SUBJ_ASK: the entries of the values the filters let through are looked
+ * up; a miss makes the dimension clear, and a covering set of clear ones
+ * leaves.  Otherwise classify()'s work for the dimensions read is done
+ * now, with what the lookups found (or the defaults), and those
+ * dimensions are left out of classify(), so that no lookup is made twice:
+ * a decision whose subject the rules name costs what it did.  1 when a
+ * rule is left, 0 when none is, -1 on a map error (the dimension stays
+ * for classify()).
+ */
+static __noinline int subject_and(struct scratch *s, __u32 cover, __u32 how,
+				  __u32 slot, __u32 cls)
+{
+	__u32 read = how & 7, maybe = how >> 4;
+	struct bw_num_key nk = { .slot = slot, .cls = cls, .dim = BW_DIM_UID };
+	struct bw_bitmap *mu, *mc;
+	__u64 ug = bpf_get_current_uid_gid();
+	__u32 clear = 0;
+	int r = 1;
+
+	/* a gid the filter let through is not looked up here (rules name
+	 * users and programs far more than groups): and_num() below */
+	if (!(maybe & BW_SUBJ_GID))
+		clear |= BW_SUBJ_GID;
+	nk.val = (__u32)ug;
+	mu = (maybe & BW_SUBJ_UID) ? bpf_map_lookup_elem(&num_map, &nk) : NULL;
+	if (!mu)
+		clear |= BW_SUBJ_UID;
+	s->skey.slot = slot;
+	s->skey.cls = cls;
+	s->skey.dim = BW_DIM_COMM;
+	s->skey.pad = 0;
+	mc = (maybe & BW_SUBJ_COMM) ? bpf_map_lookup_elem(&str_map, &s->skey) : NULL;
+	if (!mc)
+		clear |= BW_SUBJ_COMM;
+	if ((cover >> (clear & read & 7)) & 1)
+		return 0;
+	s->defer = 0;
+	if (read & BW_SUBJ_UID) {
+		r = bm_and(s, mu ? mu : def_bitmap(slot, cls, BW_DIM_UID));
+		if (r <= 0)
+			return r;
+		s->dim_mask &= ~(1u << BW_DIM_UID);
+	}
+	if (read & BW_SUBJ_GID) {
+		r = and_num(s, slot, cls, BW_DIM_GID, ug >> 32);
+		if (r <= 0)
+			return r;
+		s->dim_mask &= ~(1u << BW_DIM_GID);
+	}
+	if (read & BW_SUBJ_COMM) {
+		r = bm_and(s, mc ? mc : def_bitmap(slot, cls, BW_DIM_COMM));
+		if (r <= 0)
+			return r;
+		s->dim_mask &= ~(1u << BW_DIM_COMM);
+	}
+	return r;
 }
 
 /*
@@ -745,8 +815,6 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 	struct bw_event *e = &s->ev;
 	int ret = 0;
 
-	/* acc starts as every rule of the class: the first AND copies */
-	s->fresh = 1;
 	if (classify(s, slot, cls & 7, s->dim_mask) <= 0)
 		return 0;
 	if (s->fresh) {		/* no dimension: every rule */
@@ -880,11 +948,19 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 	s->lazy_file = NULL;
 	s->lazy_obj = 0;
 	s->ev.generation = gen;
+	/* acc starts as every rule of the class: the first AND copies */
+	s->fresh = 1;
 	/* only the scratch area lives across the call: the hooks' frames
 	 * stay small (see subject_unnamed()) */
-	if (meta->subj_cover &&
-	    subject_unnamed(s, meta->subj_cover, meta->subj_read, *slot, cls))
-		return NULL;
+	if (meta->subj_cover) {
+		__u32 read = meta->subj_read;
+		int r = subject_unnamed(s, meta->subj_cover, read, *slot, cls);
+
+		if (r == SUBJ_NONE ||
+		    ((r & 3) == SUBJ_ASK &&
+		     subject_and(s, meta->subj_cover, read | (r & ~3), *slot, cls) == 0))
+			return NULL;
+	}
 	/* The header only: the subject is read as it is needed, the record
 	 * filled when one is written, and each hook sets its event's part. */
 	__builtin_memset(&s->ev.decision, 0,

@@ -736,11 +736,12 @@ static const struct cp_entry *lookup(const struct bw_compiled *cp, int cls,
 }
 
 /*
- * The early exit before the scratch area (subject_unnamed() in
- * bpf/policy.bpf.h): the caller's uid, gid and comm that no rule names,
- * as the filters tell, in a set of dimensions whose defaults leave no rule.
- * Taken here for every class, so that the tests comparing decisions with
- * the reference cover it.
+ * The early exit before the record (subject_unnamed() in bpf/policy.bpf.h):
+ * the caller's uid, gid and comm that no rule names, in a set of
+ * dimensions whose defaults leave no rule.  The kernel asks the filters
+ * first and looks up what they let through; lookup() does both.  Taken
+ * here for every class, so that the tests comparing decisions with the
+ * reference cover it.
  */
 static bool subject_unnamed(const struct bw_compiled *cp, int cls,
 			    const struct bw_values *v)
@@ -748,13 +749,9 @@ static bool subject_unnamed(const struct bw_compiled *cp, int cls,
 	const struct bw_class_meta *m = &cp->meta[cls];
 	unsigned int clear = 0;
 
-	for (int i = 0; i < 3; i++) {
-		int dim = subj_dims[i];
-
-		if ((m->subj_read & (1u << i)) &&
-		    !bm_test(&cp->defs[cls][BW_DEF_FILTER(dim)], value_bit(dim, v)))
+	for (int i = 0; i < 3; i++)
+		if ((m->subj_read & (1u << i)) && !lookup(cp, cls, subj_dims[i], v))
 			clear |= 1u << i;
-	}
 	return m->subj_cover & (1u << clear);
 }
 
