@@ -48,6 +48,7 @@ scenario replay			# bulwark replay of audit-only's log (needs audit-only)
 scenario storm-loop		# the main loop under an open and signal storm
 scenario ancestors		# every record names its ancestors' comms and exes
 scenario repeat			# [log] repeat: few records, every decision counted
+scenario subject-exit		# the hooks' exit on an unnamed subject lets named ones through
 scenario priority		# [log] priority_boost: the log thread's nice value
 scenario own-files		# the engine's own files: symlinks, torn line, umask
 scenario log-hostile		# bulwark log and replay on hostile records
