@@ -239,13 +239,13 @@ static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
 	return bpf_map_lookup_elem(&def_map, &k);
 }
 
-/* May the dimension's value map hold a value of filter bit h? */
 /* Is bit h of a dimension's filter set (no filter: it may be)? */
 static __always_inline bool filter_has(const struct bw_bitmap *f, __u32 h)
 {
 	return !f || (f->w[(h >> 6) & (BW_BITMAP_WORDS - 1)] & (1ULL << (h & 63)));
 }
 
+/* May the dimension's value map hold a value of filter bit h? */
 static __always_inline bool maybe_named(__u32 slot, __u32 cls, __u32 dim,
 					__u32 h)
 {
@@ -432,11 +432,11 @@ __noinline int and_cgroup(struct scratch *s, __u32 slot, __u32 cls)
  * dimensions cover, SUBJ_ASK when only values a filter let through (a
  * filter shares its bits among the values of thousands of rules) stand
  * between the caller and a covering set (with those dimensions' BW_SUBJ_*
- * bits shifted left by 4), SUBJ_SOME otherwise.  The
- * subject is the current task in every hook, as in classify_subject();
- * the comm read stays in the scratch key for and_comm().  Global: verified
- * once, and the hooks' frames stay small (bw_sb_mount's calls are near
- * 6.1's 512 bytes).
+ * bits shifted left by 4), SUBJ_SOME otherwise.  The subject is the
+ * current task in every hook, as in classify_subject(); the comm read
+ * stays in the scratch key for and_comm().  Global: verified once, and
+ * the hooks' frames stay small (bw_sb_mount's calls are near 6.1's 512
+ * bytes).
  */
 #define SUBJ_SOME	0
 #define SUBJ_NONE	1
