@@ -97,7 +97,7 @@ static __noinline int sc_guard(__u32 guard)
 		return 0;
 	s = begin(BW_CLASS_SYSCALL, &slot, 0);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	s->ev.sc.id = id;
 	return decide(s, slot, BW_CLASS_SYSCALL, DEC_LSM | DEC_GUARD);
 }
@@ -215,7 +215,7 @@ int BPF_PROG(bw_capable, const struct cred *cred, struct user_namespace *ns,
 	}
 	s = begin(BW_CLASS_CAPABLE, &slot, (__u64)(__u32)cap);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	s->ev.cap.cap = cap;
 	s->ev.cap.opts = opts;	/* the whole of bw_ev_capable */
 	/* CAP_OPT_NOAUDIT (1 << 1): enforced, but not logged as a denial. */
@@ -323,7 +323,7 @@ int BPF_PROG(bw_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
 		return ret;
 	s = begin(BW_CLASS_IPC, &slot, 0);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	ev = &s->ev.ipc;
 	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->kind = ipc_kind_of_syscall();
@@ -429,7 +429,7 @@ static __always_inline int mount_setattr_decide(void)
 
 	s = mount_begin(&slot, BW_MNT_REMOUNT, BW_MVIA_MOUNT_SETATTR);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	s->ev.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
 	return decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
 }
@@ -474,7 +474,7 @@ int bw_sb_mount(unsigned long long *ctx)
 		return ret;
 	s = mount_begin(&slot, mount_op(ctx[3]), BW_MVIA_MOUNT);
 	if (!s)
-		return sc_guard(BW_GUARD_MOUNT);
+		return slot == SLOT_FULL ? -EPERM : sc_guard(BW_GUARD_MOUNT);
 	dev_name = (const char *)ctx[0];
 	path = (const struct path *)ctx[1];
 	type = (const char *)ctx[2];
@@ -512,12 +512,12 @@ int BPF_PROG(bw_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
 		return 0;
 	s = mount_begin(&slot, BW_MNT_REMOUNT, BW_MVIA_FSCONFIG);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	ev = &s->ev.mnt;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
 				  BPF_CORE_READ(sb, s_type, name));
 	path_walk(s, (__u64)BPF_CORE_READ(sb, s_root), 0, &ev->target,
-		  PW_HOW(SCRATCH_TASK, BW_PS_PATH, 1));
+		  PW_HOW(s->key, BW_PS_PATH, 1));
 	return decide(s, slot, BW_CLASS_MOUNT, DEC_LSM);
 }
 
@@ -533,7 +533,7 @@ int BPF_PROG(bw_move_mount, const struct path *from_path,
 		return ret;
 	s = mount_begin(&slot, BW_MNT_MOVE, BW_MVIA_MOVE_MOUNT);
 	if (!s)
-		return sc_guard(BW_GUARD_MOUNT);
+		return slot == SLOT_FULL ? -EPERM : sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	path_of_path(s, from_path, &ev->source, BW_PS_SOURCE);
 	path_of_path(s, to_path, &ev->target, BW_PS_PATH);
@@ -551,13 +551,13 @@ int BPF_PROG(bw_sb_umount, struct vfsmount *mnt, int flags, int ret)
 		return ret;
 	s = mount_begin(&slot, BW_MNT_UMOUNT, BW_MVIA_UMOUNT);
 	if (!s)
-		return sc_guard(BW_GUARD_MOUNT);
+		return slot == SLOT_FULL ? -EPERM : sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	ev->flags = flags;
 	bpf_probe_read_kernel_str(ev->fstype, sizeof(ev->fstype),
 				  BPF_CORE_READ(mnt, mnt_sb, s_type, name));
 	path_walk(s, (__u64)BPF_CORE_READ(mnt, mnt_root), kptr_num(mnt),
-		  &ev->target, PW_HOW(SCRATCH_TASK, BW_PS_PATH, 0));
+		  &ev->target, PW_HOW(s->key, BW_PS_PATH, 0));
 	return mount_decide(s, slot);
 }
 
@@ -573,7 +573,7 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 		return ret;
 	s = mount_begin(&slot, BW_MNT_PIVOT_ROOT, BW_MVIA_PIVOT_ROOT);
 	if (!s)
-		return sc_guard(BW_GUARD_MOUNT);
+		return slot == SLOT_FULL ? -EPERM : sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
 	path_of_path(s, old_path, &ev->source, BW_PS_SOURCE);
 	path_of_path(s, new_path, &ev->target, BW_PS_PATH);
@@ -699,7 +699,7 @@ int BPF_PROG(bw_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 		return ret;
 	s = begin(BW_CLASS_SIGNAL, &slot, 0);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	fill_signal_target(s, p, sig);
 	return decide(s, slot, BW_CLASS_SIGNAL, DEC_LSM);
 }
@@ -722,9 +722,9 @@ int BPF_PROG(bw_file_sigiotask, struct task_struct *tsk,
 
 	if (ret)
 		return ret;
-	s = begin_on(BW_CLASS_SIGNAL, &slot, 0, SCRATCH_IRQ);
+	s = begin(BW_CLASS_SIGNAL, &slot, 0);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	fill_signal_target(s, tsk, sig ? sig : SIGIO);
 	s->ev.sig.via = BW_SVIA_SIGIO;
 	return decide(s, slot, BW_CLASS_SIGNAL, DEC_LSM);
@@ -780,7 +780,7 @@ int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
 		return ret;
 	s = begin(BW_CLASS_EXEC, &slot, 0);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	s->lazy_file = BPF_CORE_READ(bprm, file);
 	s->ev.exec.op = BW_EXEC_EXEC;
 	/* the new image's stack is not current's yet: the caller's argv */
@@ -801,7 +801,7 @@ static __always_inline int exec_map_decide(struct file *file, __u32 op)
 
 	s = begin(BW_CLASS_EXEC, &slot, 0);
 	if (!s)
-		return 0;
+		return no_scratch(slot);
 	s->lazy_file = file;
 	s->ev.exec.op = op;
 	argv_begin(&s->ev.exec.argv, TR_ARGV_NONE);
@@ -915,20 +915,22 @@ SEC("raw_tp/sched_process_exec")
 int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	__u32 zero = SCRATCH_TASK;
-	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	struct scratch *s = scratch_claim();
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 	struct bw_proc *proc;
 	bool kids;
 	int err;
 
-	if (!s)
+	if (!s) {
+		/* the old image's entry must not name the new one: without
+		 * it, fill_exe() resolves mm->exe_file itself */
+		bpf_map_delete_elem(&proc_map, &tgid);
 		return 0;
+	}
 	/* The new image's path goes into the table first, so that the
 	 * audit-only exec decision (bw_exec_audit, attached after this
 	 * program) already sees the new exe.  The file is the one exec made
 	 * mm->exe_file. */
-	s->key = SCRATCH_TASK;
 	/* the children of every thread are p's now (de_thread); they will
 	 * name the new image: a leaf only without any */
 	kids = has_children(p);
@@ -938,6 +940,7 @@ int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	err = proc_resolve(s, p, BPF_CORE_READ(bprm, file),
 			   kids ? 0 : BW_PROC_LEAF);
 	barrier_var(err);
+	scratch_release(s);
 	return 0;
 }
 

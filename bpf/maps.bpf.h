@@ -148,10 +148,15 @@ struct {
 #define PW_STEPS	8192	/* components, mount crossings, mount lookups */
 #define PW_SB_MOUNTS	256	/* mounts of a superblock examined */
 
-/* Scratch slots: the second is for hooks that may run in interrupt
- * context on top of another program (file_send_sigiotask). */
-#define SCRATCH_TASK	0
-#define SCRATCH_IRQ	1
+/*
+ * Scratch slots per CPU.  A decision claims a free one (scratch_claim())
+ * and gives it back at its end: an LSM program runs with migration, not
+ * preemption, disabled, so under full preemption (preempt=full) another
+ * task's decision, or a hook in interrupt context, can start on the same
+ * CPU while one is half made.  When every slot is held the decision is
+ * made without one (begin_on()).
+ */
+#define SCRATCH_SLOTS	8
 
 /* Subject values already read for this decision (scratch.have). */
 #define HAVE_COMM	1
@@ -172,12 +177,13 @@ struct scratch {
 	struct bw_proc proc;
 	struct file *lazy_file;	/* exec: resolved only if a rule or record needs it */
 	__u64 lazy_obj;		/* signal: the target task; ipc: its kern_ipc_perm */
+	__u64 busy;		/* held by a decision (scratch_claim()) */
 	__u32 have;		/* HAVE_* */
 	__u32 nw;		/* bitmap words in use: (rules of the class + 63) / 64 */
 	__u32 dim_mask;		/* the class's: dimensions some rule constrains */
 	__u32 mode;		/* the class's: enum bw_mode */
 	__u32 fresh;		/* acc not ANDed yet: the first AND copies */
-	__u32 key;		/* this scratch's slot (SCRATCH_*) */
+	__u32 key;		/* this scratch's slot, 0 to SCRATCH_SLOTS - 1 */
 	__u32 defer;		/* classify()'s first pass: see put_off() */
 	__u32 deferred;		/* dimensions put off to the second pass */
 	char buf[PW_SIZE + 256];
@@ -185,7 +191,7 @@ struct scratch {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");

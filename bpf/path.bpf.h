@@ -273,7 +273,7 @@ static __always_inline int path_of(struct scratch *s, struct dentry *d,
 				   __u32 ps)
 {
 	return path_walk(s, (__u64)d, (__u64)vfs, dst,
-			 PW_HOW(SCRATCH_TASK, ps, 0));
+			 PW_HOW(s->key, ps, 0));
 }
 
 static __always_inline int path_of_path(struct scratch *s, const struct path *p,

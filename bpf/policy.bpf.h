@@ -805,8 +805,8 @@ static __noinline int fold_undo(struct scratch *s)
  * Decide on the event prepared in s->ev.  Returns the value for the LSM
  * hook: -EPERM (or a syscall rule's errno) for an enforced deny, else 0.
  */
-static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
-			     __u32 how)
+static __noinline int decide_held(struct scratch *s, __u32 slot, __u32 cls,
+				  __u32 how)
 {
 	__u32 enforced = how & DEC_LSM, method = BW_METH_NONE;
 	__s32 err_no = 0;
@@ -909,20 +909,85 @@ static __noinline int decide(struct scratch *s, __u32 slot, __u32 cls,
 	return ret;
 }
 
+/* A free scratch slot of this CPU, held until scratch_release(). */
+static __always_inline struct scratch *scratch_claim(void)
+{
+	struct scratch *s;
+	__u32 k;
+
+	for (k = 0; k < SCRATCH_SLOTS; k++) {
+		__u32 key = k;
+
+		s = bpf_map_lookup_elem(&scratch_map, &key);
+		if (!s)
+			return NULL;
+		/* one exchange: nothing that shares the slot (this CPU's
+		 * tasks and interrupts) can come between the test and the set */
+		if (!__sync_lock_test_and_set(&s->busy, 1)) {
+			s->key = k;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static __always_inline void scratch_release(struct scratch *s)
+{
+	*(volatile __u64 *)&s->busy = 0;
+}
+
+/* Every decision that begin() started ends here: the slot goes back. */
+static __always_inline int decide(struct scratch *s, __u32 slot, __u32 cls,
+				  __u32 how)
+{
+	int ret = decide_held(s, slot, cls, how);
+
+	scratch_release(s);
+	return ret;
+}
+
+/* begin()'s *slot when every scratch slot of the CPU was held and the
+ * class enforces: the LSM hook refuses (no_scratch()). */
+#define SLOT_FULL	2
+
+/*
+ * An LSM hook's answer when begin() returned NULL: let through, unless no
+ * slot was free for a class that enforces.  Such a decision cannot be made
+ * or recorded; it is refused and counted as a lost record of its class,
+ * so that a flood of preempted decisions on one CPU never opens a deny.
+ */
+static __always_inline int no_scratch(__u32 slot)
+{
+	return slot == SLOT_FULL ? -EPERM : 0;
+}
+
+/* No slot was free: counted as a lost record of the class. */
+static __always_inline struct scratch *scratch_full(__u32 cls, __u32 *slot,
+						    __u32 mode)
+{
+	__u64 *lost = bpf_map_lookup_elem(&lost_map, &cls);
+
+	if (lost)
+		__sync_fetch_and_add(lost, 1);
+	if (mode == BW_MODE_ENFORCE)
+		*slot = SLOT_FULL;
+	return NULL;
+}
+
 /*
  * Common entry: is there a live policy with rules for this class, and
  * is the caller someone we decide on?  Returns the scratch area with the
  * record's header set (the subject is read later, as classify() needs
  * it), or NULL to let the operation through untouched.
  */
-static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
-						__u64 cap, __u32 scratch_key)
+static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u64 cap)
 {
 	struct bw_class_meta *meta;
 	struct scratch *s;
 	__u64 gen = active_gen;
 	__u32 mk;
 
+	*slot = 0;
 	if (!gen)
 		return NULL;
 	if (engine_tgid && (bpf_get_current_pid_tgid() >> 32) == engine_tgid)
@@ -934,9 +999,9 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 		return NULL;
 	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->fast_mask & (1ULL << cap))))
 		return NULL;
-	s = bpf_map_lookup_elem(&scratch_map, &scratch_key);
+	s = scratch_claim();
 	if (!s)
-		return NULL;
+		return scratch_full(cls, slot, meta->mode);
 	/* what decide() needs of the class header, looked up once */
 	s->nw = (meta->nrules + 63) / 64;
 	if (s->nw > BW_BITMAP_WORDS)
@@ -944,7 +1009,6 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 	s->dim_mask = meta->dim_mask;
 	s->mode = meta->mode;
 	s->have = 0;
-	s->key = scratch_key;
 	s->lazy_file = NULL;
 	s->lazy_obj = 0;
 	s->ev.generation = gen;
@@ -958,8 +1022,10 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 
 		if (r == SUBJ_NONE ||
 		    ((r & 3) == SUBJ_ASK &&
-		     subject_and(s, meta->subj_cover, read | (r & ~3), *slot, cls) == 0))
+		     subject_and(s, meta->subj_cover, read | (r & ~3), *slot, cls) == 0)) {
+			scratch_release(s);
 			return NULL;
+		}
 	}
 	/* The header only: the subject is read as it is needed, the record
 	 * filled when one is written, and each hook sets its event's part. */
@@ -969,11 +1035,6 @@ static __always_inline struct scratch *begin_on(__u32 cls, __u32 *slot,
 	s->ev.cls = cls;
 	s->ev.ts = 0;
 	return s;
-}
-
-static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u64 cap)
-{
-	return begin_on(cls, slot, cap, SCRATCH_TASK);
 }
 
 #endif
