@@ -37,6 +37,7 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -475,8 +476,9 @@ static int do_kill_burst(const char *n_s, const char *pid, const char *sig)
 
 /*
  * Send SIG to PID N times, each expected to be denied: prints attempts=,
- * eperm=, allowed= and other= (the last other errno in other_errno=);
- * result=OK only when every one failed with EPERM.
+ * eperm=, allowed= and other= (the last other errno in other_errno=), and
+ * in nivcsw= how often the loop was preempted; result=OK only when every
+ * one failed with EPERM.
  */
 /* What the kill()s of a loop got: success, EPERM, or another errno. */
 struct kill_tally {
@@ -504,10 +506,15 @@ static int do_deny_burst(const char *n_s, const char *pid, const char *sig)
 	int signo = parse_signal(sig);
 	struct kill_tally t = { 0 };
 
+	struct rusage ru;
+
 	for (long i = 0; i < n; i++)
 		kill_counted(&t, p, signo);
 	printf("attempts=%ld\neperm=%ld\nallowed=%ld\nother=%ld\n", t.attempts, t.eperm,
 	       t.allowed, t.other);
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return fail("getrusage");
+	printf("nivcsw=%ld\n", ru.ru_nivcsw);
 	if (t.other) {
 		printf("other_errno=%s\n", errno_name(t.other_errno));
 		printf("result=%s\n", errno_name(t.other_errno));

@@ -1239,6 +1239,78 @@ ENGINE_CONF=$T/repeat.conf
 group repeat enforce $RULES/vm.rules repeat-deny
 ENGINE_CONF=
 
+# ---- decisions preempted half-way (docs/design.md "Scratch slots"): under
+# full preemption (Debian's kernel switches to it at run time, through
+# debugfs), uid 1000 sends SIGUSR1, which a rule denies, to a process of its
+# own, while two more of its processes send it SIGURG, which a rule allows,
+# all three on one CPU: decisions of one class are preempted by each other.
+# Every kill must get its own rule's answer and every deny its record (with
+# repeat = 1s: full records, folded counts and repeat records sum up).  A
+# build that shared one scratch area per CPU let a SIGUSR1 through within
+# a few thousand kills.
+PREEMPT_N=200000
+PREEMPT_CTL=/sys/kernel/debug/sched/preempt
+sc_signal_preempt() {
+	local v i np= was n pid full folded summed bad lost
+	if running; then
+		[ -e $PREEMPT_CTL ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+		was=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' $PREEMPT_CTL 2>/dev/null)
+		if [ -z "$was" ] || ! echo full >$PREEMPT_CTL; then
+			echo "cannot switch to full preemption through $PREEMPT_CTL" >"$(f k why)"
+			return 0
+		fi
+		/bin/bwtest as-uid 1000 1000 /bin/bwvictim sleep 600 >/dev/null 2>&1 &
+		v=$!
+		echo $v >"$(f k victim)"
+		wait_until 10 grep -qx bwvictim "/proc/$v/comm" ||
+			echo "died or did not start" >"$(f k victim-why)"
+		for i in 1 2; do
+			taskset -c 1 /bin/bwtest as-uid 1000 1000 /bin/bwtest \
+				deny-burst $PREEMPT_N "$v" SIGURG >"$(f noise$i out)" 2>&1 &
+			np="$np $!"
+		done
+		op k taskset -c 1 /bin/bwtest as-uid 1000 1000 /bin/bwtest \
+			deny-burst $PREEMPT_N "$v" SIGUSR1
+		wait $np
+		echo "$was" >$PREEMPT_CTL
+		end_victim k alive
+		return 0
+	fi
+	if [ -s "$(f k why)" ]; then
+		why "$(cat "$(f k why)")"
+		return 0
+	fi
+	echo "INFO: signal-preempt: $(tr '\n' ' ' <"$(f k out)")"
+	want k OK
+	n=$(sed -n 's/^nivcsw=//p' "$(f k out)")
+	[ "${n:-0}" -ge 50 ] ||
+		why "the denied loop was preempted ${n:-0} times, under 50: the decisions did not meet"
+	for i in 1 2; do
+		grep -qx 'eperm=0' "$(f noise$i out)" && grep -qx "allowed=$PREEMPT_N" "$(f noise$i out)" ||
+			why "SIGURG $i, allowed by a rule: $(tr '\n' ' ' <"$(f noise$i out)")"
+	done
+	end_victim k alive
+	pid=$(op_pid k)
+	grep -F "\"pid\":$pid," "$LOG" | grep -F '"type":"' >"$T/preempt.recs"
+	full=$(grep -F '"type":"decision"' "$T/preempt.recs" | grep -cF '"decision":"deny"')
+	folded=$(grep -F '"type":"decision"' "$T/preempt.recs" |
+		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	summed=$(grep -F '"type":"repeat"' "$T/preempt.recs" |
+		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	bad=$(grep -F '"type":"decision"' "$T/preempt.recs" |
+		awk 'index($0, "\"rule\":\"deny-usr1\"") == 0 ||
+		     index($0, "\"signal\":\"SIGUSR1\"") == 0' | wc -l)
+	lost=$(grep -c '"type":"lost"' "$LOG")
+	[ $((full + folded + summed)) -eq $PREEMPT_N ] && [ "$lost" -eq 0 ] ||
+		why "$PREEMPT_N denied: $full deny records + $folded folded + $summed in repeat records, $lost lost records"
+	[ "$bad" -eq 0 ] || why "$bad decision records of the denied loop name another rule or signal"
+}
+
+printf '[log]\nrepeat = 1s\n' >$T/preempt.conf
+ENGINE_CONF=$T/preempt.conf
+group preempt enforce $RULES/preempt.rules signal-preempt
+ENGINE_CONF=
+
 # ---- the control socket of an enforcing engine (issue 14): after attach
 # it holds no capability and has no_new_privs, and `bulwark reload` on the
 # socket still makes a new generation live (its maps written through the
