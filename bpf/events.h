@@ -604,6 +604,10 @@ struct bw_fold_run {
 /* Index of the loss counters (per-CPU array). */
 #define BW_LOST_SLOTS BW_NCLASS
 
+/* Per-CPU scratch slots of the decisions (bpf/maps.bpf.h); the engine may
+ * allow fewer (BW_SCRATCH_SLOTS in its environment, for tests). */
+#define BW_SCRATCH_SLOTS 8
+
 #ifndef __VMLINUX_H__
 _Static_assert(sizeof(struct bw_path_key) == 260, "LPM key size");
 _Static_assert(BW_COMM_LEN == 16, "bw_filter_str hashes four words");

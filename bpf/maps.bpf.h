@@ -38,6 +38,9 @@ const volatile __u32 lsm_enforcing;
  * within it of its last record is counted, not written (fold()).  0: off,
  * and the verifier drops the fold as dead code. */
 const volatile __u64 fold_ns;
+/* Scratch slots a decision may claim (scratch_claim()): BW_SCRATCH_SLOTS,
+ * fewer only for the tests of a CPU whose slots are all held. */
+const volatile __u32 scratch_slots = BW_SCRATCH_SLOTS;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -149,14 +152,13 @@ struct {
 #define PW_SB_MOUNTS	256	/* mounts of a superblock examined */
 
 /*
- * Scratch slots per CPU.  A decision claims a free one (scratch_claim())
- * and gives it back at its end: an LSM program runs with migration, not
- * preemption, disabled, so under full preemption (preempt=full) another
- * task's decision, or a hook in interrupt context, can start on the same
- * CPU while one is half made.  When every slot is held the decision is
- * made without one (begin_on()).
+ * Scratch slots per CPU (BW_SCRATCH_SLOTS, events.h).  A decision claims
+ * a free one (scratch_claim()) and gives it back at its end: an LSM
+ * program runs with migration, not preemption, disabled, so under full
+ * preemption (preempt=full) another task's decision, or a hook in
+ * interrupt context, can start on the same CPU while one is half made.
+ * With every slot held, begin() gives none: an enforcing class refuses.
  */
-#define SCRATCH_SLOTS	8
 
 /* Subject values already read for this decision (scratch.have). */
 #define HAVE_COMM	1
@@ -183,7 +185,7 @@ struct scratch {
 	__u32 dim_mask;		/* the class's: dimensions some rule constrains */
 	__u32 mode;		/* the class's: enum bw_mode */
 	__u32 fresh;		/* acc not ANDed yet: the first AND copies */
-	__u32 key;		/* this scratch's slot, 0 to SCRATCH_SLOTS - 1 */
+	__u32 key;		/* this scratch's slot, 0 to BW_SCRATCH_SLOTS - 1 */
 	__u32 defer;		/* classify()'s first pass: see put_off() */
 	__u32 deferred;		/* dimensions put off to the second pass */
 	char buf[PW_SIZE + 256];
@@ -191,7 +193,7 @@ struct scratch {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SCRATCH_SLOTS);
+	__uint(max_entries, BW_SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");

@@ -915,9 +915,11 @@ static __always_inline struct scratch *scratch_claim(void)
 	struct scratch *s;
 	__u32 k;
 
-	for (k = 0; k < SCRATCH_SLOTS; k++) {
+	for (k = 0; k < BW_SCRATCH_SLOTS; k++) {
 		__u32 key = k;
 
+		if (k >= scratch_slots)
+			break;
 		s = bpf_map_lookup_elem(&scratch_map, &key);
 		if (!s)
 			return NULL;

@@ -344,6 +344,26 @@ static int lsm_probe(const struct btf *btf)
 	return 0;
 }
 
+/* BW_SCRATCH_SLOTS in the environment (tests only): fewer scratch slots
+ * per CPU than BW_SCRATCH_SLOTS, to test a CPU whose slots are all held
+ * (docs/design.md, "Scratch slots"). */
+static int scratch_slots(struct bw_engine *e, uint32_t *n)
+{
+	const char *env = getenv("BW_SCRATCH_SLOTS");
+	unsigned long long v;
+
+	*n = BW_SCRATCH_SLOTS;
+	if (!env || !*env)
+		return 0;
+	if (parse_u64(env, BW_SCRATCH_SLOTS, &v) < 0 || v < 1) {
+		snprintf(e->why, sizeof(e->why), "BW_SCRATCH_SLOTS=%s: expected 1 to %d",
+			 env, BW_SCRATCH_SLOTS);
+		return -EINVAL;
+	}
+	*n = (uint32_t)v;
+	return 0;
+}
+
 int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 {
 	bool want_lsm = o->want_lsm, verbose = o->verbose;
@@ -402,7 +422,9 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 	e->skel->rodata->lsm_enforcing = want_lsm;
 	e->skel->rodata->host_mntns = kernel_host_mntns();
 	e->skel->rodata->fold_ns = e->repeat_ns;
-	err = choose_programs(e, want_lsm, btf);
+	err = scratch_slots(e, &e->skel->rodata->scratch_slots);
+	if (!err)
+		err = choose_programs(e, want_lsm, btf);
 	if (!err && want_lsm) {
 		err = lsm_probe(btf);
 		if (err == -EPERM || err == -EACCES) {
