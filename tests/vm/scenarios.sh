@@ -1250,65 +1250,118 @@ ENGINE_CONF=
 # a few thousand kills.
 PREEMPT_N=200000
 PREEMPT_CTL=/sys/kernel/debug/sched/preempt
-sc_signal_preempt() {
-	local v i np= was n pid full folded summed bad lost
-	if running; then
-		[ -e $PREEMPT_CTL ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
-		was=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' $PREEMPT_CTL 2>/dev/null)
-		if [ -z "$was" ] || ! echo full >$PREEMPT_CTL; then
-			echo "cannot switch to full preemption through $PREEMPT_CTL" >"$(f k why)"
-			return 0
-		fi
-		/bin/bwtest as-uid 1000 1000 /bin/bwvictim sleep 600 >/dev/null 2>&1 &
-		v=$!
-		echo $v >"$(f k victim)"
-		wait_until 10 grep -qx bwvictim "/proc/$v/comm" ||
-			echo "died or did not start" >"$(f k victim-why)"
-		for i in 1 2; do
-			taskset -c 1 /bin/bwtest as-uid 1000 1000 /bin/bwtest \
-				deny-burst $PREEMPT_N "$v" SIGURG >"$(f noise$i out)" 2>&1 &
-			np="$np $!"
-		done
-		op k taskset -c 1 /bin/bwtest as-uid 1000 1000 /bin/bwtest \
-			deny-burst $PREEMPT_N "$v" SIGUSR1
-		wait $np
-		echo "$was" >$PREEMPT_CTL
-		end_victim k alive
+
+# (run) the loops above: uid 1000's victim, two SIGURG loops and the
+# SIGUSR1 loop (op k) on CPU 1 under full preemption, then the mode before
+preempt_run() {
+	local v i np= was
+	[ -e $PREEMPT_CTL ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	was=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' $PREEMPT_CTL 2>/dev/null)
+	if [ -z "$was" ] || ! echo full >$PREEMPT_CTL; then
+		echo "cannot switch to full preemption through $PREEMPT_CTL" >"$(f k why)"
 		return 0
 	fi
+	/bin/bwtest as-uid 1000 1000 /bin/bwvictim sleep 600 >/dev/null 2>&1 &
+	v=$!
+	echo $v >"$(f k victim)"
+	wait_until 10 grep -qx bwvictim "/proc/$v/comm" ||
+		echo "died or did not start" >"$(f k victim-why)"
+	for i in 1 2; do
+		taskset -c 1 /bin/bwtest as-uid 1000 1000 /bin/bwtest \
+			deny-burst $PREEMPT_N "$v" SIGURG >"$(f noise$i out)" 2>&1 &
+		np="$np $!"
+	done
+	op k taskset -c 1 /bin/bwtest as-uid 1000 1000 /bin/bwtest \
+		deny-burst $PREEMPT_N "$v" SIGUSR1
+	# shellcheck disable=SC2086
+	wait $np
+	echo "$was" >$PREEMPT_CTL
+	end_victim k alive
+}
+
+# (check) what every run must show: each SIGUSR1 refused, the victim alive,
+# the loop preempted; sets PREEMPT_FULL, PREEMPT_FOLDED, PREEMPT_SUMMED
+# and PREEMPT_BAD from the denied loop's records
+preempt_check() {
+	local n pid
 	if [ -s "$(f k why)" ]; then
 		why "$(cat "$(f k why)")"
-		return 0
+		return 1
 	fi
-	echo "INFO: signal-preempt: $(tr '\n' ' ' <"$(f k out)")"
+	echo "INFO: $SCEN: $(tr '\n' ' ' <"$(f k out)")"
 	want k OK
+	end_victim k alive
 	n=$(sed -n 's/^nivcsw=//p' "$(f k out)")
 	[ "${n:-0}" -ge 50 ] ||
 		why "the denied loop was preempted ${n:-0} times, under 50: the decisions did not meet"
+	pid=$(op_pid k)
+	grep -F "\"pid\":$pid," "$LOG" | grep -F '"type":"' >"$T/$SCEN.recs"
+	PREEMPT_FULL=$(grep -F '"type":"decision"' "$T/$SCEN.recs" | grep -cF '"decision":"deny"')
+	PREEMPT_FOLDED=$(grep -F '"type":"decision"' "$T/$SCEN.recs" |
+		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	PREEMPT_SUMMED=$(grep -F '"type":"repeat"' "$T/$SCEN.recs" |
+		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	PREEMPT_BAD=$(grep -F '"type":"decision"' "$T/$SCEN.recs" |
+		awk 'index($0, "\"rule\":\"deny-usr1\"") == 0 ||
+		     index($0, "\"signal\":\"SIGUSR1\"") == 0' | wc -l)
+	[ "$PREEMPT_BAD" -eq 0 ] ||
+		why "$PREEMPT_BAD decision records of the denied loop name another rule or signal"
+}
+
+sc_signal_preempt() {
+	local i lost denied
+	if running; then
+		preempt_run
+		return 0
+	fi
+	preempt_check || return 0
 	for i in 1 2; do
 		grep -qx 'eperm=0' "$(f noise$i out)" && grep -qx "allowed=$PREEMPT_N" "$(f noise$i out)" ||
 			why "SIGURG $i, allowed by a rule: $(tr '\n' ' ' <"$(f noise$i out)")"
 	done
-	end_victim k alive
-	pid=$(op_pid k)
-	grep -F "\"pid\":$pid," "$LOG" | grep -F '"type":"' >"$T/preempt.recs"
-	full=$(grep -F '"type":"decision"' "$T/preempt.recs" | grep -cF '"decision":"deny"')
-	folded=$(grep -F '"type":"decision"' "$T/preempt.recs" |
-		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
-	summed=$(grep -F '"type":"repeat"' "$T/preempt.recs" |
-		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
-	bad=$(grep -F '"type":"decision"' "$T/preempt.recs" |
-		awk 'index($0, "\"rule\":\"deny-usr1\"") == 0 ||
-		     index($0, "\"signal\":\"SIGUSR1\"") == 0' | wc -l)
+	denied=$((PREEMPT_FULL + PREEMPT_FOLDED + PREEMPT_SUMMED))
 	lost=$(grep -c '"type":"lost"' "$LOG")
-	[ $((full + folded + summed)) -eq $PREEMPT_N ] && [ "$lost" -eq 0 ] ||
-		why "$PREEMPT_N denied: $full deny records + $folded folded + $summed in repeat records, $lost lost records"
-	[ "$bad" -eq 0 ] || why "$bad decision records of the denied loop name another rule or signal"
+	[ $denied -eq $PREEMPT_N ] && [ "$lost" -eq 0 ] ||
+		why "$PREEMPT_N denied: $PREEMPT_FULL deny records + $PREEMPT_FOLDED folded + $PREEMPT_SUMMED in repeat records, $lost lost records"
+}
+
+# ---- the same with one scratch slot per CPU (BW_SCRATCH_SLOTS=1, a test
+# setting), so that a preempted decision leaves the next ones on its CPU
+# none: those are refused and counted lost, never let through.  Each
+# SIGUSR1 must still fail; the SIGURGs refused must be among the signal
+# decisions counted lost, and some must have been (the path was taken);
+# records and lost counts together cover every denied SIGUSR1.
+sc_signal_slots_full() {
+	local i e o refused=0 lost
+	if running; then
+		preempt_run
+		return 0
+	fi
+	preempt_check || return 0
+	for i in 1 2; do
+		e=$(sed -n 's/^eperm=//p' "$(f noise$i out)")
+		o=$(sed -n 's/^other=//p' "$(f noise$i out)")
+		[ "${o:-1}" -eq 0 ] ||
+			why "SIGURG $i: $(tr '\n' ' ' <"$(f noise$i out)")"
+		refused=$((refused + ${e:-0}))
+	done
+	lost=$(grep -F '"type":"lost"' "$LOG" | grep -F '"event":"signal"' |
+		sed -n 's/.*"total":\([0-9]*\).*/\1/p' | sort -n | tail -n 1)
+	lost=${lost:-0}
+	echo "INFO: $SCEN: $refused SIGURG refused, $lost signal decisions without a slot"
+	[ "$lost" -gt 0 ] || why "no decision found the CPU's one slot held (0 counted lost)"
+	[ "$refused" -le "$lost" ] ||
+		why "$refused SIGURG refused, more than the $lost decisions counted without a slot"
+	[ $((PREEMPT_FULL + PREEMPT_FOLDED + PREEMPT_SUMMED + lost)) -ge $PREEMPT_N ] ||
+		why "$PREEMPT_N denied: $PREEMPT_FULL deny records + $PREEMPT_FOLDED folded + $PREEMPT_SUMMED in repeat records + $lost lost do not cover them"
 }
 
 printf '[log]\nrepeat = 1s\n' >$T/preempt.conf
 ENGINE_CONF=$T/preempt.conf
 group preempt enforce $RULES/preempt.rules signal-preempt
+export BW_SCRATCH_SLOTS=1
+group slots-full enforce $RULES/preempt.rules signal-slots-full
+unset BW_SCRATCH_SLOTS
 ENGINE_CONF=
 
 # ---- the control socket of an enforcing engine (issue 14): after attach
