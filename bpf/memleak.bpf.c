@@ -78,7 +78,7 @@ static __always_inline void count_dropped(void)
 	__u64 *n = bpf_map_lookup_elem(&ml_dropped, &zero);
 
 	if (n)
-		(*n)++;
+		__sync_fetch_and_add(n, 1);	/* see tr_count_lost() */
 }
 
 /* The size bounds, the filter, then the sampling: is this one kept? */

@@ -714,17 +714,24 @@ static __always_inline __u64 event_size(const struct bw_event *e, __u32 cls)
 	return bw_class_size(cls);
 }
 
+/* A record of class cls that never reached the ring.  An atomic add,
+ * although the counter is per CPU: a decision preempted (full preemption)
+ * or interrupted between a load and a store would lose the other's count. */
+static __always_inline void count_lost(__u32 cls)
+{
+	__u64 *lost = bpf_map_lookup_elem(&lost_map, &cls);
+
+	if (lost)
+		__sync_fetch_and_add(lost, 1);
+}
+
 /* 0 when the record (of class cls) is in the ring; else it is counted
  * lost, -1 */
 static __always_inline int emit(struct scratch *s, __u32 cls)
 {
-	__u64 *lost;
-
 	if (bpf_ringbuf_output(&events, &s->ev, event_size(&s->ev, cls), 0) == 0)
 		return 0;
-	lost = bpf_map_lookup_elem(&lost_map, &cls);
-	if (lost)
-		(*lost)++;
+	count_lost(cls);
 	return -1;
 }
 
@@ -967,10 +974,7 @@ static __always_inline int no_scratch(__u32 slot)
 static __always_inline struct scratch *scratch_full(__u32 cls, __u32 *slot,
 						    __u32 mode)
 {
-	__u64 *lost = bpf_map_lookup_elem(&lost_map, &cls);
-
-	if (lost)
-		__sync_fetch_and_add(lost, 1);
+	count_lost(cls);
 	if (mode == BW_MODE_ENFORCE)
 		*slot = SLOT_FULL;
 	return NULL;

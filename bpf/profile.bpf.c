@@ -32,16 +32,6 @@ struct {
 
 #include "profile_lua.bpf.h"
 
-/* A sample the count map had no room for: the tracer's loss counter. */
-static __always_inline void count_lost(void)
-{
-	__u32 zero = 0;
-	__u64 *l = bpf_map_lookup_elem(&tr_lost, &zero);
-
-	if (l)
-		(*l)++;
-}
-
 SEC("perf_event")
 int profile_sample(struct bpf_perf_event_data *ctx)
 {
@@ -70,7 +60,7 @@ int profile_sample(struct bpf_perf_event_data *ctx)
 		if (n)
 			__sync_fetch_and_add(n, 1);
 		else
-			count_lost();
+			tr_count_lost();
 	}
 	return 0;
 }

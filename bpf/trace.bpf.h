@@ -125,30 +125,32 @@ static __always_inline bool tr_result_wanted(long ret)
 	return !tr_filt.failed_only || ret < 0;
 }
 
+/* A record the tracer could not keep.  An atomic add, although the
+ * counter is per CPU: a program preempted (full preemption) or
+ * interrupted between a load and a store would lose the other's count. */
+static __always_inline void tr_count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *l = bpf_map_lookup_elem(&tr_lost, &zero);
+
+	if (l)
+		__sync_fetch_and_add(l, 1);
+}
+
 static __always_inline void *tr_reserve(__u64 size)
 {
 	void *e = bpf_ringbuf_reserve(&tr_events, size, 0);
 
-	if (!e) {
-		__u32 zero = 0;
-		__u64 *l = bpf_map_lookup_elem(&tr_lost, &zero);
-
-		if (l)
-			(*l)++;
-	}
+	if (!e)
+		tr_count_lost();
 	return e;
 }
 
 /* A record built elsewhere (a per-CPU buffer), size bytes of it. */
 static __always_inline void tr_output(void *data, __u64 size)
 {
-	if (bpf_ringbuf_output(&tr_events, data, size, 0)) {
-		__u32 zero = 0;
-		__u64 *l = bpf_map_lookup_elem(&tr_lost, &zero);
-
-		if (l)
-			(*l)++;
-	}
+	if (bpf_ringbuf_output(&tr_events, data, size, 0))
+		tr_count_lost();
 }
 
 static __always_inline void tr_ident_fill(struct tr_ident *h, __u32 kind)
