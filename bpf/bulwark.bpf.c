@@ -95,7 +95,7 @@ static __noinline int sc_guard(__u32 guard)
 	if (!(bits & BW_SC_GUARD(guard & 7)) ||
 	    (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1)))
 		return 0;
-	s = begin(BW_CLASS_SYSCALL, &slot, 0);
+	s = begin(BW_CLASS_SYSCALL, &slot, SK_LSM, 0);
 	if (!s)
 		return no_scratch(slot);
 	s->ev.sc.id = id;
@@ -122,7 +122,7 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 		return 0;
 	if (lsm_enforcing && (bits & ~BW_SC_RULES))
 		how = DEC_GUARDED;
-	s = begin(BW_CLASS_SYSCALL, &slot, 0);
+	s = begin(BW_CLASS_SYSCALL, &slot, SK_ATOMIC, 0);
 	if (!s)
 		return 0;
 	s->ev.sc.id = id;
@@ -213,7 +213,7 @@ int BPF_PROG(bw_capable, const struct cred *cred, struct user_namespace *ns,
 		if (ret)
 			return ret;
 	}
-	s = begin(BW_CLASS_CAPABLE, &slot, (__u64)(__u32)cap);
+	s = begin(BW_CLASS_CAPABLE, &slot, SK_LSM, (__u64)(__u32)cap);
 	if (!s)
 		return no_scratch(slot);
 	s->ev.cap.cap = cap;
@@ -234,7 +234,7 @@ int BPF_PROG(bw_capable_audit, const struct cred *cred,
 
 	if (ret)
 		return 0;	/* the kernel denied: BPF LSM would not be asked */
-	s = begin(BW_CLASS_CAPABLE, &slot, (__u64)(__u32)cap);
+	s = begin(BW_CLASS_CAPABLE, &slot, SK_ATOMIC, (__u64)(__u32)cap);
 	if (!s)
 		return 0;
 	s->ev.cap.cap = cap;
@@ -321,7 +321,7 @@ int BPF_PROG(bw_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
 
 	if (ret)
 		return ret;
-	s = begin(BW_CLASS_IPC, &slot, 0);
+	s = begin(BW_CLASS_IPC, &slot, SK_LSM, 0);
 	if (!s)
 		return no_scratch(slot);
 	ev = &s->ev.ipc;
@@ -339,7 +339,7 @@ static __always_inline int ipc_audit(__u32 kind, __u32 access, __u32 id)
 	struct scratch *s;
 	__u32 slot;
 
-	s = begin(BW_CLASS_IPC, &slot, 0);
+	s = begin(BW_CLASS_IPC, &slot, SK_ATOMIC, 0);
 	if (!s)
 		return 0;
 	__builtin_memset(&s->ev.ipc, 0, sizeof(s->ev.ipc));
@@ -404,9 +404,10 @@ static __always_inline int classify_mount(struct scratch *s, __u32 slot,
  * record cleared and its operation and way in set; NULL when no mount
  * rule can apply.
  */
-static __always_inline struct scratch *mount_begin(__u32 *slot, __u32 op, __u32 via)
+static __always_inline struct scratch *mount_begin(__u32 *slot, __u32 kind, __u32 op,
+						 __u32 via)
 {
-	struct scratch *s = begin(BW_CLASS_MOUNT, slot, 0);
+	struct scratch *s = begin(BW_CLASS_MOUNT, slot, kind, 0);
 
 	if (!s)
 		return NULL;
@@ -427,7 +428,7 @@ static __always_inline int mount_setattr_decide(void)
 	struct scratch *s;
 	__u32 slot;
 
-	s = mount_begin(&slot, BW_MNT_REMOUNT, BW_MVIA_MOUNT_SETATTR);
+	s = mount_begin(&slot, SK_LSM, BW_MNT_REMOUNT, BW_MVIA_MOUNT_SETATTR);
 	if (!s)
 		return no_scratch(slot);
 	s->ev.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
@@ -472,7 +473,7 @@ int bw_sb_mount(unsigned long long *ctx)
 
 	if (ret)
 		return ret;
-	s = mount_begin(&slot, mount_op(ctx[3]), BW_MVIA_MOUNT);
+	s = mount_begin(&slot, SK_LSM, mount_op(ctx[3]), BW_MVIA_MOUNT);
 	if (!s)
 		return slot == SLOT_FULL ? -EPERM : sc_guard(BW_GUARD_MOUNT);
 	dev_name = (const char *)ctx[0];
@@ -510,7 +511,7 @@ int BPF_PROG(bw_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
 	nr = current_syscall(&arch);
 	if (nr == (arch == 1 ? NR_MOUNT_32 : NR_MOUNT_64))
 		return 0;
-	s = mount_begin(&slot, BW_MNT_REMOUNT, BW_MVIA_FSCONFIG);
+	s = mount_begin(&slot, SK_LSM, BW_MNT_REMOUNT, BW_MVIA_FSCONFIG);
 	if (!s)
 		return no_scratch(slot);
 	ev = &s->ev.mnt;
@@ -531,7 +532,7 @@ int BPF_PROG(bw_move_mount, const struct path *from_path,
 
 	if (ret)
 		return ret;
-	s = mount_begin(&slot, BW_MNT_MOVE, BW_MVIA_MOVE_MOUNT);
+	s = mount_begin(&slot, SK_LSM, BW_MNT_MOVE, BW_MVIA_MOVE_MOUNT);
 	if (!s)
 		return slot == SLOT_FULL ? -EPERM : sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
@@ -549,7 +550,7 @@ int BPF_PROG(bw_sb_umount, struct vfsmount *mnt, int flags, int ret)
 
 	if (ret)
 		return ret;
-	s = mount_begin(&slot, BW_MNT_UMOUNT, BW_MVIA_UMOUNT);
+	s = mount_begin(&slot, SK_LSM, BW_MNT_UMOUNT, BW_MVIA_UMOUNT);
 	if (!s)
 		return slot == SLOT_FULL ? -EPERM : sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
@@ -571,7 +572,7 @@ int BPF_PROG(bw_sb_pivotroot, const struct path *old_path,
 
 	if (ret)
 		return ret;
-	s = mount_begin(&slot, BW_MNT_PIVOT_ROOT, BW_MVIA_PIVOT_ROOT);
+	s = mount_begin(&slot, SK_LSM, BW_MNT_PIVOT_ROOT, BW_MVIA_PIVOT_ROOT);
 	if (!s)
 		return slot == SLOT_FULL ? -EPERM : sc_guard(BW_GUARD_MOUNT);
 	ev = &s->ev.mnt;
@@ -588,7 +589,7 @@ static __always_inline int mount_audit(__u32 op, const char *src,
 	struct scratch *s;
 	__u32 slot;
 
-	s = mount_begin(&slot, op, BW_MVIA_MOUNT);
+	s = mount_begin(&slot, SK_ATOMIC, op, BW_MVIA_MOUNT);
 	if (!s)
 		return 0;
 	ev = &s->ev.mnt;
@@ -697,7 +698,7 @@ int BPF_PROG(bw_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 
 	if (ret)
 		return ret;
-	s = begin(BW_CLASS_SIGNAL, &slot, 0);
+	s = begin(BW_CLASS_SIGNAL, &slot, SK_LSM, 0);
 	if (!s)
 		return no_scratch(slot);
 	fill_signal_target(s, p, sig);
@@ -722,7 +723,7 @@ int BPF_PROG(bw_file_sigiotask, struct task_struct *tsk,
 
 	if (ret)
 		return ret;
-	s = begin(BW_CLASS_SIGNAL, &slot, 0);
+	s = begin(BW_CLASS_SIGNAL, &slot, SK_SIGIO, 0);
 	if (!s)
 		return no_scratch(slot);
 	fill_signal_target(s, tsk, sig ? sig : SIGIO);
@@ -744,7 +745,7 @@ int BPF_PROG(bw_signal_audit, int sig, struct kernel_siginfo *info,
 	code = BPF_CORE_READ(info, si_code);
 	if (code != SI_USER && code != SI_TKILL && code != SI_QUEUE)
 		return 0;
-	s = begin(BW_CLASS_SIGNAL, &slot, 0);
+	s = begin(BW_CLASS_SIGNAL, &slot, SK_ATOMIC, 0);
 	if (!s)
 		return 0;
 	fill_signal_target(s, p, sig);
@@ -778,7 +779,7 @@ int BPF_PROG(bw_bprm_check, struct linux_binprm *bprm, int ret)
 
 	if (ret)
 		return ret;
-	s = begin(BW_CLASS_EXEC, &slot, 0);
+	s = begin(BW_CLASS_EXEC, &slot, SK_LSM, 0);
 	if (!s)
 		return no_scratch(slot);
 	s->lazy_file = BPF_CORE_READ(bprm, file);
@@ -799,7 +800,7 @@ static __always_inline int exec_map_decide(struct file *file, __u32 op)
 	struct scratch *s;
 	__u32 slot;
 
-	s = begin(BW_CLASS_EXEC, &slot, 0);
+	s = begin(BW_CLASS_EXEC, &slot, SK_LSM, 0);
 	if (!s)
 		return no_scratch(slot);
 	s->lazy_file = file;
@@ -842,7 +843,7 @@ int BPF_PROG(bw_exec_audit, struct task_struct *p, pid_t old_pid,
 	struct scratch *s;
 	__u32 slot;
 
-	s = begin(BW_CLASS_EXEC, &slot, 0);
+	s = begin(BW_CLASS_EXEC, &slot, SK_ATOMIC, 0);
 	if (!s)
 		return 0;
 	s->lazy_file = f;
@@ -915,7 +916,7 @@ SEC("raw_tp/sched_process_exec")
 int BPF_PROG(bw_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	struct scratch *s = scratch_claim();
+	struct scratch *s = scratch_claim(SK_ATOMIC);
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 	struct bw_proc *proc;
 	bool kids;

@@ -604,9 +604,14 @@ struct bw_fold_run {
 /* Index of the loss counters (per-CPU array). */
 #define BW_LOST_SLOTS BW_NCLASS
 
-/* Per-CPU scratch slots of the decisions (bpf/maps.bpf.h); the engine may
- * allow fewer (BW_SCRATCH_SLOTS in its environment, for tests). */
+/* Per-CPU scratch slots the decisions share (bpf/maps.bpf.h), and how long
+ * an LSM hook waits for one when all are held (ms); the engine may set
+ * others (BW_SCRATCH_SLOTS, BW_SCRATCH_WAIT_MS in its environment, for
+ * tests).  The wait also ends after bpf_loop()'s most steps. */
 #define BW_SCRATCH_SLOTS 8
+#define BW_SCRATCH_WAIT_MS 10000
+#define BW_SCRATCH_WAIT_MS_MAX 60000
+#define BW_SCRATCH_SPINS_MAX (1U << 23)
 
 #ifndef __VMLINUX_H__
 _Static_assert(sizeof(struct bw_path_key) == 260, "LPM key size");

@@ -38,9 +38,12 @@ const volatile __u32 lsm_enforcing;
  * within it of its last record is counted, not written (fold()).  0: off,
  * and the verifier drops the fold as dead code. */
 const volatile __u64 fold_ns;
-/* Scratch slots a decision may claim (scratch_claim()): BW_SCRATCH_SLOTS,
- * fewer only for the tests of a CPU whose slots are all held. */
+/* Shared scratch slots a decision may claim (scratch_claim()), and how
+ * long an LSM hook waits for one when all are held (scratch_wait()), ns:
+ * other values only in tests (BW_SCRATCH_SLOTS, BW_SCRATCH_WAIT_MS in the
+ * engine's environment). */
 const volatile __u32 scratch_slots = BW_SCRATCH_SLOTS;
+const volatile __u64 scratch_wait_ns = BW_SCRATCH_WAIT_MS * 1000000ULL;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -152,13 +155,25 @@ struct {
 #define PW_SB_MOUNTS	256	/* mounts of a superblock examined */
 
 /*
- * Scratch slots per CPU (BW_SCRATCH_SLOTS, events.h).  A decision claims
- * a free one (scratch_claim()) and gives it back at its end: an LSM
- * program runs with migration, not preemption, disabled, so under full
- * preemption (preempt=full) another task's decision, or a hook in
- * interrupt context, can start on the same CPU while one is half made.
- * With every slot held, begin() gives none: an enforcing class refuses.
+ * Scratch slots per CPU.  A decision claims a free one (scratch_claim())
+ * and gives it back at its end: an LSM program runs with migration, not
+ * preemption, disabled, so under full preemption (preempt=full) another
+ * task's decision, or a hook in interrupt context, can start on the same
+ * CPU while one is half made.  Who claims (docs/design.md, "Scratch slots"):
+ *   SK_LSM     an LSM hook in process context: one of the BW_SCRATCH_SLOTS
+ *              shared slots, waiting for one while all are held;
+ *   SK_ATOMIC  a tracepoint program, run with preemption disabled, which
+ *              cannot wait: its own two slots first, then a shared one;
+ *   SK_SIGIO   file_send_sigiotask, also run in interrupt context, where
+ *              waiting is for nothing: its own slot first, then a shared one.
+ * With none, begin() gives none: an enforcing class refuses.
  */
+#define SK_LSM		0
+#define SK_ATOMIC	1
+#define SK_SIGIO	2
+#define SCRATCH_ATOMIC	BW_SCRATCH_SLOTS
+#define SCRATCH_SIGIO	(BW_SCRATCH_SLOTS + 2)
+#define SCRATCH_ALL	(BW_SCRATCH_SLOTS + 3)
 
 /* Subject values already read for this decision (scratch.have). */
 #define HAVE_COMM	1
@@ -185,7 +200,7 @@ struct scratch {
 	__u32 dim_mask;		/* the class's: dimensions some rule constrains */
 	__u32 mode;		/* the class's: enum bw_mode */
 	__u32 fresh;		/* acc not ANDed yet: the first AND copies */
-	__u32 key;		/* this scratch's slot, 0 to BW_SCRATCH_SLOTS - 1 */
+	__u32 key;		/* this scratch's slot, 0 to SCRATCH_ALL - 1 */
 	__u32 defer;		/* classify()'s first pass: see put_off() */
 	__u32 deferred;		/* dimensions put off to the second pass */
 	char buf[PW_SIZE + 256];
@@ -193,7 +208,7 @@ struct scratch {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, BW_SCRATCH_SLOTS);
+	__uint(max_entries, SCRATCH_ALL);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");

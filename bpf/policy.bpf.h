@@ -916,28 +916,117 @@ static __noinline int decide_held(struct scratch *s, __u32 slot, __u32 cls,
 	return ret;
 }
 
-/* A free scratch slot of this CPU, held until scratch_release(). */
-static __always_inline struct scratch *scratch_claim(void)
+/* Slot k, if it is free: held until scratch_release(). */
+static __always_inline struct scratch *claim_at(__u32 k)
+{
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &k);
+
+	/* one exchange: nothing that shares the slot (this CPU's tasks and
+	 * interrupts) can come between the test and the set */
+	if (!s || __sync_lock_test_and_set(&s->busy, 1))
+		return NULL;
+	s->key = k;
+	return s;
+}
+
+/* The first free shared slot (scratch_slots of them). */
+static __always_inline struct scratch *claim_shared(void)
 {
 	struct scratch *s;
 	__u32 k;
 
 	for (k = 0; k < BW_SCRATCH_SLOTS; k++) {
-		__u32 key = k;
-
 		if (k >= scratch_slots)
 			break;
-		s = bpf_map_lookup_elem(&scratch_map, &key);
-		if (!s)
-			return NULL;
-		/* one exchange: nothing that shares the slot (this CPU's
-		 * tasks and interrupts) can come between the test and the set */
-		if (!__sync_lock_test_and_set(&s->busy, 1)) {
-			s->key = k;
+		s = claim_at(k);
+		if (s)
 			return s;
-		}
 	}
 	return NULL;
+}
+
+/* A free slot for a decision of this kind (SK_*, maps.bpf.h): its own
+ * first, then a shared one. */
+static __always_inline struct scratch *scratch_claim(__u32 kind)
+{
+	struct scratch *s = NULL;
+
+	if (kind == SK_ATOMIC) {
+		s = claim_at(SCRATCH_ATOMIC);
+		if (!s)
+			s = claim_at(SCRATCH_ATOMIC + 1);
+	} else if (kind == SK_SIGIO) {
+		s = claim_at(SCRATCH_SIGIO);
+	}
+	return s ? s : claim_shared();
+}
+
+/* x86's preempt count, per CPU: in Linux 6.1, and again from 6.15 (6.2 to
+ * 6.14 keep it in pcpu_hot, not looked for: there no hook waits). */
+extern int __preempt_count __ksym __weak;
+
+/* Whether this program can be preempted here: process context, preemption
+ * enabled.  Bit 31 is x86's inverted need-resched flag. */
+static __always_inline bool preemptible_here(void)
+{
+	int *pc;
+
+	if (!&__preempt_count)
+		return false;
+	pc = bpf_this_cpu_ptr(&__preempt_count);
+	return (*pc & 0x7fffffff) == 0;
+}
+
+struct wait_ctx {
+	__u64 until;		/* boot clock, ns: then the wait ends */
+	__u32 key;		/* the slot claimed, SCRATCH_ALL while none */
+	__u32 over;		/* the time is up */
+};
+
+/* scratch_wait()'s step: 1 once a shared slot is held, or time is up */
+static long wait_step(__u32 i, void *ctx)
+{
+	struct wait_ctx *w = ctx;
+	struct scratch *s;
+
+	if (!(i & 15) && bpf_ktime_get_ns() > w->until) {
+		w->over = 1;
+		return 1;
+	}
+	s = claim_shared();
+	if (!s)
+		return 0;
+	w->key = s->key;
+	return 1;
+}
+
+/*
+ * An LSM hook found every shared slot held.  Each is held by a decision
+ * preempted half-way (without full preemption none can be), which goes on
+ * once this task is preempted in turn; so a hook that can be preempted
+ * asks again until one is free, for up to scratch_wait_ns, rather than
+ * refuse: a user who keeps many decisions preempted on a CPU slows the
+ * others there, but cannot make them fail.  The wait is measured on the
+ * clock, as the holders' turns come after every other runnable task's; in
+ * interrupt context, or with preemption disabled, the holders cannot run
+ * and the hook does not wait.  Not inline: its frame is not on the hooks'
+ * deepest call chain (6.1 allows 512 bytes of stack for a whole chain).
+ */
+static __noinline struct scratch *scratch_wait(void)
+{
+	struct wait_ctx w = { .key = SCRATCH_ALL };
+	int n;
+
+	if (!scratch_wait_ns || !preemptible_here())
+		return NULL;
+	w.until = bpf_ktime_get_ns() + scratch_wait_ns;
+	/* bpf_loop() takes at most 2^23 steps: a few million tries can
+	 * pass in the holders' turns on a crowded CPU */
+	for (n = 0; n < 16 && w.key >= SCRATCH_ALL && !w.over; n++)
+		bpf_loop(BW_SCRATCH_SPINS_MAX, wait_step, &w, 0);
+	if (w.key >= SCRATCH_ALL)
+		return NULL;
+	return bpf_map_lookup_elem(&scratch_map, &w.key);
 }
 
 static __always_inline void scratch_release(struct scratch *s)
@@ -986,7 +1075,8 @@ static __always_inline struct scratch *scratch_full(__u32 cls, __u32 *slot,
  * record's header set (the subject is read later, as classify() needs
  * it), or NULL to let the operation through untouched.
  */
-static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u64 cap)
+static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u32 kind,
+					     __u64 cap)
 {
 	struct bw_class_meta *meta;
 	struct scratch *s;
@@ -1005,7 +1095,9 @@ static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u64 cap)
 		return NULL;
 	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->fast_mask & (1ULL << cap))))
 		return NULL;
-	s = scratch_claim();
+	s = scratch_claim(kind);
+	if (!s && kind == SK_LSM)
+		s = scratch_wait();
 	if (!s)
 		return scratch_full(cls, slot, meta->mode);
 	/* what decide() needs of the class header, looked up once */

@@ -344,24 +344,38 @@ static int lsm_probe(const struct btf *btf)
 	return 0;
 }
 
-/* BW_SCRATCH_SLOTS in the environment (tests only): fewer scratch slots
- * per CPU than BW_SCRATCH_SLOTS, to test a CPU whose slots are all held
- * (docs/design.md, "Scratch slots"). */
-static int scratch_slots(struct bw_engine *e, uint32_t *n)
+/* A setting for tests from the environment: name's value, min to max, into
+ * *n (left as it is when unset). */
+static int test_setting(struct bw_engine *e, const char *name, unsigned long long min,
+			unsigned long long max, uint32_t *n)
 {
-	const char *env = getenv("BW_SCRATCH_SLOTS");
+	const char *env = getenv(name);
 	unsigned long long v;
 
-	*n = BW_SCRATCH_SLOTS;
 	if (!env || !*env)
 		return 0;
-	if (parse_u64(env, BW_SCRATCH_SLOTS, &v) < 0 || v < 1) {
-		snprintf(e->why, sizeof(e->why), "BW_SCRATCH_SLOTS=%s: expected 1 to %d",
-			 env, BW_SCRATCH_SLOTS);
+	if (parse_u64(env, max, &v) < 0 || v < min) {
+		snprintf(e->why, sizeof(e->why), "%s=%s: expected %llu to %llu", name, env,
+			 min, max);
 		return -EINVAL;
 	}
 	*n = (uint32_t)v;
 	return 0;
+}
+
+/* BW_SCRATCH_SLOTS and BW_SCRATCH_WAIT_MS (tests only): fewer shared
+ * scratch slots per CPU, and another wait for one, to test a CPU whose
+ * slots are all held (docs/design.md, "Scratch slots"). */
+static int scratch_settings(struct bw_engine *e)
+{
+	uint32_t ms = BW_SCRATCH_WAIT_MS;
+	int err = test_setting(e, "BW_SCRATCH_SLOTS", 1, BW_SCRATCH_SLOTS,
+			       &e->skel->rodata->scratch_slots);
+
+	if (!err)
+		err = test_setting(e, "BW_SCRATCH_WAIT_MS", 0, BW_SCRATCH_WAIT_MS_MAX, &ms);
+	e->skel->rodata->scratch_wait_ns = (uint64_t)ms * 1000000;
+	return err;
 }
 
 int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
@@ -422,7 +436,7 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 	e->skel->rodata->lsm_enforcing = want_lsm;
 	e->skel->rodata->host_mntns = kernel_host_mntns();
 	e->skel->rodata->fold_ns = e->repeat_ns;
-	err = scratch_slots(e, &e->skel->rodata->scratch_slots);
+	err = scratch_settings(e);
 	if (!err)
 		err = choose_programs(e, want_lsm, btf);
 	if (!err && want_lsm) {
