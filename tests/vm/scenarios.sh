@@ -1242,17 +1242,18 @@ ENGINE_CONF=
 # ---- decisions preempted half-way (docs/design.md "Scratch slots"): under
 # full preemption (Debian's kernel switches to it at run time, through
 # debugfs), uid 1000 sends SIGUSR1, which a rule denies, to a process of its
-# own, while two more of its processes send it SIGURG, which a rule allows,
-# all three on one CPU: decisions of one class are preempted by each other.
-# Every kill must get its own rule's answer and every deny its record (with
+# own, while more of its processes send it SIGURG, which a rule allows, all
+# on one CPU: decisions of one class are preempted by each other.  Every
+# kill must get its own rule's answer and every deny its record (with
 # repeat = 1s: full records, folded counts and repeat records sum up).  A
 # build that shared one scratch area per CPU let a SIGUSR1 through within
 # a few thousand kills.
 PREEMPT_N=200000
 PREEMPT_CTL=/sys/kernel/debug/sched/preempt
 
-# (run) the loops above: uid 1000's victim, two SIGURG loops and the
-# SIGUSR1 loop (op k) on CPU 1 under full preemption, then the mode before
+# preempt_run LOOPS N: (run) uid 1000's victim, LOOPS loops of N SIGURG and
+# one of PREEMPT_N SIGUSR1 (op k) on CPU 1 under full preemption; then the
+# preemption mode before
 preempt_run() {
 	local v i np= was
 	[ -e $PREEMPT_CTL ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
@@ -1266,9 +1267,10 @@ preempt_run() {
 	echo $v >"$(f k victim)"
 	wait_until 10 grep -qx bwvictim "/proc/$v/comm" ||
 		echo "died or did not start" >"$(f k victim-why)"
-	for i in 1 2; do
+	echo "$1" >"$(f k loops)"
+	for i in $(seq 1 "$1"); do
 		taskset -c 1 /bin/bwtest as-uid 1000 1000 /bin/bwtest \
-			deny-burst $PREEMPT_N "$v" SIGURG >"$(f noise$i out)" 2>&1 &
+			deny-burst "$2" "$v" SIGURG >"$(f noise$i out)" 2>&1 &
 		np="$np $!"
 	done
 	op k taskset -c 1 /bin/bwtest as-uid 1000 1000 /bin/bwtest \
@@ -1280,10 +1282,12 @@ preempt_run() {
 }
 
 # (check) what every run must show: each SIGUSR1 refused, the victim alive,
-# the loop preempted; sets PREEMPT_FULL, PREEMPT_FOLDED, PREEMPT_SUMMED
-# and PREEMPT_BAD from the denied loop's records
+# the loop preempted, its records naming their rule; sets PREEMPT_DENIED
+# (full records + folded + repeat records of the denied loop), PREEMPT_LOST
+# (the signal decisions counted lost), PREEMPT_REFUSED and PREEMPT_OTHER
+# (SIGURGs refused, and failed otherwise, over all loops)
 preempt_check() {
-	local n pid
+	local n pid i e o
 	if [ -s "$(f k why)" ]; then
 		why "$(cat "$(f k why)")"
 		return 1
@@ -1296,72 +1300,96 @@ preempt_check() {
 		why "the denied loop was preempted ${n:-0} times, under 50: the decisions did not meet"
 	pid=$(op_pid k)
 	grep -F "\"pid\":$pid," "$LOG" | grep -F '"type":"' >"$T/$SCEN.recs"
-	PREEMPT_FULL=$(grep -F '"type":"decision"' "$T/$SCEN.recs" | grep -cF '"decision":"deny"')
-	PREEMPT_FOLDED=$(grep -F '"type":"decision"' "$T/$SCEN.recs" |
-		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
-	PREEMPT_SUMMED=$(grep -F '"type":"repeat"' "$T/$SCEN.recs" |
-		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
-	PREEMPT_BAD=$(grep -F '"type":"decision"' "$T/$SCEN.recs" |
+	PREEMPT_DENIED=$(awk '
+		/"type":"decision"/ && /"decision":"deny"/ { n++ }
+		/"type":"(decision|repeat)"/ && match($0, /"folded":[0-9]+/) {
+			n += substr($0, RSTART + 9, RLENGTH - 9)
+		}
+		END { print n + 0 }' "$T/$SCEN.recs")
+	n=$(grep -F '"type":"decision"' "$T/$SCEN.recs" |
 		awk 'index($0, "\"rule\":\"deny-usr1\"") == 0 ||
 		     index($0, "\"signal\":\"SIGUSR1\"") == 0' | wc -l)
-	[ "$PREEMPT_BAD" -eq 0 ] ||
-		why "$PREEMPT_BAD decision records of the denied loop name another rule or signal"
+	[ "$n" -eq 0 ] || why "$n decision records of the denied loop name another rule or signal"
+	PREEMPT_LOST=$(grep -F '"type":"lost"' "$LOG" | grep -F '"event":"signal"' |
+		sed -n 's/.*"total":\([0-9]*\).*/\1/p' | sort -n | tail -n 1)
+	PREEMPT_LOST=${PREEMPT_LOST:-0}
+	PREEMPT_REFUSED=0 PREEMPT_OTHER=0
+	for i in $(seq 1 "$(cat "$(f k loops)")"); do
+		e=$(sed -n 's/^eperm=//p' "$(f noise$i out)")
+		o=$(sed -n 's/^other=//p' "$(f noise$i out)")
+		PREEMPT_REFUSED=$((PREEMPT_REFUSED + ${e:-1}))
+		PREEMPT_OTHER=$((PREEMPT_OTHER + ${o:-1}))
+	done
+	echo "INFO: $SCEN: $PREEMPT_REFUSED SIGURG refused, $PREEMPT_OTHER failed otherwise, $PREEMPT_DENIED SIGUSR1 denials in records, $PREEMPT_LOST signal decisions counted lost"
+}
+
+# every SIGURG allowed, every deny in a record, nothing lost
+preempt_exact() {
+	[ "$PREEMPT_REFUSED" -eq 0 ] && [ "$PREEMPT_OTHER" -eq 0 ] ||
+		why "of the SIGURGs a rule allows, $PREEMPT_REFUSED were refused and $PREEMPT_OTHER failed otherwise"
+	[ "$PREEMPT_DENIED" -eq $PREEMPT_N ] && [ "$PREEMPT_LOST" -eq 0 ] ||
+		why "$PREEMPT_N denied: $PREEMPT_DENIED in records, $PREEMPT_LOST lost"
 }
 
 sc_signal_preempt() {
-	local i lost denied
 	if running; then
-		preempt_run
+		preempt_run 2 $PREEMPT_N
 		return 0
 	fi
-	preempt_check || return 0
-	for i in 1 2; do
-		grep -qx 'eperm=0' "$(f noise$i out)" && grep -qx "allowed=$PREEMPT_N" "$(f noise$i out)" ||
-			why "SIGURG $i, allowed by a rule: $(tr '\n' ' ' <"$(f noise$i out)")"
-	done
-	denied=$((PREEMPT_FULL + PREEMPT_FOLDED + PREEMPT_SUMMED))
-	lost=$(grep -c '"type":"lost"' "$LOG")
-	[ $denied -eq $PREEMPT_N ] && [ "$lost" -eq 0 ] ||
-		why "$PREEMPT_N denied: $PREEMPT_FULL deny records + $PREEMPT_FOLDED folded + $PREEMPT_SUMMED in repeat records, $lost lost records"
+	preempt_check && preempt_exact
 }
 
-# ---- the same with one scratch slot per CPU (BW_SCRATCH_SLOTS=1, a test
-# setting), so that a preempted decision leaves the next ones on its CPU
-# none: those are refused and counted lost, never let through.  Each
-# SIGUSR1 must still fail; the SIGURGs refused must be among the signal
-# decisions counted lost, and some must have been (the path was taken);
-# records and lost counts together cover every denied SIGUSR1.
-sc_signal_slots_full() {
-	local i e o refused=0 lost
+# ---- thirty loops of allowed SIGURGs beside the denied one: more
+# decisions preempted at once than a CPU has shared slots, so that the
+# others wait for one.  A build that refused a decision when all were held
+# refused 72% of these SIGURGs: any user could make others' operations on
+# a CPU fail.
+sc_signal_crowd() {
 	if running; then
-		preempt_run
+		preempt_run 30 20000
+		return 0
+	fi
+	preempt_check && preempt_exact
+}
+
+# ---- one shared slot per CPU (BW_SCRATCH_SLOTS=1, a test setting): every
+# preempted decision leaves the others on its CPU none, and they wait
+sc_signal_slots_wait() {
+	if running; then
+		preempt_run 2 $PREEMPT_N
+		return 0
+	fi
+	preempt_check && preempt_exact
+}
+
+# ---- one shared slot and no waiting (BW_SCRATCH_WAIT_MS=0, a test setting):
+# the decisions that find the slot held are refused and counted lost, never
+# let through.  Each SIGUSR1 must still fail; the SIGURGs refused must be
+# among the signal decisions counted lost, and some must have been (the
+# path was taken); records and lost counts together cover the denied loop.
+sc_signal_slots_full() {
+	if running; then
+		preempt_run 2 $PREEMPT_N
 		return 0
 	fi
 	preempt_check || return 0
-	for i in 1 2; do
-		e=$(sed -n 's/^eperm=//p' "$(f noise$i out)")
-		o=$(sed -n 's/^other=//p' "$(f noise$i out)")
-		[ "${o:-1}" -eq 0 ] ||
-			why "SIGURG $i: $(tr '\n' ' ' <"$(f noise$i out)")"
-		refused=$((refused + ${e:-0}))
-	done
-	lost=$(grep -F '"type":"lost"' "$LOG" | grep -F '"event":"signal"' |
-		sed -n 's/.*"total":\([0-9]*\).*/\1/p' | sort -n | tail -n 1)
-	lost=${lost:-0}
-	echo "INFO: $SCEN: $refused SIGURG refused, $lost signal decisions without a slot"
-	[ "$lost" -gt 0 ] || why "no decision found the CPU's one slot held (0 counted lost)"
-	[ "$refused" -le "$lost" ] ||
-		why "$refused SIGURG refused, more than the $lost decisions counted without a slot"
-	[ $((PREEMPT_FULL + PREEMPT_FOLDED + PREEMPT_SUMMED + lost)) -ge $PREEMPT_N ] ||
-		why "$PREEMPT_N denied: $PREEMPT_FULL deny records + $PREEMPT_FOLDED folded + $PREEMPT_SUMMED in repeat records + $lost lost do not cover them"
+	[ "$PREEMPT_OTHER" -eq 0 ] || why "$PREEMPT_OTHER SIGURGs failed with another error than EPERM"
+	[ "$PREEMPT_LOST" -gt 0 ] || why "no decision found the CPU's one slot held (0 counted lost)"
+	[ "$PREEMPT_REFUSED" -le "$PREEMPT_LOST" ] ||
+		why "$PREEMPT_REFUSED SIGURG refused, more than the $PREEMPT_LOST decisions counted without a slot"
+	[ $((PREEMPT_DENIED + PREEMPT_LOST)) -ge $PREEMPT_N ] ||
+		why "$PREEMPT_N denied: $PREEMPT_DENIED in records and $PREEMPT_LOST lost do not cover them"
 }
 
 printf '[log]\nrepeat = 1s\n' >$T/preempt.conf
 ENGINE_CONF=$T/preempt.conf
 group preempt enforce $RULES/preempt.rules signal-preempt
+group crowd enforce $RULES/preempt.rules signal-crowd
 export BW_SCRATCH_SLOTS=1
+group slots-wait enforce $RULES/preempt.rules signal-slots-wait
+export BW_SCRATCH_WAIT_MS=0
 group slots-full enforce $RULES/preempt.rules signal-slots-full
-unset BW_SCRATCH_SLOTS
+unset BW_SCRATCH_SLOTS BW_SCRATCH_WAIT_MS
 ENGINE_CONF=
 
 # ---- the control socket of an enforcing engine (issue 14): after attach
