@@ -160,12 +160,12 @@ struct {
  * preemption, disabled, so under full preemption (preempt=full) another
  * task's decision, or a hook in interrupt context, can start on the same
  * CPU while one is half made.  Who claims (docs/design.md, "Scratch slots"):
- *   SK_LSM     an LSM hook in process context: one of the BW_SCRATCH_SLOTS
- *              shared slots, waiting for one while all are held;
+ *   SK_LSM     an LSM hook: one of the BW_SCRATCH_SLOTS shared slots,
+ *              waiting for one while all are held (scratch_wait());
  *   SK_ATOMIC  a tracepoint program, run with preemption disabled, which
  *              cannot wait: its own two slots first, then a shared one;
- *   SK_SIGIO   file_send_sigiotask, also run in interrupt context, where
- *              waiting is for nothing: its own slot first, then a shared one.
+ *   SK_SIGIO   file_send_sigiotask, also run in interrupt context: its own
+ *              slot first, then a shared one, waiting as an LSM hook does.
  * With none, begin() gives none: an enforcing class refuses.
  */
 #define SK_LSM		0

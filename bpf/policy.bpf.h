@@ -1096,7 +1096,7 @@ static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u32 kind,
 	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->fast_mask & (1ULL << cap))))
 		return NULL;
 	s = scratch_claim(kind);
-	if (!s && kind == SK_LSM)
+	if (!s && kind != SK_ATOMIC)
 		s = scratch_wait();
 	if (!s)
 		return scratch_full(cls, slot, meta->mode);
