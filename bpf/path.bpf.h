@@ -209,6 +209,7 @@ static long walk_step(__u32 i, void *ctx)
  */
 /* path_walk's how: the scratch slot, the path slot, find_only */
 #define PW_HOW(scratch, ps, find_only) ((scratch) | (ps) << 4 | (find_only) << 8)
+_Static_assert(SCRATCH_ALL <= 16, "PW_HOW keeps the scratch slot in 4 bits");
 
 /*
  * A global function, so that the verifier checks it and its bpf_loop()
@@ -226,7 +227,7 @@ __noinline int path_walk(struct scratch *s, __u64 dentry, __u64 vfsmount,
 		.d = d,
 		.mnt = container_of(vfs, struct mount, mnt),
 		.off = PW_SIZE - 1,
-		.scratch = how & 1,
+		.scratch = how & 15,
 		.find_only = find_only,
 	};
 
