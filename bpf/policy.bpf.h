@@ -1050,9 +1050,10 @@ static __always_inline int decide(struct scratch *s, __u32 slot, __u32 cls,
 
 /*
  * An LSM hook's answer when begin() returned NULL: let through, unless no
- * slot was free for a class that enforces.  Such a decision cannot be made
- * or recorded; it is refused and counted as a lost record of its class,
- * so that a flood of preempted decisions on one CPU never opens a deny.
+ * slot was free (nor came free while the hook could wait) for a class that
+ * enforces.  Such a decision cannot be made or recorded; it is refused and
+ * counted as a lost record of its class, so that preempted decisions on
+ * one CPU never open a deny.
  */
 static __always_inline int no_scratch(__u32 slot)
 {
@@ -1071,9 +1072,10 @@ static __always_inline struct scratch *scratch_full(__u32 cls, __u32 *slot,
 
 /*
  * Common entry: is there a live policy with rules for this class, and
- * is the caller someone we decide on?  Returns the scratch area with the
- * record's header set (the subject is read later, as classify() needs
- * it), or NULL to let the operation through untouched.
+ * is the caller someone we decide on?  Returns a scratch slot, held, with
+ * the record's header set (the subject is read later, as classify() needs
+ * it), or NULL to let the operation through untouched, or, with *slot
+ * SLOT_FULL, to refuse it (no_scratch()).  kind: SK_*, who is asking.
  */
 static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u32 kind,
 					     __u64 cap)
