@@ -980,7 +980,6 @@ static __always_inline bool preemptible_here(void)
 struct wait_ctx {
 	__u64 until;		/* boot clock, ns: then the wait ends */
 	__u32 key;		/* the slot claimed, SCRATCH_ALL while none */
-	__u32 over;		/* the time is up */
 };
 
 /* scratch_wait()'s step: 1 once a shared slot is held, or time is up */
@@ -989,10 +988,8 @@ static long wait_step(__u32 i, void *ctx)
 	struct wait_ctx *w = ctx;
 	struct scratch *s;
 
-	if (!(i & 15) && bpf_ktime_get_ns() > w->until) {
-		w->over = 1;
+	if (!(i & 15) && bpf_ktime_get_ns() > w->until)
 		return 1;
-	}
 	s = claim_shared();
 	if (!s)
 		return 0;
@@ -1009,24 +1006,21 @@ static long wait_step(__u32 i, void *ctx)
  * others there, but cannot make them fail.  The wait is measured on the
  * clock, as the holders' turns come after every other runnable task's; in
  * interrupt context, or with preemption disabled, the holders cannot run
- * and the hook does not wait.  Not inline: its frame is not on the hooks'
- * deepest call chain (6.1 allows 512 bytes of stack for a whole chain).
+ * and the hook does not wait.  A global function, verified once per
+ * program rather than at each begin(): it returns the index of the slot it
+ * now holds, or -1.
  */
-static __noinline struct scratch *scratch_wait(void)
+__noinline int scratch_wait(void)
 {
 	struct wait_ctx w = { .key = SCRATCH_ALL };
-	int n;
 
 	if (!scratch_wait_ns || !preemptible_here())
-		return NULL;
+		return -1;
 	w.until = bpf_ktime_get_ns() + scratch_wait_ns;
-	/* bpf_loop() takes at most 2^23 steps: a few million tries can
-	 * pass in the holders' turns on a crowded CPU */
-	for (n = 0; n < 16 && w.key >= SCRATCH_ALL && !w.over; n++)
-		bpf_loop(BW_SCRATCH_SPINS_MAX, wait_step, &w, 0);
-	if (w.key >= SCRATCH_ALL)
-		return NULL;
-	return bpf_map_lookup_elem(&scratch_map, &w.key);
+	/* at most 2^23 tries: seconds of the waiter's own time, many turns
+	 * of the holders' on a crowded CPU */
+	bpf_loop(BW_SCRATCH_SPINS_MAX, wait_step, &w, 0);
+	return w.key < SCRATCH_ALL ? (int)w.key : -1;
 }
 
 static __always_inline void scratch_release(struct scratch *s)
@@ -1098,8 +1092,14 @@ static __always_inline struct scratch *begin(__u32 cls, __u32 *slot, __u32 kind,
 	if (cls == BW_CLASS_CAPABLE && (cap >= 64 || !(meta->fast_mask & (1ULL << cap))))
 		return NULL;
 	s = scratch_claim(kind);
-	if (!s && kind != SK_ATOMIC)
-		s = scratch_wait();
+	if (!s && kind != SK_ATOMIC) {
+		int k = scratch_wait();
+
+		if (k >= 0) {
+			mk = k;	/* the meta key's stack slot: the 6.1 hooks' frames stay as they were */
+			s = bpf_map_lookup_elem(&scratch_map, &mk);
+		}
+	}
 	if (!s)
 		return scratch_full(cls, slot, meta->mode);
 	/* what decide() needs of the class header, looked up once */
