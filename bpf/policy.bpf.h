@@ -980,6 +980,7 @@ static __always_inline bool preemptible_here(void)
 struct wait_ctx {
 	__u64 until;		/* boot clock, ns: then the wait ends */
 	__u32 key;		/* the slot claimed, SCRATCH_ALL while none */
+	__u32 over;		/* the time is up */
 };
 
 /* scratch_wait()'s step: 1 once a shared slot is held, or time is up */
@@ -988,13 +989,26 @@ static long wait_step(__u32 i, void *ctx)
 	struct wait_ctx *w = ctx;
 	struct scratch *s;
 
-	if (!(i & 15) && bpf_ktime_get_ns() > w->until)
+	if (!(i & 15) && bpf_ktime_get_ns() > w->until) {
+		w->over = 1;
 		return 1;
+	}
 	s = claim_shared();
 	if (!s)
 		return 0;
 	w->key = s->key;
 	return 1;
+}
+
+#define SCRATCH_WAIT_ROUNDS 16
+
+/* scratch_wait()'s round: bpf_loop()'s most steps */
+static long wait_round(__u32 i, void *ctx)
+{
+	struct wait_ctx *w = ctx;
+
+	bpf_loop(BW_SCRATCH_SPINS_MAX, wait_step, w, 0);
+	return w->key < SCRATCH_ALL || w->over;
 }
 
 /*
@@ -1017,9 +1031,10 @@ __noinline int scratch_wait(void)
 	if (!scratch_wait_ns || !preemptible_here())
 		return -1;
 	w.until = bpf_ktime_get_ns() + scratch_wait_ns;
-	/* at most 2^23 tries: seconds of the waiter's own time, many turns
+	/* up to 2^4 x 2^23 tries, in a loop of loops so that the verifier
+	 * sees each step once: seconds of the waiter's own time, many turns
 	 * of the holders' on a crowded CPU */
-	bpf_loop(BW_SCRATCH_SPINS_MAX, wait_step, &w, 0);
+	bpf_loop(SCRATCH_WAIT_ROUNDS, wait_round, &w, 0);
 	return w.key < SCRATCH_ALL ? (int)w.key : -1;
 }
 
