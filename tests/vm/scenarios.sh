@@ -143,6 +143,16 @@ ndecisions() {
 	if [ -f "$LOG" ]; then grep -c '"type":"decision"' "$LOG"; else echo 0; fi
 }
 
+# fold_counts RECS: "FULL FOLDED SUMMED" for one process's records in the
+# file RECS ([log] repeat): its deny records, the decisions those say were
+# folded before them, and the decisions repeat records sum up
+fold_counts() {
+	awk '{ n = match($0, /"folded":[0-9]+/) ? substr($0, RSTART + 9, RLENGTH - 9) : 0 }
+		/"type":"decision"/ { folded += n; if (/"decision":"deny"/) full++ }
+		/"type":"repeat"/ { summed += n }
+		END { print full + 0, folded + 0, summed + 0 }' "$1"
+}
+
 # Once an expected record failed to appear, do not wait as long for the
 # next ones: the engine is probably not logging at all.
 LOG_WAIT_NOW=$LOG_WAIT
@@ -1223,11 +1233,9 @@ sc_repeat_deny() {
 	checking || return 0
 	pid=$(op_pid k)
 	grep -F "\"pid\":$pid," "$LOG" | grep -F '"rule":"deny-signal"' >"$T/repeat.recs"
-	full=$(grep -F '"type":"decision"' "$T/repeat.recs" | grep -cF '"decision":"deny"')
-	folded=$(grep -F '"type":"decision"' "$T/repeat.recs" |
-		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
-	summed=$(grep -F '"type":"repeat"' "$T/repeat.recs" |
-		sed -n 's/.*"folded":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	# shellcheck disable=SC2046
+	set -- $(fold_counts "$T/repeat.recs")
+	full=$1 folded=$2 summed=$3
 	lost=$(grep -c '"type":"lost"' "$LOG")
 	[ $((full + folded + summed)) -eq $REPEAT_N ] && [ "$lost" -eq 0 ] && [ "$full" -ge 1 ] ||
 		why "$REPEAT_N denied: $full deny records + $folded folded + $summed in repeat records, $lost lost records"
@@ -1300,12 +1308,9 @@ preempt_check() {
 		why "the denied loop was preempted ${n:-0} times, under 50: the decisions did not meet"
 	pid=$(op_pid k)
 	grep -F "\"pid\":$pid," "$LOG" | grep -F '"type":"' >"$T/$SCEN.recs"
-	PREEMPT_DENIED=$(awk '
-		/"type":"decision"/ && /"decision":"deny"/ { n++ }
-		/"type":"(decision|repeat)"/ && match($0, /"folded":[0-9]+/) {
-			n += substr($0, RSTART + 9, RLENGTH - 9)
-		}
-		END { print n + 0 }' "$T/$SCEN.recs")
+	# shellcheck disable=SC2046
+	set -- $(fold_counts "$T/$SCEN.recs")
+	PREEMPT_DENIED=$(($1 + $2 + $3))
 	n=$(grep -F '"type":"decision"' "$T/$SCEN.recs" |
 		awk 'index($0, "\"rule\":\"deny-usr1\"") == 0 ||
 		     index($0, "\"signal\":\"SIGUSR1\"") == 0' | wc -l)
