@@ -63,6 +63,7 @@ struct daemon {
 		struct daemon *r;
 		struct tr_inst inst;
 		uint64_t lost_seen;
+		uint64_t skipped_seen;	/* its programs' skipped runs reported */
 		char *error;	/* why it could not start, for the status file */
 		void *cfg;	/* its settings (d->config's), for its summaries */
 		time_t summary_due;	/* a summary tracer's next summary */
@@ -397,23 +398,58 @@ static void per_cpu_json(struct json *j, const struct bw_engine *e, int cls)
 	free(vals);
 }
 
-/* A tracer's kernel-side losses since the last look, as a lost record. */
-static void tracer_lost(struct daemon *r, const char *what, uint64_t total,
-			uint64_t *seen)
+/*
+ * A tracer's kernel-side losses since the last look, as a lost record:
+ * where "kernel", records its ring buffer had no room for; "skipped", runs
+ * of its programs the kernel skipped (prog_skipped()).
+ */
+static void tracer_lost(struct daemon *r, const char *what, const char *where,
+			uint64_t total, uint64_t *seen)
 {
 	struct json *j;
 
-	if (total == *seen)
+	if (total <= *seen)
 		return;
-	out_err("lost %llu %s records (ring buffer full)",
-		(unsigned long long)(total - *seen), what);
+	if (!strcmp(where, "skipped"))
+		out_err("lost %llu %s records: the kernel skipped its programs' runs "
+			"(recursion)", (unsigned long long)(total - *seen), what);
+	else
+		out_err("lost %llu %s records (ring buffer full)",
+			(unsigned long long)(total - *seen), what);
 	j = log_begin(&r->log, "lost", 0);
 	json_kstr(j, "event", what);
-	json_kstr(j, "where", "kernel");
+	json_kstr(j, "where", where);
 	json_ku64(j, "count", total - *seen);
 	json_ku64(j, "total", total);
 	log_end(&r->log);
 	*seen = total;
+}
+
+/* The decision programs' skipped runs: tracepoint ones only (LSM never). */
+static void check_skipped(struct daemon *r)
+{
+	for (int i = 0; i < r->eng.nprogs; i++) {
+		struct prog_status *p = &r->eng.progs[i];
+		uint64_t total;
+		struct json *j;
+
+		if (!prog_state_runs(p->state))
+			continue;
+		total = engine_prog_skipped(&r->eng, i);
+		if (total <= p->skipped_seen)
+			continue;
+		out_err("%s: the kernel skipped %llu runs (recursion): decisions "
+			"neither made nor written", p->prog,
+			(unsigned long long)(total - p->skipped_seen));
+		j = log_begin(&r->log, "lost", 0);
+		json_kstr(j, "event", p->hook);
+		json_kstr(j, "where", "skipped");
+		json_kstr(j, "program", p->prog);
+		json_ku64(j, "count", total - p->skipped_seen);
+		json_ku64(j, "total", total);
+		log_end(&r->log);
+		p->skipped_seen = total;
+	}
 }
 
 static void check_lost(struct daemon *r)
@@ -423,10 +459,17 @@ static void check_lost(struct daemon *r)
 	engine_lost(&r->eng, delta, total);
 	memcpy(r->lost_total, total, sizeof(r->lost_total));
 	pin_save(&r->eng);	/* a successor reports only what comes after */
-	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++)
-		if (r->tr[i].inst.skel)
-			tracer_lost(r, r->tr[i].inst.d->name, tr_lost(&r->tr[i].inst),
-				    &r->tr[i].lost_seen);
+	for (size_t i = 0; i < ARRAY_SIZE(r->tr); i++) {
+		struct daemon_tracer *t = &r->tr[i];
+
+		if (!t->inst.skel)
+			continue;
+		tracer_lost(r, t->inst.d->name, "kernel", tr_lost(&t->inst),
+			    &t->lost_seen);
+		tracer_lost(r, t->inst.d->name, "skipped", tr_skipped(&t->inst),
+			    &t->skipped_seen);
+	}
+	check_skipped(r);
 	for (int c = 0; c < BW_NCLASS; c++) {
 		struct json *j;
 
@@ -747,7 +790,7 @@ static void tracers_status(const struct daemon *r, struct bw_status *s)
 		st->name = t->inst.skel ? t->inst.d->name : tracer_table[i]->name;
 		st->attached = t->inst.skel != NULL;
 		st->mechanism = t->inst.skel ? t->inst.via->mechanism : NULL;
-		st->lost = t->lost_seen;
+		st->lost = t->lost_seen + t->skipped_seen;
 		st->error = t->error;
 		s->ntracers++;
 	}

@@ -1053,6 +1053,12 @@ int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
 	return 0;
 }
 
+uint64_t engine_prog_skipped(const struct bw_engine *e, int i)
+{
+	return prog_skipped(bpf_object__find_program_by_name(e->skel->obj,
+							     e->progs[i].prog));
+}
+
 void engine_detach(struct bw_engine *e)
 {
 	for (int i = 0; i < e->nlinks; i++)

@@ -56,6 +56,7 @@ struct prog_status {
 	enum prog_state state;
 	int err;
 	uint32_t insns;		/* translated instructions, read at attach */
+	uint64_t skipped_seen;	/* skipped runs already in lost records */
 	struct bpf_link *link;	/* while attached (also in links[]) */
 };
 
@@ -160,6 +161,8 @@ int engine_lost_per_cpu(const struct bw_engine *e, uint32_t cls, uint64_t **vals
 /* Runs, run time (needs kernel.bpf_stats_enabled) and size of program i. */
 int engine_prog_stats(const struct bw_engine *e, int i, uint64_t *runs,
 		      uint64_t *run_ns, uint32_t *insns);
+/* Runs of program i the kernel skipped (prog_skipped()); 0 if not loaded here. */
+uint64_t engine_prog_skipped(const struct bw_engine *e, int i);
 /* Every program detached; the maps stay readable until engine_close. */
 void engine_detach(struct bw_engine *e);
 void engine_close(struct bw_engine *e);

@@ -481,29 +481,6 @@ static void stack_json(struct json *j, const struct ml_stack *st, const uint64_t
 	json_obj_end(j);
 }
 
-/*
- * The runs the kernel skipped: each raw_tp and tp_btf program has a
- * per-CPU recursion check (bpf_trace_run*, Debian's 6.1 too), so an
- * interrupt that allocates or frees on a CPU where the same program is
- * running is not seen, only counted in the program's recursion_misses.
- */
-static uint64_t missed_runs(const struct tr_inst *t)
-{
-	struct bpf_object *obj = t->d->skel_obj(t->skel);
-	struct bpf_program *prog;
-	uint64_t n = 0;
-
-	bpf_object__for_each_program(prog, obj) {
-		struct bpf_prog_info info = {};
-		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
-
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			n += info.recursion_misses;
-	}
-	return n;
-}
-
 static void head_json(struct json *j, pid_t pid, const struct ml_sum *s,
 		      const struct memleak_cfg *c, const uint64_t lost[2])
 {
@@ -593,7 +570,7 @@ static int ml_summarize(const struct tr_inst *t, const void *cfg,
 	if (s.n)
 		qsort(s.v, s.n, sizeof(*s.v), by_bytes);
 	lost[0] = percpu_counter_sum(bpf_map__fd(skel->maps.ml_dropped), 0);
-	lost[1] = pid ? 0 : missed_runs(t);
+	lost[1] = pid ? 0 : tr_skipped(t);
 	if (s.n || e->table)
 		emit(e, pid, &s, &c, bpf_map__fd(skel->maps.ml_stacks), lost);
 	sum_free(&s);

@@ -131,6 +131,18 @@ int percpu_counter_values(int map_fd, uint32_t key, uint64_t **vals)
 	return ncpu;
 }
 
+uint64_t prog_skipped(const struct bpf_program *prog)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = prog ? bpf_program__fd(prog) : -1;
+
+	memset(&info, 0, sizeof(info));
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
 uint64_t percpu_counter_sum(int map_fd, uint32_t key)
 {
 	uint64_t *vals, sum = 0;

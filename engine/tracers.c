@@ -284,6 +284,16 @@ uint64_t tr_lost(const struct tr_inst *t)
 	return m ? percpu_counter_sum(bpf_map__fd(m), 0) : 0;
 }
 
+uint64_t tr_skipped(const struct tr_inst *t)
+{
+	struct bpf_program *prog;
+	uint64_t n = 0;
+
+	bpf_object__for_each_program(prog, t->d->skel_obj(t->skel))
+		n += prog_skipped(prog);
+	return n;
+}
+
 void tr_close(struct tr_inst *t)
 {
 	if (t->d)
@@ -609,6 +619,7 @@ static int tr_run(struct tr_print *p, struct tr_inst *t, const struct tr_args *a
 {
 	struct tr_sum s = { p, t, a->cfg };
 	struct ring_buffer *rb;
+	uint64_t skipped;
 	int ret;
 
 	rb = ring_buffer__new(tr_events_fd(t), print_record, p, NULL);
@@ -632,6 +643,11 @@ static int tr_run(struct tr_print *p, struct tr_inst *t, const struct tr_args *a
 	if (tr_lost(t))
 		out_err("trace %s: lost %llu records (ring buffer full)", p->d->name,
 			(unsigned long long)tr_lost(t));
+	skipped = tr_skipped(t);
+	if (skipped)
+		out_err("trace %s: the kernel skipped %llu runs of its programs "
+			"(recursion: a BPF program was already running on that CPU)",
+			p->d->name, (unsigned long long)skipped);
 	ring_buffer__free(rb);
 	return ret ? 1 : 0;
 }

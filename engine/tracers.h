@@ -195,6 +195,8 @@ void tr_add_link(struct tr_inst *t, struct bpf_link *l);
 int tr_attach_all(struct tr_inst *t);
 int tr_events_fd(const struct tr_inst *t);
 uint64_t tr_lost(const struct tr_inst *t);
+/* Runs of its programs the kernel skipped (prog_skipped()), in all. */
+uint64_t tr_skipped(const struct tr_inst *t);
 /* Its programs detached; its ring and loss counter stay until tr_close. */
 void tr_unlink(struct tr_inst *t);
 void tr_close(struct tr_inst *t);
@@ -229,6 +231,16 @@ int tracer_common_opt(int c, const char *arg, struct tracer_opts *o,
 	{ "help", no_argument, NULL, 'h' }
 #define TRACER_SHORT_OPTS "p:c:d:jh"
 
+/*
+ * Runs of prog the kernel skipped (its recursion_misses; 0 when unloaded or
+ * unreadable): a tracepoint program does not run while another kprobe or
+ * tracepoint program runs on its CPU (trace_call_bpf's bpf_prog_active),
+ * nor a raw_tp or tp_btf program while the same program does (an interrupt
+ * nested in it); LSM programs are never skipped.  No record is made for a
+ * skipped run.
+ */
+struct bpf_program;
+uint64_t prog_skipped(const struct bpf_program *prog);
 /* Sum over CPUs of a per-CPU u64 counter (loss counters); 0 if unreadable. */
 uint64_t percpu_counter_sum(int map_fd, uint32_t key);
 /* The per-CPU values themselves: *vals (caller frees), their count, or -errno. */

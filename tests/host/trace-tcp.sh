@@ -115,24 +115,35 @@ else
 	kill $SRV1 $SRV2 2>/dev/null
 fi
 
-# the tracepoint method: the same records, pids and ports apart
-if tracer_start tcp --via tracepoint -c "$N"; then
+# the tracepoint method: the same records, pids and ports apart.  A run the
+# kernel skipped (the tracer says so: "skipped") explains a missing record
+# and earns one more try; a record missing without it does not.
+strip='[.direction, .family, .saddr, .daddr, .ret, .errno]'
+jq -c "$strip" "$TR_T/tp_btf.json" >"$TR_T/want"
+try=0
+while [ $try -lt 2 ]; do
+	try=$((try + 1))
+	if ! tracer_start tcp --via tracepoint -c "$N"; then
+		fail tcp-tracepoint "$TR_WHY"
+		break
+	fi
 	: >"$TR_T/accepted"
 	workload
 	tracer_stop || fail tcp-tracepoint-stop "$TR_WHY"
-	strip='[.direction, .family, .saddr, .daddr, .ret, .errno]'
-	jq -c "$strip" "$TR_T/tp_btf.json" >"$TR_T/want"
 	jq -c "$strip" "$TR_OUT" >"$TR_T/got"
 	if [ -s "$TR_T/want" ] && cmp -s "$TR_T/want" "$TR_T/got" &&
 	   [ "$(jq -r 'select(.direction == "connect" and .ret == 0) | .sport' "$TR_OUT")" = \
 	     "$(awk '{print $5}' "$TR_T/expect")" ]; then
 		pass tcp-tracepoint
-	else
-		fail tcp-tracepoint "$(diff "$TR_T/want" "$TR_T/got" | head -c 800)"
+		break
 	fi
-else
-	fail tcp-tracepoint "$TR_WHY"
-fi
+	if [ $try = 2 ] || ! grep -q "skipped" "$TR_ERR"; then
+		fail tcp-tracepoint "try $try: $(diff "$TR_T/want" "$TR_T/got" |
+			head -c 800) $(tr '\n' ' ' <"$TR_ERR")"
+		break
+	fi
+	echo "tcp-tracepoint: try $try: $(tr '\n' ' ' <"$TR_ERR")"
+done
 
 # ---- in the daemon: [tracers] tcp = on ----
 if daemon_start tcp; then
