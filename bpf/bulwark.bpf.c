@@ -37,6 +37,29 @@ static __always_inline __u32 current_syscall(__u32 *arch)
 #define PF_KTHREAD 0x00200000
 #define IA32_SOCKETCALL 102
 #define IA32_SOCKET 359
+#define IA32_SOCKETPAIR 360
+#define NR_SOCKET 41
+#define NR_SOCKETPAIR 53
+
+/*
+ * io_uring's operations that do what a syscall does without making it
+ * (their numbers are uapi, include/uapi/linux/io_uring.h): the x86_64
+ * number of that syscall, 0 for none.
+ */
+static const __u16 uring_syscall[64] = {
+	[1] = 19, [2] = 20, [3] = 74, [4] = 17, [5] = 18, [6] = 7,
+	[8] = 277, [9] = 46, [10] = 47, [13] = 288, [16] = 42, [17] = 285,
+	[18] = 257, [19] = 3, [21] = 332, [23] = 1, [24] = 221,
+	[25] = 28, [26] = 44, [27] = 45, [28] = 437, [29] = 233, [30] = 275,
+	[33] = 276, [34] = 48, [35] = 316, [36] = 263, [37] = 258, [38] = 266,
+	[39] = 265, [41] = 190, [42] = 188, [43] = 193, [44] = 191, [45] = 41,
+	[47] = 44, [48] = 46, [50] = 247, [51] = 202, [52] = 202,
+	[53] = 449, [55] = 77, [56] = 49, [57] = 50, [58] = 45, [59] = 232,
+	[60] = 295, [61] = 296, [62] = 293,
+};
+/* and the two that stand for read(2), whose number is 0 */
+#define URING_READ 22
+#define URING_READ_MULTISHOT 49
 
 /* sc_map bits of a call in the live slot, with the class header. */
 static __always_inline __u32 sc_bits(__u64 id, __u32 slot)
@@ -71,6 +94,28 @@ static __always_inline int classify_syscall(struct scratch *s, __u32 slot,
 }
 
 /*
+ * The call that made a socket in socket_create.  32-bit socketcall(SYS_SOCKET
+ * ...) creates sockets too: the rules naming ia32 socket decide it.  Any
+ * other call there is io_uring's IORING_OP_SOCKET (submitted by
+ * io_uring_enter, an io-wq worker or the ring's SQPOLL thread): the rules
+ * naming socket decide it, or a ring would be a way around them.
+ */
+static __always_inline __u64 socket_call(__u64 id)
+{
+	__u32 nr = (__u32)id & ~BW_X32_BIT;
+
+	if (id >> 32 == 1) {
+		if (nr == IA32_SOCKETCALL)
+			return ((__u64)1 << 32) | IA32_SOCKET;
+		if (nr == IA32_SOCKET || nr == IA32_SOCKETPAIR)
+			return id;
+	} else if (nr == NR_SOCKET || nr == NR_SOCKETPAIR) {
+		return id;
+	}
+	return NR_SOCKET;
+}
+
+/*
  * In an LSM hook that runs on every call of the syscalls it guards: decide
  * the syscall rules for the call being made, with the rule's errno.
  */
@@ -87,10 +132,8 @@ static __noinline int sc_guard(__u32 guard)
 	if (!meta || !meta->nrules || (BPF_CORE_READ(t, flags) & PF_KTHREAD))
 		return 0;
 	id = bw_syscall_id(t, BPF_CORE_READ(regs, orig_ax));
-	/* 32-bit socketcall(SYS_SOCKET...) creates sockets too: the rules
-	 * naming ia32 socket decide it */
-	if (guard == BW_GUARD_SOCKET && id == (((__u64)1 << 32) | IA32_SOCKETCALL))
-		id = ((__u64)1 << 32) | IA32_SOCKET;
+	if (guard == BW_GUARD_SOCKET)
+		id = socket_call(id);
 	bits = sc_bits(id, slot);
 	if (!(bits & BW_SC_GUARD(guard & 7)) ||
 	    (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1)))
@@ -126,6 +169,46 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	if (!s)
 		return 0;
 	s->ev.sc.id = id;
+	decide(s, slot, BW_CLASS_SYSCALL, how);
+	return 0;
+}
+
+/*
+ * An io_uring operation, where it is submitted (by the submitting thread,
+ * or the ring's SQPOLL thread, of the same process): the syscall rules
+ * decide it as bw_sys_enter does the syscall it stands for (audit, and
+ * kill: the operation still runs).  A socket is refused in socket_create
+ * too (socket_call()).  Attached by name: io_uring_submit_req, or
+ * io_uring_submit_sqe before 6.0 (the same first argument).
+ */
+SEC("raw_tp/io_uring_submit_req")
+int BPF_PROG(bw_uring_submit, struct io_kiocb *req)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct bw_class_meta *meta;
+	struct scratch *s;
+	__u32 slot, bits, how = 0, op;
+	__u64 id;
+
+	meta = sc_meta(&slot);
+	if (!meta || !meta->nrules || (BPF_CORE_READ(t, flags) & PF_KTHREAD))
+		return 0;
+	op = BPF_CORE_READ(req, opcode);
+	if (op >= 64)
+		return 0;
+	id = uring_syscall[op];
+	if (!id && op != URING_READ && op != URING_READ_MULTISHOT)
+		return 0;
+	bits = sc_bits(id, slot);
+	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
+		return 0;
+	if (lsm_enforcing && (bits & ~BW_SC_RULES))
+		how = DEC_GUARDED;
+	s = begin(BW_CLASS_SYSCALL, &slot, SK_ATOMIC, 0);
+	if (!s)
+		return 0;
+	s->ev.sc.id = id;
+	s->ev.flags |= BW_F_URING;
 	decide(s, slot, BW_CLASS_SYSCALL, how);
 	return 0;
 }

@@ -368,6 +368,7 @@ enum bw_rec_type {
 #define BW_F_ENFORCED	(1u << 0)	/* decided in an LSM hook */
 #define BW_F_NOAUDIT	(1u << 1)	/* capable with CAP_OPT_NOAUDIT */
 #define BW_F_EXE_KNOWN	(1u << 2)
+#define BW_F_URING	(1u << 3)	/* syscall: an io_uring operation */
 
 #define BW_NO_RULE	0xffffffffu
 

@@ -88,7 +88,7 @@ static enum prog_role prog_role_of(const char *name, const char *sec)
 		return ROLE_AUDIT;
 	if (!strncmp(sec, "lsm/", 4))
 		return ROLE_LSM;
-	if (!strcmp(sec, "raw_tp/sys_enter"))
+	if (!strcmp(sec, "raw_tp/sys_enter") || !strcmp(sec, "raw_tp/io_uring_submit_req"))
 		return ROLE_SYSCALL;
 	if (!strcmp(sec, "syscall"))
 		return ROLE_RUN;
@@ -217,8 +217,29 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-/* Is the program's hook or tracepoint present in this kernel? */
-static bool hook_present(const struct prog_status *p, const struct btf *btf)
+/*
+ * Raw tracepoints renamed between kernels: the program's section names the
+ * newer; where only the older exists, the program attaches to that.
+ * io_uring_submit_sqe became io_uring_submit_req in 6.0 (the same first
+ * argument); Debian's 6.1 still has the old name.
+ */
+static const char *const tp_aliases[][2] = {
+	{ "io_uring_submit_req", "io_uring_submit_sqe" },
+};
+
+static bool btf_has_tracepoint(const struct btf *btf, const char *tp)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+/*
+ * Is the program's hook or tracepoint present in this kernel?  A raw
+ * tracepoint found under its older name has p->hook set to that name.
+ */
+static bool hook_present(struct prog_status *p, const struct btf *btf)
 {
 	char name[128];
 	const char *slash;
@@ -233,8 +254,15 @@ static bool hook_present(const struct prog_status *p, const struct btf *btf)
 	if (!slash) {
 		/* raw_tp/, tp_btf/: the kernel's BTF has a btf_trace_<name>
 		 * typedef for every tracepoint it has */
-		snprintf(name, sizeof(name), "btf_trace_%s", p->hook);
-		return btf && btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+		if (btf_has_tracepoint(btf, p->hook))
+			return true;
+		for (size_t i = 0; i < ARRAY_SIZE(tp_aliases); i++)
+			if (!strcmp(p->hook, tp_aliases[i][0]) &&
+			    btf_has_tracepoint(btf, tp_aliases[i][1])) {
+				snprintf(p->hook, sizeof(p->hook), "%s", tp_aliases[i][1]);
+				return true;
+			}
+		return false;
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)(slash - p->hook), p->hook);
 	return kernel_tracepoint_exists(name, slash + 1);
@@ -515,28 +543,43 @@ static struct prog_status *find_prog(struct bw_engine *e, const char *name)
 	return NULL;
 }
 
-/* sys_enter costs every syscall of every thread: attached only while
- * the live policy has syscall rules. */
-static int attach_sys_enter(struct bw_engine *e, bool want)
+/*
+ * sys_enter costs every syscall of every thread, the io_uring submission
+ * hook every io_uring operation: attached only while the live policy has
+ * syscall rules.  sys_enter must attach; without the io_uring hook, rings
+ * are a way around syscall rules that kill or audit (the program is
+ * reported FAILED with why; socket rules still hold in socket_create).
+ */
+static int attach_syscall_progs(struct bw_engine *e)
 {
-	struct prog_status *p = find_prog(e, "bw_sys_enter");
-	struct bpf_program *prog;
-	struct bpf_link *link;
+	for (int i = 0; i < e->nprogs; i++) {
+		struct prog_status *p = &e->progs[i];
+		bool uring = !strcmp(p->prog, "bw_uring_submit");
+		struct bpf_program *prog;
+		/* by p->hook: hook_present() may have found an older name */
+		struct bpf_link *link;
 
-	if (!p || (p->state == PROG_ATTACHED) == want)
-		return 0;
-	if (!want)
-		return 0;	/* detached with the engine; a later reload may need it */
-	prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
-	link = prog ? bpf_program__attach(prog) : NULL;
-	if (!link) {
-		p->state = PROG_FAILED;
-		p->err = -errno;
-		return p->err;
+		if (p->role != ROLE_SYSCALL || p->state == PROG_ATTACHED ||
+		    p->state == PROG_MISSING)
+			continue;
+		prog = bpf_object__find_program_by_name(e->skel->obj, p->prog);
+		if (!prog) {
+			errno = ENOENT;
+			link = NULL;
+		} else {
+			link = bpf_program__attach_raw_tracepoint(prog, p->hook);
+		}
+		if (!link) {
+			p->state = PROG_FAILED;
+			p->err = -errno;
+			if (uring)
+				continue;
+			return p->err;
+		}
+		p->state = PROG_ATTACHED;
+		p->link = link;
+		e->links[e->nlinks++] = link;
 	}
-	p->state = PROG_ATTACHED;
-	p->link = link;
-	e->links[e->nlinks++] = link;
 	return 0;
 }
 
@@ -993,7 +1036,7 @@ int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
 	compiled_drop_entries(cp);
 	malloc_trim(0);
 	if (cp->meta[BW_CLASS_SYSCALL].nrules) {
-		err = attach_sys_enter(e, true);
+		err = attach_syscall_progs(e);
 		if (err)
 			return err;
 	}

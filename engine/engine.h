@@ -18,8 +18,8 @@ struct btf;
  * What a program of bulwark.bpf.c is for, found from the object when it is
  * opened (engine.c, prog_role_of()): a program guard_table names as one
  * of a guard's own is ROLE_GUARD; else a name ending in _audit is
- * ROLE_AUDIT; else an lsm/ section is ROLE_LSM; raw_tp/sys_enter is
- * ROLE_SYSCALL; a syscall section (BPF_PROG_TYPE_SYSCALL) is ROLE_RUN;
+ * ROLE_AUDIT; else an lsm/ section is ROLE_LSM; raw_tp/sys_enter and
+ * raw_tp/io_uring_submit_req are ROLE_SYSCALL; a syscall section (BPF_PROG_TYPE_SYSCALL) is ROLE_RUN;
  * anything else ROLE_CORE.  Programs are reported and
  * attached in this order, then in the object's: the process table's
  * programs attach before the audit-only ones that read it.
@@ -29,7 +29,8 @@ enum prog_role {
 	ROLE_CORE,	/* process table, always wanted */
 	ROLE_AUDIT,	/* audit-only fallback when LSM programs cannot run */
 	ROLE_GUARD,	/* LSM hook guarding syscalls; optional */
-	ROLE_SYSCALL,	/* sys_enter, attached only while syscall rules exist */
+	ROLE_SYSCALL,	/* sys_enter, io_uring submission: attached only
+			 * while syscall rules exist */
 	ROLE_RUN,	/* run by the engine (BPF_PROG_TEST_RUN), never
 			 * attached; loaded only when its feature is on */
 	ROLE_NROLES,

@@ -951,6 +951,8 @@ static void event_json(struct json *j, const struct bw_event *e)
 		json_kstr(j, "arch", sc_arch_name(BW_SC_ARCH(e->sc.id)));
 		json_ku64(j, "nr", BW_SC_NR(e->sc.id) & ~BW_SC_X32_BIT);
 		json_kstr(j, "method", method_name(e->sc.method));
+		if (e->flags & BW_F_URING)
+			json_kstr(j, "via", "io_uring");
 		if (e->sc.err_no && (e->decision == BW_DEC_DENY ||
 				     e->decision == BW_DEC_WOULD_DENY))
 			json_kstr(j, "errno", errno_name(e->sc.err_no, buf, sizeof(buf)));

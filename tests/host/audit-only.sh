@@ -84,6 +84,12 @@ action = deny
 syscall = chroot
 comm = bwtest
 
+[audit-openat-uring]
+event = syscall
+action = audit
+syscall = openat
+comm = bwuring
+
 [deny-shm]
 event = ipc
 action = deny
@@ -329,6 +335,19 @@ if [ -x "$BWTEST" ]; then
 	else
 		fail syscall-deny-not-claimed "helper: $out; record: ${line:-none}"
 	fi
+	# an io_uring openat makes no openat() call: decided at its submission
+	cp "$BWTEST" "$T/bwuring"
+	out=$("$T/bwuring" uring-openat /etc/hostname)
+	upid=$(echo "$out" | sed -n 's/^pid=//p')
+	sleep 0.5
+	line=$(grep '"rule":"audit-openat-uring"' "$T/audit.log" | head -1)
+	if echo "$out" | grep -q result=OK && echo "$line" | grep -q '"decision":"audit"' &&
+	   echo "$line" | grep -q '"name":"openat"' && echo "$line" | grep -q '"via":"io_uring"' &&
+	   echo "$line" | grep -q "\"pid\":$upid,"; then
+		pass syscall-audit-io-uring
+	else
+		fail syscall-audit-io-uring "helper: $out; record: ${line:-none}"
+	fi
 	line=$(grep '"type":"syscall"' "$T/audit.log" | grep '"comm":"bwkill"' | head -1)
 	if echo "$line" | grep -q '"syscall":"getppid"' && echo "$line" | grep -q '"first_use":true' &&
 	   [ "$(grep '"type":"syscall"' "$T/audit.log" | grep -vc '"syscall":"getppid"')" = 0 ]; then
@@ -358,7 +377,8 @@ if [ -x "$BWTEST" ]; then
 		fail check-syscall-methods "$out"
 	fi
 else
-	for t in syscall-kill-at-entry syscall-audit syscall-deny-not-claimed; do
+	for t in syscall-kill-at-entry syscall-audit syscall-deny-not-claimed \
+		syscall-audit-io-uring; do
 		skip $t "helper $BWTEST not built"
 	done
 fi

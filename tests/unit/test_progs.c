@@ -77,7 +77,7 @@ static void test_order(void **state)
 		assert_true(progs[i - 1].role <= progs[i].role);
 	for (int i = 0; i < nprogs; i++)
 		syscall += progs[i].role == ROLE_SYSCALL;
-	assert_int_equal(syscall, 1);
+	assert_int_equal(syscall, 2);	/* sys_enter, io_uring submission */
 	assert_true(index_of("bw_exec") < index_of("bw_exec_audit"));
 	assert_string_equal(prog("bw_exec")->hook, prog("bw_exec_audit")->hook);
 }
@@ -99,6 +99,7 @@ static void test_known_programs(void **state)
 		{ "bw_path_chroot", "path_chroot", ROLE_GUARD },
 		{ "bw_kernel_read_file", "kernel_read_file", ROLE_GUARD },
 		{ "bw_sys_enter", "sys_enter", ROLE_SYSCALL },
+		{ "bw_uring_submit", "io_uring_submit_req", ROLE_SYSCALL },
 	};
 
 	(void)state;

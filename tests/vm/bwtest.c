@@ -42,6 +42,8 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <linux/io_uring.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -134,7 +136,8 @@ static void usage(void)
 		"       bwtest userns-remount mount|mount_setattr|fsconfig DIR\n"
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
 		"       bwtest sigio PID SIG\n"
-		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n");
+		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
+		"       bwtest uring-socket | uring-openat PATH\n");
 	exit(2);
 }
 
@@ -167,6 +170,82 @@ static int parse_signal(const char *s)
 	}
 	fprintf(stderr, "bwtest: unknown signal '%s'\n", s);
 	exit(2);
+}
+
+/*
+ * One io_uring operation, made without the syscall it stands for: the
+ * ring set up, sqe submitted with io_uring_enter(), its result awaited.
+ * The result (-errno or the op's) into *res; false when the ring itself
+ * failed (errno says why).
+ */
+static bool uring_one(const struct io_uring_sqe *sqe, int *res)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+	unsigned *tail, *mask, *array, *chead, *cmask, t, h;
+	size_t sqsz, cqsz;
+	char *sq, *cq;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	fd = (int)syscall(__NR_io_uring_setup, 2, &p);
+	if (fd < 0)
+		return false;
+	sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+		return false;
+	tail = (unsigned *)(sq + p.sq_off.tail);
+	mask = (unsigned *)(sq + p.sq_off.ring_mask);
+	array = (unsigned *)(sq + p.sq_off.array);
+	t = *tail;
+	sqes[t & *mask] = *sqe;
+	array[t & *mask] = t & *mask;
+	__atomic_store_n(tail, t + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return false;
+	chead = (unsigned *)(cq + p.cq_off.head);
+	cmask = (unsigned *)(cq + p.cq_off.ring_mask);
+	cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	h = __atomic_load_n(chead, __ATOMIC_ACQUIRE);
+	*res = cqes[h & *cmask].res;
+	close(fd);
+	return true;
+}
+
+/* uring-socket | uring-openat PATH | uring-close: through io_uring */
+static int do_uring(const char *op, const char *path)
+{
+	struct io_uring_sqe sqe;
+	int res;
+
+	memset(&sqe, 0, sizeof(sqe));
+	if (!strcmp(op, "socket")) {
+		sqe.opcode = IORING_OP_SOCKET;
+		sqe.fd = AF_INET;
+		sqe.off = SOCK_DGRAM;
+	} else if (!strcmp(op, "openat") && path) {
+		sqe.opcode = IORING_OP_OPENAT;
+		sqe.fd = AT_FDCWD;
+		sqe.addr = (uintptr_t)path;
+		sqe.open_flags = O_RDONLY;
+	} else {
+		usage();
+	}
+	if (!uring_one(&sqe, &res))
+		return fail("io_uring");
+	if (res < 0) {
+		errno = -res;
+		return fail(op);
+	}
+	return ok();
 }
 
 static int do_raw_socket(void)
@@ -1741,6 +1820,10 @@ int main(int argc, char **argv)
 		return chroot(argv[2]) < 0 ? fail("chroot") : ok();
 	if (!strcmp(cmd, "chroot32") && argc == 3)
 		return do_chroot32(argv[2]);
+	if (!strcmp(cmd, "uring-socket") && argc == 2)
+		return do_uring("socket", NULL);
+	if (!strcmp(cmd, "uring-openat") && argc == 3)
+		return do_uring("openat", argv[2]);
 	if (!strcmp(cmd, "uname") && argc == 2) {
 		struct utsname u;
 

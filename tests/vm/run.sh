@@ -342,7 +342,7 @@ build_initramfs() {
 	copy_bin "$bulwark" /bin/bulwark
 	# bwtest under several names: comm and exe differ for each copy.
 	for a in /bin/bwtest /bin/bwother /bin/bwvictim /bin/bwfriend \
-		/bin/bwctr /bin/bwcg /bin/bwkill /opt/bw/no /opt/bw/ok; do
+		/bin/bwctr /bin/bwcg /bin/bwkill /bin/bwuring /opt/bw/no /opt/bw/ok; do
 		copy_bin "$bwtest" "$a"
 	done
 	# workload of the libbpf-tools group: copies with names of their own

@@ -780,6 +780,20 @@ sc_syscall_audit() {
 		'"enforced":false'
 }
 
+# io_uring: an unprivileged user's ring makes no socket() or openat() call
+sc_syscall_uring() {
+	op s /bin/bwtest as-uid 1000 1000 /bin/bwuring raw-socket
+	want s EACCES
+	op u /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-socket
+	want u EACCES
+	rec u '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"socket"' \
+		'"method":"lsm"' '"errno":"EACCES"'
+	op o /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-openat /etc/passwd
+	want_killed o
+	rec o '"decision":"kill"' '"rule":"kill-openat-uring"' '"name":"openat"' \
+		'"method":"kill-at-entry"' '"via":"io_uring"' '"enforced":false'
+}
+
 # ---- bulwark exec: the seccomp filter covers the 32-bit entry point
 printf '%s\n' '[deny-chroot-exec]' 'event = syscall' 'action = deny' \
 	'syscall = chroot' 'errno = EPERM' 'comm = bwtest' >$T/exec.rules
@@ -1211,7 +1225,7 @@ group subject enforce $RULES/subject.rules \
 
 group syscall enforce $RULES/syscall.rules \
 	syscall-lsm-deny syscall-ia32-deny syscall-lsm-kill syscall-entry-kill \
-	syscall-unguarded-deny syscall-audit
+	syscall-unguarded-deny syscall-audit syscall-uring
 
 solo replay-enforce
 solo replay-syscall
