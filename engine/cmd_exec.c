@@ -91,6 +91,9 @@ static void log_launch(const char *logpath, const char *program, char **argv,
 		json_str(j, p->applied[i]->name);
 	json_arr_end(j);
 	json_ku64(j, "filtered_syscalls", p->n);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->e[i].uring_for)
+			json_kstr(j, "io_uring_refused_for", p->e[i].uring_for);
 	if (log_end(&l))
 		out_err("exec: writing the launch record failed (going on)");
 	log_close(&l);

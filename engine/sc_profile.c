@@ -165,6 +165,58 @@ static void hash_profile(struct bw_sc_profile *p)
 	snprintf(p->hash, sizeof(p->hash), "%016llx", (unsigned long long)h);
 }
 
+/*
+ * The syscalls an io_uring operation does the work of without making them
+ * (bpf/bulwark.bpf.c uring_syscall[], by name): a filter sees only
+ * io_uring_setup and io_uring_enter.
+ */
+static const char *const uring_calls[] = {
+	"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev",
+	"fsync", "poll", "sync_file_range", "sendmsg", "recvmsg", "accept4", "connect",
+	"fallocate", "openat", "openat2", "close", "statx", "fadvise64", "madvise",
+	"sendto", "recvfrom", "epoll_ctl", "epoll_wait", "splice", "tee", "shutdown",
+	"renameat2", "unlinkat", "mkdirat", "symlinkat", "linkat", "fsetxattr",
+	"setxattr", "fgetxattr", "getxattr", "socket", "waitid", "futex", "futex_waitv",
+	"ftruncate", "bind", "listen", "pipe2",
+};
+
+/*
+ * A filter that denies or kills a call io_uring can make would be walked
+ * around with a ring: unless a rule decides io_uring_setup itself, it gets
+ * the action of the first such call (the same errno, or the kill), and
+ * that call's rule.  False when no call needs it.
+ */
+static bool close_uring(struct bw_sc_profile *p)
+{
+	const struct bw_rule *r;
+	uint32_t a;
+
+	a = profile_action(p, "io_uring_setup", &r);
+	if (a != SCMP_ACT_ALLOW && a != SCMP_ACT_LOG)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(uring_calls); i++) {
+		a = profile_action(p, uring_calls[i], &r);
+		if (a == SCMP_ACT_ALLOW || a == SCMP_ACT_LOG)
+			continue;
+		p->e = xreallocarray(p->e, p->n + 1, sizeof(*p->e));
+		p->e[p->n].name = xstrdup("io_uring_setup");
+		p->e[p->n].action = a;
+		p->e[p->n].rule = r;
+		p->e[p->n].uring_for = uring_calls[i];
+		p->n++;
+		return true;
+	}
+	return false;
+}
+
+static bool names_uring_setup(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], "io_uring_setup"))
+			return true;
+	return false;
+}
+
 int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 		  const char *program, char *err, size_t errlen)
 {
@@ -172,6 +224,7 @@ int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 	struct subject subj;
 	char **names = NULL;
 	size_t nnames = 0;
+	bool named_setup;
 
 	memset(p, 0, sizeof(*p));
 	p->default_action = SCMP_ACT_ALLOW;
@@ -218,6 +271,7 @@ int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 		p->default_rule = default_audit;
 		p->default_action = SCMP_ACT_LOG;
 	}
+	named_setup = names_uring_setup(names, nnames);
 	/* every named syscall, decided by name across the architectures */
 	for (size_t i = 0; i < nnames; i++) {
 		uint64_t *ids = NULL;
@@ -245,9 +299,12 @@ int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 		names[i] = NULL;
 		p->e[p->n].action = action;
 		p->e[p->n].rule = r;
+		p->e[p->n].uring_for = NULL;
 		p->n++;
 	}
 	free(names);
+	if (!named_setup)
+		close_uring(p);
 	hash_profile(p);
 	return 0;
 fail:

@@ -32,6 +32,26 @@ if [ -x "$BWTEST" ]; then
 	else
 		fail exec-seccomp-unnamed "got: $out"
 	fi
+	# a ring would open the file without openat(): the filter that
+	# denies openat refuses io_uring_setup with its errno, unless a rule
+	# decides io_uring_setup itself
+	printf '%s\n' '[deny-openat]' 'event = syscall' 'action = deny' 'syscall = openat' \
+		'errno = EACCES' >"$T/openat.rules"
+	printf '%s\n' '[rings-ok]' 'event = syscall' 'action = allow' \
+		'syscall = io_uring_setup' '' >"$T/openat-ring.rules"
+	cat "$T/openat.rules" >>"$T/openat-ring.rules"
+	out=$("$BW" exec --rules "$T/openat.rules" --log "$T/uring.log" -- \
+		"$T/bwplain" uring-openat /etc/hostname 2>&1)
+	out2=$("$BW" exec --rules "$T/openat-ring.rules" --log "$T/uring.log" -- \
+		"$T/bwplain" uring-openat /etc/hostname 2>&1)
+	if echo "$out" | grep -q "step=io_uring" && echo "$out" | grep -q "result=EACCES" &&
+	   echo "$out2" | grep -q "result=OK" &&
+	   grep '"type":"launch"' "$T/uring.log" | head -1 |
+	   grep -q '"io_uring_refused_for":"openat"'; then
+		pass exec-seccomp-io-uring
+	else
+		fail exec-seccomp-io-uring "denied openat: $out; io_uring_setup allowed: $out2; $(head -c 400 "$T/uring.log")"
+	fi
 	if grep '"type":"launch"' "$T/exec.log" | grep "bwexec" | head -1 |
 	   grep -Eq '"hash":"[0-9a-f]{16}".*"rules":\["deny-uname","kill-getppid","deny-chroot"\]'; then
 		pass exec-launch-record
