@@ -137,7 +137,7 @@ static void usage(void)
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
 		"       bwtest sigio PID SIG\n"
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
-		"       bwtest uring-socket | uring-openat PATH\n");
+		"       bwtest uring-socket [sqpoll] | uring-openat PATH [sqpoll]\n");
 	exit(2);
 }
 
@@ -178,7 +178,7 @@ static int parse_signal(const char *s)
  * The result (-errno or the op's) into *res; false when the ring itself
  * failed (errno says why).
  */
-static bool uring_one(const struct io_uring_sqe *sqe, int *res)
+static bool uring_one(const struct io_uring_sqe *sqe, bool sqpoll, int *res)
 {
 	struct io_uring_params p;
 	struct io_uring_sqe *sqes;
@@ -189,6 +189,11 @@ static bool uring_one(const struct io_uring_sqe *sqe, int *res)
 	int fd;
 
 	memset(&p, 0, sizeof(p));
+	if (sqpoll) {
+		/* the kernel's SQPOLL thread submits: no io_uring_enter() per op */
+		p.flags = IORING_SETUP_SQPOLL;
+		p.sq_thread_idle = 1000;
+	}
 	fd = (int)syscall(__NR_io_uring_setup, 2, &p);
 	if (fd < 0)
 		return false;
@@ -209,7 +214,9 @@ static bool uring_one(const struct io_uring_sqe *sqe, int *res)
 	sqes[t & *mask] = *sqe;
 	array[t & *mask] = t & *mask;
 	__atomic_store_n(tail, t + 1, __ATOMIC_RELEASE);
-	if (syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+	if (syscall(__NR_io_uring_enter, fd, sqpoll ? 0 : 1, 1,
+		    IORING_ENTER_GETEVENTS | (sqpoll ? IORING_ENTER_SQ_WAKEUP : 0),
+		    NULL, 0) < 0)
 		return false;
 	chead = (unsigned *)(cq + p.cq_off.head);
 	cmask = (unsigned *)(cq + p.cq_off.ring_mask);
@@ -220,9 +227,10 @@ static bool uring_one(const struct io_uring_sqe *sqe, int *res)
 	return true;
 }
 
-/* uring-socket | uring-openat PATH | uring-close: through io_uring */
-static int do_uring(const char *op, const char *path)
+/* uring-socket | uring-openat PATH, [sqpoll]: through io_uring */
+static int do_uring(const char *op, const char *path, const char *mode)
 {
+	bool sqpoll = mode && !strcmp(mode, "sqpoll");
 	struct io_uring_sqe sqe;
 	int res;
 
@@ -239,7 +247,9 @@ static int do_uring(const char *op, const char *path)
 	} else {
 		usage();
 	}
-	if (!uring_one(&sqe, &res))
+	if (mode && !sqpoll)
+		usage();
+	if (!uring_one(&sqe, sqpoll, &res))
 		return fail("io_uring");
 	if (res < 0) {
 		errno = -res;
@@ -1820,10 +1830,10 @@ int main(int argc, char **argv)
 		return chroot(argv[2]) < 0 ? fail("chroot") : ok();
 	if (!strcmp(cmd, "chroot32") && argc == 3)
 		return do_chroot32(argv[2]);
-	if (!strcmp(cmd, "uring-socket") && argc == 2)
-		return do_uring("socket", NULL);
-	if (!strcmp(cmd, "uring-openat") && argc == 3)
-		return do_uring("openat", argv[2]);
+	if (!strcmp(cmd, "uring-socket") && argc <= 3)
+		return do_uring("socket", NULL, argc == 3 ? argv[2] : NULL);
+	if (!strcmp(cmd, "uring-openat") && (argc == 3 || argc == 4))
+		return do_uring("openat", argv[2], argc == 4 ? argv[3] : NULL);
 	if (!strcmp(cmd, "uname") && argc == 2) {
 		struct utsname u;
 

@@ -792,6 +792,14 @@ sc_syscall_uring() {
 	want_killed o
 	rec o '"decision":"kill"' '"rule":"kill-openat-uring"' '"name":"openat"' \
 		'"method":"kill-at-entry"' '"via":"io_uring"' '"enforced":false'
+	# the same submitted by the ring's SQPOLL thread, not by the process
+	op qs /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-socket sqpoll
+	want qs EACCES
+	rec qs '"decision":"deny"' '"rule":"deny-socket-uring"' '"comm":"iou-sqp-'
+	op qo /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-openat /etc/passwd sqpoll
+	want_killed qo
+	rec qo '"decision":"kill"' '"rule":"kill-openat-uring"' '"via":"io_uring"' \
+		'"comm":"iou-sqp-' '"enforced":false'
 }
 
 # ---- bulwark exec: the seccomp filter covers the 32-bit entry point
