@@ -172,6 +172,30 @@ static void method_memo_free(struct method_memo *mm)
 	key_index_free(&mm->index);
 }
 
+/*
+ * The first call r names that programs usually make through the vDSO, in
+ * user space, without a syscall: no syscall rule, seccomp filter included,
+ * sees those.  NULL when it names none.
+ */
+static const char *vdso_call(const struct bw_rule *r, char *buf, size_t len)
+{
+	static const char *const vdso[] = {
+		"clock_gettime", "clock_getres", "gettimeofday", "time", "getcpu",
+		"clock_gettime64", "clock_getres_time64",
+	};
+	const struct bw_match *m = rule_match(r, BW_DIM_SYSCALL);
+
+	for (size_t k = 0; m->set && !m->negate && k < m->n; k++) {
+		const char *name = syscall_name(m->nums[k], buf, len);
+		const char *colon = strchr(name, ':');
+
+		for (size_t v = 0; v < ARRAY_SIZE(vdso); v++)
+			if (!strcmp(colon ? colon + 1 : name, vdso[v]))
+				return name;
+	}
+	return NULL;
+}
+
 /* One note per syscall rule: how this kernel carries it out. */
 static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
 			  struct diag *d)
@@ -179,6 +203,7 @@ static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
 	struct method_memo mm = { 0 };
 	uint32_t guards = 0;
 	bool lsm = false, any = false;
+	char name[64];
 
 	for (size_t i = 0; i < st->rules.n && !any; i++)
 		any = st->rules.rules[i].cls == BW_CLASS_SYSCALL;
@@ -194,6 +219,11 @@ static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
 		diag_add(d, r->file, r->line, DIAG_NOTE, "rule '%s' (%s) on this kernel: %s%s",
 			 r->name, bw_action_name(r->action), rule_method(&mm, r, guards, lsm),
 			 lsm && geteuid() != 0 ? " (assuming LSM programs load: run as root to verify)" : "");
+		if (vdso_call(r, name, sizeof(name)))
+			diag_add(d, r->file, r->line, DIAG_NOTE, "rule '%s': %s is answered by "
+				 "the vDSO in user space, without a syscall, in most programs: "
+				 "the rule sees only the calls made with syscall(2)",
+				 r->name, name);
 	}
 	method_memo_free(&mm);
 }

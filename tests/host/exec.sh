@@ -129,6 +129,19 @@ else
 	fail exec-rule-errors "exit $rc: $out"
 fi
 
+# calls the vDSO answers without a syscall: check says the rule cannot see them
+rules "$T/vdso.rules" '[no-clock]' 'event = syscall' 'action = kill' \
+	'syscall = uname, clock_gettime' '' '[not-time]' 'event = syscall' 'action = deny' \
+	'syscall = !time'
+out=$("$BW" check --rules "$T/vdso.rules" 2>&1); rc=$?
+if [ $rc -eq 0 ] &&
+   echo "$out" | grep -q "vdso.rules:1: note: rule 'no-clock': clock_gettime is answered by the vDSO" &&
+   [ "$(echo "$out" | grep -c "vDSO")" = 1 ]; then
+	pass check-vdso-note
+else
+	fail check-vdso-note "exit $rc: $out"
+fi
+
 if "$BW" exec --help | grep -q "Usage: bulwark exec" &&
    "$BW" exec --help | grep -q "launch record only"; then
 	pass help-exec
