@@ -38,6 +38,7 @@ static __always_inline __u32 current_syscall(__u32 *arch)
 #define IA32_SOCKETCALL 102
 #define IA32_SOCKET 359
 #define IA32_SOCKETPAIR 360
+#define IA32_IPC 117
 #define NR_SOCKET 41
 #define NR_SOCKETPAIR 53
 
@@ -377,13 +378,38 @@ static __always_inline int classify_ipc(struct scratch *s, __u32 slot,
 	return 1;
 }
 
-/* The kind of IPC object is not in kern_ipc_perm; the syscall tells. */
+/*
+ * The kind of a 32-bit call: through the ipc() multiplexer (the call in
+ * ebx: 1-4 semaphores, 11-14 messages, 21-24 shared memory), or the direct
+ * calls i386 has had since 5.1.
+ */
+static __noinline __u32 ipc_kind_ia32(__u32 nr, struct pt_regs *regs)
+{
+	if (nr == IA32_IPC)
+		nr = 1000 + (BPF_CORE_READ(regs, bx) & 0xffff);
+	if ((nr >= 1021 && nr <= 1024) || (nr >= 395 && nr <= 398))
+		return BW_IPC_SHM;	/* shmat shmdt shmget shmctl */
+	if ((nr >= 1011 && nr <= 1014) || (nr >= 399 && nr <= 402))
+		return BW_IPC_MSG;	/* msgsnd msgrcv msgget msgctl */
+	if ((nr >= 1001 && nr <= 1004) || nr == 393 || nr == 394 || nr == 420)
+		return BW_IPC_SEM;	/* semop semget semctl semtimedop */
+	return BW_IPC_UNKNOWN;
+}
+
+/*
+ * The kind of IPC object is not in kern_ipc_perm; the syscall tells, on
+ * each entry point: a 32-bit caller's numbers are i386's (else an int $0x80
+ * would make every kind unknown and walk around rules naming one).
+ */
 static __always_inline __u32 ipc_kind_of_syscall(void)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	long nr = BPF_CORE_READ(regs, orig_ax);
+	__u64 id = bw_syscall_id(t, BPF_CORE_READ(regs, orig_ax));
+	__u32 nr = (__u32)id & ~BW_X32_BIT;
 
+	if (id >> 32 == 1)
+		return ipc_kind_ia32(nr, regs);
 	switch (nr) {
 	case 29: case 30: case 31: case 67:	/* shmget shmat shmctl shmdt */
 		return BW_IPC_SHM;

@@ -137,7 +137,8 @@ static void usage(void)
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
 		"       bwtest sigio PID SIG\n"
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
-		"       bwtest uring-socket [sqpoll] | uring-openat PATH [sqpoll]\n");
+		"       bwtest uring-socket [sqpoll] | uring-openat PATH [sqpoll]\n"
+		"       bwtest shm32 direct|ipc\n");
 	exit(2);
 }
 
@@ -477,6 +478,41 @@ static int do_chroot32(const char *dir)
 	if (ret < 0) {
 		errno = (int)-ret;
 		return fail("int80 chroot");
+	}
+	return ok();
+}
+
+/* shm32's buffer for the segment's state, below 4 GiB as chroot32's */
+static unsigned char shm32_buf[512];
+
+/*
+ * shmctl(IPC_STAT) of a new segment through the 32-bit entry point: the
+ * direct call (i386 has had it since 5.1) or the ipc() multiplexer.  A
+ * permission check (ipc_permission) the rules decide.
+ */
+static int do_shm32(const char *how)
+{
+	long ret = -EINVAL;
+	int id;
+
+	if (strcmp(how, "direct") && strcmp(how, "ipc"))
+		usage();
+	id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	if (id < 0)
+		return fail("shmget");
+	if (!strcmp(how, "direct"))
+		__asm__ volatile("int $0x80" : "=a"(ret)
+				 : "a"(396L), "b"((long)id), "c"(2L), "d"(shm32_buf)
+				 : "memory");
+	else if (!strcmp(how, "ipc"))
+		__asm__ volatile("int $0x80" : "=a"(ret)
+				 : "a"(117L), "b"(24L), "c"((long)id), "d"(2L | 0x100),
+				   "S"(0L), "D"(shm32_buf)
+				 : "memory");
+	shmctl(id, IPC_RMID, NULL);
+	if (ret < 0) {
+		errno = (int)-ret;
+		return fail("int80 shmctl");
 	}
 	return ok();
 }
@@ -1830,6 +1866,8 @@ int main(int argc, char **argv)
 		return chroot(argv[2]) < 0 ? fail("chroot") : ok();
 	if (!strcmp(cmd, "chroot32") && argc == 3)
 		return do_chroot32(argv[2]);
+	if (!strcmp(cmd, "shm32") && argc == 3)
+		return do_shm32(argv[2]);
 	if (!strcmp(cmd, "uring-socket") && argc <= 3)
 		return do_uring("socket", NULL, argc == 3 ? argv[2] : NULL);
 	if (!strcmp(cmd, "uring-openat") && (argc == 3 || argc == 4))

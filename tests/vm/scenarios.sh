@@ -484,6 +484,16 @@ sc_ipc_deny() {
 			"\"kind\":\"$k\""
 	done
 }
+# the same kinds through the 32-bit entry point, by an unprivileged user:
+# the direct call and the ipc() multiplexer
+sc_ipc_deny_ia32() {
+	local h
+	for h in direct ipc; do
+		op $h /bin/bwtest as-uid 2000 2000 /bin/bwtest shm32 $h
+		want $h EACCES
+		rec $h '"event":"ipc"' '"decision":"deny"' '"rule":"deny-ipc"' '"kind":"shm"'
+	done
+}
 sc_ipc_unnamed() {
 	local k
 	for k in shm msg sem; do
@@ -1219,7 +1229,7 @@ solo exec-seccomp-ia32
 
 group enforce enforce $RULES/vm.rules \
 	capable-deny capable-unnamed capable-allow-first \
-	ipc-deny ipc-unnamed ipc-allow-first \
+	ipc-deny ipc-deny-ia32 ipc-unnamed ipc-allow-first \
 	mount-deny mount-unnamed mount-allow-first \
 	signal-deny signal-unnamed signal-allow-first \
 	exec-deny exec-unnamed exec-allow-first
