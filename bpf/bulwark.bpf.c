@@ -146,6 +146,36 @@ static __noinline int sc_guard(__u32 guard)
 	return decide(s, slot, BW_CLASS_SYSCALL, DEC_LSM | DEC_GUARD);
 }
 
+/*
+ * i386's socketcall() and ipc() multiplex calls that i386 also has on
+ * numbers of their own: a multiplexed call is decided as that call (rules
+ * name those: engine/syscalls.c i386_direct[]), or int $0x80 with
+ * socketcall(SYS_CONNECT) would walk around a rule on connect.  SYS_ACCEPT,
+ * SYS_SEND, SYS_RECV and SEMOP have no number of their own: the kernel
+ * makes them as accept4, sendto, recvfrom and semtimedop, decided as those.
+ */
+static const __u16 ia32_socketcalls[21] = {
+	[1] = 359, [2] = 361, [3] = 362, [4] = 363, [5] = 364, [6] = 367,
+	[7] = 368, [8] = 360, [9] = 369, [10] = 371, [11] = 369, [12] = 371,
+	[13] = 373, [14] = 366, [15] = 365, [16] = 370, [17] = 372, [18] = 364,
+	[19] = 337, [20] = 345,
+};
+static const __u16 ia32_ipcs[25] = {
+	[1] = 420, [2] = 393, [3] = 394, [4] = 420, [11] = 400, [12] = 401, [13] = 399,
+	[14] = 402, [21] = 397, [22] = 398, [23] = 395, [24] = 396,
+};
+
+static __noinline __u64 ia32_demux(__u64 id, struct pt_regs *regs)
+{
+	__u32 call = BPF_CORE_READ(regs, bx) & 0xffff, nr = 0;
+
+	if ((__u32)id == IA32_SOCKETCALL && call < 21)
+		nr = ia32_socketcalls[call];
+	else if ((__u32)id == IA32_IPC && call < 25)
+		nr = ia32_ipcs[call];
+	return nr ? ((__u64)1 << 32) | nr : id;
+}
+
 /* Every syscall, when syscall rules exist: audit, and kill where no LSM
  * hook guards the call (a kill here contains, it does not prevent). */
 SEC("raw_tp/sys_enter")
@@ -161,6 +191,8 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	if (!meta || !meta->nrules)
 		return 0;
 	id = bw_syscall_id(t, nr);
+	if (id == (((__u64)1 << 32) | IA32_SOCKETCALL) || id == (((__u64)1 << 32) | IA32_IPC))
+		id = ia32_demux(id, regs);
 	bits = sc_bits(id, slot);
 	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
 		return 0;

@@ -160,13 +160,47 @@ static bool valid_name(const char *s)
 	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(s);
 }
 
+/*
+ * i386's socket and System V IPC calls have had numbers of their own since
+ * 4.3 and 5.1, and a 32-bit call is reported with them (the engine decides
+ * socketcall() and ipc() as the call they multiplex, bpf/bulwark.bpf.c
+ * ia32_demux()); libseccomp names them by pseudo numbers, since its filters
+ * go through the multiplexers.  Without these a rule naming connect would
+ * not see a 32-bit connect at all.  accept, send, recv and semop have no
+ * number of their own there: the kernel makes them as accept4, sendto,
+ * recvfrom and semtimedop, and rules naming those decide them.
+ */
+static const struct {
+	const char *name;
+	int nr;
+} i386_direct[] = {
+	{ "socket", 359 }, { "socketpair", 360 }, { "bind", 361 }, { "connect", 362 },
+	{ "listen", 363 }, { "accept4", 364 }, { "getsockopt", 365 },
+	{ "setsockopt", 366 }, { "getsockname", 367 }, { "getpeername", 368 },
+	{ "sendto", 369 }, { "sendmsg", 370 }, { "recvfrom", 371 }, { "recvmsg", 372 },
+	{ "shutdown", 373 }, { "semget", 393 }, { "semctl", 394 }, { "shmget", 395 },
+	{ "shmctl", 396 }, { "shmat", 397 }, { "shmdt", 398 }, { "msgget", 399 },
+	{ "msgsnd", 400 }, { "msgrcv", 401 }, { "msgctl", 402 },
+	{ "semtimedop", 420 },	/* semtimedop_time64: i386's only semtimedop */
+};
+
+static int resolve_nr(int arch, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(sc_arches[arch], name);
+
+	for (size_t i = 0; nr < 0 && arch == BW_SC_I386 && i < ARRAY_SIZE(i386_direct); i++)
+		if (!strcmp(name, i386_direct[i].name))
+			nr = i386_direct[i].nr;
+	return nr;
+}
+
 /* Returns the number of arches the name exists on. */
 static int resolve_one(const char *name, uint64_t **ids, size_t *n)
 {
 	int found = 0;
 
 	for (int a = 0; a < BW_SC_NARCH; a++) {
-		int nr = seccomp_syscall_resolve_name_arch(sc_arches[a], name);
+		int nr = resolve_nr(a, name);
 
 		if (nr < 0)
 			continue;

@@ -138,7 +138,7 @@ static void usage(void)
 		"       bwtest sigio PID SIG\n"
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
 		"       bwtest uring-socket [sqpoll] | uring-openat PATH [sqpoll]\n"
-		"       bwtest shm32 direct|ipc\n");
+		"       bwtest shm32 direct|ipc | socket32 direct|socketcall | socketcall32-connect\n");
 	exit(2);
 }
 
@@ -514,6 +514,48 @@ static int do_shm32(const char *how)
 		errno = (int)-ret;
 		return fail("int80 shmctl");
 	}
+	return ok();
+}
+
+/*
+ * socketcall(SYS_CONNECT) through the 32-bit entry point, its arguments
+ * missing (EFAULT): a kill at syscall entry comes first.
+ */
+static int do_socketcall32(void)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(102L), "b"(3L), "c"(0L)
+			 : "memory");
+	if (ret < 0) {
+		errno = (int)-ret;
+		return fail("int80 socketcall");
+	}
+	return ok();
+}
+
+/* socket32's arguments for socketcall(), below 4 GiB as chroot32's */
+static uint32_t socket32_args[3] = { 2 /* AF_INET */, 2 /* SOCK_DGRAM */, 0 };
+
+/* socket(AF_INET, SOCK_DGRAM) through the 32-bit entry point: i386's own
+ * socket (359) or socketcall(SYS_SOCKET) */
+static int do_socket32(const char *how)
+{
+	long ret;
+
+	if (!strcmp(how, "direct"))
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(359L), "b"(2L), "c"(2L), "d"(0L)
+				 : "memory");
+	else if (!strcmp(how, "socketcall"))
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(102L), "b"(1L), "c"(socket32_args)
+				 : "memory");
+	else
+		usage();
+	if (ret < 0) {
+		errno = (int)-ret;
+		return fail("int80 socket");
+	}
+	close((int)ret);
 	return ok();
 }
 
@@ -1868,6 +1910,10 @@ int main(int argc, char **argv)
 		return do_chroot32(argv[2]);
 	if (!strcmp(cmd, "shm32") && argc == 3)
 		return do_shm32(argv[2]);
+	if (!strcmp(cmd, "socket32") && argc == 3)
+		return do_socket32(argv[2]);
+	if (!strcmp(cmd, "socketcall32-connect") && argc == 2)
+		return do_socketcall32();
 	if (!strcmp(cmd, "uring-socket") && argc <= 3)
 		return do_uring("socket", NULL, argc == 3 ? argv[2] : NULL);
 	if (!strcmp(cmd, "uring-openat") && (argc == 3 || argc == 4))

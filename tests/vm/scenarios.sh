@@ -776,6 +776,17 @@ sc_syscall_entry_kill() {
 	rec k '"decision":"kill"' '"rule":"kill-uname"' '"method":"kill-at-entry"' \
 		'"enforced":false'
 }
+# through i386's multiplexers, as an unprivileged user
+sc_syscall_mux32_kill() {
+	op s /bin/bwtest as-uid 1000 1000 /bin/bwkill socketcall32-connect
+	want_killed s
+	rec s '"decision":"kill"' '"rule":"kill-mux32"' '"name":"ia32:connect"' \
+		'"method":"kill-at-entry"' '"enforced":false'
+	op i /bin/bwtest as-uid 1000 1000 /bin/bwkill shm32 ipc
+	want_killed i
+	rec i '"decision":"kill"' '"rule":"kill-mux32"' '"name":"ia32:shmctl"' \
+		'"method":"kill-at-entry"' '"enforced":false'
+}
 sc_syscall_unguarded_deny() {
 	# no hook guards uname: the call succeeds, the record says would-deny
 	op u /bin/bwtest uname
@@ -802,6 +813,13 @@ sc_syscall_uring() {
 	want_killed o
 	rec o '"decision":"kill"' '"rule":"kill-openat-uring"' '"name":"openat"' \
 		'"method":"kill-at-entry"' '"via":"io_uring"' '"enforced":false'
+	# and through the 32-bit entry point: i386's socket and socketcall()
+	op s32 /bin/bwtest as-uid 1000 1000 /bin/bwuring socket32 direct
+	want s32 EACCES
+	rec s32 '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"ia32:socket"'
+	op sc32 /bin/bwtest as-uid 1000 1000 /bin/bwuring socket32 socketcall
+	want sc32 EACCES
+	rec sc32 '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"ia32:socket"'
 	# the same submitted by the ring's SQPOLL thread, not by the process
 	op qs /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-socket sqpoll
 	want qs EACCES
@@ -1242,7 +1260,7 @@ group subject enforce $RULES/subject.rules \
 	subject-pidns
 
 group syscall enforce $RULES/syscall.rules \
-	syscall-lsm-deny syscall-ia32-deny syscall-lsm-kill syscall-entry-kill \
+	syscall-lsm-deny syscall-ia32-deny syscall-lsm-kill syscall-entry-kill syscall-mux32-kill \
 	syscall-unguarded-deny syscall-audit syscall-uring
 
 solo replay-enforce
