@@ -176,15 +176,36 @@ static __noinline __u64 ia32_demux(__u64 id, struct pt_regs *regs)
 	return nr ? ((__u64)1 << 32) | nr : id;
 }
 
-/* Every syscall, when syscall rules exist: audit, and kill where no LSM
- * hook guards the call (a kill here contains, it does not prevent). */
+/*
+ * The syscall rules for call id at its entry (or an io_uring operation's
+ * submission), flags into the record: audit, and kill where no LSM hook
+ * guards the call (a kill here contains, it does not prevent).
+ */
+static __always_inline void sc_at_entry(const struct bw_class_meta *meta, __u32 slot,
+					__u64 id, __u32 flags)
+{
+	__u32 bits = sc_bits(id, slot), how = 0;
+	struct scratch *s;
+
+	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
+		return;
+	if (lsm_enforcing && (bits & ~BW_SC_RULES))
+		how = DEC_GUARDED;
+	s = begin(BW_CLASS_SYSCALL, &slot, SK_ATOMIC, 0);
+	if (!s)
+		return;
+	s->ev.sc.id = id;
+	s->ev.flags |= flags;
+	decide(s, slot, BW_CLASS_SYSCALL, how);
+}
+
+/* Every syscall, when syscall rules exist. */
 SEC("raw_tp/sys_enter")
 int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct bw_class_meta *meta;
-	struct scratch *s;
-	__u32 slot, bits, how = 0;
+	__u32 slot;
 	__u64 id;
 
 	meta = sc_meta(&slot);
@@ -193,16 +214,7 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	id = bw_syscall_id(t, nr);
 	if (id == (((__u64)1 << 32) | IA32_SOCKETCALL) || id == (((__u64)1 << 32) | IA32_IPC))
 		id = ia32_demux(id, regs);
-	bits = sc_bits(id, slot);
-	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
-		return 0;
-	if (lsm_enforcing && (bits & ~BW_SC_RULES))
-		how = DEC_GUARDED;
-	s = begin(BW_CLASS_SYSCALL, &slot, SK_ATOMIC, 0);
-	if (!s)
-		return 0;
-	s->ev.sc.id = id;
-	decide(s, slot, BW_CLASS_SYSCALL, how);
+	sc_at_entry(meta, slot, id, 0);
 	return 0;
 }
 
@@ -219,8 +231,7 @@ int BPF_PROG(bw_uring_submit, struct io_kiocb *req)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct bw_class_meta *meta;
-	struct scratch *s;
-	__u32 slot, bits, how = 0, op;
+	__u32 slot, op;
 	__u64 id;
 
 	meta = sc_meta(&slot);
@@ -232,17 +243,7 @@ int BPF_PROG(bw_uring_submit, struct io_kiocb *req)
 	id = uring_syscall[op];
 	if (!id && op != URING_READ && op != URING_READ_MULTISHOT)
 		return 0;
-	bits = sc_bits(id, slot);
-	if (!(bits & BW_SC_RULES) && !(meta->fast_mask & 1))
-		return 0;
-	if (lsm_enforcing && (bits & ~BW_SC_RULES))
-		how = DEC_GUARDED;
-	s = begin(BW_CLASS_SYSCALL, &slot, SK_ATOMIC, 0);
-	if (!s)
-		return 0;
-	s->ev.sc.id = id;
-	s->ev.flags |= BW_F_URING;
-	decide(s, slot, BW_CLASS_SYSCALL, how);
+	sc_at_entry(meta, slot, id, BW_F_URING);
 	return 0;
 }
 
