@@ -137,7 +137,7 @@ static void usage(void)
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
 		"       bwtest sigio PID SIG\n"
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
-		"       bwtest uring-socket [sqpoll] | uring-openat PATH [sqpoll]\n"
+		"       bwtest uring-socket [sqpoll|async] | uring-openat PATH [sqpoll|async]\n"
 		"       bwtest shm32 direct|ipc | socket32 direct|socketcall | socketcall32-connect\n");
 	exit(2);
 }
@@ -228,10 +228,15 @@ static bool uring_one(const struct io_uring_sqe *sqe, bool sqpoll, int *res)
 	return true;
 }
 
-/* uring-socket | uring-openat PATH, [sqpoll]: through io_uring */
+/*
+ * uring-socket | uring-openat PATH, through io_uring: submitted by the
+ * process, by the ring's SQPOLL thread (sqpoll), or run by an io-wq
+ * worker (async: IOSQE_ASYNC)
+ */
 static int do_uring(const char *op, const char *path, const char *mode)
 {
 	bool sqpoll = mode && !strcmp(mode, "sqpoll");
+	bool async = mode && !strcmp(mode, "async");
 	struct io_uring_sqe sqe;
 	int res;
 
@@ -248,8 +253,10 @@ static int do_uring(const char *op, const char *path, const char *mode)
 	} else {
 		usage();
 	}
-	if (mode && !sqpoll)
+	if (mode && !sqpoll && !async)
 		usage();
+	if (async)
+		sqe.flags = IOSQE_ASYNC;
 	if (!uring_one(&sqe, sqpoll, &res))
 		return fail("io_uring");
 	if (res < 0) {

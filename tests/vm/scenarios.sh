@@ -820,6 +820,10 @@ sc_syscall_uring() {
 	op sc32 /bin/bwtest as-uid 1000 1000 /bin/bwuring socket32 socketcall
 	want sc32 EACCES
 	rec sc32 '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"ia32:socket"'
+	# run by an io-wq worker (IOSQE_ASYNC): socket_create in the worker
+	op as /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-socket async
+	want as EACCES
+	rec as '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"socket"'
 	# the same submitted by the ring's SQPOLL thread, not by the process
 	op qs /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-socket sqpoll
 	want qs EACCES
