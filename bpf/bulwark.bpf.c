@@ -1131,6 +1131,10 @@ int BPF_PROG(bw_exit, struct task_struct *p)
 
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
+	/* the engine's exemption ends with it: its programs may outlive it
+	 * (on_exit = keep), and its pid be handed to another process */
+	if (tgid == engine_tgid)
+		engine_tgid = 0;
 	proc = bpf_map_lookup_elem(&proc_map, &tgid);
 	/* Records of p (read later) name its parent's image.  The parent
 	 * that forked p was marked then: only a reaper that adopted p is

@@ -10,7 +10,8 @@
 #   group pin           enforce mode, on_exit unset (keep: it enforces)
 #     pin-reload-loop   100 reloads (SIGHUP) with rule sets that still deny
 #     pin-sigkill-eperm the engine killed with SIGKILL: the next attempt
-#                       still fails with EPERM; the pins are there
+#                       still fails with EPERM, from a process given the
+#                       dead engine's pid too; the pins are there
 #     pin-restart-loop  9 more SIGKILLs and restarts; each restart adopts
 #                       (adopt record: same build, links adopted, none
 #                       attached anew); the loop saw not one success, and
@@ -114,16 +115,40 @@ sc_pin_reload_loop() {
 		why "$(cat "$T/pin.reloads" 2>/dev/null) of $PIN_RELOADS reloads made"
 }
 
+# pin_reuse PID: uid 1000's kill of the victim by a process given PID (the
+# dead engine's: ns_last_pid), its output in reuse.out; other processes
+# may take the pid first, so up to 20 tries
+pin_reuse() {
+	local i=0 out victim
+	out=$(f reuse out)
+	victim=$(cat "$T/pin.victim")
+	while [ $i -lt 20 ]; do
+		# nothing forks between these two: the command gets the pid
+		echo $(($1 - 1)) >/proc/sys/kernel/ns_last_pid
+		$PIN_AS /bin/bwtest kill "$victim" SIGUSR1 >"$out" 2>&1
+		grep -qx "pid=$1" "$out" && return 0
+		i=$((i + 1))
+	done
+	echo "no try got pid $1" >>"$out"
+}
+
 sc_pin_sigkill_eperm() {
+	local old
 	if running; then
+		old=$ENGINE_PID
 		pin_kill
 		op kill $PIN_AS /bin/bwtest kill "$(cat "$T/pin.victim")" SIGUSR1
+		# the dead engine was exempt from decisions; its pid is not
+		pin_reuse "$old"
 		pin_builds >"$(f pins out)"
 		ls "$PIN_DIR/$(pin_builds | head -n 1)/links" >"$(f links out)" 2>&1
 		pin_start || echo "restart: $ENGINE_WHY" >"$(f start why)"
 		return 0
 	fi
 	want kill EPERM
+	echo "INFO: pin: with the dead engine's pid: $(oneline 200 <"$(f reuse out)")"
+	grep -qx "result=EPERM" "$(f reuse out)" && ! grep -q "no try" "$(f reuse out)" ||
+		why "a process with the dead engine's pid: $(oneline 200 <"$(f reuse out)")"
 	[ -s "$(f pins out)" ] || why "no build pinned under $PIN_DIR after SIGKILL"
 	grep -qx bw_task_kill "$(f links out)" ||
 		why "no pinned link of bw_task_kill: $(oneline 200 <"$(f links out)")"
