@@ -228,6 +228,40 @@ static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
 	method_memo_free(&mm);
 }
 
+/*
+ * A rule that excepts by exe (an allow rule naming it, or exe = !...)
+ * trusts the process, which whoever may ptrace it can drive: Yama's
+ * ptrace_scope below 2 (or no Yama) lets a user trace the program it
+ * starts itself.  One note per such rule; none where scope 2 or 3 holds.
+ */
+static void exe_exception_notes(const struct bw_setup *st, struct diag *d)
+{
+	char buf[16] = "";
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	long scope = -1;
+
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			scope = strtol(buf, NULL, 10);
+		fclose(f);
+	}
+	if (scope >= 2)
+		return;
+	for (size_t i = 0; i < st->rules.n; i++) {
+		const struct bw_rule *r = &st->rules.rules[i];
+		const struct bw_match *m = rule_match(r, BW_DIM_EXE);
+
+		if (!m->set || (!m->negate && r->action != BW_ACT_ALLOW))
+			continue;
+		diag_add(d, r->file, r->line, DIAG_NOTE, "rule '%s' excepts by exe: %s, "
+			 "a process that may ptrace the program (its own user's) can make it "
+			 "act; Yama with kernel.yama.ptrace_scope = 2 or 3 closes this", r->name,
+			 scope < 0 ? "without Yama" : scope == 1 ?
+			 "with kernel.yama.ptrace_scope = 1 (a parent may trace what it starts)" :
+			 "with kernel.yama.ptrace_scope = 0");
+	}
+}
+
 static void print_lock(const struct bw_setup *st)
 {
 	char note[320];
@@ -271,8 +305,10 @@ int do_check(int argc, char **argv, struct bw_opts *o)
 		args_free(o);
 		return 0;
 	}
-	if (setup_load(&st, o, &d) == 0)
+	if (setup_load(&st, o, &d) == 0) {
 		syscall_notes(&st, o, &d);
+		exe_exception_notes(&st, &d);
+	}
 	if (o->json) {
 		print_json(&d, &st);
 	} else {

@@ -57,6 +57,28 @@ else
 	fail json-errors "exit $rc; -j: $(head -c 400 "$T/jerr"); text: $(head -c 200 "$T/terr")"
 fi
 
+# an exception by exe trusts a process a debugger can drive: check says so
+# unless Yama's ptrace_scope is 2 or 3; never for a rule without one
+printf '%s\n' '[except-make]' 'event = exec' 'action = deny' 'path = /tmp/' \
+	'exe = !/usr/bin/make' '' '[allow-x]' 'event = signal' 'action = allow' \
+	'exe = /usr/sbin/x' '' '[deny-y]' 'event = signal' 'action = deny' 'exe = /usr/sbin/y' \
+	'' '[allow-root]' 'event = capable' 'action = allow' 'uid = 0' >"$T/exe.rules"
+out=$("$BW" check --rules "$T/exe.rules" 2>&1); rc=$?
+scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
+n=$(echo "$out" | grep -c "excepts by exe")
+if [ "$scope" = 2 ] || [ "$scope" = 3 ]; then
+	want=0
+else
+	want=2
+fi
+if [ $rc -eq 0 ] && [ "$n" = $want ] && { [ $want = 0 ] ||
+   { echo "$out" | grep -q "exe.rules:1: note: rule 'except-make' excepts by exe" &&
+     echo "$out" | grep -q "exe.rules:7: note: rule 'allow-x' excepts by exe"; }; }; then
+	pass check-exe-exception-note
+else
+	fail check-exe-exception-note "ptrace_scope $scope, want $want notes: exit $rc: $out"
+fi
+
 for cmd in check run version; do
 	if "$BW" $cmd --help | grep -q "Usage: bulwark $cmd"; then
 		pass "help-$cmd"
