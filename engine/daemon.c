@@ -398,6 +398,22 @@ static void per_cpu_json(struct json *j, const struct bw_engine *e, int cls)
 	free(vals);
 }
 
+/* The lost record of what is new in total since *seen; *seen is then total. */
+static void lost_record(struct daemon *r, const char *event, const char *where,
+			const char *program, uint64_t total, uint64_t *seen)
+{
+	struct json *j = log_begin(&r->log, "lost", 0);
+
+	json_kstr(j, "event", event);
+	json_kstr(j, "where", where);
+	if (program)
+		json_kstr(j, "program", program);
+	json_ku64(j, "count", total - *seen);
+	json_ku64(j, "total", total);
+	log_end(&r->log);
+	*seen = total;
+}
+
 /*
  * A tracer's kernel-side losses since the last look, as a lost record:
  * where "kernel", records its ring buffer had no room for; "skipped", runs
@@ -406,8 +422,6 @@ static void per_cpu_json(struct json *j, const struct bw_engine *e, int cls)
 static void tracer_lost(struct daemon *r, const char *what, const char *where,
 			uint64_t total, uint64_t *seen)
 {
-	struct json *j;
-
 	if (total <= *seen)
 		return;
 	if (!strcmp(where, "skipped"))
@@ -416,13 +430,7 @@ static void tracer_lost(struct daemon *r, const char *what, const char *where,
 	else
 		out_err("lost %llu %s records (ring buffer full)",
 			(unsigned long long)(total - *seen), what);
-	j = log_begin(&r->log, "lost", 0);
-	json_kstr(j, "event", what);
-	json_kstr(j, "where", where);
-	json_ku64(j, "count", total - *seen);
-	json_ku64(j, "total", total);
-	log_end(&r->log);
-	*seen = total;
+	lost_record(r, what, where, NULL, total, seen);
 }
 
 /* The decision programs' skipped runs: tracepoint ones only (LSM never). */
@@ -431,7 +439,6 @@ static void check_skipped(struct daemon *r)
 	for (int i = 0; i < r->eng.nprogs; i++) {
 		struct prog_status *p = &r->eng.progs[i];
 		uint64_t total;
-		struct json *j;
 
 		if (!prog_state_runs(p->state))
 			continue;
@@ -441,14 +448,7 @@ static void check_skipped(struct daemon *r)
 		out_err("%s: the kernel skipped %llu runs (recursion): decisions "
 			"neither made nor written", p->prog,
 			(unsigned long long)(total - p->skipped_seen));
-		j = log_begin(&r->log, "lost", 0);
-		json_kstr(j, "event", p->hook);
-		json_kstr(j, "where", "skipped");
-		json_kstr(j, "program", p->prog);
-		json_ku64(j, "count", total - p->skipped_seen);
-		json_ku64(j, "total", total);
-		log_end(&r->log);
-		p->skipped_seen = total;
+		lost_record(r, p->hook, "skipped", p->prog, total, &p->skipped_seen);
 	}
 }
 

@@ -556,7 +556,6 @@ static int attach_syscall_progs(struct bw_engine *e)
 		struct prog_status *p = &e->progs[i];
 		bool uring = !strcmp(p->prog, "bw_uring_submit");
 		struct bpf_program *prog;
-		/* by p->hook: hook_present() may have found an older name */
 		struct bpf_link *link;
 
 		if (p->role != ROLE_SYSCALL || p->state == PROG_ATTACHED ||
@@ -567,6 +566,7 @@ static int attach_syscall_progs(struct bw_engine *e)
 			errno = ENOENT;
 			link = NULL;
 		} else {
+			/* by p->hook: hook_present() may have found an older name */
 			link = bpf_program__attach_raw_tracepoint(prog, p->hook);
 		}
 		if (!link) {

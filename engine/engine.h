@@ -19,8 +19,8 @@ struct btf;
  * opened (engine.c, prog_role_of()): a program guard_table names as one
  * of a guard's own is ROLE_GUARD; else a name ending in _audit is
  * ROLE_AUDIT; else an lsm/ section is ROLE_LSM; raw_tp/sys_enter and
- * raw_tp/io_uring_submit_req are ROLE_SYSCALL; a syscall section (BPF_PROG_TYPE_SYSCALL) is ROLE_RUN;
- * anything else ROLE_CORE.  Programs are reported and
+ * raw_tp/io_uring_submit_req are ROLE_SYSCALL; a syscall section
+ * (BPF_PROG_TYPE_SYSCALL) is ROLE_RUN; anything else ROLE_CORE.  Programs are reported and
  * attached in this order, then in the object's: the process table's
  * programs attach before the audit-only ones that read it.
  */

@@ -165,6 +165,16 @@ static void hash_profile(struct bw_sc_profile *p)
 	snprintf(p->hash, sizeof(p->hash), "%016llx", (unsigned long long)h);
 }
 
+/* A filter entry: name (the profile takes it), its action and rule. */
+static void add_entry(struct bw_sc_profile *p, char *name, uint32_t action,
+		      const struct bw_rule *rule, const char *uring_for)
+{
+	p->e = xreallocarray(p->e, p->n + 1, sizeof(*p->e));
+	p->e[p->n] = (struct sc_entry){ .name = name, .action = action, .rule = rule,
+					.uring_for = uring_for };
+	p->n++;
+}
+
 /*
  * The syscalls an io_uring operation does the work of without making them
  * (bpf/bulwark.bpf.c uring_syscall[], by name): a filter sees only
@@ -198,12 +208,7 @@ static bool close_uring(struct bw_sc_profile *p)
 		a = profile_action(p, uring_calls[i], &r);
 		if (a == SCMP_ACT_ALLOW || a == SCMP_ACT_LOG)
 			continue;
-		p->e = xreallocarray(p->e, p->n + 1, sizeof(*p->e));
-		p->e[p->n].name = xstrdup("io_uring_setup");
-		p->e[p->n].action = a;
-		p->e[p->n].rule = r;
-		p->e[p->n].uring_for = uring_calls[i];
-		p->n++;
+		add_entry(p, xstrdup("io_uring_setup"), a, r, uring_calls[i]);
 		return true;
 	}
 	return false;
@@ -294,13 +299,8 @@ int profile_build(struct bw_sc_profile *p, const struct bw_ruleset *rs,
 			names[i] = NULL;
 			continue;
 		}
-		p->e = xreallocarray(p->e, p->n + 1, sizeof(*p->e));
-		p->e[p->n].name = names[i];
+		add_entry(p, names[i], action, r, NULL);
 		names[i] = NULL;
-		p->e[p->n].action = action;
-		p->e[p->n].rule = r;
-		p->e[p->n].uring_for = NULL;
-		p->n++;
 	}
 	free(names);
 	if (!named_setup)
