@@ -412,20 +412,17 @@ static __always_inline int classify_ipc(struct scratch *s, __u32 slot,
 }
 
 /*
- * The kind of a 32-bit call: through the ipc() multiplexer (the call in
- * ebx: 1-4 semaphores, 11-14 messages, 21-24 shared memory), or the direct
- * calls i386 has had since 5.1.
+ * The kind of a 32-bit call, by i386's own numbers (since 5.1); the ipc()
+ * multiplexer's call is the one ia32_demux() gives.
  */
-static __noinline __u32 ipc_kind_ia32(__u32 nr, struct pt_regs *regs)
+static __always_inline __u32 ipc_kind_ia32(__u32 nr)
 {
-	if (nr == IA32_IPC)
-		nr = 1000 + (BPF_CORE_READ(regs, bx) & 0xffff);
-	if ((nr >= 1021 && nr <= 1024) || (nr >= 395 && nr <= 398))
-		return BW_IPC_SHM;	/* shmat shmdt shmget shmctl */
-	if ((nr >= 1011 && nr <= 1014) || (nr >= 399 && nr <= 402))
-		return BW_IPC_MSG;	/* msgsnd msgrcv msgget msgctl */
-	if ((nr >= 1001 && nr <= 1004) || nr == 393 || nr == 394 || nr == 420)
-		return BW_IPC_SEM;	/* semop semget semctl semtimedop */
+	if (nr >= 395 && nr <= 398)
+		return BW_IPC_SHM;	/* shmget shmctl shmat shmdt */
+	if (nr >= 399 && nr <= 402)
+		return BW_IPC_MSG;	/* msgget msgsnd msgrcv msgctl */
+	if (nr == 393 || nr == 394 || nr == 420)
+		return BW_IPC_SEM;	/* semget semctl semtimedop */
 	return BW_IPC_UNKNOWN;
 }
 
@@ -442,7 +439,7 @@ static __always_inline __u32 ipc_kind_of_syscall(void)
 	__u32 nr = (__u32)id & ~BW_X32_BIT;
 
 	if (id >> 32 == 1)
-		return ipc_kind_ia32(nr, regs);
+		return ipc_kind_ia32((__u32)ia32_demux(id, regs));
 	switch (nr) {
 	case 29: case 30: case 31: case 67:	/* shmget shmat shmctl shmdt */
 		return BW_IPC_SHM;
