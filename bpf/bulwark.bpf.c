@@ -9,6 +9,7 @@
  * decide) is in policy.bpf.h and path.bpf.h.
  */
 #include "policy.bpf.h"
+#include "uring.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -42,25 +43,6 @@ static __always_inline __u32 current_syscall(__u32 *arch)
 #define NR_SOCKET 41
 #define NR_SOCKETPAIR 53
 
-/*
- * io_uring's operations that do what a syscall does without making it
- * (their numbers are uapi, include/uapi/linux/io_uring.h): the x86_64
- * number of that syscall, 0 for none.
- */
-static const __u16 uring_syscall[64] = {
-	[1] = 19, [2] = 20, [3] = 74, [4] = 17, [5] = 18, [6] = 7,
-	[8] = 277, [9] = 46, [10] = 47, [13] = 288, [16] = 42, [17] = 285,
-	[18] = 257, [19] = 3, [21] = 332, [23] = 1, [24] = 221,
-	[25] = 28, [26] = 44, [27] = 45, [28] = 437, [29] = 233, [30] = 275,
-	[33] = 276, [34] = 48, [35] = 316, [36] = 263, [37] = 258, [38] = 266,
-	[39] = 265, [41] = 190, [42] = 188, [43] = 193, [44] = 191, [45] = 41,
-	[47] = 44, [48] = 46, [50] = 247, [51] = 202, [52] = 202,
-	[53] = 449, [55] = 77, [56] = 49, [57] = 50, [58] = 45, [59] = 232,
-	[60] = 295, [61] = 296, [62] = 293,
-};
-/* and the two that stand for read(2), whose number is 0 */
-#define URING_READ 22
-#define URING_READ_MULTISHOT 49
 
 /* sc_map bits of a call in the live slot, with the class header. */
 static __always_inline __u32 sc_bits(__u64 id, __u32 slot)
@@ -231,19 +213,16 @@ int BPF_PROG(bw_uring_submit, struct io_kiocb *req)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct bw_class_meta *meta;
-	__u32 slot, op;
-	__u64 id;
+	__u32 slot;
+	int nr;
 
 	meta = sc_meta(&slot);
 	if (!meta || !meta->nrules || (BPF_CORE_READ(t, flags) & PF_KTHREAD))
 		return 0;
-	op = BPF_CORE_READ(req, opcode);
-	if (op >= 64)
+	nr = bw_uring_call(BPF_CORE_READ(req, opcode));
+	if (nr < 0)
 		return 0;
-	id = uring_syscall[op];
-	if (!id && op != URING_READ && op != URING_READ_MULTISHOT)
-		return 0;
-	sc_at_entry(meta, slot, id, BW_F_URING);
+	sc_at_entry(meta, slot, nr, BW_F_URING);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "names.h"
 #include "sc_profile.h"
 #include "syscalls.h"
+#include "uring.h"
 #include "util.h"
 
 static const uint32_t arch_of[BW_SC_NARCH] = {
@@ -165,9 +166,9 @@ static void hash_profile(struct bw_sc_profile *p)
 	snprintf(p->hash, sizeof(p->hash), "%016llx", (unsigned long long)h);
 }
 
-/* A filter entry: name (the profile takes it), its action and rule. */
+/* A filter entry: name and uring_for (the profile takes them), its action and rule. */
 static void add_entry(struct bw_sc_profile *p, char *name, uint32_t action,
-		      const struct bw_rule *rule, const char *uring_for)
+		      const struct bw_rule *rule, char *uring_for)
 {
 	p->e = xreallocarray(p->e, p->n + 1, sizeof(*p->e));
 	p->e[p->n] = (struct sc_entry){ .name = name, .action = action, .rule = rule,
@@ -176,22 +177,8 @@ static void add_entry(struct bw_sc_profile *p, char *name, uint32_t action,
 }
 
 /*
- * The syscalls an io_uring operation does the work of without making them
- * (bpf/bulwark.bpf.c uring_syscall[], by name): a filter sees only
- * io_uring_setup and io_uring_enter.
- */
-static const char *const uring_calls[] = {
-	"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev",
-	"fsync", "poll", "sync_file_range", "sendmsg", "recvmsg", "accept4", "connect",
-	"fallocate", "openat", "openat2", "close", "statx", "fadvise64", "madvise",
-	"sendto", "recvfrom", "epoll_ctl", "epoll_wait", "splice", "tee", "shutdown",
-	"renameat2", "unlinkat", "mkdirat", "symlinkat", "linkat", "fsetxattr",
-	"setxattr", "fgetxattr", "getxattr", "socket", "waitid", "futex", "futex_waitv",
-	"ftruncate", "bind", "listen", "pipe2",
-};
-
-/*
- * A filter that denies or kills a call io_uring can make would be walked
+ * A filter that denies or kills a call io_uring can make (bpf/uring.h: a
+ * filter sees only io_uring_setup and io_uring_enter) would be walked
  * around with a ring: unless a rule decides io_uring_setup itself, it gets
  * the action of the first such call (the same errno, or the kill), and
  * that call's rule.  False when no call needs it.
@@ -204,11 +191,21 @@ static bool close_uring(struct bw_sc_profile *p)
 	a = profile_action(p, "io_uring_setup", &r);
 	if (a != SCMP_ACT_ALLOW && a != SCMP_ACT_LOG)
 		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(uring_calls); i++) {
-		a = profile_action(p, uring_calls[i], &r);
-		if (a == SCMP_ACT_ALLOW || a == SCMP_ACT_LOG)
+	for (unsigned int op = 0; op < BW_URING_NOPS; op++) {
+		int nr = bw_uring_call(op);
+		char *name;
+
+		if (nr < 0)
 			continue;
-		add_entry(p, xstrdup("io_uring_setup"), a, r, uring_calls[i]);
+		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+		if (!name)
+			continue;
+		a = profile_action(p, name, &r);
+		if (a == SCMP_ACT_ALLOW || a == SCMP_ACT_LOG) {
+			free(name);
+			continue;
+		}
+		add_entry(p, xstrdup("io_uring_setup"), a, r, name);
 		return true;
 	}
 	return false;
@@ -332,8 +329,10 @@ uint32_t profile_action(const struct bw_sc_profile *p, const char *name,
 
 void profile_free(struct bw_sc_profile *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->e[i].name);
+		free(p->e[i].uring_for);
+	}
 	free(p->e);
 	free(p->applied);
 	memset(p, 0, sizeof(*p));

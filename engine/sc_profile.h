@@ -13,7 +13,7 @@ struct sc_entry {
 	char *name;
 	uint32_t action;	/* SCMP_ACT_* */
 	const struct bw_rule *rule;	/* deciding rule; NULL: none (allowed) */
-	const char *uring_for;	/* io_uring_setup added for this call (no
+	char *uring_for;	/* io_uring_setup added for this call (no
 				 * rule names io_uring_setup): a ring would
 				 * make it past the filter */
 };
