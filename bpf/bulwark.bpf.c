@@ -99,6 +99,22 @@ static __always_inline __u64 socket_call(__u64 id)
 }
 
 /*
+ * Whether the socket current makes in socket_create is io_uring's (the
+ * call is none that makes sockets): for the record's "via".  Out of line
+ * and reading the call again, so that sc_guard's frame does not grow;
+ * asked only where socket_call() gave socket, which no other guard's
+ * call is.
+ */
+static __noinline bool socket_by_ring(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	__u64 id = bw_syscall_id(t, BPF_CORE_READ(regs, orig_ax));
+
+	return id != NR_SOCKET && socket_call(id) == NR_SOCKET;
+}
+
+/*
  * In an LSM hook that runs on every call of the syscalls it guards: decide
  * the syscall rules for the call being made, with the rule's errno.
  */
@@ -125,6 +141,8 @@ static __noinline int sc_guard(__u32 guard)
 	if (!s)
 		return no_scratch(slot);
 	s->ev.sc.id = id;
+	if (id == NR_SOCKET && socket_by_ring())
+		s->ev.flags |= BW_F_URING;
 	return decide(s, slot, BW_CLASS_SYSCALL, DEC_LSM | DEC_GUARD);
 }
 

@@ -202,6 +202,18 @@ norec() {
 	return 1
 }
 
+# rec_without ID PATTERN: no decision record of ID's process has PATTERN
+rec_without() {
+	local pid bad
+	checking || return 0
+	pid=$(op_pid "$1")
+	[ -n "$pid" ] || return 0
+	bad=$(recs "$pid" "$2" | head -n 1)
+	[ -z "$bad" ] && return 0
+	why "record of '$(op_cmd "$1")' (pid $pid) has $2: $(echo "$bad" | oneline 240)"
+	return 1
+}
+
 # Victims of the signal scenarios: a copy of bwtest sleeping.  Wait until
 # it runs under its own name, else a kill could reach the forked shell.
 start_victim() {	# start_victim ID COMM
@@ -805,10 +817,12 @@ sc_syscall_audit() {
 sc_syscall_uring() {
 	op s /bin/bwtest as-uid 1000 1000 /bin/bwuring raw-socket
 	want s EACCES
+	rec s '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"socket"'
+	rec_without s '"via":'
 	op u /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-socket
 	want u EACCES
 	rec u '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"socket"' \
-		'"method":"lsm"' '"errno":"EACCES"'
+		'"method":"lsm"' '"errno":"EACCES"' '"via":"io_uring"'
 	op o /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-openat /etc/passwd
 	want_killed o
 	rec o '"decision":"kill"' '"rule":"kill-openat-uring"' '"name":"openat"' \
@@ -817,17 +831,21 @@ sc_syscall_uring() {
 	op s32 /bin/bwtest as-uid 1000 1000 /bin/bwuring socket32 direct
 	want s32 EACCES
 	rec s32 '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"ia32:socket"'
+	rec_without s32 '"via":'
 	op sc32 /bin/bwtest as-uid 1000 1000 /bin/bwuring socket32 socketcall
 	want sc32 EACCES
 	rec sc32 '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"ia32:socket"'
+	rec_without sc32 '"via":'
 	# run by an io-wq worker (IOSQE_ASYNC): socket_create in the worker
 	op as /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-socket async
 	want as EACCES
-	rec as '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"socket"'
+	rec as '"decision":"deny"' '"rule":"deny-socket-uring"' '"name":"socket"' \
+		'"via":"io_uring"'
 	# the same submitted by the ring's SQPOLL thread, not by the process
 	op qs /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-socket sqpoll
 	want qs EACCES
-	rec qs '"decision":"deny"' '"rule":"deny-socket-uring"' '"comm":"iou-sqp-'
+	rec qs '"decision":"deny"' '"rule":"deny-socket-uring"' '"comm":"iou-sqp-' \
+		'"via":"io_uring"'
 	op qo /bin/bwtest as-uid 1000 1000 /bin/bwuring uring-openat /etc/passwd sqpoll
 	want_killed qo
 	rec qo '"decision":"kill"' '"rule":"kill-openat-uring"' '"via":"io_uring"' \
