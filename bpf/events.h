@@ -188,6 +188,13 @@ enum bw_signal_via {
  */
 #define BW_PF_CUT		1	/* longer than the record: head kept */
 #define BW_PF_UNRESOLVED	2	/* unknown: decided closed */
+/*
+ * Named as a mount namespace of a user namespace other than the initial
+ * one sees it (a filesystem mounted only there): a name its user chose,
+ * which meets deny and audit rules by value but no allow rule and no
+ * negated (`!`) exception.
+ */
+#define BW_PF_PRIVATE		4
 
 enum bw_path_slot {
 	BW_PS_EXE = 0,		/* subject exe */
@@ -312,6 +319,10 @@ enum bw_guard {
 #define BW_DEF_ALL	(BW_NDIM + 1)	/* every rule of the class */
 /* per path slot: the rules an unresolved path matches (BW_PF_UNRESOLVED) */
 #define BW_DEF_UNRESOLVED(ps) (BW_NDIM + 2 + (ps))
+/* per path slot: the rules on the key that are not allow rules and have a
+ * negated value: those a private path (BW_PF_PRIVATE) meets whatever its
+ * name, as its exception does not apply */
+#define BW_DEF_NEGATED(ps) (BW_NDIM + 2 + BW_NPS + (ps))
 /*
  * per number or name dimension: a one-hash filter of the values its value
  * map holds (bit bw_filter_*() of the value set when an entry may exist):
@@ -321,8 +332,8 @@ enum bw_guard {
  * engine sets the cgroup filter's bits then; paths (prefix matches in a
  * trie) have none.
  */
-#define BW_DEF_FILTER(d) (BW_NDIM + 2 + BW_NPS + (d))
-#define BW_DEF_PER_CLASS (2 * BW_NDIM + 2 + BW_NPS)
+#define BW_DEF_FILTER(d) (BW_NDIM + 2 + 2 * BW_NPS + (d))
+#define BW_DEF_PER_CLASS (2 * BW_NDIM + 2 + 2 * BW_NPS)
 #define BW_DEF_ENTRIES	(BW_SLOTS * BW_NCLASS * BW_DEF_PER_CLASS)
 #define bw_def_index(slot, cls, d) \
 	(((slot) * BW_NCLASS + (cls)) * BW_DEF_PER_CLASS + (d))

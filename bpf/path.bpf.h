@@ -30,6 +30,7 @@ struct walk {
 	__u32 scratch;		/* SCRATCH_* slot holding buf */
 	__u32 nfind;		/* mounts examined in this W_FIND */
 	__u32 find_only;	/* W_FIND failing fails the walk (sb_remount) */
+	__u32 private;		/* named as a user's own namespace sees it */
 };
 
 static __always_inline bool mnt_in_host(struct mount *m)
@@ -116,14 +117,20 @@ static __always_inline long walk_find(struct walk *w)
 	struct mount *m = w->pos;
 
 	if (!m || ++w->nfind > PW_SB_MOUNTS) {
+		struct mount *own = w->mnt;	/* CO-RE: kernel types only */
+
 		if (w->find_only) {
 			w->state = W_FAIL;
 			return 1;
 		}
 		/* shown only outside host_mntns: the path as the mount's own
-		 * namespace sees it (host marks the mount as looked up) */
+		 * namespace sees it (host marks the mount as looked up); a
+		 * namespace of a user namespace of its own was made without
+		 * privilege, its names chosen by whoever made it */
 		w->state = W_PATH;
-		w->host = w->mnt;
+		w->host = own;
+		if (BPF_CORE_READ(own, mnt_ns, user_ns, level))
+			w->private = 1;
 		return 0;
 	}
 	if (BPF_CORE_READ(m, mnt.mnt_root) == w->sb_root && mnt_in_host(m)) {
@@ -203,8 +210,9 @@ static long walk_step(__u32 i, void *ctx)
  * of the depth.
  *
  * dst receives the first BW_PATH_LEN - 1 bytes; s->ev.pflags[ps] says
- * whether the path was longer (BW_PF_CUT) or could not be resolved
- * (BW_PF_UNRESOLVED: longer than PATH_MAX, too deep).  With find_only,
+ * whether the path was longer (BW_PF_CUT), could not be resolved
+ * (BW_PF_UNRESOLVED: longer than PATH_MAX, too deep) or is named as an
+ * unprivileged user's mount namespace sees it (BW_PF_PRIVATE).  With find_only,
  * the walk starts at the root of the superblock of d (mnt unused).
  */
 /* path_walk's how: the scratch slot, the path slot, find_only */
@@ -245,13 +253,14 @@ __noinline int path_walk(struct scratch *s, __u64 dentry, __u64 vfsmount,
 		return -1;
 	}
 	len = PW_SIZE - 1 - w.off;
+	s->ev.pflags[ps] = w.private ? BW_PF_PRIVATE : 0;
 	if (len == 0) {
 		(*dst)[0] = '/';
 		(*dst)[1] = 0;
-		s->ev.pflags[ps] = 0;
 		return 1;
 	}
-	s->ev.pflags[ps] = len > BW_PATH_LEN - 1 ? BW_PF_CUT : 0;
+	if (len > BW_PATH_LEN - 1)
+		s->ev.pflags[ps] |= BW_PF_CUT;
 	return bpf_probe_read_kernel_str(*dst, BW_PATH_LEN,
 					 &s->buf[w.off & (PW_SIZE - 1)]);
 }

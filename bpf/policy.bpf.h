@@ -239,6 +239,41 @@ static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
 	return bpf_map_lookup_elem(&def_map, &k);
 }
 
+/*
+ * bm_and() for a private path (BW_PF_PRIVATE) of dimension dim: its trie
+ * lookup m kept to the rules that are not allow rules (the unresolved
+ * default), and the negated rules on the key, whose exception its name
+ * must not meet.  Rare: a walk through a mount of an unprivileged user's
+ * own namespace.  Out of line, the defaults looked up here, so that
+ * and_path()'s frame does not grow.
+ */
+__noinline int bm_and_private(struct scratch *s, struct bw_bitmap *m,
+			      __u32 slot, __u32 cls, __u32 dim)
+{
+	struct bw_bitmap *acc, *unres, *neg;
+	__u32 fresh, ps = bw_path_slot(dim);
+	__u64 any = 0;
+
+	if (!s || !m)
+		return -1;
+	unres = def_bitmap(slot, cls, BW_DEF_UNRESOLVED(ps));
+	neg = def_bitmap(slot, cls, BW_DEF_NEGATED(ps));
+	if (!unres || !neg)
+		return -1;
+	acc = &s->acc;
+	fresh = s->fresh;
+	s->fresh = 0;
+	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
+		__u64 w = (m->w[i] & unres->w[i]) | neg->w[i];
+
+		if (i >= s->nw)
+			break;
+		acc->w[i] = fresh ? w : acc->w[i] & w;
+		any |= acc->w[i];
+	}
+	return any != 0;
+}
+
 /* Is bit h of a dimension's filter set (no filter: it may be)? */
 static __always_inline bool filter_has(const struct bw_bitmap *f, __u32 h)
 {
@@ -360,6 +395,8 @@ static __noinline int and_path(struct scratch *s, __u32 slot, __u32 cls,
 		m = def_bitmap(slot, cls, dim);
 	if (!m)
 		return -1;
+	if (s->ev.pflags[ps] & BW_PF_PRIVATE)
+		return bm_and_private(s, m, slot, cls, dim);
 	return bm_and(s, m);
 }
 

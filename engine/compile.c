@@ -290,11 +290,19 @@ static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 	if (bw_dim_kind(dim) == BW_KIND_PATH) {
 		struct bw_bitmap *unres =
 			&cp->defs[cls][BW_DEF_UNRESOLVED(bw_path_slot(dim))];
+		struct bw_bitmap *neg = &cp->defs[cls][BW_DEF_NEGATED(bw_path_slot(dim))];
 
 		*unres = *unconstrained;
-		for (size_t i = 0; i < n; i++)
-			if (rule_sets(rules[i], dim) && rules[i]->action != BW_ACT_ALLOW)
-				bm_set(unres, rules[i]->index);
+		memset(neg, 0, sizeof(*neg));
+		for (size_t i = 0; i < n; i++) {
+			if (!rule_sets(rules[i], dim) || rules[i]->action == BW_ACT_ALLOW)
+				continue;
+			bm_set(unres, rules[i]->index);
+			/* A name an unprivileged user chose (BW_PF_PRIVATE)
+			 * meets no exception either. */
+			if (rule_match(rules[i], dim)->negate)
+				bm_set(neg, rules[i]->index);
+		}
 	}
 }
 
@@ -755,6 +763,18 @@ static bool subject_unnamed(const struct bw_compiled *cp, int cls,
 	return m->subj_cover & (1u << clear);
 }
 
+/* bm_and_private() in bpf/policy.bpf.h: a name an unprivileged user chose
+ * meets no allow rule and no exception. */
+static void and_private(struct bw_bitmap *acc, const struct bw_bitmap *m,
+			const struct bw_bitmap *defs, int ps)
+{
+	const struct bw_bitmap *unres = &defs[BW_DEF_UNRESOLVED(ps)];
+	const struct bw_bitmap *neg = &defs[BW_DEF_NEGATED(ps)];
+
+	for (int w = 0; w < BW_BITMAP_WORDS; w++)
+		acc->w[w] &= (m->w[w] & unres->w[w]) | neg->w[w];
+}
+
 uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 			 const struct bw_values *v, uint32_t *audit_rule)
 {
@@ -779,6 +799,11 @@ uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 		} else {
 			e = lookup(cp, cls, dim, v);
 			m = e ? &e->bm : &cp->defs[cls][dim];
+		}
+		if (bw_dim_kind(dim) == BW_KIND_PATH &&
+		    (v->pflags[bw_path_slot(dim)] & BW_PF_PRIVATE)) {
+			and_private(&acc, m, cp->defs[cls], bw_path_slot(dim));
+			continue;
 		}
 		for (int w = 0; w < BW_BITMAP_WORDS; w++)
 			acc.w[w] &= m->w[w];

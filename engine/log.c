@@ -804,7 +804,7 @@ void tr_ident_json(struct json *j, const struct tr_ident *h)
 	json_ku64(j, "mntns", h->mntns);
 }
 
-/* What is known of a path value: KEY_truncated, KEY_unresolved. */
+/* What is known of a path value: KEY_truncated, KEY_unresolved, KEY_private. */
 static void path_flags_json(struct json *j, const char *key, uint8_t pf)
 {
 	char k[64];
@@ -815,6 +815,10 @@ static void path_flags_json(struct json *j, const char *key, uint8_t pf)
 	}
 	if (pf & BW_PF_UNRESOLVED) {
 		snprintf(k, sizeof(k), "%s_unresolved", key);
+		json_kbool_rt(j, k, true);
+	}
+	if (pf & BW_PF_PRIVATE) {
+		snprintf(k, sizeof(k), "%s_private", key);
 		json_kbool_rt(j, k, true);
 	}
 }

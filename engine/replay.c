@@ -46,7 +46,7 @@ static bool bool_field(struct fields *f, const char *path)
 	return json_object_get_boolean(field(f, path, json_type_boolean));
 }
 
-/* BW_PF_* of a path value from its KEY_truncated / KEY_unresolved. */
+/* BW_PF_* of a path value from its KEY_truncated, KEY_unresolved, KEY_private. */
 static uint8_t path_flags(struct fields *f, const char *key)
 {
 	char k[64];
@@ -58,6 +58,9 @@ static uint8_t path_flags(struct fields *f, const char *key)
 	snprintf(k, sizeof(k), "%s_unresolved", key);
 	if (bool_field(f, k))
 		pf |= BW_PF_UNRESOLVED;
+	snprintf(k, sizeof(k), "%s_private", key);
+	if (bool_field(f, k))
+		pf |= BW_PF_PRIVATE;
 	return pf;
 }
 

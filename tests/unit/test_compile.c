@@ -613,6 +613,44 @@ static void test_path_unresolved_closed(void **state)
 }
 
 /*
+ * A path named as an unprivileged user's own mount namespace sees it (a
+ * tmpfs mounted in `unshare -Urm`) is a name that user chose: deny rules
+ * match it by value, but no allow rule on the key and no `!` exception
+ * does; rules without the key are unaffected.
+ */
+static void test_path_private(void **state)
+{
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	compile_text(&c,
+		"[allow-usr]\nevent = exec\naction = allow\npath = /usr/\n"
+		"[deny-shm]\nevent = exec\naction = deny\npath = /dev/shm/\n"
+		"[deny-all]\nevent = exec\naction = deny\n"
+		"[guard]\nevent = signal\naction = deny\nsignal = SIGTERM\n"
+		"exe = !/usr/local/trusted/killer\n");
+	v.str[BW_DIM_EXEC_PATH] = "/usr/bin/x";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 0);
+	v.pflags[BW_PS_PATH] = BW_PF_PRIVATE;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 2);
+	v.str[BW_DIM_EXEC_PATH] = "/dev/shm/x";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+	v.pflags[BW_PS_PATH] = BW_PF_PRIVATE | BW_PF_CUT;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+
+	v.num[BW_DIM_SIG] = 15;
+	v.str[BW_DIM_EXE] = "/usr/local/trusted/killer";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), BW_NO_RULE);
+	v.pflags[BW_PS_EXE] = BW_PF_PRIVATE;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), 0);
+	v.str[BW_DIM_EXE] = "/tmp/other";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), 0);
+	free_compiled(&c);
+}
+
+/*
  * A path longer than the kernel keeps is decided on its first
  * BW_PATH_LEN - 1 bytes: prefixes match as they should, an exact rule
  * (shorter than that: rule lines hold under 200 bytes) never matches a
@@ -889,6 +927,7 @@ int main(void)
 		cmocka_unit_test(test_path_entries),
 		cmocka_unit_test(test_subj_cover),
 		cmocka_unit_test(test_path_unresolved_closed),
+		cmocka_unit_test(test_path_private),
 		cmocka_unit_test(test_path_head),
 		cmocka_unit_test(test_memfd_paths),
 		cmocka_unit_test(test_root_prefix),

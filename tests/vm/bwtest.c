@@ -134,6 +134,8 @@ static void usage(void)
 		"       bwtest userns-mount tmpfs|nested|fsmount TARGET\n"
 		"       bwtest userns-mount bind|rbind|open-tree|move TARGET SRC\n"
 		"       bwtest userns-remount mount|mount_setattr|fsconfig DIR\n"
+		"       bwtest userns-raw-socket\n"
+		"       bwtest userns-tmpfs-exec DIR FILE [ARGS...]\n"
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
 		"       bwtest sigio PID SIG\n"
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
@@ -1169,6 +1171,53 @@ static int do_userns_bind_exec(const char *src, const char *dst, const char *fil
 	return fail("execve");
 }
 
+/*
+ * userns-raw-socket: a raw socket in a network namespace of a new user
+ * namespace of its own, where this process holds CAP_NET_RAW.
+ */
+static int do_userns_raw_socket(void)
+{
+	const char *step = enter_userns();
+
+	if (step)
+		return fail(step);
+	if (unshare(CLONE_NEWNET) < 0)
+		return fail("unshare net");
+	return do_raw_socket();
+}
+
+/*
+ * userns-tmpfs-exec DIR FILE [ARGS...]: in a new user and mount namespace,
+ * a tmpfs on DIR (any directory: the mount is this namespace's own), a
+ * copy of bwtest as DIR/FILE, executed with ARGS: a program whose path
+ * reads as the user likes, seen from that namespace only.
+ */
+static int do_userns_tmpfs_exec(const char *dir, const char *file, char **args)
+{
+	char path[PATH_MAX];
+	const char *step;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+		usage();
+	step = enter_userns();
+	if (step)
+		return fail(step);
+	if (mount("tmpfs", dir, "tmpfs", 0, NULL) < 0)
+		return fail("mount");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	if (fd < 0)
+		return fail("open");
+	step = copy_self(fd);
+	if (step)
+		return fail(step);
+	if (close(fd) < 0)
+		return fail("close");
+	args[0] = path;
+	execve(path, args, environ);
+	return fail("execve");
+}
+
 /* move_mount(2) of the detached mount mfd onto target. */
 static int move_detached(int mfd, const char *target)
 {
@@ -1987,6 +2036,10 @@ int main(int argc, char **argv)
 		return do_userns_bind_exec(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "userns-mount") && (argc == 4 || argc == 5))
 		return do_userns_mount(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	if (!strcmp(cmd, "userns-tmpfs-exec") && argc >= 4)
+		return do_userns_tmpfs_exec(argv[2], argv[3], argv + 3);
+	if (!strcmp(cmd, "userns-raw-socket") && argc == 2)
+		return do_userns_raw_socket();
 	if (!strcmp(cmd, "userns-remount") && argc == 4)
 		return do_userns_remount(argv[2], argv[3]);
 	if (!strcmp(cmd, "signal-via") && argc == 5)

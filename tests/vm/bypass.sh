@@ -23,8 +23,8 @@
 #                     bypass.rules`
 #
 # The first scenarios are bypasses that must now be closed, the later ones
-# (bypass-exec-*, bypass-signal-calls, bypass-mount-calls) ways that were
-# already closed and must stay so.
+# (bypass-exec-*, bypass-signal-calls, bypass-mount-calls,
+# bypass-cap-userns) ways that were already closed and must stay so.
 
 BP_AS="/bin/bwtest as-uid 65534 65534"
 BP_TRUSTED=/usr/local/trusted/killer	# exe = !/usr/local/trusted/killer
@@ -51,10 +51,12 @@ BP_DEEP_DEPTH=17
 BP_DEEP_LEN=250
 
 BP_SCENARIOS="bypass-long-name bypass-long-dir bypass-deep-path
-	bypass-exe-exception bypass-private-bind bypass-loader bypass-memfd
+	bypass-exe-exception bypass-private-bind bypass-private-mount
+	bypass-loader bypass-memfd
 	bypass-map-exec bypass-mount-setattr bypass-fsconfig bypass-sigio
 	bypass-exec-symlink bypass-exec-fd bypass-exec-proc-root
-	bypass-exec-script bypass-signal-calls bypass-mount-calls"
+	bypass-exec-script bypass-signal-calls bypass-mount-calls
+	bypass-cap-userns"
 
 # ---------------------------------------------------------------- set-up
 
@@ -230,6 +232,22 @@ sc_bypass_private_bind() {
 	bp_rec x '"event":"exec"' '"rule":"deny-exec-bwdd"' '"path":"/tmp/bwdd/h"'
 }
 
+# A filesystem mounted only in a user's own mount namespace is named as
+# that namespace sees it, so its user chooses the names: a tmpfs over
+# /usr/local/trusted and a program of theirs in it as killer gave an exe
+# that read /usr/local/trusted/killer and met the exception of
+# deny-term-guarded.  Such a name meets no exception and no allow rule.
+sc_bypass_private_mount() {
+	bp_victim x bwguarded
+	op x $BP_AS /bin/bwtest userns-tmpfs-exec /usr/local/trusted killer \
+		kill "$(victim x)" SIGTERM
+	bp_want x EPERM
+	bp_rec x '"event":"signal"' '"rule":"deny-term-guarded"' \
+		'"exe":"/usr/local/trusted/killer"' '"exe_private":true' \
+		"\"target_pid\":$(victim x)"
+	bp_end_victim x alive
+}
+
 # The dynamic loader runs a program without exec'ing it: it maps the file
 # with PROT_EXEC, which is now decided like an exec ("op":"mmap").
 # fork-exec reports how the loader ended and prints the pid that mapped.
@@ -389,6 +407,16 @@ sc_bypass_mount_calls() {
 	bp_mount open-tree open-tree /tmp/bwmnt/x /tmp/bwsrc
 	bp_mount symlink tmpfs /tmp/bwmntlink		# -> /tmp/bwmnt/x
 	bp_mount nested nested /tmp/bwmnt/x		# a second new mount namespace
+}
+
+# A capability held in a user namespace of one's own (unshare -Urn): the
+# kernel grants CAP_NET_RAW over the new network namespace, where the
+# process is root; the rule decides by the uid outside all the same.
+sc_bypass_cap_userns() {
+	op x $BP_AS /bin/bwtest userns-raw-socket
+	bp_want x EPERM
+	bp_rec x '"event":"capable"' '"rule":"deny-net-raw"' \
+		'"capability":"cap_net_raw"' '"uid":65534'
 }
 
 # ---------------------------------------------------------------- run
