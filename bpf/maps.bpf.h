@@ -203,6 +203,10 @@ struct scratch {
 	__u32 key;		/* this scratch's slot, 0 to SCRATCH_ALL - 1 */
 	__u32 defer;		/* classify()'s first pass: see put_off() */
 	__u32 deferred;		/* dimensions put off to the second pass */
+	__u32 walk_private;	/* path_walk(): crossed a user's own mount
+				 * namespace (kept here, not in the walk's
+				 * state, which the verifier would follow) */
+	__u32 pad;
 	char buf[PW_SIZE + 256];
 };
 

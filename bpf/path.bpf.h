@@ -30,7 +30,6 @@ struct walk {
 	__u32 scratch;		/* SCRATCH_* slot holding buf */
 	__u32 nfind;		/* mounts examined in this W_FIND */
 	__u32 find_only;	/* W_FIND failing fails the walk (sb_remount) */
-	__u32 private;		/* named as a user's own namespace sees it */
 };
 
 static __always_inline bool mnt_in_host(struct mount *m)
@@ -102,6 +101,15 @@ static __always_inline struct mount *sb_next_mount(struct walk *w,
 	return sb_mount_at(w, BPF_CORE_READ(om, mnt_instance.next));
 }
 
+/* The walk in scratch slot key names a user's own namespace's mount. */
+static __always_inline void walk_mark_private(__u32 key)
+{
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &key);
+
+	if (s)
+		s->walk_private = 1;
+}
+
 /* Look for a mount of sb in host_mntns that shows it whole. */
 static __always_inline void walk_enter_find(struct walk *w,
 					    struct super_block *sb)
@@ -130,7 +138,7 @@ static __always_inline long walk_find(struct walk *w)
 		w->state = W_PATH;
 		w->host = own;
 		if (BPF_CORE_READ(own, mnt_ns, user_ns, level))
-			w->private = 1;
+			walk_mark_private(w->scratch);
 		return 0;
 	}
 	if (BPF_CORE_READ(m, mnt.mnt_root) == w->sb_root && mnt_in_host(m)) {
@@ -242,6 +250,7 @@ __noinline int path_walk(struct scratch *s, __u64 dentry, __u64 vfsmount,
 	if (!s || !dst)
 		return -1;
 	s->buf[PW_SIZE - 1] = 0;
+	s->walk_private = 0;
 	if (find_only)
 		walk_enter_find(&w, BPF_CORE_READ(d, d_sb));
 	bpf_loop(PW_STEPS, walk_step, &w, 0);
@@ -253,7 +262,7 @@ __noinline int path_walk(struct scratch *s, __u64 dentry, __u64 vfsmount,
 		return -1;
 	}
 	len = PW_SIZE - 1 - w.off;
-	s->ev.pflags[ps] = w.private ? BW_PF_PRIVATE : 0;
+	s->ev.pflags[ps] = s->walk_private ? BW_PF_PRIVATE : 0;
 	if (len == 0) {
 		(*dst)[0] = '/';
 		(*dst)[1] = 0;

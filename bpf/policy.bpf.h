@@ -239,39 +239,54 @@ static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
 	return bpf_map_lookup_elem(&def_map, &k);
 }
 
+/* bm_and_private()'s words, one bpf_loop() step each */
+struct and_private_ctx {
+	struct bw_bitmap *acc, *m, *unres, *neg;
+	__u64 all, any;
+};
+
+static long and_private_word(__u32 k, void *ctx)
+{
+	struct and_private_ctx *c = ctx;
+	struct bw_bitmap *acc = c->acc, *m = c->m, *unres = c->unres, *neg = c->neg;
+
+	k &= BW_BITMAP_WORDS - 1;	/* bpf_loop() runs it nw <= 64 times */
+	acc->w[k] = (acc->w[k] | c->all) & ((m->w[k] & unres->w[k]) | neg->w[k]);
+	c->any |= acc->w[k];
+	return 0;
+}
+
 /*
  * bm_and() for a private path (BW_PF_PRIVATE) of dimension dim: its trie
  * lookup m kept to the rules that are not allow rules (the unresolved
  * default), and the negated rules on the key, whose exception its name
  * must not meet.  Rare: a walk through a mount of an unprivileged user's
  * own namespace.  Out of line, the defaults looked up here, so that
- * and_path()'s frame does not grow.
+ * and_path()'s frame does not grow; the words in a bpf_loop(), so that
+ * the verifier walks one.
  */
 __noinline int bm_and_private(struct scratch *s, struct bw_bitmap *m,
 			      __u32 slot, __u32 cls, __u32 dim)
 {
-	struct bw_bitmap *acc, *unres, *neg;
-	__u32 fresh, ps = bw_path_slot(dim);
-	__u64 any = 0;
+	__u32 ps = bw_path_slot(dim), key;
+	struct and_private_ctx c = { .m = m };
 
 	if (!s || !m)
 		return -1;
-	unres = def_bitmap(slot, cls, BW_DEF_UNRESOLVED(ps));
-	neg = def_bitmap(slot, cls, BW_DEF_NEGATED(ps));
-	if (!unres || !neg)
+	/* the slot from its map: a global function's argument is plain
+	 * memory to the verifier, which bpf_loop()'s step could not keep */
+	key = s->key;
+	s = bpf_map_lookup_elem(&scratch_map, &key);
+	c.unres = def_bitmap(slot, cls, BW_DEF_UNRESOLVED(ps));
+	c.neg = def_bitmap(slot, cls, BW_DEF_NEGATED(ps));
+	if (!s || !c.unres || !c.neg)
 		return -1;
-	acc = &s->acc;
-	fresh = s->fresh;
+	c.acc = &s->acc;
+	/* the first AND takes the bitmap whole: acc reads as all ones */
+	c.all = s->fresh ? ~0ULL : 0;
 	s->fresh = 0;
-	for (int i = 0; i < BW_BITMAP_WORDS; i++) {
-		__u64 w = (m->w[i] & unres->w[i]) | neg->w[i];
-
-		if (i >= s->nw)
-			break;
-		acc->w[i] = fresh ? w : acc->w[i] & w;
-		any |= acc->w[i];
-	}
-	return any != 0;
+	bpf_loop(s->nw, and_private_word, &c, 0);
+	return c.any != 0;
 }
 
 /* Is bit h of a dimension's filter set (no filter: it may be)? */
