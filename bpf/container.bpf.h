@@ -56,6 +56,16 @@ enum ctr_kind {
 	CTR_UNIT,	/* name[start, end), systemd-escaped */
 	CTR_CHILD,	/* the child's name: prev */
 };
+/*
+ * In kind beside it: the cgroup that names the container belongs to a
+ * user other than root, who made it in a subtree delegated to them (every
+ * systemd user manager's user@UID.service): a name that user chose.
+ */
+#define CTR_PRIVATE	0x100
+
+/* ctr_walk.prev_flags */
+#define CTR_PREV_SUPERVISOR	1	/* the child is named "supervisor" */
+#define CTR_PREV_USER		2	/* the child belongs to a user */
 
 /*
  * State of the walk from the task's cgroup towards the root.  Scalars
@@ -63,10 +73,10 @@ enum ctr_kind {
  */
 struct ctr_walk {
 	__u64 kn;		/* struct kernfs_node * of the next level */
-	__u32 kind;		/* enum ctr_kind */
+	__u32 kind;		/* enum ctr_kind, | CTR_PRIVATE */
 	__u32 start, end;
 	__u32 prev_len;		/* length of the child's name; 0: unusable */
-	__u32 prev_supervisor;	/* the child is named "supervisor" */
+	__u32 prev_flags;	/* CTR_PREV_* of the child */
 	__u32 pos;		/* ctr_unescape_byte(): the next byte of name */
 	char name[BW_CTR_NAME_BUF];	/* this level's name, zero-padded */
 	char prev[BW_CTR_ID_LEN];	/* first bytes of the child's name */
@@ -184,7 +194,7 @@ static __always_inline bool ctr_match(struct ctr_walk *w, __u32 len, __u32 level
 		w->start = 12;
 		return true;
 	}
-	if (w->prev_supervisor)
+	if (w->prev_flags & CTR_PREV_SUPERVISOR)
 		return false;	/* nspawn's own process, outside the container */
 	if (ctr_prefix(name, "systemd-nspawn@", 15) &&
 	    ctr_suffix(name, len, ".service", 8) && len > 15 + 8) {
@@ -211,6 +221,7 @@ static __always_inline bool ctr_match(struct ctr_walk *w, __u32 len, __u32 level
 __noinline int ctr_level(struct ctr_walk *w, __u32 level)
 {
 	struct kernfs_node *kn, *up;
+	__u32 user;
 	long len;
 
 	if (!w || !w->kn)
@@ -224,17 +235,25 @@ __noinline int ctr_level(struct ctr_walk *w, __u32 level)
 	__builtin_memset(w->name, 0, sizeof(w->name));
 	len = bpf_probe_read_kernel_str(w->name, sizeof(w->name),
 					BPF_CORE_READ(kn, name));
+	/* the owner: root's cgroups have no attributes of their own (0) */
+	user = BPF_CORE_READ(kn, iattr, ia_uid.val) ? CTR_PREV_USER : 0;
 	if (len < 2 || len > BW_CTR_NAME_MAX + 1) {
 		w->prev_len = 0;
-		w->prev_supervisor = 0;
+		w->prev_flags = user;
 		return 0;
 	}
-	if (ctr_match(w, len - 1, level))
+	if (ctr_match(w, len - 1, level)) {
+		/* the cgroup whose name is the id: this one, or the child */
+		if (w->kind == CTR_CHILD ? (w->prev_flags & CTR_PREV_USER) : user)
+			w->kind |= CTR_PRIVATE;
 		return 1;
+	}
 	for (int i = 0; i < BW_CTR_SHORT_NAME; i++)
 		w->prev[i] = w->name[i];
 	w->prev_len = len - 1;
-	w->prev_supervisor = ctr_prefix(w->name, "supervisor", 11);
+	w->prev_flags = user;
+	if (ctr_prefix(w->name, "supervisor", 11))
+		w->prev_flags |= CTR_PREV_SUPERVISOR;
 	return 0;
 }
 
@@ -282,7 +301,7 @@ static __always_inline int ctr_unescape(struct ctr_walk *w)
 /*
  * Short id of the container of the cgroup whose kernfs node is kn into
  * dst (BW_CTR_ID_LEN bytes, NUL-padded, "" when none); returns 1 when
- * there is one.  The walk finds the name; the id is copied out once.
+ * there is one, 2 when its cgroup belongs to a user (CTR_PRIVATE).  The walk finds the name; the id is copied out once.
  */
 static __noinline int container_of_kn(struct kernfs_node *kn, char *dst)
 {
@@ -292,7 +311,7 @@ static __noinline int container_of_kn(struct kernfs_node *kn, char *dst)
 	for (int level = 0; level < BW_CTR_LEVELS; level++)
 		if (ctr_level(&w, level))
 			break;
-	switch (w.kind) {
+	switch (w.kind & ~CTR_PRIVATE) {
 	case CTR_HEX:
 		for (int i = 0; i < BW_CTR_SHORT_HEX; i++)
 			w.out[i] = w.name[(w.start + i) & CTR_MASK];
@@ -314,7 +333,9 @@ static __noinline int container_of_kn(struct kernfs_node *kn, char *dst)
 	}
 	for (int i = 0; i < BW_CTR_ID_LEN; i++)
 		dst[i] = w.out[i];
-	return w.kind != CTR_NONE;
+	if (w.kind == CTR_NONE)
+		return 0;
+	return w.kind & CTR_PRIVATE ? 2 : 1;
 }
 
 static __always_inline int container_of_task(struct task_struct *t, char *dst)

@@ -18,5 +18,8 @@
 #define BW_CTR_SHORT_HEX	12	/* short id of a hex id: its first 12 */
 #define BW_CTR_SHORT_NAME	15	/* short id of a name: its first 15 bytes */
 #define BW_CTR_ID_LEN		16	/* short id + NUL, as BW_CONTAINER_LEN */
+/* A decision subject's container id holds 1 in its last byte, past the
+ * id's NUL, when the cgroup naming it belongs to a user (private). */
+#define BW_CTR_PRIVATE_BYTE	(BW_CTR_ID_LEN - 1)
 
 #endif

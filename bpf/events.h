@@ -323,6 +323,11 @@ enum bw_guard {
  * negated value: those a private path (BW_PF_PRIVATE) meets whatever its
  * name, as its exception does not apply */
 #define BW_DEF_NEGATED(ps) (BW_NDIM + 2 + BW_NPS + (ps))
+/* the rules a private container (BW_CTR_PRIVATE_BYTE) meets: those without
+ * the key, and the container rules that are not allow rules and say any
+ * or none: such a container may be none, and is not one an allow rule
+ * names */
+#define BW_DEF_CTR_PRIVATE (BW_NDIM + 2 + 2 * BW_NPS)
 /*
  * per number or name dimension: a one-hash filter of the values its value
  * map holds (bit bw_filter_*() of the value set when an entry may exist):
@@ -332,8 +337,8 @@ enum bw_guard {
  * engine sets the cgroup filter's bits then; paths (prefix matches in a
  * trie) have none.
  */
-#define BW_DEF_FILTER(d) (BW_NDIM + 2 + 2 * BW_NPS + (d))
-#define BW_DEF_PER_CLASS (2 * BW_NDIM + 2 + 2 * BW_NPS)
+#define BW_DEF_FILTER(d) (BW_NDIM + 3 + 2 * BW_NPS + (d))
+#define BW_DEF_PER_CLASS (2 * BW_NDIM + 3 + 2 * BW_NPS)
 #define BW_DEF_ENTRIES	(BW_SLOTS * BW_NCLASS * BW_DEF_PER_CLASS)
 #define bw_def_index(slot, cls, d) \
 	(((slot) * BW_NCLASS + (cls)) * BW_DEF_PER_CLASS + (d))

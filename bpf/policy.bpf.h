@@ -115,6 +115,8 @@ static __always_inline int subj_container(struct scratch *s)
 	/* keep the return value: clang drops r0 of an unused result, and the
 	 * verifier then refuses the subprogram's leftover stack pointer */
 	barrier_var(found);
+	if (found == 2)	/* its last byte, past the id's NUL, in the cache too */
+		s->ev.subj.container[BW_CTR_PRIVATE_BYTE] = 1;
 	bpf_map_update_elem(&ctr_cache, &cgid, s->ev.subj.container, BPF_ANY);
 	return found;
 }
@@ -681,7 +683,14 @@ static __always_inline int classify(struct scratch *s, __u32 slot, __u32 cls,
 	if (HAS(mask, BW_DIM_CONTAINER)) {
 		r = subj_container(s);
 		barrier_var(r);
-		AND(str, BW_DIM_CONTAINER, sj->container);
+		if (sj->container[BW_CTR_PRIVATE_BYTE]) {
+			/* a user's own: no allow rule, no exception */
+			r = bm_and(s, def_bitmap(slot, cls, BW_DEF_CTR_PRIVATE));
+			if (r <= 0)
+				return r;
+		} else {
+			AND(str, BW_DIM_CONTAINER, sj->container);
+		}
 	}
 	if (HAS(mask, BW_DIM_CGROUP)) {
 		r = and_cgroup(s, slot, cls);

@@ -267,6 +267,30 @@ static void entry_fill(struct cp_entry *e, const struct named_rules *nr,
 		e->bm.w[w] |= a.plain.w[w] | (nr->all_negated.w[w] & ~a.negated.w[w]);
 }
 
+/*
+ * A container named by a cgroup its user made (BW_CTR_PRIVATE_BYTE) may be
+ * no container at all, and is not one an allow rule names: it meets the
+ * rules without the key, and the container rules that are not allow rules
+ * and say any or none (stored as the empty value, any negated).
+ */
+static void ctr_private_default(struct bw_bitmap *priv, const struct bw_rule **rules,
+				size_t n, const struct bw_bitmap *unconstrained)
+{
+	*priv = *unconstrained;
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_match *m = rule_match(rules[i], BW_DIM_CONTAINER);
+		bool special = m->negate;
+
+		if (!rule_sets(rules[i], BW_DIM_CONTAINER) ||
+		    rules[i]->action == BW_ACT_ALLOW)
+			continue;
+		for (size_t k = 0; k < m->n && !special; k++)
+			special = !m->strs[k][0];
+		if (special)
+			bm_set(priv, rules[i]->index);
+	}
+}
+
 static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 			     const struct bw_rule **rules, size_t n,
 			     struct bw_bitmap *unconstrained)
@@ -304,6 +328,9 @@ static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 				bm_set(neg, rules[i]->index);
 		}
 	}
+	if (dim == BW_DIM_CONTAINER)
+		ctr_private_default(&cp->defs[cls][BW_DEF_CTR_PRIVATE], rules, n,
+				    unconstrained);
 }
 
 /* The filter bit of a name, hashed as the kernel hashes its str map key. */
@@ -796,6 +823,8 @@ uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 		if (bw_dim_kind(dim) == BW_KIND_PATH &&
 		    (v->pflags[bw_path_slot(dim)] & BW_PF_UNRESOLVED)) {
 			m = &cp->defs[cls][BW_DEF_UNRESOLVED(bw_path_slot(dim))];
+		} else if (dim == BW_DIM_CONTAINER && v->ctr_private) {
+			m = &cp->defs[cls][BW_DEF_CTR_PRIVATE];
 		} else {
 			e = lookup(cp, cls, dim, v);
 			m = e ? &e->bm : &cp->defs[cls][dim];

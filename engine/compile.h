@@ -83,6 +83,7 @@ struct bw_values {
 	const char *str[BW_NDIM];
 	const char *cgroup_path;
 	uint8_t pflags[BW_NPS];	/* BW_PF_* of each path slot */
+	bool ctr_private;	/* the container's cgroup belongs to a user */
 };
 uint32_t compiled_decide(const struct bw_compiled *cp, int cls,
 			 const struct bw_values *v, uint32_t *audit_rule);

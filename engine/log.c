@@ -16,6 +16,7 @@
 #include <syslog.h>
 
 #include "argv.h"
+#include "container_ids.h"
 #include "log.h"
 #include "names.h"
 #include "prio.h"
@@ -843,6 +844,8 @@ static void subject_json(struct json *j, const struct bw_subject *s,
 		json_strn(j, s->container, sizeof(s->container));
 	else
 		json_null(j);
+	if (s->container[BW_CTR_PRIVATE_BYTE])
+		json_kbool_rt(j, "container_private", true);
 	json_obj_end(j);
 }
 

@@ -76,9 +76,13 @@ static int read_NAME(struct fields *f, const char *path, int dim, struct bw_valu
 
 static int read_CONTAINER(struct fields *f, const char *path, int dim, struct bw_values *v)
 {
+	char k[64];
+
 	v->str[dim] = str_field(f, path);
 	if (!v->str[dim])
 		v->str[dim] = "";	/* no container */
+	snprintf(k, sizeof(k), "%s_private", path);
+	v->ctr_private = bool_field(f, k);
 	return 0;
 }
 

@@ -651,6 +651,54 @@ static void test_path_private(void **state)
 }
 
 /*
+ * A container whose cgroup its user made (a delegated subtree): maybe no
+ * container at all, and never the one an allow rule names.  It meets deny
+ * rules on any and none, no deny rule on a name, and no allow rule on the
+ * key.
+ */
+static void test_container_private(void **state)
+{
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	compile_text(&c,
+		"[allow-web1]\nevent = capable\naction = allow\ncapability = cap_chown\n"
+		"container = web1\n"
+		"[deny-named]\nevent = capable\naction = deny\ncapability = cap_chown\n"
+		"container = builder\n"
+		"[deny-host]\nevent = capable\naction = deny\ncapability = cap_chown\n"
+		"container = none\n"
+		"[allow-web1-term]\nevent = signal\naction = allow\nsignal = SIGTERM\n"
+		"container = web1\n"
+		"[deny-term]\nevent = signal\naction = deny\nsignal = SIGTERM\n"
+		"[deny-any]\nevent = signal\naction = deny\nsignal = SIGUSR1\n"
+		"container = any\n");
+	v.num[BW_DIM_CAP] = 0;
+	v.str[BW_DIM_CONTAINER] = "web1";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_CAPABLE, &v, &audit), 0);
+	v.ctr_private = true;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_CAPABLE, &v, &audit), 2);
+	v.str[BW_DIM_CONTAINER] = "builder";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_CAPABLE, &v, &audit), 2);
+
+	v.num[BW_DIM_SIG] = 15;
+	v.str[BW_DIM_CONTAINER] = "web1";
+	v.ctr_private = false;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), 0);
+	v.ctr_private = true;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), 1);
+	v.num[BW_DIM_SIG] = 10;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), 2);
+	v.ctr_private = false;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), 2);
+	v.str[BW_DIM_CONTAINER] = "";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), BW_NO_RULE);
+	free_compiled(&c);
+}
+
+/*
  * A path longer than the kernel keeps is decided on its first
  * BW_PATH_LEN - 1 bytes: prefixes match as they should, an exact rule
  * (shorter than that: rule lines hold under 200 bytes) never matches a
@@ -928,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_subj_cover),
 		cmocka_unit_test(test_path_unresolved_closed),
 		cmocka_unit_test(test_path_private),
+		cmocka_unit_test(test_container_private),
 		cmocka_unit_test(test_path_head),
 		cmocka_unit_test(test_memfd_paths),
 		cmocka_unit_test(test_root_prefix),

@@ -135,6 +135,7 @@ static void usage(void)
 		"       bwtest userns-mount bind|rbind|open-tree|move TARGET SRC\n"
 		"       bwtest userns-remount mount|mount_setattr|fsconfig DIR\n"
 		"       bwtest userns-raw-socket\n"
+		"       bwtest cgroup-exec DIR CMD [ARGS...]\n"
 		"       bwtest userns-tmpfs-exec DIR FILE [ARGS...]\n"
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
 		"       bwtest sigio PID SIG\n"
@@ -939,6 +940,27 @@ static int do_fork_exec(char **argv)
 	}
 	printf("result=FAILED\n");
 	return 1;
+}
+
+/*
+ * cgroup-exec DIR CMD [ARGS...]: make the cgroup DIR (it may exist), move
+ * into it and execute CMD: as a user in a subtree delegated to them, a
+ * cgroup of any name (lxc.payload.NAME, docker-<id>.scope).
+ */
+static int write_file(const char *path, const char *text);
+
+static int do_cgroup_exec(const char *dir, char **argv)
+{
+	char procs[PATH_MAX];
+
+	if ((size_t)snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir) >= sizeof(procs))
+		usage();
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return fail("mkdir");
+	if (write_file(procs, "0") < 0)
+		return fail("cgroup.procs");
+	execve(argv[0], argv, environ);
+	return fail("execve");
 }
 
 /*
@@ -2022,6 +2044,8 @@ int main(int argc, char **argv)
 		return do_as_uid(argv[2], argv[3], argv + 4);
 	if (!strcmp(cmd, "setsid") && argc >= 3)
 		return do_setsid(argv + 2);
+	if (!strcmp(cmd, "cgroup-exec") && argc >= 4)
+		return do_cgroup_exec(argv[2], argv + 3);
 	if (!strcmp(cmd, "interp") && argc >= 2)
 		return ok();	/* a #! interpreter: NAME [ARG] SCRIPT [ARGS...] */
 	if (!strcmp(cmd, "fd-exec") && argc == 4)

@@ -28,6 +28,9 @@
 
 BP_AS="/bin/bwtest as-uid 65534 65534"
 BP_TRUSTED=/usr/local/trusted/killer	# exe = !/usr/local/trusted/killer
+# a cgroup subtree delegated to uid 65534, as systemd does to each user's
+# user@UID.service: it may make cgroups there and move into them
+BP_DELEG=/sys/fs/cgroup/bwdeleg
 
 # rep CHAR N: CHAR N times
 rep() {
@@ -52,6 +55,7 @@ BP_DEEP_LEN=250
 
 BP_SCENARIOS="bypass-long-name bypass-long-dir bypass-deep-path
 	bypass-exe-exception bypass-private-bind bypass-private-mount
+	bypass-fake-container
 	bypass-loader bypass-memfd
 	bypass-map-exec bypass-mount-setattr bypass-fsconfig bypass-sigio
 	bypass-exec-symlink bypass-exec-fd bypass-exec-proc-root
@@ -82,7 +86,7 @@ bp_setup() {
 	# its long-named twin, the victims (comm = their name)
 	for p in /dev/shm/bwprog /dev/shm/bwint "$BP_LONG_NAME" "$BP_LONG_DIR" \
 		"$BP_TRUSTED" "$BP_LONG_KILLER" /tmp/bwdd/h \
-		/bin/bwprot /bin/bwguarded /bin/bwsigio; do
+		/bin/bwprot /bin/bwguarded /bin/bwsigio /bin/bwctrv; do
 		bp_try mkdir -p "${p%/*}" && bp_try cp /bin/bwtest "$p"
 	done
 	# a dynamically linked program for the loader (its libraries and
@@ -96,6 +100,8 @@ bp_setup() {
 	bp_try ln -sfn /tmp/bwmnt/x /tmp/bwmntlink
 	# uid 65534 makes the deep tree itself (bwtest deep-exec)
 	bp_try mkdir -p -m 1777 /tmp/bwdeep
+	bp_try mkdir -p "$BP_DELEG/base"
+	bp_try chown -R 65534:65534 "$BP_DELEG"
 }
 
 sc_bypass_setup() {
@@ -313,6 +319,28 @@ sc_bypass_fsconfig() {
 	fi
 	bp_rec x '"event":"mount"' '"rule":"deny-remount"' '"op":"remount"' \
 		'"via":"fsconfig"'
+}
+
+# ---------------------------------------------------------------- container
+
+# A user with a delegated cgroup subtree names cgroups as they like: in
+# lxc.payload.bwweb1, uid 65534 was container bwweb1, met allow-term-web1
+# and got out of deny-usr1-host (container = none).  A container named by
+# a cgroup its user made meets no allow rule, and may be none.
+sc_bypass_fake_container() {
+	local sig
+	for sig in SIGTERM SIGUSR1; do
+		bp_victim $sig bwctrv
+		op $sig sh -c "echo \$\$ >$BP_DELEG/base/cgroup.procs &&
+			exec $BP_AS /bin/bwtest cgroup-exec $BP_DELEG/lxc.payload.bwweb1 \
+			/bin/bwtest kill $(victim $sig) $sig"
+		bp_want $sig EPERM
+	done
+	bp_rec SIGTERM '"event":"signal"' '"rule":"deny-term-ctr"' \
+		'"container":"bwweb1"' '"container_private":true'
+	bp_rec SIGUSR1 '"event":"signal"' '"rule":"deny-usr1-host"' \
+		'"container":"bwweb1"' '"container_private":true'
+	for sig in SIGTERM SIGUSR1; do bp_end_victim $sig alive; done
 }
 
 # ---------------------------------------------------------------- signal
