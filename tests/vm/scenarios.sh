@@ -852,6 +852,25 @@ sc_syscall_uring() {
 		'"comm":"iou-sqp-' '"enforced":false'
 }
 
+# The verifier's work per program (fdinfo verified_insns) is what loading
+# costs: a change that makes one walk a loop per word or per state (as
+# 8788dda undid, 55,000-65,000 a program) fails here, not only in the bench.
+VERIFIER_MAX=40000
+sc_verifier_work() {
+	local n max
+	if running; then
+		awk '/^verified_insns:/ { print $2 }' /proc/"$ENGINE_PID"/fdinfo/* \
+			>"$(f v insns)" 2>/dev/null
+		return 0
+	fi
+	n=$(wc -l <"$(f v insns)")
+	max=$(sort -n "$(f v insns)" | tail -n 1)
+	[ "$n" -ge 10 ] || { why "only $n programs' verified_insns read"; return 1; }
+	[ "$max" -le $VERIFIER_MAX ] ||
+		why "a program verified in $max instructions (at most $VERIFIER_MAX)"
+	echo "INFO: verifier-work: $n programs, at most $max instructions, $(awk '{ s += $1 } END { print s }' "$(f v insns)") in all"
+}
+
 # ---- bulwark exec: the seccomp filter covers the 32-bit entry point
 printf '%s\n' '[deny-chroot-exec]' 'event = syscall' 'action = deny' \
 	'syscall = chroot' 'errno = EPERM' 'comm = bwtest' >$T/exec.rules
@@ -1272,7 +1291,7 @@ group enforce enforce $RULES/vm.rules \
 	ipc-deny ipc-deny-ia32 ipc-unnamed ipc-allow-first \
 	mount-deny mount-unnamed mount-allow-first \
 	signal-deny signal-unnamed signal-allow-first \
-	exec-deny exec-unnamed exec-allow-first
+	exec-deny exec-unnamed exec-allow-first verifier-work
 
 group audit audit $RULES/vm.rules \
 	capable-audit ipc-audit mount-audit signal-audit exec-audit
