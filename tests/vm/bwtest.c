@@ -1007,6 +1007,25 @@ static const char *copy_self(int dst)
 	return NULL;
 }
 
+/* Write a copy of bwtest as file (open flags oflags too) and execute it as run. */
+static int exec_copy_of_self(const char *file, int oflags, const char *run, char **args)
+{
+	const char *step;
+	int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC | oflags, 0755);
+
+	if (fd < 0)
+		return fail("open");
+	step = copy_self(fd);
+	if (step) {
+		close(fd);
+		return fail(step);
+	}
+	if (close(fd) < 0)
+		return fail("close");
+	execve(run, args, environ);
+	return fail("execve");
+}
+
 static const char *const fd_exec_ways[] = { "fexecve", "execveat", "procfd", NULL };
 
 /*
@@ -1077,8 +1096,6 @@ static int do_deep_exec(const char *dir, const char *depth_s, const char *len_s)
 	char *args[] = { "bwdeep", "ok", NULL };
 	char name[NAME_MAX + 1];
 	size_t plen = strlen(dir);
-	const char *step;
-	int fd;
 
 	memset(name, 'd', (size_t)len);
 	name[len] = '\0';
@@ -1092,16 +1109,7 @@ static int do_deep_exec(const char *dir, const char *depth_s, const char *len_s)
 		plen += (size_t)len + 1;
 	}
 	printf("path_len=%zu\n", plen + strlen("/bwdeep"));
-	fd = open("bwdeep", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (fd < 0)
-		return fail("open");
-	step = copy_self(fd);
-	if (step)
-		return fail(step);
-	if (close(fd) < 0)
-		return fail("close");
-	execve("./bwdeep", args, environ);
-	return fail("execve");
+	return exec_copy_of_self("bwdeep", O_TRUNC, "./bwdeep", args);
 }
 
 /*
@@ -1218,7 +1226,6 @@ static int do_userns_tmpfs_exec(const char *dir, const char *file, char **args)
 {
 	char path[PATH_MAX];
 	const char *step;
-	int fd;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
 		usage();
@@ -1227,17 +1234,8 @@ static int do_userns_tmpfs_exec(const char *dir, const char *file, char **args)
 		return fail(step);
 	if (mount("tmpfs", dir, "tmpfs", 0, NULL) < 0)
 		return fail("mount");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	if (fd < 0)
-		return fail("open");
-	step = copy_self(fd);
-	if (step)
-		return fail(step);
-	if (close(fd) < 0)
-		return fail("close");
 	args[0] = path;
-	execve(path, args, environ);
-	return fail("execve");
+	return exec_copy_of_self(path, O_EXCL, path, args);
 }
 
 /* move_mount(2) of the detached mount mfd onto target. */
