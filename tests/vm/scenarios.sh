@@ -854,7 +854,7 @@ sc_syscall_uring() {
 
 # The verifier's work per program (fdinfo verified_insns) is what loading
 # costs: a change that makes one walk a loop per word or per state (as
-# 8788dda undid, 55,000-65,000 a program) fails here, not only in the bench.
+# c3749bf undid, 55,000-65,000 a program) fails here, not only in the bench.
 VERIFIER_MAX=40000
 sc_verifier_work() {
 	local n max
