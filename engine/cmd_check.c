@@ -236,15 +236,10 @@ static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
  */
 static void exe_exception_notes(const struct bw_setup *st, struct diag *d)
 {
-	char buf[16] = "";
-	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	long scope = -1;
+	long long scope;
 
-	if (f) {
-		if (fgets(buf, sizeof(buf), f))
-			scope = strtol(buf, NULL, 10);
-		fclose(f);
-	}
+	if (read_sysctl("/proc/sys/kernel/yama/ptrace_scope", &scope))
+		scope = -1;
 	if (scope >= 2)
 		return;
 	for (size_t i = 0; i < st->rules.n; i++) {

@@ -1501,19 +1501,6 @@ static const char *ctl_stop(void *ctx, bool detach)
 	return NULL;
 }
 
-static uint64_t read_sysctl(const char *path)
-{
-	unsigned long long v = 0;
-	FILE *f = fopen(path, "re");
-
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
 /* Every rule: its class, action and how it is enforced here. */
 static void rules_json(struct daemon *r, struct json *j, const struct bw_compiled *cp)
 {
@@ -1570,8 +1557,10 @@ static void remember_methods(struct daemon *r, const struct bw_compiled *cp)
 /* Runs and run time per program: counted while kernel.bpf_stats_enabled=1. */
 static void prog_stats_json(struct daemon *r, struct json *j)
 {
+	long long on;
+
 	json_kbool(j, "bpf_stats_enabled",
-		   read_sysctl("/proc/sys/kernel/bpf_stats_enabled") != 0);
+		   !read_sysctl("/proc/sys/kernel/bpf_stats_enabled", &on) && on);
 	json_key(j, "program_stats");
 	json_obj_begin(j);
 	for (int i = 0; i < r->eng.nprogs; i++) {

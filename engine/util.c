@@ -97,6 +97,18 @@ int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
 	return 0;
 }
 
+int read_sysctl(const char *path, long long *out)
+{
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%lld", out) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
 int natural_cmp(const char *a, const char *b)
 {
 	return strverscmp(a, b);

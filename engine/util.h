@@ -26,6 +26,10 @@ int parse_u64(const char *s, unsigned long long max, unsigned long long *out);
 char *u64_dec(uint64_t v, char *end);
 char *u64_hex(uint64_t v, char *end);
 
+/* The number a sysctl file (or any file) begins with: 0, or -1 when it
+ * cannot be read or holds none. */
+int read_sysctl(const char *path, long long *out);
+
 /* Natural ("version") order of two names, as used for rule files. */
 int natural_cmp(const char *a, const char *b);
 
