@@ -43,7 +43,6 @@ static __always_inline __u32 current_syscall(__u32 *arch)
 #define NR_SOCKET 41
 #define NR_SOCKETPAIR 53
 
-
 /* sc_map bits of a call in the live slot, with the class header. */
 static __always_inline __u32 sc_bits(__u64 id, __u32 slot)
 {

@@ -301,7 +301,8 @@ static __always_inline int ctr_unescape(struct ctr_walk *w)
 /*
  * Short id of the container of the cgroup whose kernfs node is kn into
  * dst (BW_CTR_ID_LEN bytes, NUL-padded, "" when none); returns 1 when
- * there is one, 2 when its cgroup belongs to a user (CTR_PRIVATE).  The walk finds the name; the id is copied out once.
+ * there is one, 2 when its cgroup belongs to a user (CTR_PRIVATE).  The
+ * walk finds the name; the id is copied out once.
  */
 static __noinline int container_of_kn(struct kernfs_node *kn, char *dst)
 {

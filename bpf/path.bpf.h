@@ -220,8 +220,9 @@ static long walk_step(__u32 i, void *ctx)
  * dst receives the first BW_PATH_LEN - 1 bytes; s->ev.pflags[ps] says
  * whether the path was longer (BW_PF_CUT), could not be resolved
  * (BW_PF_UNRESOLVED: longer than PATH_MAX, too deep) or is named as an
- * unprivileged user's mount namespace sees it (BW_PF_PRIVATE).  With find_only,
- * the walk starts at the root of the superblock of d (mnt unused).
+ * unprivileged user's mount namespace sees it (BW_PF_PRIVATE).  With
+ * find_only, the walk starts at the root of the superblock of d (mnt
+ * unused).
  */
 /* path_walk's how: the scratch slot, the path slot, find_only */
 #define PW_HOW(scratch, ps, find_only) ((scratch) | (ps) << 4 | (find_only) << 8)

@@ -271,7 +271,8 @@ static void entry_fill(struct cp_entry *e, const struct named_rules *nr,
  * A container named by a cgroup its user made (BW_CTR_PRIVATE_BYTE) may be
  * no container at all, and is not one an allow rule names: it meets the
  * rules without the key, and the container rules that are not allow rules
- * and say any or none (stored as the empty value, any negated).
+ * and say any or none (each alone, stored as the empty value: rules.c
+ * parse_container()).
  */
 static void ctr_private_default(struct bw_bitmap *priv, const struct bw_rule **rules,
 				size_t n, const struct bw_bitmap *unconstrained)
@@ -279,14 +280,9 @@ static void ctr_private_default(struct bw_bitmap *priv, const struct bw_rule **r
 	*priv = *unconstrained;
 	for (size_t i = 0; i < n; i++) {
 		const struct bw_match *m = rule_match(rules[i], BW_DIM_CONTAINER);
-		bool special = m->negate;
 
-		if (!rule_sets(rules[i], BW_DIM_CONTAINER) ||
-		    rules[i]->action == BW_ACT_ALLOW)
-			continue;
-		for (size_t k = 0; k < m->n && !special; k++)
-			special = !m->strs[k][0];
-		if (special)
+		if (rule_sets(rules[i], BW_DIM_CONTAINER) &&
+		    rules[i]->action != BW_ACT_ALLOW && !m->strs[0][0])
 			bm_set(priv, rules[i]->index);
 	}
 }

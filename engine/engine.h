@@ -20,8 +20,8 @@ struct btf;
  * of a guard's own is ROLE_GUARD; else a name ending in _audit is
  * ROLE_AUDIT; else an lsm/ section is ROLE_LSM; raw_tp/sys_enter and
  * raw_tp/io_uring_submit_req are ROLE_SYSCALL; a syscall section
- * (BPF_PROG_TYPE_SYSCALL) is ROLE_RUN; anything else ROLE_CORE.  Programs are reported and
- * attached in this order, then in the object's: the process table's
+ * (BPF_PROG_TYPE_SYSCALL) is ROLE_RUN; anything else ROLE_CORE.  Programs
+ * are reported and attached in this order, then in the object's: the process table's
  * programs attach before the audit-only ones that read it.
  */
 enum prog_role {
