@@ -192,7 +192,7 @@ enum bw_signal_via {
  * Named as a mount namespace of a user namespace other than the initial
  * one sees it (a filesystem mounted only there): a name its user chose,
  * which meets deny and audit rules by value but no allow rule and no
- * negated (`!`) exception.
+ * negated (`!`) exception, and every rule naming `private:`.
  */
 #define BW_PF_PRIVATE		4
 
@@ -319,10 +319,10 @@ enum bw_guard {
 #define BW_DEF_ALL	(BW_NDIM + 1)	/* every rule of the class */
 /* per path slot: the rules an unresolved path matches (BW_PF_UNRESOLVED) */
 #define BW_DEF_UNRESOLVED(ps) (BW_NDIM + 2 + (ps))
-/* per path slot: the rules on the key that are not allow rules and have a
- * negated value: those a private path (BW_PF_PRIVATE) meets whatever its
- * name, as its exception does not apply */
-#define BW_DEF_NEGATED(ps) (BW_NDIM + 2 + BW_NPS + (ps))
+/* per path slot: the rules a private path (BW_PF_PRIVATE) meets whatever
+ * its name: those naming "private:", and those on the key that are not
+ * allow rules and have a negated value, as the exception does not apply */
+#define BW_DEF_PRIVATE(ps) (BW_NDIM + 2 + BW_NPS + (ps))
 /* the rules a private container (BW_CTR_PRIVATE_BYTE) meets: those without
  * the key, and the container rules that are not allow rules and say any
  * or none: such a container may be none, and is not one an allow rule

@@ -243,17 +243,17 @@ static __always_inline struct bw_bitmap *def_bitmap(__u32 slot, __u32 cls,
 
 /* bm_and_private()'s words, one bpf_loop() step each */
 struct and_private_ctx {
-	struct bw_bitmap *acc, *m, *unres, *neg;
+	struct bw_bitmap *acc, *m, *unres, *priv;
 	__u64 all, any;
 };
 
 static long and_private_word(__u32 k, void *ctx)
 {
 	struct and_private_ctx *c = ctx;
-	struct bw_bitmap *acc = c->acc, *m = c->m, *unres = c->unres, *neg = c->neg;
+	struct bw_bitmap *acc = c->acc, *m = c->m, *unres = c->unres, *priv = c->priv;
 
 	k &= BW_BITMAP_WORDS - 1;	/* bpf_loop() runs it nw <= 64 times */
-	acc->w[k] = (acc->w[k] | c->all) & ((m->w[k] & unres->w[k]) | neg->w[k]);
+	acc->w[k] = (acc->w[k] | c->all) & ((m->w[k] & unres->w[k]) | priv->w[k]);
 	c->any |= acc->w[k];
 	return 0;
 }
@@ -261,11 +261,12 @@ static long and_private_word(__u32 k, void *ctx)
 /*
  * bm_and() for a private path (BW_PF_PRIVATE) of dimension dim: its trie
  * lookup m kept to the rules that are not allow rules (the unresolved
- * default), and the negated rules on the key, whose exception its name
- * must not meet.  Rare: a walk through a mount of an unprivileged user's
- * own namespace.  Out of line, the defaults looked up here, so that
- * and_path()'s frame does not grow; the words in a bpf_loop(), so that
- * the verifier walks one.
+ * default), and the rules it meets whatever its name (BW_DEF_PRIVATE:
+ * "private:", and the negated rules, whose exception it must not meet).
+ * Rare: a walk through a mount of an unprivileged user's own namespace.
+ * Out of line, the defaults looked up here, so that and_path()'s frame
+ * does not grow; the words in a bpf_loop(), so that the verifier walks
+ * one.
  */
 __noinline int bm_and_private(struct scratch *s, struct bw_bitmap *m,
 			      __u32 slot, __u32 cls, __u32 dim)
@@ -280,8 +281,8 @@ __noinline int bm_and_private(struct scratch *s, struct bw_bitmap *m,
 	key = s->key;
 	s = bpf_map_lookup_elem(&scratch_map, &key);
 	c.unres = def_bitmap(slot, cls, BW_DEF_UNRESOLVED(ps));
-	c.neg = def_bitmap(slot, cls, BW_DEF_NEGATED(ps));
-	if (!s || !c.unres || !c.neg)
+	c.priv = def_bitmap(slot, cls, BW_DEF_PRIVATE(ps));
+	if (!s || !c.unres || !c.priv)
 		return -1;
 	c.acc = &s->acc;
 	/* the first AND takes the bitmap whole: acc reads as all ones */

@@ -129,6 +129,8 @@ static void collect_values(const struct bw_rule **rules, size_t n, int dim,
 		}
 	}
 	key_index_free(&seen);
+	if (!vs->n)		/* no value named: only "private:" */
+		return;
 	if (is_str_dim(dim))
 		qsort(vs->strs, vs->n, sizeof(*vs->strs), cmp_str);
 	else
@@ -310,18 +312,23 @@ static void compile_defaults(struct bw_compiled *cp, int cls, int dim,
 	if (bw_dim_kind(dim) == BW_KIND_PATH) {
 		struct bw_bitmap *unres =
 			&cp->defs[cls][BW_DEF_UNRESOLVED(bw_path_slot(dim))];
-		struct bw_bitmap *neg = &cp->defs[cls][BW_DEF_NEGATED(bw_path_slot(dim))];
+		struct bw_bitmap *priv = &cp->defs[cls][BW_DEF_PRIVATE(bw_path_slot(dim))];
 
 		*unres = *unconstrained;
-		memset(neg, 0, sizeof(*neg));
+		memset(priv, 0, sizeof(*priv));
 		for (size_t i = 0; i < n; i++) {
-			if (!rule_sets(rules[i], dim) || rules[i]->action == BW_ACT_ALLOW)
+			const struct bw_match *m = rule_match(rules[i], dim);
+
+			/* "private:" names every name a user chose
+			 * (BW_PF_PRIVATE), in allow rules too */
+			if (m->priv)
+				bm_set(priv, rules[i]->index);
+			if (!m->set || rules[i]->action == BW_ACT_ALLOW)
 				continue;
 			bm_set(unres, rules[i]->index);
-			/* A name an unprivileged user chose (BW_PF_PRIVATE)
-			 * meets no exception either. */
-			if (rule_match(rules[i], dim)->negate)
-				bm_set(neg, rules[i]->index);
+			/* and such a name meets no exception */
+			if (m->negate)
+				bm_set(priv, rules[i]->index);
 		}
 	}
 	if (dim == BW_DIM_CONTAINER)
@@ -432,6 +439,7 @@ static void policy_hash(const struct bw_ruleset *rs, enum bw_mode mode,
 
 			fnv1a(&h, &m->set, sizeof(m->set));
 			fnv1a(&h, &m->negate, sizeof(m->negate));
+			fnv1a(&h, &m->priv, sizeof(m->priv));
 			for (size_t k = 0; k < m->n; k++) {
 				if (is_str_dim(d))
 					fnv1a(&h, m->strs[k], strlen(m->strs[k]) + 1);
@@ -787,15 +795,15 @@ static bool subject_unnamed(const struct bw_compiled *cp, int cls,
 }
 
 /* bm_and_private() in bpf/policy.bpf.h: a name an unprivileged user chose
- * meets no allow rule and no exception. */
+ * meets no allow rule and no exception by name, and every "private:". */
 static void and_private(struct bw_bitmap *acc, const struct bw_bitmap *m,
 			const struct bw_bitmap *defs, int ps)
 {
 	const struct bw_bitmap *unres = &defs[BW_DEF_UNRESOLVED(ps)];
-	const struct bw_bitmap *neg = &defs[BW_DEF_NEGATED(ps)];
+	const struct bw_bitmap *priv = &defs[BW_DEF_PRIVATE(ps)];
 
 	for (int w = 0; w < BW_BITMAP_WORDS; w++)
-		acc->w[w] &= (m->w[w] & unres->w[w]) | neg->w[w];
+		acc->w[w] &= (m->w[w] & unres->w[w]) | priv->w[w];
 }
 
 uint32_t compiled_decide(const struct bw_compiled *cp, int cls,

@@ -390,12 +390,22 @@ static int parse_path(struct bw_match *m, const struct keydef *kd,
 	char *stored;
 	size_t len;
 
+	if (kd->type == V_PATH && !strcmp(v, BW_PRIVATE_VALUE)) {
+		/* not a name: the way the path was named (compile_defaults()) */
+		if (m->negate) {
+			diag_err(d, file, line, "%s '!%s': %s cannot be negated", kd->key,
+				 v, v);
+			return -1;
+		}
+		m->priv = true;
+		return 0;
+	}
 	if (kd->type == V_PATH && !strncmp(v, BW_MEMFD_PREFIX, strlen(BW_MEMFD_PREFIX))) {
 		/* a memfd: "memfd:" or "memfd:NAME" (the name memfd_create got) */
 	} else if (kd->type != V_SOURCE && v[0] != '/') {
 		diag_err(d, file, line,
-			 "%s '%s' is not an absolute path (nor memfd: or memfd:NAME)",
-			 kd->key, v);
+			 "%s '%s' is not an absolute path (nor memfd:, memfd:NAME%s)",
+			 kd->key, v, kd->type == V_PATH ? " or private:" : "");
 		return -1;
 	}
 	if (kd->type == V_CGROUP && !is_prefix(v))
@@ -1366,14 +1376,66 @@ static struct bw_bitmap *covers_negated(const struct dim_index *ix,
 	return rows;
 }
 
+/* Does rule r meet every private value of dim, whatever its name? */
+static bool meets_any_private(const struct bw_rule *r, int dim)
+{
+	const struct bw_match *m = rule_match(r, dim);
+
+	if (!m->set)
+		return true;
+	if (dim == BW_DIM_CONTAINER)	/* any or none: the empty value */
+		return r->action != BW_ACT_ALLOW && !m->strs[0][0];
+	return m->priv || (m->negate && r->action != BW_ACT_ALLOW);
+}
+
+/*
+ * A private value (a path or container name a user chose: compile.c
+ * compile_defaults()) meets no allow rule by name, and a private container
+ * no rule by name: what covers b's names need not cover b there.  For each
+ * rule, what may cover it on private values: all rules (b meets none),
+ * the rules meeting every private value (b does too), or those and the
+ * rules that are not allow rules (b meets private paths by name).
+ */
+struct private_cover {
+	bool on;		/* a path or the container dimension */
+	struct bw_bitmap any, by_name;
+};
+
+static void private_cover_init(struct private_cover *pc,
+			       const struct bw_rule **rules, size_t n, int dim)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->on = dim == BW_DIM_CONTAINER || bw_dim_kind(dim) == BW_KIND_PATH;
+	for (size_t a = 0; pc->on && a < n; a++) {
+		if (meets_any_private(rules[a], dim))
+			bm_set(&pc->any, a);
+		if (meets_any_private(rules[a], dim) || rules[a]->action != BW_ACT_ALLOW)
+			bm_set(&pc->by_name, a);
+	}
+}
+
+static void private_cover_and(const struct private_cover *pc,
+			      const struct bw_rule *rb, int dim,
+			      struct bw_bitmap *cover)
+{
+	if (!pc->on || !rule_sets(rb, dim))
+		return;
+	if (meets_any_private(rb, dim))
+		bm_and(cover, &pc->any);
+	else if (dim != BW_DIM_CONTAINER && rb->action != BW_ACT_ALLOW)
+		bm_and(cover, &pc->by_name);
+}
+
 /* Keep in left[b] the rules that cover rule b in this dimension. */
 static void shadow_dim(const struct bw_rule **rules, size_t n, int dim,
 		       struct bw_bitmap *left)
 {
 	struct bw_bitmap *neg_rows = NULL;
+	struct private_cover pc;
 	struct dim_index ix;
 
 	dim_index_build(&ix, rules, n, dim);
+	private_cover_init(&pc, rules, n, dim);
 	if (!bm_empty(&ix.neg))
 		neg_rows = covers_negated(&ix, rules, n, dim);
 	for (size_t b = 0; b < n; b++) {
@@ -1386,6 +1448,7 @@ static void shadow_dim(const struct bw_rule **rules, size_t n, int dim,
 			covers_plain(&ix, mb, dim, &cover);
 		else if (mb->set)
 			bm_or(&cover, &neg_rows[b]);
+		private_cover_and(&pc, rules[b], dim, &cover);
 		bm_and(&left[b], &cover);
 	}
 	free(neg_rows);

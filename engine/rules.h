@@ -20,6 +20,9 @@
 struct bw_match {
 	bool set;
 	bool negate;
+	/* a path key's "private:": every name a user chose (BW_PF_PRIVATE),
+	 * held apart from the named values in strs */
+	bool priv;
 	uint32_t n;
 	union {			/* 16 bytes a key the rule sets */
 		uint64_t *nums;	/* BW_KIND_NUM dims except cgroup */
@@ -167,6 +170,8 @@ static inline uint32_t bm_lowest(const struct bw_bitmap *b)
 
 /* Files with no directory (memfd_create) have the path "memfd:NAME". */
 #define BW_MEMFD_PREFIX "memfd:"
+/* The value naming every path a user chose (BW_PF_PRIVATE). */
+#define BW_PRIVATE_VALUE "private:"
 /* Does a path value name everything below it ("/dir/", "memfd:")? */
 bool rule_path_is_prefix(const char *v);
 

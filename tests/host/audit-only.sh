@@ -42,6 +42,11 @@ event = exec
 action = deny
 path = $T/paths/
 
+[deny-exec-private]
+event = exec
+action = deny
+path = private:
+
 [deny-usr1]
 event = signal
 action = deny
@@ -219,6 +224,29 @@ if unshare -m --propagation private sh -c \
 else
 	skip degraded-exec-private-bind "unshare -m failed: $(cat "$T/unshare.err")"
 fi
+
+# a tmpfs a user mounted in a namespace of their own: whatever its name,
+# path = private: meets its programs
+P=$(mktemp -d /tmp/bw-private.XXXXXX)
+chmod 755 "$P"
+if ! command -v setpriv >/dev/null; then
+	skip degraded-exec-private-value "setpriv (util-linux) not found"
+elif setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urm sh -c \
+	"mount -t tmpfs bw '$P' && cp /bin/true '$P/bwpriv' && '$P/bwpriv'" \
+	2>"$T/unshare.err"; then
+	sleep 0.5
+	line=$(rec_of "\"path\":\"$P/bwpriv\"")
+	if echo "$line" | grep -q '"rule":"deny-exec-private"' &&
+	   echo "$line" | grep -q '"path_private":true' &&
+	   echo "$line" | grep -q '"uid":65534'; then
+		pass degraded-exec-private-value
+	else
+		fail degraded-exec-private-value "no would-deny record of deny-exec-private naming $P/bwpriv with path_private: ${line:-none}"
+	fi
+else
+	skip degraded-exec-private-value "uid 65534 cannot mount a tmpfs in unshare -Urm: $(cat "$T/unshare.err")"
+fi
+rmdir "$P"
 
 # a path longer than PATH_MAX cannot be resolved: every deny rule on
 # path matches it (here the first, deny-exec-marker), closed

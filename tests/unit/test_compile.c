@@ -651,6 +651,46 @@ static void test_path_private(void **state)
 }
 
 /*
+ * "private:" names every name a user chose, whatever it is, and no other:
+ * the deny list an unprivileged mount walks around (a tmpfs of its own
+ * anywhere) closed, in allow rules too.
+ */
+static void test_path_private_value(void **state)
+{
+	struct compiled_rules c;
+	struct bw_values v = { 0 };
+	uint32_t audit;
+
+	(void)state;
+	compile_text(&c,
+		"[allow-own]\nevent = exec\naction = allow\npath = private:\nuid = 1000\n"
+		"[deny-tmp]\nevent = exec\naction = deny\npath = /tmp/, private:\n"
+		"[audit-exe]\nevent = signal\naction = audit\nexe = private:\n");
+	v.num[BW_DIM_UID] = 0;
+	v.str[BW_DIM_EXEC_PATH] = "/tmp/x";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+	v.str[BW_DIM_EXEC_PATH] = "/home/u/x";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	v.pflags[BW_PS_PATH] = BW_PF_PRIVATE;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+	v.num[BW_DIM_UID] = 1000;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 0);
+	v.pflags[BW_PS_PATH] = 0;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), BW_NO_RULE);
+	/* a name the kernel could not make out meets the deny rule, not the allow */
+	v.pflags[BW_PS_PATH] = BW_PF_UNRESOLVED;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
+
+	v.num[BW_DIM_SIG] = 15;
+	v.str[BW_DIM_EXE] = "/home/u/x";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), BW_NO_RULE);
+	v.pflags[BW_PS_EXE] = BW_PF_PRIVATE;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), BW_NO_RULE);
+	assert_int_equal(audit, 0);
+	free_compiled(&c);
+}
+
+/*
  * A container whose cgroup its user made (a delegated subtree): maybe no
  * container at all, and never the one an allow rule names.  It meets deny
  * rules on any and none, no deny rule on a name, and no allow rule on the
@@ -976,6 +1016,7 @@ int main(void)
 		cmocka_unit_test(test_subj_cover),
 		cmocka_unit_test(test_path_unresolved_closed),
 		cmocka_unit_test(test_path_private),
+		cmocka_unit_test(test_path_private_value),
 		cmocka_unit_test(test_container_private),
 		cmocka_unit_test(test_path_head),
 		cmocka_unit_test(test_memfd_paths),

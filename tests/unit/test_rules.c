@@ -556,6 +556,12 @@ static const struct {
 	{ R("exec", "deny") "exe = usr/bin/x\n", 4, "exe 'usr/bin/x' is not an absolute path" },
 	{ R("exec", "deny") "path = bin/\n", 4, "path 'bin/' is not an absolute path" },
 	{ R("mount", "deny") "target = mnt\n", 4, "target 'mnt' is not an absolute path" },
+	{ R("exec", "deny") "path = !private:\n", 4, "path '!private:': private: cannot be negated" },
+	{ R("exec", "deny") "exe = /tmp/, !private:\n", 4, "mixes negated and plain values" },
+	{ R("exec", "deny") "exe = private:x\n", 4,
+	  "exe 'private:x' is not an absolute path (nor memfd:, memfd:NAME or private:)" },
+	{ R("exec", "deny") "cgroup = private:\n", 4,
+	  "cgroup 'private:' is not an absolute path (nor memfd:, memfd:NAME)" },
 	{ R("exec", "deny") "cgroup = system.slice\n", 4,
 	  "cgroup 'system.slice' is not an absolute path" },
 	{ "event = exec\n[r]\naction = deny\n", 1, "key outside any section" },
@@ -951,7 +957,23 @@ static const struct {
 } shadow_cases[] = {
 	{ EX("deny") "path = /usr/\n", EX("allow") "path = /usr/bin/su\ncomm = su\n", true },
 	{ EX("allow") "path = /usr/bin/su\n", EX("deny") "path = /usr/\n", false },
-	{ EX("allow") "path = /usr/\n", EX("deny") "path = /usr/lib/x\nuid = 0\n", true },
+	/* a name a user chose meets no allow rule by name: not b's */
+	{ EX("allow") "path = /usr/\n", EX("deny") "path = /usr/lib/x\nuid = 0\n", false },
+	{ EX("allow") "path = /usr/\n", EX("allow") "path = /usr/lib/x\nuid = 0\n", true },
+	{ EX("deny") "path = /usr/\n", EX("audit") "path = /usr/lib/x\n", true },
+	/* private: */
+	{ EX("deny") "path = /tmp/\n", EX("deny") "path = private:\n", false },
+	{ EX("deny") "path = private:\n", EX("deny") "path = /tmp/\n", false },
+	{ EX("deny") "path = private:\n", EX("deny") "path = private:, /tmp/\n", false },
+	{ EX("deny") "path = private:, /tmp/\n", EX("audit") "path = private:\n", true },
+	{ EX("deny") "path = private:, /tmp/\n", EX("allow") "path = /tmp/x, private:\n", true },
+	{ EX("deny") "path = !/usr/\n", EX("allow") "path = private:\n", true },
+	{ EX("allow") "path = !/usr/\n", EX("deny") "path = private:\n", false },
+	{ EX("deny") "exe = private:\n", EX("deny") "path = private:\n", false },
+	/* a private container is maybe none, and never one named */
+	{ EX("allow") "container = any\n", EX("deny") "container = any\n", false },
+	{ EX("deny") "container = any\n", EX("audit") "container = any\n", true },
+	{ EX("deny") "container = none\n", EX("deny") "container = web1abcdef01\n", false },
 	{ EX("audit"), EX("deny"), false },	/* audit rules do not decide */
 	{ EX("deny"), EX("audit") "path = /x\n", true },
 	{ EX("deny"), EX("allow") "comm = x\n", true },
@@ -1117,6 +1139,31 @@ static bool ref_meets(int dim, const struct bw_match *a,
 	return false;
 }
 
+/* Does r meet every private value of dim (a name a user chose)? */
+static bool ref_private_all(const struct bw_rule *r, int dim)
+{
+	const struct bw_match *m = rule_match(r, dim);
+
+	if (!m->set)
+		return true;
+	if (dim == BW_DIM_CONTAINER)
+		return r->action != BW_ACT_ALLOW && !m->strs[0][0];
+	return m->priv || (m->negate && r->action != BW_ACT_ALLOW);
+}
+
+/* Does a meet every private value b meets?  A path meets a rule that is
+ * not an allow rule by name too; a container never by name. */
+static bool ref_private_covers(const struct bw_rule *a, const struct bw_rule *b, int dim)
+{
+	if (dim != BW_DIM_CONTAINER && bw_dim_kind(dim) != BW_KIND_PATH)
+		return true;
+	if (ref_private_all(b, dim))
+		return ref_private_all(a, dim);
+	if (dim == BW_DIM_CONTAINER || b->action == BW_ACT_ALLOW)
+		return true;
+	return ref_private_all(a, dim) || a->action != BW_ACT_ALLOW;
+}
+
 static bool ref_dim_covers(const struct bw_rule *a, const struct bw_rule *b, int dim)
 {
 	const struct bw_match *ma = rule_match(a, dim), *mb = rule_match(b, dim);
@@ -1124,6 +1171,8 @@ static bool ref_dim_covers(const struct bw_rule *a, const struct bw_rule *b, int
 	if (!ma->set)
 		return true;
 	if (!mb->set || (mb->negate && !ma->negate))
+		return false;
+	if (!ref_private_covers(a, b, dim))
 		return false;
 	if (mb->negate) {
 		for (size_t i = 0; i < ma->n; i++)
@@ -1187,8 +1236,13 @@ static void ref_key(FILE *f, const char *key, const char *const *vals, size_t n,
 	if (ref_rnd(5) >= 2)
 		return;
 	fprintf(f, "%s = ", key);
-	for (size_t i = 0; i < count; i++)
-		fprintf(f, "%s%s%s", i ? ", " : "", neg ? "!" : "", vals[ref_rnd(n)]);
+	for (size_t i = 0; i < count; i++) {
+		const char *v = vals[ref_rnd(n)];
+
+		if (neg && !strcmp(v, "private:"))	/* cannot be negated */
+			v = vals[0];
+		fprintf(f, "%s%s%s", i ? ", " : "", neg ? "!" : "", v);
+	}
 	fputc('\n', f);
 }
 
@@ -1203,6 +1257,7 @@ static void ref_write_rules(FILE *f, int n)
 	static const char *const paths[] = {
 		"/", "/usr/", "/usr/bin/", "/usr/bin", "/usr/bin/su", "/usr/bin/su/",
 		"/usr/bin//", "/opt/x", "/opt/", "memfd:", "memfd:jit", "memfd:x",
+		"private:",
 	};
 	static const char *const sources[] = { "none", "server:/exp/", "server:/exp/a", "/dev/", "/dev/sda" };
 	static const char *const cgroups[] = { "/", "/a", "/a/b", "/b", "/a/" };

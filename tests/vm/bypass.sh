@@ -55,6 +55,7 @@ BP_DEEP_LEN=250
 
 BP_SCENARIOS="bypass-long-name bypass-long-dir bypass-deep-path
 	bypass-exe-exception bypass-private-bind bypass-private-mount
+	bypass-private-exec
 	bypass-fake-container
 	bypass-loader bypass-memfd
 	bypass-map-exec bypass-mount-setattr bypass-fsconfig bypass-sigio
@@ -95,7 +96,7 @@ bp_setup() {
 	bp_try ln -sfn /dev/shm/bwprog /tmp/bwlink
 	bp_try sh -c "printf '#!/dev/shm/bwint interp\n' >/tmp/bwscript"
 	bp_try chmod 0755 /tmp/bwscript
-	bp_try mkdir -p /tmp/bwub /tmp/bwro /tmp/bwmnt/x /tmp/bwmnt/y \
+	bp_try mkdir -p /tmp/bwub /tmp/bwro /tmp/bwmnt/x /tmp/bwmnt/y /tmp/bwpriv \
 		/tmp/bwsrc /tmp/bwmvsrc
 	bp_try ln -sfn /tmp/bwmnt/x /tmp/bwmntlink
 	# uid 65534 makes the deep tree itself (bwtest deep-exec)
@@ -252,6 +253,17 @@ sc_bypass_private_mount() {
 		'"exe":"/usr/local/trusted/killer"' '"exe_private":true' \
 		"\"target_pid\":$(victim x)"
 	bp_end_victim x alive
+}
+
+# A deny list of places (/dev/shm/) is walked around by a tmpfs of the
+# user's own namespace mounted anywhere else: path = private: names every
+# program there, whatever its name.
+sc_bypass_private_exec() {
+	op x /bin/bwtest as-uid 65534 65533 /bin/bwtest userns-tmpfs-exec \
+		/tmp/bwpriv bwprog ok
+	bp_want x EPERM
+	bp_rec x '"event":"exec"' '"rule":"deny-exec-private"' \
+		'"path":"/tmp/bwpriv/bwprog"' '"path_private":true'
 }
 
 # The dynamic loader runs a program without exec'ing it: it maps the file
