@@ -195,6 +195,9 @@ enum bw_signal_via {
  * negated (`!`) exception, and every rule naming `private:`.
  */
 #define BW_PF_PRIVATE		4
+/* exe only: mm->exe_file now names another file than the one the image
+ * exec'd (prctl(PR_SET_MM_MAP)); exe stays the one exec'd */
+#define BW_PF_REPLACED		8
 
 enum bw_path_slot {
 	BW_PS_EXE = 0,		/* subject exe */

@@ -24,8 +24,8 @@
 /*
  * The subject's executable: mm->exe_file, resolved exactly.  The path is
  * kept per process with the file it came from (set at exec, inherited at
- * fork), and resolved again when exe_file is another file (a process
- * older than the engine, PR_SET_MM_EXE_FILE).
+ * fork), and resolved when the process has no entry of its image (one
+ * older than the engine).
  */
 /*
  * Resolve file f, the executable of task t, into the process table entry
@@ -48,6 +48,23 @@ static __noinline int proc_resolve(struct scratch *s, struct task_struct *t,
 	return bpf_map_update_elem(&proc_map, &tgid, &s->proc, BPF_ANY);
 }
 
+/*
+ * Does proc name t's image: resolved from its exe_file f, or from the
+ * file this image exec'd?  Then its path is the exe whatever exe_file
+ * says now: any user may point that at another file it can run
+ * (prctl(PR_SET_MM_MAP) wants CAP_SYS_ADMIN in the caller's own user
+ * namespace only), and so pass an exception by exe.
+ */
+static __always_inline bool proc_of_image(const struct bw_proc *proc,
+					  struct task_struct *t, struct file *f)
+{
+	if (proc->file == (__u64)f)
+		return true;
+	return proc->file &&	/* a seeded entry is not decided on */
+	       proc->exec_seq == BPF_CORE_READ(t, self_exec_id) &&
+	       proc->start == BPF_CORE_READ(t, group_leader, start_time);
+}
+
 static __noinline int fill_exe(struct scratch *s)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
@@ -62,13 +79,14 @@ static __noinline int fill_exe(struct scratch *s)
 		return 0;	/* a kernel thread: no exe */
 	s->ev.flags |= BW_F_EXE_KNOWN;
 	proc = bpf_map_lookup_elem(&proc_map, &tgid);
-	if (proc && proc->file == (__u64)f) {
+	if (proc && proc_of_image(proc, t, f)) {
 		bpf_probe_read_kernel_str(sj->exe, sizeof(sj->exe), proc->exe);
-		s->ev.pflags[BW_PS_EXE] = proc->pflags;
+		s->ev.pflags[BW_PS_EXE] = proc->pflags |
+			(proc->file != (__u64)f ? BW_PF_REPLACED : 0);
 		return 0;
 	}
-	/* another file than the entry's (PR_SET_MM_EXE_FILE, a seeded
-	 * entry): the same image, its flags stay */
+	/* no entry of this image (a seeded one, or another process's of
+	 * the same pid): the same image, its flags stay */
 	s->proc.ptgid = proc ? proc->ptgid : 0;
 	err = proc_resolve(s, t, f, proc ? proc->flags : 0);
 	/* keep the result: clang drops r0 of an unused one, and the verifier

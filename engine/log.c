@@ -805,7 +805,8 @@ void tr_ident_json(struct json *j, const struct tr_ident *h)
 	json_ku64(j, "mntns", h->mntns);
 }
 
-/* What is known of a path value: KEY_truncated, KEY_unresolved, KEY_private. */
+/* What is known of a path value: KEY_truncated, KEY_unresolved, KEY_private,
+ * KEY_replaced. */
 static void path_flags_json(struct json *j, const char *key, uint8_t pf)
 {
 	char k[64];
@@ -820,6 +821,10 @@ static void path_flags_json(struct json *j, const char *key, uint8_t pf)
 	}
 	if (pf & BW_PF_PRIVATE) {
 		snprintf(k, sizeof(k), "%s_private", key);
+		json_kbool_rt(j, k, true);
+	}
+	if (pf & BW_PF_REPLACED) {
+		snprintf(k, sizeof(k), "%s_replaced", key);
 		json_kbool_rt(j, k, true);
 	}
 }

@@ -53,6 +53,14 @@ action = deny
 signal = SIGUSR1
 target_comm = sleep
 
+[deny-term-exe]
+event = signal
+action = deny
+signal = SIGTERM
+target_comm = bwvictim
+exe = !/tmp/bw-trusted/killer
+uid = 65534
+
 [deny-tmpfs-mount]
 event = mount
 action = deny
@@ -284,6 +292,43 @@ else
 	fail degraded-signal-would-deny "record: ${line:-none}"
 fi
 kill $victim 2>/dev/null
+
+# an exe pointed elsewhere after exec (prctl(PR_SET_MM_MAP) in a user
+# namespace of its own, which any user may make) is still the one exec'd:
+# the exception by exe does not apply, and the record says so
+if ! command -v setpriv >/dev/null; then
+	skip degraded-exe-replaced "setpriv (util-linux) not found"
+elif [ ! -x "$BWTEST" ]; then
+	skip degraded-exe-replaced "helper $BWTEST not built"
+else
+	rm -rf /tmp/bw-trusted
+	mkdir -m 755 /tmp/bw-trusted
+	cp "$BWTEST" /tmp/bw-trusted/killer
+	cp "$BWTEST" "$T/bwvictim"
+	chmod 755 "$T" "$T/bwvictim"
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	# not through the function: $! must be the victim itself
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/bwvictim" sleep 30 >/dev/null &
+	victim=$!
+	i=0
+	while [ "$(cat /proc/$victim/comm 2>/dev/null)" != bwvictim ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	out=$(as_nobody "$BWTEST" userns-exe-kill /tmp/bw-trusted/killer $victim TERM 2>&1)
+	sender=$(echo "$out" | sed -n 's/^pid=//p')
+	sleep 0.5
+	line=$(grep '"rule":"deny-term-exe"' "$T/audit.log" | grep "\"pid\":$sender," | head -1)
+	if echo "$out" | grep -q '^result=OK' && [ -n "$sender" ] &&
+	   echo "$line" | grep -q '"decision":"would-deny"' &&
+	   echo "$line" | grep -q "\"exe\":\"$BWTEST\"" &&
+	   echo "$line" | grep -q '"exe_replaced":true'; then
+		pass degraded-exe-replaced
+	else
+		fail degraded-exe-replaced "bwtest: $(echo "$out" | tr '\n' ' '); record: ${line:-none}"
+	fi
+	kill $victim 2>/dev/null
+	rm -rf /tmp/bw-trusted
+fi
 
 # mount: in a private mount namespace, so nothing leaks
 if unshare -m sh -c "mount -t tmpfs none $T/mnt/ && umount $T/mnt/"; then

@@ -20,6 +20,8 @@
 #include <grp.h>
 #include <linux/bpf.h>
 #include <sys/ptrace.h>
+#include <sys/prctl.h>
+#include <linux/prctl.h>
 #include <limits.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -137,6 +139,7 @@ static void usage(void)
 		"       bwtest userns-raw-socket\n"
 		"       bwtest cgroup-exec DIR CMD [ARGS...]\n"
 		"       bwtest userns-tmpfs-exec DIR FILE [ARGS...]\n"
+		"       bwtest userns-exe-kill FILE PID SIG\n"
 		"       bwtest signal-via kill|tkill|tgkill|sigqueue|tgsigqueue|pidfd|pgrp PID SIG\n"
 		"       bwtest sigio PID SIG\n"
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
@@ -1238,6 +1241,181 @@ static int do_userns_tmpfs_exec(const char *dir, const char *file, char **args)
 	return exec_copy_of_self(path, O_EXCL, path, args);
 }
 
+/*
+ * userns-exe-kill FILE PID SIG: make FILE this process's exe (what
+ * /proc/self/exe and mm->exe_file name) and send SIG to PID.  Any user
+ * may: prctl(PR_SET_MM_MAP) with an exe_fd needs CAP_SYS_ADMIN only in the
+ * caller's user namespace, and a new one gives it.  The kernel refuses
+ * while the old exe is mapped, so the last steps run from a copy of
+ * swap_exe_kill() in anonymous memory, after unmapping the program's own
+ * file: they can call nothing, and hand their results through a pipe to a
+ * child, which prints them.
+ */
+struct exe_swap {
+	struct prctl_mm_map map;
+	unsigned long unmap[32][2];	/* start, length: the program's file */
+	long nunmap, pid, sig, fd, child;
+	long res[2];			/* prctl's and kill's return values */
+};
+
+static inline __attribute__((always_inline)) long
+raw_call(long nr, long a, long b, long c, long d)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = 0;	/* prctl's arg5 must be 0 */
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+__attribute__((section("bw_swap_code"), noinline, used, no_stack_protector))
+static void swap_exe_kill(struct exe_swap *x)
+{
+	for (long i = 0; i < x->nunmap; i++)
+		raw_call(SYS_munmap, (long)x->unmap[i][0], (long)x->unmap[i][1], 0, 0);
+	x->res[0] = raw_call(SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, (long)&x->map,
+			     sizeof(x->map));
+	if (!x->res[0])
+		x->res[1] = raw_call(SYS_kill, x->pid, x->sig, 0, 0);
+	raw_call(SYS_write, x->fd, (long)x->res, sizeof(x->res), 0);
+	raw_call(SYS_wait4, x->child, 0, 0, 0);
+	for (;;)
+		raw_call(SYS_exit_group, 0, 0, 0, 0);
+}
+
+extern const char __start_bw_swap_code[], __stop_bw_swap_code[];
+
+/* The mm's layout, as prctl(PR_SET_MM_MAP) must be given it again. */
+static int read_mm_map(struct prctl_mm_map *m)
+{
+	unsigned long long v[52] = { 0 };
+	char buf[2048], *p;
+	ssize_t n;
+	int fd = open("/proc/self/stat", O_RDONLY), i;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* field 3 on, after the comm: the state */
+	if (!p || !(p = strchr(p + 2, ' ')))
+		return -1;
+	for (i = 4; i <= 51; i++) {
+		char *end;
+
+		v[i] = strtoull(p, &end, 10);
+		if (end == p)
+			return -1;
+		p = end;
+	}
+	memset(m, 0, sizeof(*m));
+	m->start_code = v[26];
+	m->end_code = v[27];
+	m->start_stack = v[28];
+	m->start_data = v[45];
+	m->end_data = v[46];
+	m->start_brk = v[47];
+	m->brk = (unsigned long)syscall(SYS_brk, 0);
+	m->arg_start = v[48];
+	m->arg_end = v[49];
+	m->env_start = v[50];
+	m->env_end = v[51];
+	return 0;
+}
+
+/* The mappings of this program's own file, from /proc/self/maps. */
+static int own_mappings(struct exe_swap *x)
+{
+	char self[PATH_MAX], line[PATH_MAX + 128];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	FILE *f;
+
+	if (n <= 0)
+		return -1;
+	self[n] = 0;
+	f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char *path = strchr(line, '/');
+
+		if (!path || sscanf(line, "%lx-%lx", &lo, &hi) != 2)
+			continue;
+		path[strcspn(path, "\n")] = 0;
+		if (strcmp(path, self) || x->nunmap == 32)
+			continue;
+		x->unmap[x->nunmap][0] = lo;
+		x->unmap[x->nunmap][1] = hi - lo;
+		x->nunmap++;
+	}
+	fclose(f);
+	return x->nunmap ? 0 : -1;
+}
+
+static int report_exe_swap(int fd)
+{
+	long res[2];
+
+	if (read(fd, res, sizeof(res)) != sizeof(res)) {
+		printf("step=swap\nresult=FAILED\n");
+		return 1;
+	}
+	errno = (int)-res[0];
+	if (res[0])
+		return fail("prctl");
+	errno = (int)-res[1];
+	return res[1] ? fail("kill") : ok();
+}
+
+static int do_userns_exe_kill(const char *file, const char *pid, const char *sig)
+{
+	size_t len = (size_t)(__stop_bw_swap_code - __start_bw_swap_code);
+	struct exe_swap x = { .pid = parse_num(pid, 1, INT_MAX),
+			      .sig = parse_signal(sig) };
+	const char *step;
+	void (*run)(struct exe_swap *);
+	int fds[2];
+	void *code;
+
+	if (read_mm_map(&x.map) < 0)
+		return fail("read /proc/self/stat");
+	if (own_mappings(&x) < 0)
+		return fail("read /proc/self/maps");
+	x.map.exe_fd = open(file, O_RDONLY | O_CLOEXEC);
+	if ((int)x.map.exe_fd < 0)
+		return fail("open");
+	code = mmap(NULL, len, PROT_READ | PROT_WRITE | PROT_EXEC,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (code == MAP_FAILED)
+		return fail("mmap");
+	memcpy(code, __start_bw_swap_code, len);
+	if (pipe(fds) < 0)
+		return fail("pipe");
+	step = enter_userns();
+	if (step)
+		return fail(step);
+	fflush(stdout);
+	x.child = fork();
+	if (x.child < 0)
+		return fail("fork");
+	if (x.child == 0) {
+		close(fds[1]);
+		exit(report_exe_swap(fds[0]));
+	}
+	close(fds[0]);
+	x.fd = fds[1];
+	run = (void (*)(struct exe_swap *))code;
+	run(&x);
+	return 1;	/* not reached */
+}
+
 /* move_mount(2) of the detached mount mfd onto target. */
 static int move_detached(int mfd, const char *target)
 {
@@ -2060,6 +2238,8 @@ int main(int argc, char **argv)
 		return do_userns_mount(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (!strcmp(cmd, "userns-tmpfs-exec") && argc >= 4)
 		return do_userns_tmpfs_exec(argv[2], argv[3], argv + 3);
+	if (!strcmp(cmd, "userns-exe-kill") && argc == 5)
+		return do_userns_exe_kill(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "userns-raw-socket") && argc == 2)
 		return do_userns_raw_socket();
 	if (!strcmp(cmd, "userns-remount") && argc == 4)

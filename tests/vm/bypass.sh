@@ -54,8 +54,8 @@ BP_DEEP_DEPTH=17
 BP_DEEP_LEN=250
 
 BP_SCENARIOS="bypass-long-name bypass-long-dir bypass-deep-path
-	bypass-exe-exception bypass-private-bind bypass-private-mount
-	bypass-private-exec
+	bypass-exe-exception bypass-exe-replaced bypass-private-bind
+	bypass-private-mount bypass-private-exec
 	bypass-fake-container
 	bypass-loader bypass-memfd
 	bypass-map-exec bypass-mount-setattr bypass-fsconfig bypass-sigio
@@ -228,6 +228,19 @@ sc_bypass_exe_exception() {
 		'"signal":"SIGTERM"' '"exe_truncated":true' \
 		"\"target_pid\":$(victim no)"
 	bp_end_victim no alive
+}
+
+# Any user may point its mm->exe_file at another program it can run:
+# prctl(PR_SET_MM_MAP) wants CAP_SYS_ADMIN in its own user namespace only.
+# Its exe read /usr/local/trusted/killer and met the exception; exe is now
+# the program the process exec'd, and the record says exe_replaced.
+sc_bypass_exe_replaced() {
+	bp_victim x bwguarded
+	op x $BP_AS /bin/bwtest userns-exe-kill "$BP_TRUSTED" "$(victim x)" SIGTERM
+	bp_want x EPERM
+	bp_rec x '"event":"signal"' '"rule":"deny-term-guarded"' \
+		'"exe":"/bin/bwtest"' '"exe_replaced":true' "\"target_pid\":$(victim x)"
+	bp_end_victim x alive
 }
 
 # A bind mount in a private mount namespace (user namespace of its own)
