@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <elf.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +16,8 @@
 #include "kernel.h"
 #include "protect.h"
 #include "util.h"
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static void do_help(FILE *out)
@@ -257,6 +263,71 @@ static void exe_exception_notes(const struct bw_setup *st, struct diag *d)
 	}
 }
 
+/* Does the ELF file at path name a program interpreter (the loader)? */
+static bool elf_dynamic(const char *path)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	bool dyn = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) &&
+	    !memcmp(eh.e_ident, ELFMAG, SELFMAG) && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+	    eh.e_phentsize == sizeof(ph)) {
+		for (unsigned int i = 0; i < eh.e_phnum && !dyn; i++) {
+			off_t at = (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph));
+
+			if (pread(fd, &ph, sizeof(ph), at) != (ssize_t)sizeof(ph))
+				break;
+			dyn = ph.p_type == PT_INTERP;
+		}
+	}
+	close(fd);
+	return dyn;
+}
+
+/*
+ * Would the loader take LD_PRELOAD from whoever runs path?  Not for a
+ * setuid or setgid program or one with file capabilities (secure
+ * execution), nor for a static one.
+ */
+static bool takes_preload(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) || !S_ISREG(sb.st_mode) || (sb.st_mode & (S_ISUID | S_ISGID)))
+		return false;
+	if (getxattr(path, "security.capability", NULL, 0) > 0)
+		return false;
+	return elf_dynamic(path);
+}
+
+/*
+ * The same trust, taken without ptrace: a dynamically linked program runs
+ * the library LD_PRELOAD names as itself.  One note per such program a
+ * rule excepts by name, wherever ptrace_scope stands.
+ */
+static void exe_preload_notes(const struct bw_setup *st, struct diag *d)
+{
+	for (size_t i = 0; i < st->rules.n; i++) {
+		const struct bw_rule *r = &st->rules.rules[i];
+		const struct bw_match *m = rule_match(r, BW_DIM_EXE);
+
+		if (!m->set || (!m->negate && r->action != BW_ACT_ALLOW))
+			continue;
+		for (size_t k = 0; k < m->n; k++)
+			if (m->strs[k][0] == '/' && !rule_path_is_prefix(m->strs[k]) &&
+			    takes_preload(m->strs[k]))
+				diag_add(d, r->file, r->line, DIAG_NOTE,
+					 "rule '%s' excepts by exe %s, a dynamically linked program: "
+					 "run with LD_PRELOAD or LD_LIBRARY_PATH, it runs its caller's "
+					 "code as itself; pair the exception with a uid or cgroup",
+					 r->name, m->strs[k]);
+	}
+}
+
 static void print_lock(const struct bw_setup *st)
 {
 	char note[320];
@@ -303,6 +374,7 @@ int do_check(int argc, char **argv, struct bw_opts *o)
 	if (setup_load(&st, o, &d) == 0) {
 		syscall_notes(&st, o, &d);
 		exe_exception_notes(&st, &d);
+		exe_preload_notes(&st, &d);
 	}
 	if (o->json) {
 		print_json(&d, &st);

@@ -65,7 +65,7 @@ printf '%s\n' '[except-make]' 'event = exec' 'action = deny' 'path = /tmp/' \
 	'' '[allow-root]' 'event = capable' 'action = allow' 'uid = 0' >"$T/exe.rules"
 out=$("$BW" check --rules "$T/exe.rules" 2>&1); rc=$?
 scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
-n=$(echo "$out" | grep -c "excepts by exe")
+n=$(echo "$out" | grep -c "excepts by exe:")
 if [ "$scope" = 2 ] || [ "$scope" = 3 ]; then
 	want=0
 else
@@ -77,6 +77,28 @@ if [ $rc -eq 0 ] && [ "$n" = $want ] && { [ $want = 0 ] ||
 	pass check-exe-exception-note
 else
 	fail check-exe-exception-note "ptrace_scope $scope, want $want notes: exit $rc: $out"
+fi
+
+# the same trust without ptrace: a dynamically linked program takes
+# LD_PRELOAD from whoever runs it, unless it is setuid or setgid, has file
+# capabilities, or is static
+cp /bin/true "$T/dyn"
+cp /bin/true "$T/capdyn"
+cp /bin/true "$T/suid"
+chmod 4755 "$T/suid"
+python3 -c 'import os, struct, sys
+os.setxattr(sys.argv[1], "security.capability",
+            struct.pack("<5I", 0x02000001, 1 << 13, 0, 0, 0))' "$T/capdyn" 2>"$T/xattr.err"
+printf '[allow-progs]\nevent = signal\naction = allow\nexe = %s, %s, %s, %s, /usr/lib/\n' \
+	"$T/dyn" "$T/capdyn" "$T/suid" "$BWTEST" >"$T/preload.rules"
+out=$("$BW" check --rules "$T/preload.rules" 2>&1); rc=$?
+if [ -s "$T/xattr.err" ]; then
+	skip check-exe-preload-note "cannot set file capabilities here: $(cat "$T/xattr.err")"
+elif [ $rc -eq 0 ] && [ "$(echo "$out" | grep -c 'LD_PRELOAD')" = 1 ] &&
+   echo "$out" | grep -q "preload.rules:1: note: rule 'allow-progs' excepts by exe $T/dyn, a dynamically linked program: run with LD_PRELOAD"; then
+	pass check-exe-preload-note
+else
+	fail check-exe-preload-note "want one LD_PRELOAD note, for $T/dyn: exit $rc: $out"
 fi
 
 for cmd in check run version; do
