@@ -183,9 +183,8 @@ cp /bin/true "$T/bin/marker-true"
 if "$T/bin/marker-true"; then
 	sleep 0.5
 	line=$(grep '"rule":"deny-exec-marker"' "$T/audit.log" | head -1)
-	if echo "$line" | grep -q '"decision":"would-deny"' &&
-	   echo "$line" | grep -q '"enforced":false' &&
-	   echo "$line" | grep -q "\"path\":\"$T/bin/marker-true\""; then
+	if has_all "$line" '"decision":"would-deny"' '"enforced":false' \
+		"\"path\":\"$T/bin/marker-true\""; then
 		pass degraded-exec-would-deny
 	else
 		fail degraded-exec-would-deny "record: ${line:-none}"
@@ -210,9 +209,8 @@ full="$T/paths/$long_a/$long_b/true"
 sleep 0.5
 head251=$(printf '%s' "$full" | cut -c 1-251)
 line=$(rec_of "\"path\":\"$head251\"")
-if [ ${#full} -gt 251 ] && echo "$line" | grep -q '"rule":"deny-exec-paths"' &&
-   echo "$line" | grep -q '"path_truncated":true' &&
-   echo "$line" | grep -q '"op":"exec"'; then
+if [ ${#full} -gt 251 ] && has_all "$line" '"rule":"deny-exec-paths"' '"path_truncated":true' \
+	'"op":"exec"'; then
 	pass degraded-exec-long-path
 else
 	fail degraded-exec-long-path "no record of the first 251 bytes of $full with path_truncated: ${line:-none}"
@@ -244,9 +242,7 @@ elif setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urm sh -c \
 	2>"$T/unshare.err"; then
 	sleep 0.5
 	line=$(rec_of "\"path\":\"$P/bwpriv\"")
-	if echo "$line" | grep -q '"rule":"deny-exec-private"' &&
-	   echo "$line" | grep -q '"path_private":true' &&
-	   echo "$line" | grep -q '"uid":65534'; then
+	if has_all "$line" '"rule":"deny-exec-private"' '"path_private":true' '"uid":65534'; then
 		pass degraded-exec-private-value
 	else
 		fail degraded-exec-private-value "no would-deny record of deny-exec-private naming $P/bwpriv with path_private: ${line:-none}"
@@ -265,8 +261,7 @@ mkdir -p "$deep"
 "$BWTEST" deep-exec "$deep" 17 245 >"$T/deep.out" 2>&1
 sleep 0.5
 line=$(rec_of '"path_unresolved":true')
-if echo "$line" | grep -q '"rule":"deny-exec-marker"' &&
-   echo "$line" | grep -q '"path":""'; then
+if has_all "$line" '"rule":"deny-exec-marker"' '"path":""'; then
 	pass degraded-exec-unresolved-closed
 else
 	fail degraded-exec-unresolved-closed "no would-deny record with path_unresolved: ${line:-none}; bwtest: $(tr '\n' ' ' <"$T/deep.out")"
@@ -284,9 +279,7 @@ done
 kill -USR1 $victim
 sleep 0.5
 line=$(grep '"rule":"deny-usr1"' "$T/audit.log" | head -1)
-if echo "$line" | grep -q '"decision":"would-deny"' &&
-   echo "$line" | grep -q "\"target_pid\":$victim" &&
-   echo "$line" | grep -q '"signal":"SIGUSR1"'; then
+if has_all "$line" '"decision":"would-deny"' "\"target_pid\":$victim" '"signal":"SIGUSR1"'; then
 	pass degraded-signal-would-deny
 else
 	fail degraded-signal-would-deny "record: ${line:-none}"
@@ -319,9 +312,8 @@ else
 	sleep 0.5
 	line=$(grep '"rule":"deny-term-exe"' "$T/audit.log" | grep "\"pid\":$sender," | head -1)
 	if echo "$out" | grep -q '^result=OK' && [ -n "$sender" ] &&
-	   echo "$line" | grep -q '"decision":"would-deny"' &&
-	   echo "$line" | grep -q "\"exe\":\"$BWTEST\"" &&
-	   echo "$line" | grep -q '"exe_replaced":true'; then
+	   has_all "$line" '"decision":"would-deny"' "\"exe\":\"$BWTEST\"" \
+		'"exe_replaced":true'; then
 		pass degraded-exe-replaced
 	else
 		fail degraded-exe-replaced "bwtest: $(echo "$out" | tr '\n' ' '); record: ${line:-none}"
@@ -334,8 +326,7 @@ fi
 if unshare -m sh -c "mount -t tmpfs none $T/mnt/ && umount $T/mnt/"; then
 	sleep 0.5
 	line=$(grep '"rule":"deny-tmpfs-mount"' "$T/audit.log" | head -1)
-	if echo "$line" | grep -q '"decision":"would-deny"' &&
-	   echo "$line" | grep -q '"fstype":"tmpfs"'; then
+	if has_all "$line" '"decision":"would-deny"' '"fstype":"tmpfs"'; then
 		pass degraded-mount-would-deny
 	else
 		fail degraded-mount-would-deny "record: ${line:-none}"
@@ -352,8 +343,7 @@ if [ -x "$BWTEST" ]; then
 		sleep 0.5
 		line=$(grep '"rule":"deny-raw"' "$T/audit.log" | head -1)
 		if echo "$out" | grep -q result=OK &&
-		   echo "$line" | grep -q '"decision":"would-deny"' &&
-		   echo "$line" | grep -q '"capability":"cap_net_raw"'; then
+		   has_all "$line" '"decision":"would-deny"' '"capability":"cap_net_raw"'; then
 			pass degraded-capable-would-deny
 		else
 			fail degraded-capable-would-deny "helper: $out; record: ${line:-none}"
@@ -365,8 +355,7 @@ if [ -x "$BWTEST" ]; then
 	sleep 0.5
 	line=$(grep '"rule":"deny-shm"' "$T/audit.log" | head -1)
 	if echo "$out" | grep -q result=OK &&
-	   echo "$line" | grep -q '"decision":"would-deny"' &&
-	   echo "$line" | grep -q '"kind":"shm"'; then
+	   has_all "$line" '"decision":"would-deny"' '"kind":"shm"'; then
 		pass degraded-ipc-would-deny
 	else
 		fail degraded-ipc-would-deny "helper: $out; record: ${line:-none}"
@@ -383,9 +372,8 @@ if [ -x "$BWTEST" ]; then
 	"$T/bwkill" getppid >/dev/null 2>&1; rc=$?
 	sleep 0.5
 	line=$(grep '"rule":"kill-getppid"' "$T/audit.log" | head -1)
-	if [ $rc -eq 137 ] && echo "$line" | grep -q '"decision":"kill"' &&
-	   echo "$line" | grep -q '"method":"kill-at-entry"' &&
-	   echo "$line" | grep -q '"name":"getppid"'; then
+	if [ $rc -eq 137 ] && has_all "$line" '"decision":"kill"' '"method":"kill-at-entry"' \
+		'"name":"getppid"'; then
 		pass syscall-kill-at-entry
 	else
 		fail syscall-kill-at-entry "exit status $rc (want 137); record: ${line:-none}"
@@ -393,8 +381,8 @@ if [ -x "$BWTEST" ]; then
 	out=$("$T/bwtest" uname)
 	sleep 0.5
 	line=$(grep '"rule":"audit-uname"' "$T/audit.log" | head -1)
-	if echo "$out" | grep -q result=OK && echo "$line" | grep -q '"decision":"audit"' &&
-	   echo "$line" | grep -q '"enforced":false'; then
+	if echo "$out" | grep -q result=OK && has_all "$line" '"decision":"audit"' \
+		'"enforced":false'; then
 		pass syscall-audit
 	else
 		fail syscall-audit "helper: $out; record: ${line:-none}"
@@ -402,8 +390,8 @@ if [ -x "$BWTEST" ]; then
 	out=$("$T/bwtest" chroot /)
 	sleep 0.5
 	line=$(grep '"rule":"deny-chroot"' "$T/audit.log" | head -1)
-	if echo "$out" | grep -q result=OK && echo "$line" | grep -q '"decision":"would-deny"' &&
-	   echo "$line" | grep -q '"method":"audit"' && echo "$line" | grep -q '"enforced":false'; then
+	if echo "$out" | grep -q result=OK && has_all "$line" '"decision":"would-deny"' \
+		'"method":"audit"' '"enforced":false'; then
 		pass syscall-deny-not-claimed
 	else
 		fail syscall-deny-not-claimed "helper: $out; record: ${line:-none}"
@@ -414,15 +402,14 @@ if [ -x "$BWTEST" ]; then
 	upid=$(echo "$out" | sed -n 's/^pid=//p')
 	sleep 0.5
 	line=$(grep '"rule":"audit-openat-uring"' "$T/audit.log" | head -1)
-	if echo "$out" | grep -q result=OK && echo "$line" | grep -q '"decision":"audit"' &&
-	   echo "$line" | grep -q '"name":"openat"' && echo "$line" | grep -q '"via":"io_uring"' &&
-	   echo "$line" | grep -q "\"pid\":$upid,"; then
+	if echo "$out" | grep -q result=OK && has_all "$line" '"decision":"audit"' \
+		'"name":"openat"' '"via":"io_uring"' "\"pid\":$upid,"; then
 		pass syscall-audit-io-uring
 	else
 		fail syscall-audit-io-uring "helper: $out; record: ${line:-none}"
 	fi
 	line=$(grep '"type":"syscall"' "$T/audit.log" | grep '"comm":"bwkill"' | head -1)
-	if echo "$line" | grep -q '"syscall":"getppid"' && echo "$line" | grep -q '"first_use":true' &&
+	if has_all "$line" '"syscall":"getppid"' '"first_use":true' &&
 	   [ "$(grep '"type":"syscall"' "$T/audit.log" | grep -vc '"syscall":"getppid"')" = 0 ]; then
 		pass syscall-tracer-in-log
 	else

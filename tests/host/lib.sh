@@ -41,6 +41,14 @@ fi
 pass() { echo "PASS: host/$1"; }
 fail() { echo "FAIL: host/$1: $2"; }
 skip() { echo "SKIP: host/$1: $2"; }
+# has_all TEXT PATTERN...: TEXT matches every (grep) PATTERN
+has_all() {
+	local text="$1" p
+	shift
+	for p in "$@"; do
+		printf '%s\n' "$text" | grep -q -e "$p" || return 1
+	done
+}
 
 # wait_tracing FILE: until a tracer says on stderr (FILE) that it is attached
 wait_tracing() {
