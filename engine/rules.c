@@ -710,6 +710,31 @@ static bool rule_name_ok(const char *name)
 	return true;
 }
 
+/*
+ * An allow rule on "private:" lets through what any user can make: a
+ * filesystem of its own in a user namespace.  Without a key saying whose
+ * (uid, gid, cgroup, container), it is an allow list's hole.
+ */
+static void warn_private_allow(const struct bw_rule *r, struct diag *d)
+{
+	static const int whose[] = { BW_DIM_UID, BW_DIM_GID, BW_DIM_CGROUP,
+				     BW_DIM_CONTAINER };
+
+	if (r->action != BW_ACT_ALLOW)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(whose); i++)
+		if (rule_sets(r, whose[i]))
+			return;
+	for (int dim = 0; dim < BW_NDIM; dim++)
+		if (rule_match(r, dim)->priv) {
+			diag_warn(d, r->file, r->line,
+				  "rule '%s' allows %s = private: for every user: anyone can mount "
+				  "a filesystem of their own; say whose with uid, gid, cgroup or "
+				  "container", r->name, bw_dim_key(dim));
+			return;
+		}
+}
+
 /* Is s valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF)? */
 static bool utf8_ok(const char *s)
 {
@@ -851,6 +876,8 @@ static int build_rule(struct bw_rule *r, const struct ini_section *sec,
 			err = -1;
 	}
 	key_index_free(&seen);
+	if (!err)
+		warn_private_allow(r, d);
 	return err;
 }
 

@@ -966,8 +966,8 @@ static const struct {
 	{ EX("deny") "path = private:\n", EX("deny") "path = /tmp/\n", false },
 	{ EX("deny") "path = private:\n", EX("deny") "path = private:, /tmp/\n", false },
 	{ EX("deny") "path = private:, /tmp/\n", EX("audit") "path = private:\n", true },
-	{ EX("deny") "path = private:, /tmp/\n", EX("allow") "path = /tmp/x, private:\n", true },
-	{ EX("deny") "path = !/usr/\n", EX("allow") "path = private:\n", true },
+	{ EX("deny") "path = private:, /tmp/\n", EX("allow") "path = /tmp/x, private:\nuid = 0\n", true },
+	{ EX("deny") "path = !/usr/\n", EX("allow") "path = private:\nuid = 0\n", true },
 	{ EX("allow") "path = !/usr/\n", EX("deny") "path = private:\n", false },
 	{ EX("deny") "exe = private:\n", EX("deny") "path = private:\n", false },
 	/* a private container is maybe none, and never one named */
@@ -1040,6 +1040,41 @@ static void test_unreachable(void **state)
 			print_message("case %zu:\n%s", i, text);
 		if (shadow_cases[i].shadowed)
 			tu_expect_only(&l.d, l.path, line, DIAG_WARNING, want);
+		else
+			tu_expect_none(&l.d);
+		unload(&l);
+		free(text);
+	}
+}
+
+/* An allow rule on private: for everyone: any user can make such a name. */
+static void test_private_allow_warning(void **state)
+{
+	static const struct {
+		const char *keys;
+		bool warned;
+	} cases[] = {
+		{ "path = private:\n", true },
+		{ "path = /opt/, private:\ncomm = x\n", true },
+		{ "path = private:\nuid = 1000\n", false },
+		{ "path = private:\ncgroup = /\n", false },
+		{ "path = private:\ncontainer = any\n", false },
+		{ "path = /opt/\n", false },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *text, want[256];
+		struct loaded l;
+
+		assert_true(asprintf(&text, "[own]\nevent = exec\naction = allow\n%s",
+				     cases[i].keys) > 0);
+		load(&l, *state, "p.rules", text);
+		assert_int_equal(l.ret, 0);
+		snprintf(want, sizeof(want), "rule 'own' allows path = private: for every "
+			 "user: anyone can mount a filesystem of their own; say whose with "
+			 "uid, gid, cgroup or container");
+		if (cases[i].warned)
+			tu_expect_only(&l.d, l.path, 1, DIAG_WARNING, want);
 		else
 			tu_expect_none(&l.d);
 		unload(&l);
@@ -1314,7 +1349,7 @@ static size_t compare_unreachable(const char *dir, uint64_t seed, int n)
 {
 	struct bw_ruleset rs = { 0 };
 	struct diag got = { 0 }, want = { 0 };
-	size_t warnings;
+	size_t warnings, kept = 0;
 	char *path;
 	FILE *f;
 
@@ -1330,6 +1365,16 @@ static size_t compare_unreachable(const char *dir, uint64_t seed, int n)
 	}
 	assert_int_equal(rules_finish(&rs, &got), 0);
 	ref_unreachable(&rs, &want);
+	/* only the unreachable rules: not private: allowed to everyone */
+	for (size_t i = 0; i < got.n; i++) {
+		if (strstr(got.items[i].msg, "can never match")) {
+			got.items[kept++] = got.items[i];
+			continue;
+		}
+		free(got.items[i].file);
+		free(got.items[i].msg);
+	}
+	got.n = kept;
 	for (size_t i = 0; i < got.n || i < want.n; i++) {
 		char a[1024] = "(none)", b[1024] = "(none)";
 
@@ -1640,6 +1685,7 @@ int main(void)
 		T(test_file_problems),
 		T(test_capacity),
 		T(test_unreachable),
+		T(test_private_allow_warning),
 		T(test_unreachable_first_decider),
 		T(test_unreachable_as_pairwise),
 		T(test_accepts_unset_and_nums),
