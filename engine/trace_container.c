@@ -5,11 +5,14 @@
  * containers stopping (their cgroup removed).  Which cgroup is a
  * container is decided by engine/container.c, as for rules and filters.
  */
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "container.h"
 #include "tracers.h"
 #include "container.skel.h"
+#include "kernel.h"
 #include "util.h"
 
 static const char *const events[] = {
@@ -43,7 +46,25 @@ static bool container_keep(const void *rec)
 	return container_of_rec(rec, &c);
 }
 
-static void ref_json(struct json *j, const struct container_ref *c)
+/*
+ * Is the cgroup naming c a user's (a delegated subtree's)?  Then any
+ * user could have named it so, and rules take it as private (bpf/
+ * container.bpf.h: the cgroup's kernfs owner is not root).  Asked while
+ * the cgroup exists: not of a stop.
+ */
+static bool ctr_private(const struct container_ref *c)
+{
+	char root[PATH_MAX], path[2 * PATH_MAX];
+	struct stat st;
+
+	if (kernel_cgroup2_root(root, sizeof(root)) ||
+	    (size_t)snprintf(path, sizeof(path), "%s%s", root, c->cgroup) >= sizeof(path) ||
+	    stat(path, &st))
+		return false;
+	return st.st_uid != 0;
+}
+
+static void ref_json(struct json *j, const struct container_ref *c, bool exists)
 {
 	json_kstr(j, "runtime", container_runtime_name(c->runtime));
 	json_kstr(j, "container", c->id);
@@ -51,6 +72,8 @@ static void ref_json(struct json *j, const struct container_ref *c)
 	if (c->pod_uid[0])
 		json_kstr(j, "pod_uid", c->pod_uid);
 	json_kstr(j, "cgroup", c->cgroup);
+	if (exists && ctr_private(c))
+		json_kbool(j, "private", true);
 }
 
 static void container_json(struct json *j, const void *rec)
@@ -60,7 +83,7 @@ static void container_json(struct json *j, const void *rec)
 
 	json_kstr(j, "state", event_name(e->event));
 	if (container_of_rec(e, &c))
-		ref_json(j, &c);
+		ref_json(j, &c, e->event != TR_CG_RMDIR);
 	if (e->event == TR_CG_ATTACH) {
 		json_ku64(j, "target_pid", e->target_pid);
 		json_key(j, "path");
@@ -106,7 +129,7 @@ static void container_snapshot(const struct tr_emit *e)
 		}
 		j = e->begin(e->ctx);
 		json_kstr(j, "state", "running");
-		ref_json(j, &ci->ref);
+		ref_json(j, &ci->ref, true);
 		json_key(j, "pids");
 		json_arr_begin(j);
 		for (size_t p = 0; p < ci->npids; p++)

@@ -15,8 +15,11 @@ ID=$(printf '%s' "bwtest-$$-$(date +%s%N)" | sha256sum | cut -c1-64)
 SHORT=$(echo "$ID" | cut -c1-12)
 DOCKER=$CG/docker-$ID.scope
 LXC=$CG/lxc.payload.bwlxc$$
+# a container a user named: a cgroup of its own, as in a delegated subtree
+DELEG=$CG/bwdeleg$$
+PRIV=$DELEG/lxc.payload.bwpriv$$
 cleanup_cg() {
-	for d in "$DOCKER" "$LXC"; do
+	for d in "$DOCKER" "$LXC" "$PRIV" "$DELEG"; do
 		[ -d "$d" ] || continue
 		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 		sleep 0.2
@@ -35,6 +38,8 @@ start_in() {
 }
 
 p1=$(start_in "$DOCKER")
+mkdir -p "$PRIV" && chown 65534 "$PRIV"
+p3=$(start_in "$PRIV")
 sleep 0.3
 if ! tracer_start container; then
 	fail container-snapshot "$TR_WHY"
@@ -42,10 +47,17 @@ if ! tracer_start container; then
 fi
 r=$(recs ".state == \"running\" and .short_id == \"$SHORT\"")
 if echo "$r" | jq -e --arg id "$ID" --argjson p "$p1" \
-	'.runtime == "docker" and .container == $id and (.pids | index($p)) != null and .pidns > 0' >/dev/null; then
+	'.runtime == "docker" and .container == $id and (.pids | index($p)) != null and .pidns > 0 and
+	 .private == null' >/dev/null; then
 	pass container-snapshot
 else
-	fail container-snapshot "want docker $SHORT running with host pid $p1, got: $(head -c 800 "$TR_OUT")"
+	fail container-snapshot "want docker $SHORT running with host pid $p1, not private, got: $(head -c 800 "$TR_OUT")"
+fi
+r=$(recs ".state == \"running\" and .container == \"bwpriv$$\"")
+if echo "$r" | jq -e --argjson p "$p3" '.private == true and (.pids | index($p)) != null' >/dev/null; then
+	pass container-snapshot-private
+else
+	fail container-snapshot-private "want bwpriv$$ (its cgroup owned by uid 65534) running with pid $p3 and private, got: $(head -c 800 "$TR_OUT")"
 fi
 p2=$(start_in "$LXC")
 sleep 0.3
