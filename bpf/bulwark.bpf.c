@@ -198,7 +198,12 @@ static __always_inline void sc_at_entry(const struct bw_class_meta *meta, __u32 
 	decide(s, slot, BW_CLASS_SYSCALL, how);
 }
 
-/* Every syscall, when syscall rules exist. */
+static __noinline int ia32_audit(struct pt_regs *regs, __u32 nr);
+
+/*
+ * Every syscall, when syscall rules exist; in audit-only mode also when IPC
+ * or mount rules do and the kernel runs i386 programs (ia32_audit()).
+ */
 SEC("raw_tp/sys_enter")
 int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 {
@@ -207,10 +212,12 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	__u32 slot;
 	__u64 id;
 
+	id = bw_syscall_id(t, nr);
+	if (!lsm_enforcing && id >> 32 == 1)
+		ia32_audit(regs, (__u32)id);
 	meta = sc_meta(&slot);
 	if (!meta || !meta->nrules)
 		return 0;
-	id = bw_syscall_id(t, nr);
 	if (id == (((__u64)1 << 32) | IA32_SOCKETCALL) || id == (((__u64)1 << 32) | IA32_IPC))
 		id = ia32_demux(id, regs);
 	sc_at_entry(meta, slot, id, 0);
@@ -513,6 +520,12 @@ int bw_semop_audit(struct sys_enter_args *ctx)
 	return ipc_audit(BW_IPC_SEM, BW_IPC_READ | BW_IPC_WRITE, ctx->args[0]);
 }
 
+SEC("tp/syscalls/sys_enter_semtimedop")
+int bw_semtimedop_audit(struct sys_enter_args *ctx)
+{
+	return ipc_audit(BW_IPC_SEM, BW_IPC_READ | BW_IPC_WRITE, ctx->args[0]);
+}
+
 /* ---- mount ---- */
 
 #define NR_MOUNT_64		165
@@ -766,6 +779,89 @@ int bw_pivot_root_audit(struct sys_enter_args *ctx)
 {
 	return mount_audit(BW_MNT_PIVOT_ROOT, (const char *)ctx->args[1],
 			   (const char *)ctx->args[0], NULL, 0);
+}
+
+/* ---- the 32-bit calls of audit-only mode ---- */
+
+#define IA32_MOUNT		21
+#define IA32_UMOUNT		22
+#define IA32_PIVOT_ROOT		217
+#define IA32_UMOUNT2		52
+#define IA32_SHMAT		397
+#define IA32_MSGSND		400
+#define IA32_MSGRCV		401
+#define IA32_SEMTIMEDOP_TIME64	420
+#define IA32_MOVE_MOUNT		429
+
+/* A 32-bit process's pointer argument (its upper half is not the call's). */
+#define IA32_PTR(r) ((const char *)(unsigned long)(__u32)(r))
+
+/*
+ * Audit-only mode: the IPC and mount decisions of the syscall tracepoints
+ * above for an i386 call (int $0x80), which those tracepoints never see:
+ * the direct calls and the ipc() multiplexer's, decided as the call it
+ * makes.  Called by bw_sys_enter; one call site of each decision.
+ */
+static __noinline int ia32_audit(struct pt_regs *regs, __u32 nr)
+{
+	__u32 a0 = BPF_CORE_READ(regs, bx), a1 = BPF_CORE_READ(regs, cx);
+	__u32 a2 = BPF_CORE_READ(regs, dx), a3 = BPF_CORE_READ(regs, si);
+	__u32 id = a0, kind = 0, access = 0, op = 0;
+	const char *src = NULL, *dst = NULL, *type = NULL;
+	__u64 flags = 0;
+
+	if (nr == IA32_IPC) {
+		__u32 call = a0 & 0xffff;
+
+		nr = call < 25 ? ia32_ipcs[call] : 0;
+		id = a1;	/* ipc(call, first = the id, ...) */
+	}
+	switch (nr) {
+	case IA32_SHMAT:	/* shmflg: dx for both */
+		kind = BW_IPC_SHM;
+		access = BW_IPC_READ | ((a2 & SHM_RDONLY) ? 0 : BW_IPC_WRITE);
+		break;
+	case IA32_MSGSND:
+		kind = BW_IPC_MSG;
+		access = BW_IPC_WRITE;
+		break;
+	case IA32_MSGRCV:
+		kind = BW_IPC_MSG;
+		access = BW_IPC_READ;
+		break;
+	case IA32_SEMTIMEDOP_TIME64:
+		kind = BW_IPC_SEM;
+		access = BW_IPC_READ | BW_IPC_WRITE;
+		break;
+	case IA32_MOUNT:
+		op = mount_op(a3);
+		src = IA32_PTR(a0);
+		dst = IA32_PTR(a1);
+		type = IA32_PTR(a2);
+		flags = a3;
+		break;
+	case IA32_UMOUNT:
+	case IA32_UMOUNT2:
+		op = BW_MNT_UMOUNT;
+		dst = IA32_PTR(a0);
+		flags = nr == IA32_UMOUNT2 ? a1 : 0;
+		break;
+	case IA32_PIVOT_ROOT:
+		op = BW_MNT_PIVOT_ROOT;
+		src = IA32_PTR(a1);
+		dst = IA32_PTR(a0);
+		break;
+	case IA32_MOVE_MOUNT:
+		op = BW_MNT_MOVE;
+		src = IA32_PTR(a1);
+		dst = IA32_PTR(a3);
+		break;
+	default:
+		return 0;
+	}
+	if (kind)
+		return ipc_audit(kind, access, id);
+	return mount_audit(op, src, dst, type, flags);
 }
 
 /* ---- signal ---- */

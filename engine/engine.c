@@ -462,6 +462,7 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 		return err;
 	}
 	e->skel->rodata->lsm_enforcing = want_lsm;
+	e->ia32 = !want_lsm && kernel_runs_ia32();
 	e->skel->rodata->host_mntns = kernel_host_mntns();
 	e->skel->rodata->fold_ns = e->repeat_ns;
 	err = scratch_settings(e);
@@ -1020,6 +1021,21 @@ static int write_slot(struct bw_engine *e, const struct bw_compiled *cp,
 	return batch_end(&metas, err);
 }
 
+/*
+ * sys_enter, once wanted, stays attached (it leaves at once when no rule
+ * is there): for syscall rules; audit-only, for IPC and mount rules too,
+ * whose i386 calls the syscall tracepoints never see, where the kernel
+ * runs i386 code at all.
+ */
+static bool syscall_progs_wanted(const struct bw_engine *e,
+				 const struct bw_compiled *cp)
+{
+	if (cp->meta[BW_CLASS_SYSCALL].nrules)
+		return true;
+	return !e->skel->rodata->lsm_enforcing && e->ia32 &&
+	       (cp->meta[BW_CLASS_IPC].nrules || cp->meta[BW_CLASS_MOUNT].nrules);
+}
+
 int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
 {
 	uint64_t gen = e->generation + 1;
@@ -1035,7 +1051,7 @@ int engine_apply(struct bw_engine *e, struct bw_compiled *cp)
 	 * the heap the values took goes back to the system */
 	compiled_drop_entries(cp);
 	malloc_trim(0);
-	if (cp->meta[BW_CLASS_SYSCALL].nrules) {
+	if (syscall_progs_wanted(e, cp)) {
 		err = attach_syscall_progs(e);
 		if (err)
 			return err;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <limits.h>
 #include <bpf/btf.h>
@@ -98,6 +99,30 @@ bool kernel_tracepoint_exists(const char *category, const char *name)
 bool kernel_has_btf(void)
 {
 	return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+}
+
+bool kernel_runs_ia32(void)
+{
+#if defined(__x86_64__)
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		long ret;
+
+		/* getpid (i386's 20); without i386 emulation: SIGSEGV */
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory");
+		_exit(ret == (long)getpid() ? 0 : 1);
+	}
+	if (pid < 0)
+		return true;	/* cannot tell: as if it did */
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return true;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+#else
+	return false;
+#endif
 }
 
 int kernel_cgroup2_root(char *buf, size_t len)

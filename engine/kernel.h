@@ -24,6 +24,10 @@ bool kernel_tracepoint_exists(const char *category, const char *name);
 
 bool kernel_has_btf(void);
 
+/* Does the kernel run i386 code (int $0x80)?  Not where ia32_emulation is
+ * off or not built: asked of a child, which such a kernel kills. */
+bool kernel_runs_ia32(void);
+
 /* cgroup v2 mount point into buf (BW_CGROUP_ROOT overrides, for tests). */
 int kernel_cgroup2_root(char *buf, size_t len);
 /* cgroup id (the inode of its directory) of a cgroup v2 path like /a/b. */

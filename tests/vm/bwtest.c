@@ -144,7 +144,8 @@ static void usage(void)
 		"       bwtest sigio PID SIG\n"
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
 		"       bwtest uring-socket [sqpoll|async] | uring-openat PATH [sqpoll|async]\n"
-		"       bwtest shm32 direct|ipc | socket32 direct|socketcall | socketcall32-connect\n");
+		"       bwtest shm32 direct|ipc | socket32 direct|socketcall | socketcall32-connect\n"
+		"       bwtest shmat32 direct|ipc | mount32 DIR\n");
 	exit(2);
 }
 
@@ -527,6 +528,64 @@ static int do_shm32(const char *how)
 		errno = (int)-ret;
 		return fail("int80 shmctl");
 	}
+	return ok();
+}
+
+/* shmat32's ipc() result and mount32's strings: below 4 GiB, as above */
+static uint32_t shmat32_raddr;
+static char mount32_str[3][256];
+
+/*
+ * shmat(SHM_RDONLY) of a new segment through the 32-bit entry point: the
+ * direct call or ipc(SHMAT).  Audit-only mode's decisions at syscall
+ * tracepoints never see these.
+ */
+static int do_shmat32(const char *how)
+{
+	long ret = -EINVAL;
+	int id;
+
+	if (strcmp(how, "direct") && strcmp(how, "ipc"))
+		usage();
+	id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	if (id < 0)
+		return fail("shmget");
+	if (!strcmp(how, "direct"))
+		__asm__ volatile("int $0x80" : "=a"(ret)
+				 : "a"(397L), "b"((long)id), "c"(0L), "d"((long)SHM_RDONLY)
+				 : "memory");
+	else
+		__asm__ volatile("int $0x80" : "=a"(ret)
+				 : "a"(117L), "b"(21L), "c"((long)id), "d"((long)SHM_RDONLY),
+				   "S"(&shmat32_raddr), "D"(0L)
+				 : "memory");
+	if (ret >= 0 || ret < -4095)
+		shmdt((void *)(uintptr_t)(how[0] == 'd' ? (uint32_t)ret : shmat32_raddr));
+	shmctl(id, IPC_RMID, NULL);
+	if (ret < 0 && ret >= -4095) {
+		errno = (int)-ret;
+		return fail("int80 shmat");
+	}
+	return ok();
+}
+
+/* mount(2) of a tmpfs on dir through the 32-bit entry point. */
+static int do_mount32(const char *dir)
+{
+	long ret;
+
+	snprintf(mount32_str[0], sizeof(mount32_str[0]), "bwtest32");
+	snprintf(mount32_str[1], sizeof(mount32_str[1]), "%s", dir);
+	snprintf(mount32_str[2], sizeof(mount32_str[2]), "tmpfs");
+	__asm__ volatile("int $0x80" : "=a"(ret)
+			 : "a"(21L), "b"(mount32_str[0]), "c"(mount32_str[1]),
+			   "d"(mount32_str[2]), "S"(0L), "D"(0L)
+			 : "memory");
+	if (ret < 0) {
+		errno = (int)-ret;
+		return fail("int80 mount");
+	}
+	umount(dir);
 	return ok();
 }
 
@@ -2162,6 +2221,10 @@ int main(int argc, char **argv)
 		return chroot(argv[2]) < 0 ? fail("chroot") : ok();
 	if (!strcmp(cmd, "chroot32") && argc == 3)
 		return do_chroot32(argv[2]);
+	if (!strcmp(cmd, "shmat32") && argc == 3)
+		return do_shmat32(argv[2]);
+	if (!strcmp(cmd, "mount32") && argc == 3)
+		return do_mount32(argv[2]);
 	if (!strcmp(cmd, "shm32") && argc == 3)
 		return do_shm32(argv[2]);
 	if (!strcmp(cmd, "socket32") && argc == 3)

@@ -533,6 +533,25 @@ sc_ipc_audit() {
 	done
 }
 
+# ---- the tracepoint fallback (group tracepoints): i386's IPC and mount
+# calls, which the syscall tracepoints never see, audited all the same
+sc_tp_ipc_ia32() {
+	local h
+	for h in direct ipc; do
+		op $h /bin/bwtest shmat32 $h
+		want $h OK
+		rec $h '"event":"ipc"' '"decision":"would-deny"' '"rule":"deny-ipc"' \
+			'"kind":"shm"' '"access":"read"' '"enforced":false'
+	done
+}
+sc_tp_mount_ia32() {
+	op mount /bin/bwtest mount32 /mnt/deny
+	want mount OK
+	rec mount '"event":"mount"' '"decision":"would-deny"' '"rule":"deny-mount"' \
+		'"op":"mount"' '"fstype":"tmpfs"' '"target":"/mnt/deny"' '"enforced":false'
+	running && clean_mounts
+}
+
 # ---- mount: mount, umount and bind under /mnt/
 sc_mount_deny() {
 	running && mount -t tmpfs tmpfs /mnt/busy
@@ -1295,6 +1314,23 @@ group enforce enforce $RULES/vm.rules \
 
 group audit audit $RULES/vm.rules \
 	capable-audit ipc-audit mount-audit signal-audit exec-audit
+
+# The tracepoint fallback where BPF LSM is not active: the engine is shown
+# an LSM list without bpf (a file bound over securityfs's, in a mount
+# namespace of its own) and, as on_lsm_missing = audit says, runs
+# audit-only on tracepoints, in Debian's 6.1, which has i386 emulation.
+echo lockdown,capability,landlock,yama,apparmor >$T/lsm-nobpf
+printf '#!/bin/sh\nexec unshare -m sh -c %s sh %s "$@"\n' \
+	"'mount --bind $T/lsm-nobpf /sys/kernel/security/lsm && exec \"\$@\"'" "$BW" \
+	>$T/bw-nolsm
+chmod 755 $T/bw-nolsm
+printf '[engine]\non_lsm_missing = audit\n' >$T/nolsm.conf
+ENGINE_CONF=$T/nolsm.conf
+BW_LSM=$BW
+BW=$T/bw-nolsm
+group tracepoints enforce $RULES/vm.rules tp-ipc-ia32 tp-mount-ia32
+BW=$BW_LSM
+ENGINE_CONF=
 
 group subject enforce $RULES/subject.rules \
 	subject-container subject-container-name subject-cgroup subject-exe \
