@@ -371,7 +371,7 @@ if [ ! -x "$BWTEST" ]; then
 	skip degraded-ia32-calls "helper $BWTEST not built"
 else
 	# braces: the shell's own "Segmentation fault" goes into out too
-	out=$( { "$T/bwtest" shmat32 direct; } 2>&1); rc=$?
+	out=$( { "$T/bwtest" shm32 attach; } 2>&1); rc=$?
 	if [ $rc -gt 128 ]; then
 		skip degraded-ia32-calls "this kernel runs no i386 code (int \$0x80 killed bwtest with signal $((rc - 128))): no such call to audit"
 	else
@@ -385,7 +385,7 @@ else
 		   has_all "$mline" '"decision":"would-deny"' '"op":"mount"' '"fstype":"tmpfs"'; then
 			pass degraded-ia32-calls
 		else
-			fail degraded-ia32-calls "shmat32: $out; record: ${sline:-none}; mount32: $mout; record: ${mline:-none}"
+			fail degraded-ia32-calls "shm32 attach: $out; record: ${sline:-none}; mount32: $mout; record: ${mline:-none}"
 		fi
 	fi
 fi

@@ -145,7 +145,7 @@ static void usage(void)
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
 		"       bwtest uring-socket [sqpoll|async] | uring-openat PATH [sqpoll|async]\n"
 		"       bwtest shm32 direct|ipc | socket32 direct|socketcall | socketcall32-connect\n"
-		"       bwtest shmat32 direct|ipc | mount32 DIR\n");
+		"       bwtest shm32 attach|ipc-attach | mount32 DIR\n");
 	exit(2);
 }
 
@@ -478,22 +478,38 @@ static int do_raw_burst(const char *n_s)
 	return ok();
 }
 
-/* chroot through the 32-bit entry point (int $0x80, i386 number 61). */
+/*
+ * i386 call nr through the 32-bit entry point (int $0x80), arguments in
+ * ebx, ecx, edx, esi, edi: a pointer among them must lie below 4 GiB,
+ * which a static, non-PIE binary's buffers do.  Returns -errno on failure.
+ */
+static long int80(long nr, long b, long c, long d, long si, long di)
+{
+	__asm__ volatile("int $0x80" : "+a"(nr)
+			 : "b"(b), "c"(c), "d"(d), "S"(si), "D"(di)
+			 : "memory");
+	return nr;
+}
+
+#define I32(p) ((long)(uintptr_t)(p))
+
+/* int80()'s result, reported as the call named step */
+static int int80_result(long ret, const char *step)
+{
+	if (ret < 0 && ret >= -4095) {
+		errno = (int)-ret;
+		return fail(step);
+	}
+	return ok();
+}
+
+/* chroot through the 32-bit entry point (i386 number 61). */
 static char chroot32_path[256];
 
 static int do_chroot32(const char *dir)
 {
-	long ret;
-
 	snprintf(chroot32_path, sizeof(chroot32_path), "%s", dir);
-	/* a static, non-PIE binary: the buffer sits below 4 GiB */
-	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(61L), "b"(chroot32_path)
-			 : "memory");
-	if (ret < 0) {
-		errno = (int)-ret;
-		return fail("int80 chroot");
-	}
-	return ok();
+	return int80_result(int80(61, I32(chroot32_path), 0, 0, 0, 0), "int80 chroot");
 }
 
 /* shm32's buffer for the segment's state, below 4 GiB as chroot32's */
@@ -504,70 +520,40 @@ static unsigned char shm32_buf[512];
  * direct call (i386 has had it since 5.1) or the ipc() multiplexer.  A
  * permission check (ipc_permission) the rules decide.
  */
-static int do_shm32(const char *how)
-{
-	long ret = -EINVAL;
-	int id;
-
-	if (strcmp(how, "direct") && strcmp(how, "ipc"))
-		usage();
-	id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
-	if (id < 0)
-		return fail("shmget");
-	if (!strcmp(how, "direct"))
-		__asm__ volatile("int $0x80" : "=a"(ret)
-				 : "a"(396L), "b"((long)id), "c"(2L), "d"(shm32_buf)
-				 : "memory");
-	else if (!strcmp(how, "ipc"))
-		__asm__ volatile("int $0x80" : "=a"(ret)
-				 : "a"(117L), "b"(24L), "c"((long)id), "d"(2L | 0x100),
-				   "S"(0L), "D"(shm32_buf)
-				 : "memory");
-	shmctl(id, IPC_RMID, NULL);
-	if (ret < 0) {
-		errno = (int)-ret;
-		return fail("int80 shmctl");
-	}
-	return ok();
-}
-
-/* shmat32's ipc() result and mount32's strings: below 4 GiB, as above */
-static uint32_t shmat32_raddr;
-static char mount32_str[3][256];
+static uint32_t shmat32_raddr;	/* ipc(SHMAT)'s result */
 
 /*
- * shmat(SHM_RDONLY) of a new segment through the 32-bit entry point: the
- * direct call or ipc(SHMAT).  Audit-only mode's decisions at syscall
- * tracepoints never see these.
+ * A new segment, then through the 32-bit entry point, directly or
+ * through ipc(): shmctl(IPC_STAT) (how "direct" or "ipc"), a permission
+ * check the rules decide; or shmat(SHM_RDONLY) ("attach" or "ipc-attach"),
+ * which audit-only mode's syscall tracepoints never see.
  */
-static int do_shmat32(const char *how)
+static int do_shm32(const char *how)
 {
-	long ret = -EINVAL;
+	bool via_ipc = !strcmp(how, "ipc") || !strcmp(how, "ipc-attach");
+	bool attach = !strcmp(how, "attach") || !strcmp(how, "ipc-attach");
+	long ret;
 	int id;
 
-	if (strcmp(how, "direct") && strcmp(how, "ipc"))
+	if (!via_ipc && !attach && strcmp(how, "direct"))
 		usage();
 	id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
 	if (id < 0)
 		return fail("shmget");
-	if (!strcmp(how, "direct"))
-		__asm__ volatile("int $0x80" : "=a"(ret)
-				 : "a"(397L), "b"((long)id), "c"(0L), "d"((long)SHM_RDONLY)
-				 : "memory");
-	else
-		__asm__ volatile("int $0x80" : "=a"(ret)
-				 : "a"(117L), "b"(21L), "c"((long)id), "d"((long)SHM_RDONLY),
-				   "S"(&shmat32_raddr), "D"(0L)
-				 : "memory");
-	if (ret >= 0 || ret < -4095)
-		shmdt((void *)(uintptr_t)(how[0] == 'd' ? (uint32_t)ret : shmat32_raddr));
-	shmctl(id, IPC_RMID, NULL);
-	if (ret < 0 && ret >= -4095) {
-		errno = (int)-ret;
-		return fail("int80 shmat");
+	if (attach) {
+		ret = via_ipc ? int80(117, 21, id, SHM_RDONLY, I32(&shmat32_raddr), 0) :
+				int80(397, id, 0, SHM_RDONLY, 0, 0);
+		if (ret >= 0 || ret < -4095)
+			shmdt((void *)(uintptr_t)(via_ipc ? shmat32_raddr : (uint32_t)ret));
+	} else {
+		ret = via_ipc ? int80(117, 24, id, 2 | 0x100, 0, I32(shm32_buf)) :
+				int80(396, id, 2, I32(shm32_buf), 0, 0);
 	}
-	return ok();
+	shmctl(id, IPC_RMID, NULL);
+	return int80_result(ret, attach ? "int80 shmat" : "int80 shmctl");
 }
+
+static char mount32_str[3][256];
 
 /* mount(2) of a tmpfs on dir through the 32-bit entry point. */
 static int do_mount32(const char *dir)
@@ -577,16 +563,10 @@ static int do_mount32(const char *dir)
 	snprintf(mount32_str[0], sizeof(mount32_str[0]), "bwtest32");
 	snprintf(mount32_str[1], sizeof(mount32_str[1]), "%s", dir);
 	snprintf(mount32_str[2], sizeof(mount32_str[2]), "tmpfs");
-	__asm__ volatile("int $0x80" : "=a"(ret)
-			 : "a"(21L), "b"(mount32_str[0]), "c"(mount32_str[1]),
-			   "d"(mount32_str[2]), "S"(0L), "D"(0L)
-			 : "memory");
-	if (ret < 0) {
-		errno = (int)-ret;
-		return fail("int80 mount");
-	}
-	umount(dir);
-	return ok();
+	ret = int80(21, I32(mount32_str[0]), I32(mount32_str[1]), I32(mount32_str[2]), 0, 0);
+	if (ret == 0)
+		umount(dir);
+	return int80_result(ret, "int80 mount");
 }
 
 /*
@@ -595,15 +575,7 @@ static int do_mount32(const char *dir)
  */
 static int do_socketcall32(void)
 {
-	long ret;
-
-	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(102L), "b"(3L), "c"(0L)
-			 : "memory");
-	if (ret < 0) {
-		errno = (int)-ret;
-		return fail("int80 socketcall");
-	}
-	return ok();
+	return int80_result(int80(102, 3, 0, 0, 0, 0), "int80 socketcall");
 }
 
 /* socket32's arguments for socketcall(), below 4 GiB as chroot32's */
@@ -616,19 +588,14 @@ static int do_socket32(const char *how)
 	long ret;
 
 	if (!strcmp(how, "direct"))
-		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(359L), "b"(2L), "c"(2L), "d"(0L)
-				 : "memory");
+		ret = int80(359, 2, 2, 0, 0, 0);
 	else if (!strcmp(how, "socketcall"))
-		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(102L), "b"(1L), "c"(socket32_args)
-				 : "memory");
+		ret = int80(102, 1, I32(socket32_args), 0, 0, 0);
 	else
 		usage();
-	if (ret < 0) {
-		errno = (int)-ret;
-		return fail("int80 socket");
-	}
-	close((int)ret);
-	return ok();
+	if (ret >= 0)
+		close((int)ret);
+	return int80_result(ret, "int80 socket");
 }
 
 /* exec32's strings and argv array, below 4 GiB as chroot32's */
@@ -656,9 +623,7 @@ static int do_exec32(char **argv)
 		used += len;
 	}
 	exec32_argv[n] = 0;
-	__asm__ volatile("int $0x80" : "=a"(ret)
-			 : "a"(11L), "b"(exec32_argv[0]), "c"(exec32_argv), "d"(0L)
-			 : "memory");
+	ret = int80(11, exec32_argv[0], I32(exec32_argv), 0, 0, 0);
 	errno = (int)-ret;
 	return fail("int80 execve");
 }
@@ -2221,8 +2186,6 @@ int main(int argc, char **argv)
 		return chroot(argv[2]) < 0 ? fail("chroot") : ok();
 	if (!strcmp(cmd, "chroot32") && argc == 3)
 		return do_chroot32(argv[2]);
-	if (!strcmp(cmd, "shmat32") && argc == 3)
-		return do_shmat32(argv[2]);
 	if (!strcmp(cmd, "mount32") && argc == 3)
 		return do_mount32(argv[2]);
 	if (!strcmp(cmd, "shm32") && argc == 3)

@@ -537,8 +537,8 @@ sc_ipc_audit() {
 # calls, which the syscall tracepoints never see, audited all the same
 sc_tp_ipc_ia32() {
 	local h
-	for h in direct ipc; do
-		op $h /bin/bwtest shmat32 $h
+	for h in attach ipc-attach; do
+		op $h /bin/bwtest shm32 $h
 		want $h OK
 		rec $h '"event":"ipc"' '"decision":"would-deny"' '"rule":"deny-ipc"' \
 			'"kind":"shm"' '"access":"read"' '"enforced":false'
