@@ -25,7 +25,8 @@ bool kernel_tracepoint_exists(const char *category, const char *name);
 bool kernel_has_btf(void);
 
 /* Does the kernel run i386 code (int $0x80)?  Not where ia32_emulation is
- * off or not built: asked of a child, which such a kernel kills. */
+ * off or not built: asked of a child, which such a kernel kills with
+ * SIGSEGV (a seccomp filter's refusal says it does). */
 bool kernel_runs_ia32(void);
 
 /* cgroup v2 mount point into buf (BW_CGROUP_ROOT overrides, for tests). */

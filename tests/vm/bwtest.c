@@ -19,6 +19,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/bpf.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/ptrace.h>
 #include <sys/prctl.h>
 #include <linux/prctl.h>
@@ -145,7 +149,7 @@ static void usage(void)
 		"       bwtest tcp ADDR PORT [ROUNDS] | hog\n"
 		"       bwtest uring-socket [sqpoll|async] | uring-openat PATH [sqpoll|async]\n"
 		"       bwtest shm32 direct|ipc | socket32 direct|socketcall | socketcall32-connect\n"
-		"       bwtest shm32 attach|ipc-attach | mount32 DIR\n");
+		"       bwtest shm32 attach|ipc-attach | mount32 DIR | seccomp-native PROG [ARGS...]\n");
 	exit(2);
 }
 
@@ -554,6 +558,29 @@ static int do_shm32(const char *how)
 }
 
 static char mount32_str[3][256];
+
+/*
+ * seccomp-native PROG [ARGS...]: PROG under a filter that kills every
+ * call of another architecture (i386's int $0x80), as systemd's
+ * SystemCallArchitectures=native does to the engine's unit.
+ */
+static int do_seccomp_native(char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail("prctl");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return fail("seccomp");
+	execv(argv[0], argv);
+	return fail("execv");
+}
 
 /* mount(2) of a tmpfs on dir through the 32-bit entry point. */
 static int do_mount32(const char *dir)
@@ -2186,6 +2213,8 @@ int main(int argc, char **argv)
 		return chroot(argv[2]) < 0 ? fail("chroot") : ok();
 	if (!strcmp(cmd, "chroot32") && argc == 3)
 		return do_chroot32(argv[2]);
+	if (!strcmp(cmd, "seccomp-native") && argc >= 3)
+		return do_seccomp_native(argv + 2);
 	if (!strcmp(cmd, "mount32") && argc == 3)
 		return do_mount32(argv[2]);
 	if (!strcmp(cmd, "shm32") && argc == 3)

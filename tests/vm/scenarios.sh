@@ -1319,8 +1319,10 @@ group audit audit $RULES/vm.rules \
 # an LSM list without bpf (a file bound over securityfs's, in a mount
 # namespace of its own) and, as on_lsm_missing = audit says, runs
 # audit-only on tracepoints, in Debian's 6.1, which has i386 emulation.
+# It runs under a filter that kills its own i386 calls, as the package's
+# unit does (SystemCallArchitectures=native): it must still see others'.
 echo lockdown,capability,landlock,yama,apparmor >$T/lsm-nobpf
-printf '#!/bin/sh\nexec unshare -m sh -c %s sh %s "$@"\n' \
+printf '#!/bin/sh\nexec /bin/bwtest seccomp-native /bin/unshare -m sh -c %s sh %s "$@"\n' \
 	"'mount --bind $T/lsm-nobpf /sys/kernel/security/lsm && exec \"\$@\"'" "$BW" \
 	>$T/bw-nolsm
 chmod 755 $T/bw-nolsm
