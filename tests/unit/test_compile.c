@@ -665,7 +665,8 @@ static void test_path_private_value(void **state)
 	compile_text(&c,
 		"[allow-own]\nevent = exec\naction = allow\npath = private:\nuid = 1000\n"
 		"[deny-tmp]\nevent = exec\naction = deny\npath = /tmp/, private:\n"
-		"[audit-exe]\nevent = signal\naction = audit\nexe = private:\n");
+		"[audit-exe]\nevent = signal\naction = audit\nexe = private:\n"
+		"[deny-on-own]\nevent = mount\naction = deny\ntarget = private:\n");
 	v.num[BW_DIM_UID] = 0;
 	v.str[BW_DIM_EXEC_PATH] = "/tmp/x";
 	assert_int_equal(compiled_decide(c.cp, BW_CLASS_EXEC, &v, &audit), 1);
@@ -687,6 +688,13 @@ static void test_path_private_value(void **state)
 	v.pflags[BW_PS_EXE] = BW_PF_PRIVATE;
 	assert_int_equal(compiled_decide(c.cp, BW_CLASS_SIGNAL, &v, &audit), BW_NO_RULE);
 	assert_int_equal(audit, 0);
+
+	/* a mount on a filesystem of the user's own, wherever it is */
+	v.pflags[BW_PS_PATH] = 0;
+	v.str[BW_DIM_MNT_TARGET] = "/tmp/own/x";
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_MOUNT, &v, &audit), BW_NO_RULE);
+	v.pflags[BW_PS_PATH] = BW_PF_PRIVATE;
+	assert_int_equal(compiled_decide(c.cp, BW_CLASS_MOUNT, &v, &audit), 0);
 	free_compiled(&c);
 }
 
