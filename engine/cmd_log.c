@@ -101,7 +101,13 @@ static uint64_t decisions_of(struct json_object *o)
 	return (uint64_t)folded + (str_is(o, "type", "repeat") ? 0 : 1);
 }
 
-/* A value counted as its text: strings as they are, numbers in decimal. */
+static bool json_get_bool(struct json_object *o, const char *key);
+
+/*
+ * A value counted as its text: strings as they are, numbers in decimal; a
+ * container a user named (container_private) apart from the one of that
+ * name, which it is not.
+ */
 static void tally_record(struct log_reader *r, struct json_object *o)
 {
 	uint64_t n = decisions_of(o);
@@ -111,11 +117,17 @@ static void tally_record(struct log_reader *r, struct json_object *o)
 		const char *path = r->t[i].path;
 		struct json_object *v = json_get(o, path);
 		const char *text;
+		char priv[BW_CTR_ID_LEN + 16];
 
 		/* a repeat record names its process at the top */
 		if (!v && !strncmp(path, "subject.", 8))
 			v = json_get(o, path + 8);
 		text = v ? json_object_get_string(v) : NULL;
+		if (text && !strcmp(path, "subject.container") &&
+		    json_get_bool(o, "subject.container_private")) {
+			snprintf(priv, sizeof(priv), "%.*s (private)", BW_CTR_ID_LEN, text);
+			text = priv;
+		}
 		tally_add(&r->t[i], text ? text : "-", n);
 	}
 }

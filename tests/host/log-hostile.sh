@@ -31,6 +31,16 @@ else
 	fail log-explain-wrong-types "exit $rc: $out $(cat "$H/a.err")"
 fi
 
+# A container a user named is counted apart from the one of that name.
+printf '%s\n' '{"time":"2026-01-01T00:00:00Z","type":"decision","event":"signal","decision":"deny","rule":"r","signal":{"sig":15},"subject":{"pid":5,"comm":"a","uid":1,"container":"web1"}}' \
+	'{"time":"2026-01-01T00:00:01Z","type":"decision","event":"signal","decision":"deny","rule":"r","signal":{"sig":15},"subject":{"pid":6,"comm":"a","uid":1,"container":"web1","container_private":true}}' >"$H/ctr.log"
+out=$("$BW" -j log --summary "$H/ctr.log" 2>&1); rc=$?
+if [ $rc -eq 0 ] && echo "$out" | jq -e '.container == {"web1": 1, "web1 (private)": 1}' >/dev/null; then
+	pass log-summary-private-container
+else
+	fail log-summary-private-container "exit $rc: $out"
+fi
+
 # Trailing data after the object is malformed.
 printf '%s\n' '{"type":"start","time":"2026-01-01T00:00:00Z"} {"type":"forged"}' '{"type":"stop","time":"2026-01-01T00:00:01Z"}' >"$H/g.log"
 out=$("$BW" log --json "$H/g.log" 2>"$H/g.err"); rc=$?
