@@ -15,6 +15,7 @@
 struct support {
 	char release[128];
 	bool btf;
+	bool ia32;		/* the kernel runs i386 code */
 	int lsm_active;
 	char lsm_list[256];
 	bool tried_load;
@@ -34,6 +35,7 @@ static void probe(struct support *s, bool verbose)
 	if (!uname(&u))
 		snprintf(s->release, sizeof(s->release), "%s", u.release);
 	s->btf = kernel_has_btf();
+	s->ia32 = kernel_runs_ia32();
 	s->lsm_active = kernel_bpf_lsm_active(s->lsm_list, sizeof(s->lsm_list));
 	if (geteuid() != 0) {
 		snprintf(s->why, sizeof(s->why),
@@ -101,6 +103,7 @@ int do_version(int argc, char **argv, struct bw_opts *o)
 		json_kstr(&j, "version", BW_VERSION);
 		json_kstr(&j, "kernel", s.release);
 		json_kbool(&j, "btf", s.btf);
+		json_kbool(&j, "ia32", s.ia32);
 		json_kstr(&j, "lsm_list", s.lsm_list);
 		json_kbool(&j, "bpf_lsm_active", s.lsm_active == 1);
 		json_key(&j, "lsm_programs_load");
@@ -127,6 +130,9 @@ int do_version(int argc, char **argv, struct bw_opts *o)
 	printf("bulwark %s\n", BW_VERSION);
 	printf("kernel          %s\n", s.release);
 	printf("BTF             %s\n", s.btf ? "yes" : "no (CONFIG_DEBUG_INFO_BTF needed)");
+	printf("i386 calls      %s\n", s.ia32 ?
+	       "run (audit-only mode decides their IPC and mount calls at sys_enter)" :
+	       "not run by this kernel (int $0x80 faults)");
 	printf("LSM list        %s\n", s.lsm_list[0] ? s.lsm_list : "(unreadable)");
 	printf("BPF LSM active  %s\n", s.lsm_active == 1 ? "yes" : "no");
 	printf("LSM programs    %s\n", !s.tried_load ? "not tried (needs root)" :

@@ -372,6 +372,14 @@ if [ ! -x "$BWTEST" ]; then
 else
 	# braces: the shell's own "Segmentation fault" goes into out too
 	out=$( { "$T/bwtest" shm32 attach; } 2>&1); rc=$?
+	# version says what the engine found: the kernel runs i386 code or not
+	want=true
+	[ $rc -eq 139 ] && want=false
+	if "$BW" version --json | jq -e ".ia32 == $want" >/dev/null; then
+		pass version-reports-ia32
+	else
+		fail version-reports-ia32 "bwtest shm32 attach exited $rc, want ia32 $want: $("$BW" version --json)"
+	fi
 	if [ $rc -gt 128 ]; then
 		skip degraded-ia32-calls "this kernel runs no i386 code (int \$0x80 killed bwtest with signal $((rc - 128))): no such call to audit"
 	else
