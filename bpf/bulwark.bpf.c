@@ -212,12 +212,14 @@ int BPF_PROG(bw_sys_enter, struct pt_regs *regs, long nr)
 	__u32 slot;
 	__u64 id;
 
-	id = bw_syscall_id(t, nr);
-	if (!lsm_enforcing && id >> 32 == 1)
-		ia32_audit(regs, (__u32)id);
+	/* audit-only: before the exit on no syscall rule, which leaves
+	 * the enforcing engine's path as it was */
+	if (!lsm_enforcing && (BPF_CORE_READ(t, thread_info.status) & BW_TS_COMPAT))
+		ia32_audit(regs, (__u32)nr);
 	meta = sc_meta(&slot);
 	if (!meta || !meta->nrules)
 		return 0;
+	id = bw_syscall_id(t, nr);
 	if (id == (((__u64)1 << 32) | IA32_SOCKETCALL) || id == (((__u64)1 << 32) | IA32_IPC))
 		id = ia32_demux(id, regs);
 	sc_at_entry(meta, slot, id, 0);

@@ -462,7 +462,7 @@ int engine_load_opts(struct bw_engine *e, const struct engine_load_opts *o)
 		return err;
 	}
 	e->skel->rodata->lsm_enforcing = want_lsm;
-	e->ia32 = !want_lsm && kernel_runs_ia32();
+	e->audit_ia32 = !want_lsm && kernel_runs_ia32();
 	e->skel->rodata->host_mntns = kernel_host_mntns();
 	e->skel->rodata->fold_ns = e->repeat_ns;
 	err = scratch_settings(e);
@@ -1032,7 +1032,7 @@ static bool syscall_progs_wanted(const struct bw_engine *e,
 {
 	if (cp->meta[BW_CLASS_SYSCALL].nrules)
 		return true;
-	return !e->skel->rodata->lsm_enforcing && e->ia32 &&
+	return e->audit_ia32 &&
 	       (cp->meta[BW_CLASS_IPC].nrules || cp->meta[BW_CLASS_MOUNT].nrules);
 }
 

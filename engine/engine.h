@@ -82,7 +82,8 @@ struct bw_engine {
 	struct bw_pin *pin;	/* pinned state found or made (engine/pin.h) */
 	struct anc_cache anc;	/* ancestors' exes, by exec id */
 	uint64_t repeat_ns;	/* [log] repeat as loaded; 0: off */
-	bool ia32;		/* the kernel runs i386 code (audit-only: asked) */
+	bool audit_ia32;	/* audit-only on a kernel that runs i386 code:
+				 * sys_enter decides their IPC and mount calls */
 };
 
 /* What the next engine_load_opts() loads. */
