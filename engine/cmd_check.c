@@ -234,11 +234,19 @@ static void syscall_notes(const struct bw_setup *st, const struct bw_opts *o,
 	method_memo_free(&mm);
 }
 
+/* Does rule r except by exe: an allow rule naming it, or exe = !...? */
+static bool excepts_by_exe(const struct bw_rule *r)
+{
+	const struct bw_match *m = rule_match(r, BW_DIM_EXE);
+
+	return m->set && (m->negate || r->action == BW_ACT_ALLOW);
+}
+
 /*
- * A rule that excepts by exe (an allow rule naming it, or exe = !...)
- * trusts the process, which whoever may ptrace it can drive: Yama's
- * ptrace_scope below 2 (or no Yama) lets a user trace the program it
- * starts itself.  One note per such rule; none where scope 2 or 3 holds.
+ * A rule that excepts by exe trusts the process, which whoever may ptrace
+ * it can drive: Yama's ptrace_scope below 2 (or no Yama) lets a user trace
+ * the program it starts itself.  One note per such rule; none where scope
+ * 2 or 3 holds.
  */
 static void exe_exception_notes(const struct bw_setup *st, struct diag *d)
 {
@@ -250,9 +258,8 @@ static void exe_exception_notes(const struct bw_setup *st, struct diag *d)
 		return;
 	for (size_t i = 0; i < st->rules.n; i++) {
 		const struct bw_rule *r = &st->rules.rules[i];
-		const struct bw_match *m = rule_match(r, BW_DIM_EXE);
 
-		if (!m->set || (!m->negate && r->action != BW_ACT_ALLOW))
+		if (!excepts_by_exe(r))
 			continue;
 		diag_add(d, r->file, r->line, DIAG_NOTE, "rule '%s' excepts by exe: %s, "
 			 "a process that may ptrace the program (its own user's) can make it "
@@ -315,7 +322,7 @@ static void exe_preload_notes(const struct bw_setup *st, struct diag *d)
 		const struct bw_rule *r = &st->rules.rules[i];
 		const struct bw_match *m = rule_match(r, BW_DIM_EXE);
 
-		if (!m->set || (!m->negate && r->action != BW_ACT_ALLOW))
+		if (!excepts_by_exe(r))
 			continue;
 		for (size_t k = 0; k < m->n; k++)
 			if (m->strs[k][0] == '/' && !rule_path_is_prefix(m->strs[k]) &&

@@ -101,7 +101,13 @@ static uint64_t decisions_of(struct json_object *o)
 	return (uint64_t)folded + (str_is(o, "type", "repeat") ? 0 : 1);
 }
 
-static bool json_get_bool(struct json_object *o, const char *key);
+/* o's member key is true */
+static bool json_get_bool(struct json_object *o, const char *key)
+{
+	struct json_object *v = json_get(o, key);
+
+	return v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
 
 /*
  * A value counted as its text: strings as they are, numbers in decimal; a
@@ -354,14 +360,6 @@ static char *argv_join(struct json_object *a, bool truncated)
 		out = t;
 	}
 	return out;
-}
-
-/* o's member key is true */
-static bool json_get_bool(struct json_object *o, const char *key)
-{
-	struct json_object *v = json_get(o, key);
-
-	return v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
 }
 
 /* A character cut at the end of s (a full buffer) is dropped. */

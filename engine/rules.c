@@ -1434,9 +1434,11 @@ static void private_cover_init(struct private_cover *pc,
 	memset(pc, 0, sizeof(*pc));
 	pc->on = dim == BW_DIM_CONTAINER || bw_dim_kind(dim) == BW_KIND_PATH;
 	for (size_t a = 0; pc->on && a < n; a++) {
-		if (meets_any_private(rules[a], dim))
+		bool any = meets_any_private(rules[a], dim);
+
+		if (any)
 			bm_set(&pc->any, a);
-		if (meets_any_private(rules[a], dim) || rules[a]->action != BW_ACT_ALLOW)
+		if (any || rules[a]->action != BW_ACT_ALLOW)
 			bm_set(&pc->by_name, a);
 	}
 }
